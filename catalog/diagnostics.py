@@ -1,0 +1,89 @@
+"""One type for every data problem, and the three ways of printing a list of them.
+
+Codes are the stable contract (tests and CI match on them); wording may change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Format = Literal["text", "json", "github"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """A problem found in a data file, at a 1-based line and column (0 when unknown)."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = None
+
+    def text(self) -> str:
+        """Compiler-style line that editors and CI logs make clickable."""
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{where}: {self.severity}[{self.code}] {self.message}{hint}"
+
+    def github(self) -> str:
+        """A GitHub workflow command: an annotation on the file's line in the PR."""
+        props = [f"file={_escape_property(self.path)}"]
+        if self.line:
+            props += [f"line={self.line}", f"col={self.column or 1}"]
+        props.append(f"title={_escape_property(self.code)}")
+        message = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        return f"::{self.severity} {','.join(props)}::{_escape_data(message)}"
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["file"] = data.pop("path")
+        return {
+            k: data[k] for k in ("file", "line", "column", "severity", "code", "message", "hint")
+        }
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def summary(diagnostics: Sequence[Diagnostic], checked: int) -> dict[str, int]:
+    counts = Counter(d.severity for d in diagnostics)
+    return {
+        "files": checked,
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+    }
+
+
+def format_report(diagnostics: Sequence[Diagnostic], checked: int, fmt: Format) -> str:
+    """Render diagnostics (sorted by file and line) plus a summary in the chosen format."""
+    ordered = sorted(diagnostics)
+    counts = summary(ordered, checked)
+    if fmt == "json":
+        doc = {"diagnostics": [d.as_json() for d in ordered], "summary": counts}
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(d.github() for d in ordered)
+    lines = [d.text() for d in ordered]
+    lines.append(
+        f"{counts['files']} files checked: {counts['errors']} errors, {counts['warnings']} warnings"
+    )
+    return "\n".join(lines)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")

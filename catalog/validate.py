@@ -1,0 +1,263 @@
+"""Turn the data folder into validated Papers plus every Diagnostic, in one pass.
+
+Nothing stops at the first problem: each file is checked on its own and all findings are
+collected, so a contributor sees everything to fix in a single run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from catalog.diagnostics import Diagnostic
+from catalog.load import Source, read_yaml
+from catalog.model import ID_PATTERN, CatalogConfig, Keyword, Links, Paper, Record, Venue
+from catalog.registry import Registry
+
+M = TypeVar("M", bound=BaseModel)
+
+_NESTED_MODELS: dict[tuple[str | int, ...], type[BaseModel]] = {(): Record, ("links",): Links}
+_TYPE_ERRORS = ("_type", "_parsing")
+
+
+@dataclass
+class Catalog:
+    """Everything read from a data folder: valid papers, registries and all diagnostics."""
+
+    data_dir: Path
+    config: CatalogConfig | None
+    venues: Registry[Venue]
+    keywords: Registry[Keyword]
+    papers: list[Paper] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+
+    def paper_path(self, paper_id: str) -> str:
+        return self.sources[paper_id].path
+
+
+def papers_dir(data_dir: Path) -> Path:
+    return data_dir / "papers"
+
+
+def load_catalog(data_dir: Path) -> Catalog:
+    """Read and validate the registries, the config and every record under data_dir."""
+    diagnostics: list[Diagnostic] = []
+    config = _load_model(data_dir / "catalog.yaml", CatalogConfig, diagnostics)
+    venue_entries = _load_registry(data_dir / "venues.yaml", Venue, diagnostics)
+    keyword_entries = _load_registry(data_dir / "keywords.yaml", Keyword, diagnostics)
+    catalog = Catalog(
+        data_dir,
+        config,
+        Registry(venue_entries),
+        Registry(keyword_entries),
+        diagnostics=diagnostics,
+        files_checked=3,
+    )
+    sections = {s.id for s in config.sections} if config else None
+    files = (
+        sorted(
+            p
+            for p in papers_dir(data_dir).iterdir()
+            if p.suffix in (".yaml", ".yml") and p.is_file()
+        )
+        if papers_dir(data_dir).is_dir()
+        else []
+    )
+    for path in files:
+        source, problems = read_yaml(path, str(path))
+        catalog.files_checked += 1
+        diagnostics.extend(problems)
+        if source.data is None and problems:
+            diagnostics.extend(_check_filename(path))
+            continue
+        paper, problems = validate_record(source, path, catalog.venues, catalog.keywords, sections)
+        diagnostics.extend(problems)
+        if paper is not None:
+            catalog.papers.append(paper)
+            catalog.sources[paper.id] = source
+    catalog.papers.sort(key=lambda p: p.id)
+    return catalog
+
+
+def validate_record(
+    source: Source,
+    path: Path,
+    venues: Registry[Venue],
+    keywords: Registry[Keyword],
+    sections: set[str] | None,
+) -> tuple[Paper | None, list[Diagnostic]]:
+    """Check one parsed record; return the canonical Paper when nothing is wrong."""
+    problems = _check_filename(path)
+    stem = path.stem
+    data = source.data
+    if data is None:
+        problems.append(_at(source, (), "empty-file", "file is empty; expected a paper record"))
+        return None, problems
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        problems.append(
+            _at(source, (), "not-a-mapping", f"expected a mapping of fields, got a {kind}")
+        )
+        return None, problems
+    try:
+        record = Record.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_diagnostics(source, exc, _NESTED_MODELS))
+        record = None
+
+    venue = _canonical(source, data.get("venue"), ("venue",), venues, "venue", problems)
+    kws = [
+        _canonical(source, kw, ("keywords", i), keywords, "keyword", problems)
+        for i, kw in enumerate(data.get("keywords") or [])
+        if isinstance(data.get("keywords"), list)
+    ]
+    if sections is not None and isinstance(data.get("sections"), list):
+        for i, section in enumerate(data["sections"]):
+            if isinstance(section, str) and section not in sections:
+                problems.append(
+                    _at(
+                        source,
+                        ("sections", i),
+                        "unknown-section",
+                        f"sections: unknown section {section!r}",
+                        hint=f"one of {', '.join(sorted(sections))}",
+                    )
+                )
+    if record is None or problems:
+        return None, problems
+    fields = dict(record)
+    fields.update(id=stem, venue=venue, keywords=list(dict.fromkeys(k for k in kws if k)))
+    return Paper.model_construct(**fields), problems
+
+
+def _check_filename(path: Path) -> list[Diagnostic]:
+    if path.suffix == ".yaml" and ID_PATTERN.fullmatch(path.stem):
+        return []
+    message = f"file name {path.name!r} is not '<id>.yaml' with an id of a-z, 0-9 and '-'"
+    hint = f"rename it to {_suggest_id(path.stem)}.yaml"
+    return [Diagnostic(str(path), 1, 1, "error", "bad-filename", message, hint)]
+
+
+def _canonical(
+    source: Source,
+    value: Any,
+    keys: tuple[str | int, ...],
+    registry: Registry[Any],
+    what: str,
+    problems: list[Diagnostic],
+) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None  # a type error the model reports
+    name = registry.canonical(value)
+    if name is None:
+        suggestion = registry.suggest(value)
+        hint = f"did you mean {suggestion!r}?" if suggestion else f"add it to data/{what}s.yaml"
+        field_name = ".".join(str(k) for k in keys if isinstance(k, str))
+        problems.append(
+            _at(source, keys, f"unknown-{what}", f"{field_name}: unknown {what} {value!r}", hint)
+        )
+    return name
+
+
+def _pydantic_diagnostics(
+    source: Source,
+    exc: ValidationError,
+    models: Mapping[tuple[str | int, ...], type[BaseModel]],
+    prefix: tuple[str | int, ...] = (),
+) -> list[Diagnostic]:
+    """Map pydantic's errors onto stable codes, each at the line of the value it concerns."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        model_loc = tuple(error["loc"])
+        loc = prefix + model_loc
+        kind = error["type"]
+        name = ".".join(str(part) for part in loc) or "record"
+        ctx = error.get("ctx") or {}
+        hint = ctx.get("hint")
+        if kind == "missing":
+            problems.append(
+                _at(source, loc[:-1], "missing-field", f"{name}: required field is missing")
+            )
+            continue
+        if kind == "extra_forbidden":
+            parent = models.get(model_loc[:-1])
+            known = list(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(known)}"
+            problems.append(
+                _at(source, loc, "unknown-field", f"{name}: unknown field", hint, at_key=True)
+            )
+            continue
+        if kind.endswith(_TYPE_ERRORS):
+            code = "wrong-type"
+            message = f"{name}: {_lower_first(error['msg'])}, got {error['input']!r}"
+        elif "-" in kind:  # our own PydanticCustomError codes
+            code, message = kind, f"{name}: {error['msg']}"
+        else:
+            code, message = "invalid-value", f"{name}: {_lower_first(error['msg'])}"
+        problems.append(_at(source, loc, code, message, hint))
+    return problems
+
+
+def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M | None:
+    source, problems = read_yaml(path)
+    diagnostics.extend(problems)
+    if problems:
+        return None
+    if not isinstance(source.data, dict):
+        diagnostics.append(_at(source, (), "not-a-mapping", "expected a mapping of fields"))
+        return None
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as exc:
+        diagnostics.extend(_pydantic_diagnostics(source, exc, {(): model}))
+        return None
+
+
+def _load_registry(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> dict[str, M]:
+    """A registry file maps each canonical name to its entry (an empty entry is allowed)."""
+    source, problems = read_yaml(path)
+    diagnostics.extend(problems)
+    if problems:
+        return {}
+    if not isinstance(source.data, dict):
+        diagnostics.append(
+            _at(source, (), "not-a-mapping", "expected a mapping of names to entries")
+        )
+        return {}
+    entries: dict[str, M] = {}
+    for name, entry in source.data.items():
+        try:
+            entries[str(name)] = model.model_validate(entry if entry is not None else {})
+        except ValidationError as exc:
+            diagnostics.extend(_pydantic_diagnostics(source, exc, {(): model}, prefix=(name,)))
+    return entries
+
+
+def _at(
+    source: Source,
+    keys: tuple[str | int, ...],
+    code: str,
+    message: str,
+    hint: str | None = None,
+    *,
+    at_key: bool = False,
+) -> Diagnostic:
+    line, column = source.locate(keys, at_key=at_key)
+    return Diagnostic(source.path, line, column, "error", code, message, hint)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _suggest_id(stem: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "paper"
