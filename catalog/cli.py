@@ -92,3 +92,119 @@ def schema() -> None:
     from catalog.schema import record_schema
 
     click.echo(json.dumps(record_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command("import")
+@click.argument("markdown", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@DATA_OPTION
+@click.option(
+    "--added",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The `added` date of the new records (default: today).",
+)
+@format_option("text", "json", "github")
+@user_errors
+def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
+    """Migrate an awesome list's markdown tables into records under DATA/papers/."""
+    import datetime as dt
+
+    from catalog.importer import import_list
+
+    day = added.date() if added else dt.date.today()
+    result = import_list(markdown, data_dir, day)
+    report = format_report(result.diagnostics, 1, fmt)  # type: ignore[arg-type]
+    if fmt == "text":
+        click.echo(report.rsplit("\n", 1)[0] if result.diagnostics else "", nl=False)
+        if result.diagnostics:
+            click.echo()
+        click.echo(
+            f"{len(result.written)} records written to {data_dir / 'papers'}"
+            + (f"; new keywords: {len(result.new_keywords)}" if result.new_keywords else "")
+            + (f"; new venues: {', '.join(result.new_venues)}" if result.new_venues else "")
+        )
+    else:
+        click.echo(report)
+    sys.exit(1 if has_errors(result.diagnostics) else 0)
+
+
+@main.command("new")
+@DATA_OPTION
+@click.option("--arxiv", "arxiv_id", metavar="ID", help="Fetch title, year, authors from arXiv.")
+@click.option("--title", help="The paper's title (default: arXiv's).")
+@click.option("--year", type=int, help="Year of publication (default: arXiv's first version).")
+@click.option("--paper", "paper_url", metavar="URL", help="Paper link (default: arXiv abs page).")
+@click.option("--code", "code_url", metavar="URL", help="Official code repository.")
+@click.option("--project", "project_url", metavar="URL", help="Project page.")
+@click.option("--venue", help="Venue name or alias from venues.yaml (default: arXiv).")
+@click.option("--keyword", "keywords", multiple=True, help="From keywords.yaml; repeatable.")
+@click.option("--section", "sections", multiple=True, help="README section id; repeatable.")
+@click.option("--author", "authors", multiple=True, help="An author, in order; repeatable.")
+@click.option("--id", "paper_id", help="The record's id and file name (default: from the title).")
+@click.option("--dry-run", is_flag=True, help="Print the record instead of writing it.")
+@user_errors
+def new_paper(
+    data_dir: Path,
+    arxiv_id: str | None,
+    title: str | None,
+    year: int | None,
+    paper_url: str | None,
+    code_url: str | None,
+    project_url: str | None,
+    venue: str | None,
+    keywords: tuple[str, ...],
+    sections: tuple[str, ...],
+    authors: tuple[str, ...],
+    paper_id: str | None,
+    dry_run: bool,
+) -> None:
+    """Add a paper as data/papers/<id>.yaml, from arXiv (--arxiv ID) or from the flags.
+
+    Refuses a paper already in the catalog and never overwrites a file. The arXiv API's
+    address can be changed with $CATALOG_ARXIV_API (tests, mirrors).
+    """
+    from catalog.arxiv import fetch_arxiv, parse_arxiv_id
+    from catalog.new import Draft, add_paper
+
+    require_data_dir(data_dir)
+    draft = Draft(
+        title=title,
+        year=year,
+        paper=paper_url,
+        code=code_url,
+        project=project_url,
+        venue=venue,
+        keywords=list(keywords),
+        sections=list(sections),
+        authors=list(authors),
+        paper_id=paper_id,
+    )
+    if arxiv_id:
+        draft.fill_from(fetch_arxiv(parse_arxiv_id(arxiv_id)))
+    created = add_paper(data_dir, draft, dry_run=dry_run)
+    if dry_run:
+        click.echo(created.text, nl=False)
+    else:
+        click.echo(f"wrote {created.path}")
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/site"),
+    show_default=True,
+    help="The built site to serve.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--no-build", is_flag=True, help="Serve what is already built.")
+@user_errors
+def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
+    """Build the site, then preview it at http://127.0.0.1:PORT/ until Ctrl-C."""
+    from catalog.serve import build_site, serve_forever
+
+    if not no_build:
+        require_data_dir(data_dir)
+        build_site(data_dir)
+    serve_forever(site_dir, port)
