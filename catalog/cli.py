@@ -163,8 +163,7 @@ def new_paper(
     Refuses a paper already in the catalog and never overwrites a file. The arXiv API's
     address can be changed with $CATALOG_ARXIV_API (tests, mirrors).
     """
-    from catalog.arxiv import fetch_arxiv, parse_arxiv_id
-    from catalog.new import Draft, add_paper
+    from catalog.new import Draft, add_paper, missing_flags
 
     require_data_dir(data_dir)
     draft = Draft(
@@ -179,9 +178,9 @@ def new_paper(
         authors=list(authors),
         paper_id=paper_id,
     )
-    if arxiv_id:
-        draft.fill_from(fetch_arxiv(parse_arxiv_id(arxiv_id)))
-    created = add_paper(data_dir, draft, dry_run=dry_run)
+    if not arxiv_id and missing_flags(draft):
+        raise click.UsageError(f"give --arxiv ID, or {', '.join(missing_flags(draft))}")
+    created = add_paper(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run)
     if dry_run:
         click.echo(created.text, nl=False)
     else:

@@ -1,0 +1,204 @@
+"""`catalog new`: add one paper as a new record, from arXiv or from flags, never overwriting.
+
+Everything is checked before anything is written: the venue, keywords and sections against the
+registries, the paper against the existing records by identity, and the finished record by the
+same validation `catalog validate` runs. Only then is the file created, exclusively.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from catalog.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
+from catalog.errors import CatalogError
+from catalog.load import Source
+from catalog.model import ID_PATTERN
+from catalog.records import dump_record
+from catalog.registry import Registry
+from catalog.slug import paper_slug, unique_slug
+from catalog.validate import Catalog, load_catalog, papers_dir, validate_record
+from catalog.writer import create_exclusive
+
+DEFAULT_VENUE = "arXiv"
+
+
+@dataclass
+class Draft:
+    """What the contributor asked for: flags, possibly filled in from arXiv."""
+
+    title: str | None = None
+    year: int | None = None
+    paper: str | None = None
+    code: str | None = None
+    project: str | None = None
+    venue: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    paper_id: str | None = None
+
+    def fill_from(self, found: ArxivPaper) -> None:
+        """arXiv's metadata, except where a flag already said otherwise."""
+        self.title = self.title or found.title
+        self.year = self.year or found.year
+        self.paper = self.paper or found.abs_url
+        self.authors = self.authors or list(found.authors)
+
+
+@dataclass(frozen=True)
+class Created:
+    path: Path
+    paper_id: str
+    text: str
+
+
+def add_paper(
+    data_dir: Path,
+    draft: Draft,
+    *,
+    arxiv_id: str | None = None,
+    fetch: Callable[[str], ArxivPaper] = fetch_arxiv,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+) -> Created:
+    """Check the draft against the catalog in data_dir and create papers/<id>.yaml.
+
+    Names are checked before arXiv is asked, so a typo costs no network round trip.
+    """
+    catalog = load_catalog(data_dir)
+    _require_registries(catalog)
+    check_names(draft, catalog)
+    if arxiv_id:
+        draft.fill_from(fetch(parse_arxiv_id(arxiv_id)))
+    fields = build_fields(draft, catalog, today or dt.date.today())
+    existing = find_existing(catalog, fields)
+    if existing:
+        raise CatalogError(
+            f"this paper is already in the catalog as {catalog.paper_path(existing)} "
+            f"(id {existing}); edit that record instead"
+        )
+    target_dir = papers_dir(data_dir)
+    taken = {p.stem for p in target_dir.glob("*.y*ml")} if target_dir.is_dir() else set()
+    if draft.paper_id:
+        if not ID_PATTERN.fullmatch(draft.paper_id):
+            raise CatalogError(f"--id {draft.paper_id!r}: use only a-z, 0-9 and '-'")
+        if draft.paper_id in taken:
+            raise CatalogError(
+                f"{target_dir / draft.paper_id}.yaml already exists; choose another --id"
+            )
+        paper_id = draft.paper_id
+    else:
+        paper_id = unique_slug(paper_slug(fields["title"]), taken)
+    path = target_dir / f"{paper_id}.yaml"
+    text = dump_record(fields)
+    _check_written_form(text, path, catalog)
+    if not dry_run and not create_exclusive(path, text):
+        raise CatalogError(f"{path} appeared while writing; nothing was changed")
+    return Created(path, paper_id, text)
+
+
+def build_fields(draft: Draft, catalog: Catalog, today: dt.date) -> dict[str, Any]:
+    """The record's fields with canonical names; every unknown name refused in one message."""
+    missing = missing_flags(draft)
+    if missing:
+        raise CatalogError(f"missing {', '.join(missing)} (or give --arxiv ID to fetch them)")
+    venue, keywords = check_names(draft, catalog)
+    links = {"paper": draft.paper, "code": draft.code, "project": draft.project}
+    fields: dict[str, Any] = {
+        "title": " ".join((draft.title or "").split()),
+        "year": draft.year,
+        "venue": venue,
+        "links": {k: v for k, v in links.items() if v},
+        "keywords": keywords,
+        "sections": list(dict.fromkeys(draft.sections)) or None,
+        "added": today,
+        "authors": [" ".join(a.split()) for a in draft.authors if a.strip()] or None,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def find_existing(catalog: Catalog, fields: dict[str, Any]) -> str | None:
+    """The id of a record that is the same paper, by any shared identity key."""
+    new_keys = _identity_keys(fields)
+    for paper in catalog.papers:
+        if new_keys & _identity_keys(paper.model_dump()):
+            return paper.id
+    return None
+
+
+def _identity_keys(fields: dict[str, Any]) -> set[tuple[str, str]]:
+    """arXiv id from any link, the paper URL itself, and the normalized title with its year."""
+    keys: set[tuple[str, str]] = set()
+    for url in (fields.get("links") or {}).values():
+        if not url:
+            continue
+        with contextlib.suppress(CatalogError):
+            keys.add(("arxiv", parse_arxiv_id(url)))
+    paper_url = (fields.get("links") or {}).get("paper")
+    if paper_url:
+        keys.add(
+            ("url", paper_url.rstrip("/").lower().removeprefix("http://").removeprefix("https://"))
+        )
+    title = re.sub(r"[\W_]+", " ", str(fields.get("title", "")).casefold()).strip()
+    if title:
+        keys.add(("title", f"{title}|{fields.get('year')}"))
+    return keys
+
+
+def missing_flags(draft: Draft) -> list[str]:
+    """The flags a record needs that neither the contributor nor arXiv has given."""
+    needed = [("--title", draft.title), ("--year", draft.year), ("--paper", draft.paper)]
+    return [flag for flag, value in needed if value in (None, "")]
+
+
+def check_names(draft: Draft, catalog: Catalog) -> tuple[str, list[str]]:
+    """Canonical venue and keywords; every unknown name (and section) refused in one message."""
+    problems: list[str] = []
+    venue = _canonical(catalog.venues, draft.venue or DEFAULT_VENUE, "venue", problems)
+    keywords = [_canonical(catalog.keywords, k, "keyword", problems) for k in draft.keywords]
+    known_sections = {s.id for s in catalog.config.sections} if catalog.config else set()
+    for section in draft.sections:
+        if section not in known_sections:
+            problems.append(
+                f"unknown section {section!r} (one of {', '.join(sorted(known_sections))})"
+            )
+    if problems or venue is None:
+        raise CatalogError("; ".join(problems))
+    return venue, list(dict.fromkeys(k for k in keywords if k))
+
+
+def _canonical(registry: Registry[Any], name: str, what: str, problems: list[str]) -> str | None:
+    canonical = registry.canonical(name)
+    if canonical is None:
+        suggestion = registry.suggest(name)
+        hint = f"did you mean {suggestion!r}?" if suggestion else f"add it to data/{what}s.yaml"
+        problems.append(f"unknown {what} {name!r} ({hint})")
+    return canonical
+
+
+def _require_registries(catalog: Catalog) -> None:
+    """A broken registry would turn every name into 'unknown': report the registry instead."""
+    for problem in catalog.diagnostics:
+        if Path(problem.path).parent == catalog.data_dir and problem.severity == "error":
+            raise CatalogError(f"fix the catalog first: {problem.text()}")
+
+
+def _check_written_form(text: str, path: Path, catalog: Catalog) -> None:
+    """Validate the exact text about to be written, as `catalog validate` will read it."""
+    source = Source(str(path), text, yaml.load(text, Loader=yaml.CSafeLoader))
+    sections = {s.id for s in catalog.config.sections} if catalog.config else None
+    _, problems = validate_record(source, path, catalog.venues, catalog.keywords, sections)
+    if problems:
+        first = problems[0]
+        raise CatalogError(
+            f"the new record would not be valid: {first.message}"
+            + (f" (hint: {first.hint})" if first.hint else "")
+        )

@@ -1,0 +1,56 @@
+"""`catalog serve`: preview the built site locally, on the loopback address only.
+
+The site is static files, so the standard library's http.server is all a preview needs;
+binding to 127.0.0.1 keeps a contributor's preview off their network.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import click
+
+from catalog.errors import CatalogError
+
+HOST = "127.0.0.1"
+
+
+def build_site(data_dir: Path) -> None:
+    """Run `catalog build` in its own process, so its exit status cannot end the preview."""
+    command = [sys.executable, "-m", "catalog", "build", "--data", str(data_dir)]
+    status = subprocess.run(command, check=False).returncode
+    if status != 0:
+        raise CatalogError(f"`catalog build` failed (exit {status}); fix it, or use --no-build")
+
+
+def make_server(site_dir: Path, port: int = 0) -> ThreadingHTTPServer:
+    """A server for site_dir on 127.0.0.1 (port 0: any free port)."""
+    if not (site_dir / "index.html").is_file():
+        raise CatalogError(f"no site at {site_dir} (no index.html); run `catalog build` first")
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    return ThreadingHTTPServer((HOST, port), handler)
+
+
+def serve_forever(site_dir: Path, port: int) -> None:
+    server = make_server(site_dir, port)
+    with server:
+        click.echo(
+            f"Serving {site_dir} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)",
+            err=True,
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Logs only failed requests: a page load fetches dozens of files."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if str(code).isdigit() and int(code) >= 400:
+            super().log_request(code, size)
