@@ -207,3 +207,16 @@ def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
         require_data_dir(data_dir)
         build_site(data_dir)
     serve_forever(site_dir, port)
+
+
+@main.command()
+@DATA_OPTION
+@format_option("text", "json")
+@click.option("--fix", is_flag=True, help="Merge each group into one record, delete the rest.")
+@user_errors
+def dedupe(data_dir: Path, fmt: str, fix: bool) -> None:
+    """List records that are the same paper; exit 1 if any (with --fix: if any remain)."""
+    from catalog.dedupe_cli import run_dedupe
+
+    require_data_dir(data_dir)
+    sys.exit(run_dedupe(data_dir, fmt, fix))

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from catalog.dedupe import duplicate_diagnostics
 from catalog.diagnostics import Diagnostic
 from catalog.load import Source, read_yaml
 from catalog.model import ID_PATTERN, CatalogConfig, Keyword, Links, Paper, Record, Venue
@@ -84,6 +85,7 @@ def load_catalog(data_dir: Path) -> Catalog:
             catalog.papers.append(paper)
             catalog.sources[paper.id] = source
     catalog.papers.sort(key=lambda p: p.id)
+    diagnostics.extend(duplicate_diagnostics(catalog.papers, catalog.sources))
     return catalog
 
 

@@ -1,0 +1,78 @@
+"""`catalog dedupe`: find the groups, optionally merge them, print the outcome, pick the exit code.
+
+Kept out of cli.py so the command's reporting lives beside nothing else; cli.py only parses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from catalog.dedupe import FixReport, Group, find_groups, fix_duplicates
+from catalog.validate import Catalog, load_catalog
+
+
+def run_dedupe(data_dir: Path, fmt: str, fix: bool) -> int:
+    """Report duplicate groups (and merge them with `fix`); return the exit status."""
+    catalog = load_catalog(data_dir)
+    skipped = {d.path for d in catalog.diagnostics if d.code != "duplicate-paper"}
+    skipped -= {catalog.paper_path(p.id) for p in catalog.papers}
+    if skipped:
+        click.echo(
+            f"warning: {len(skipped)} file(s) with errors were not checked; run `catalog validate`",
+            err=True,
+        )
+    groups = find_groups(catalog.papers)
+    report = fix_duplicates(catalog, groups) if fix and groups else None
+    if fmt == "json":
+        click.echo(json.dumps(_as_json(groups, report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(_as_text(catalog, groups, report))
+    if report is not None:
+        return 1 if report.conflicts else 0
+    return 1 if groups else 0
+
+
+def _as_json(groups: list[Group], report: FixReport | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {"groups": [{"key": g.key, "records": list(g.ids)} for g in groups]}
+    if report is not None:
+        doc["merged"] = [
+            {"key": m.key, "kept": m.keep, "removed": m.remove, "notes": m.notes}
+            for m in report.merged
+        ]
+        doc["conflicts"] = [
+            {"key": m.key, "records": [m.keep, *m.remove], "problems": m.conflicts}
+            for m in report.conflicts
+        ]
+    return doc
+
+
+def _as_text(catalog: Catalog, groups: list[Group], report: FixReport | None) -> str:
+    def path(paper_id: str) -> str:
+        return catalog.paper_path(paper_id)
+
+    if report is None:
+        lines = [f"{g.key}: {', '.join(path(i) for i in g.ids)}" for g in groups]
+        records = sum(len(g.ids) for g in groups)
+        lines.append(
+            f"{len(groups)} duplicate group(s), {records} records"
+            if groups
+            else f"no duplicates among {len(catalog.papers)} records"
+        )
+        return "\n".join(lines)
+    lines = []
+    for m in report.merged:
+        removed = ", ".join(path(i) for i in m.remove)
+        lines.append(f"merged {removed} into {path(m.keep)} ({m.key})")
+        lines += [f"  note: {note}" for note in m.notes]
+    for m in report.conflicts:
+        files = ", ".join(path(i) for i in [m.keep, *m.remove])
+        lines.append(f"conflict ({m.key}): {files}: left unchanged")
+        lines += [f"  {problem}" for problem in m.conflicts]
+    lines.append(
+        f"{len(report.merged)} group(s) merged, {len(report.conflicts)} left with conflicts"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,252 @@
+"""What a paper *is*: identity keys read from its links, with its title as the last resort.
+
+Two records are the same paper when they share a key such as ``arxiv:2106.09685`` or
+``doi:10.1145/3580305.3599572``, whichever URL form they were written with (abs or pdf, a
+version suffix, ``www.`` or ``export.`` hosts, a DOI's letter case). Look-alike names never
+make a key: AutoLoRa and AutoLoRA differ by their ids. A code URL is no identity either, since
+one repository can serve several papers; only hosts that name one paper yield a key.
+
+Every function here is pure: strings in, strings out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+# Kinds of id, strongest first: a group is named by its strongest shared key.
+KINDS = ("arxiv", "doi", "openreview", "acl", "ieee", "neurips", "pmlr", "cvf", "title")
+TITLE = "title"
+
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7}"
+_ARXIV_ID = re.compile(rf"(?:arxiv:)?({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_HOSTS = {"arxiv.org", "export.arxiv.org", "ar5iv.org", "ar5iv.labs.arxiv.org"}
+_ARXIV_PATH = re.compile(
+    rf"/(?:abs|pdf|html|ps|format)/((?:arxiv:)?(?:{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?)"
+    r"(?:\.pdf)?/?",
+    re.IGNORECASE,
+)
+_HF_PAPER = re.compile(rf"/papers/({_ARXIV_NEW})(?:v\d+)?/?")
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_IN_PATH = re.compile(
+    r"/doi/(?:(?:abs|full|pdf|epdf|pdfdirect|reader|book|fullhtml)/)?(10\.\d{4,9}/.+)"
+)
+_SPRINGER_PATH = re.compile(
+    r"/(?:article|chapter|book|referenceworkentry|protocol|content/pdf)/(10\.\d{4,9}/.+)"
+)
+_ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.({_ARXIV_NEW}|{_ARXIV_OLD})", re.IGNORECASE)
+_ACL_ID = re.compile(r"\d{4}\.[a-z0-9-]+\.\d+|[a-z]\d{2}-\d{4}", re.IGNORECASE)
+_ACL_PATH = re.compile(rf"/(?:anthology/)?({_ACL_ID.pattern})(?:\.pdf)?/?", re.IGNORECASE)
+_IEEE_PATH = re.compile(r"/(?:abstract/)?document/(\d+)(?:/.*)?")
+_IEEE_QUERY_PATHS = ("/stamp/stamp.jsp", "/xpl/articledetails.jsp", "/xpls/abs_all.jsp")
+_NEURIPS_HOSTS = {"proceedings.neurips.cc", "papers.nips.cc", "papers.neurips.cc"}
+_NEURIPS_PATH = re.compile(
+    r"/paper(?:_files/paper)?/\d{4}/(?:file|hash)/([0-9a-f]{32})-[A-Za-z_-]+\.(?:pdf|html)"
+)
+_PMLR_PATH = re.compile(r"/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/[^/]*)?", re.IGNORECASE)
+_JMLR_PMLR_PATH = re.compile(
+    r"/proceedings/papers/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/.*)?", re.IGNORECASE
+)
+_CVF_PATH = re.compile(
+    r"/content[^/]*/(?:[^/]+/)?(?:html|papers)/(?:[^/]+/)?([^/]+_paper)\.(?:html|pdf)"
+)
+# Code hosts: a repository can serve several papers, so its URL never names one.
+_NO_IDENTITY_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "anonymous.4open.science"}
+_TRAILING = ".,;:)]}>\"'"
+
+
+def url_key(url: str) -> str | None:
+    """The identity key one URL names, or None when it names no single paper."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https", ""):
+        return None
+    host = (parts.hostname or "").rstrip(".").lower()
+    host = host.removeprefix("www.")
+    path = unquote(parts.path)
+    if host in _NO_IDENTITY_HOSTS or host.endswith((".github.io", ".github.com")):
+        return None
+    if host in _ARXIV_HOSTS:
+        m = _ARXIV_PATH.fullmatch(path)
+        return arxiv_key(m.group(1)) if m else None
+    if host == "huggingface.co":
+        m = _HF_PAPER.fullmatch(path)
+        return arxiv_key(m.group(1)) if m else None
+    if host in ("doi.org", "dx.doi.org"):
+        return doi_key(path.lstrip("/"))
+    if host == "openreview.net":
+        if path.rstrip("/") not in ("/forum", "/pdf"):
+            return None
+        ids = parse_qs(parts.query).get("id")
+        return f"openreview:{ids[0].strip()}" if ids and ids[0].strip() else None
+    if host in ("aclanthology.org", "aclweb.org"):
+        if host == "aclweb.org" and not path.startswith("/anthology/"):
+            return None
+        m = _ACL_PATH.fullmatch(path)
+        return acl_key(m.group(1)) if m else None
+    if host == "ieeexplore.ieee.org":
+        return _ieee_key(path, parts.query)
+    if host in _NEURIPS_HOSTS:
+        m = _NEURIPS_PATH.fullmatch(path)
+        return f"neurips:{m.group(1).lower()}" if m else None
+    if host == "proceedings.mlr.press":
+        m = _PMLR_PATH.fullmatch(path)
+        return f"pmlr:v{int(m.group(1))}/{m.group(2).lower()}" if m else None
+    if host == "jmlr.org":
+        m = _JMLR_PMLR_PATH.fullmatch(path)
+        return f"pmlr:v{int(m.group(1))}/{m.group(2).lower()}" if m else None
+    if host == "openaccess.thecvf.com":
+        m = _CVF_PATH.fullmatch(path)
+        return f"cvf:{m.group(1).lower()}" if m else None
+    if host == "link.springer.com":
+        m = _SPRINGER_PATH.fullmatch(path)
+        return doi_key(m.group(1).removesuffix(".pdf")) if m else None
+    m = _DOI_IN_PATH.fullmatch(path)  # dl.acm.org, onlinelibrary.wiley.com and alike
+    if m:
+        doi = m.group(1)
+        return doi_key(doi.removesuffix(".pdf") if "/pdf/" in path or "/epdf/" in path else doi)
+    return None
+
+
+def arxiv_key(identifier: str) -> str | None:
+    """``arxiv:<id>`` without version; old-style ids drop their subject class (math.GT/...)."""
+    m = _ARXIV_ID.fullmatch(identifier.strip())
+    if not m:
+        return None
+    ident = m.group(1).lower()
+    if "/" in ident:
+        archive, number = ident.split("/")
+        ident = f"{archive.split('.')[0]}/{number}"
+    return f"arxiv:{ident}"
+
+
+def doi_key(doi: str) -> str | None:
+    """``doi:<doi>``, case-folded (DOIs are case-insensitive); arXiv's DOIs give arXiv keys."""
+    doi = doi.strip().rstrip(_TRAILING).rstrip("/")
+    if doi.lower().startswith("doi:"):
+        doi = doi[4:].strip()
+    if not _DOI.fullmatch(doi):
+        return None
+    arxiv = _ARXIV_DOI.fullmatch(doi)
+    if arxiv:
+        return arxiv_key(arxiv.group(1))
+    return f"doi:{doi.lower()}"
+
+
+def acl_key(identifier: str) -> str | None:
+    """``acl:<anthology id>``: new-style ids are lower case, old-style ones (P19-1001) upper."""
+    ident = identifier.strip().removesuffix(".pdf").rstrip("/")
+    if not _ACL_ID.fullmatch(ident):
+        return None
+    return f"acl:{ident.lower() if '.' in ident else ident.upper()}"
+
+
+def _ieee_key(path: str, query: str) -> str | None:
+    m = _IEEE_PATH.fullmatch(path)
+    number = m.group(1) if m else None
+    if number is None and path.lower() in _IEEE_QUERY_PATHS:
+        values = parse_qs(query).get("arnumber")
+        number = values[0] if values and values[0].isdigit() else None
+    return f"ieee:{int(number)}" if number else None
+
+
+def normalize_title(title: str) -> str:
+    """NFKC, case-folded, punctuation and spaces removed: only letters and digits remain."""
+    text = unicodedata.normalize("NFKC", title)
+    for _ in range(4):  # casefold can un-normalize; repeat to the fixed point
+        folded = unicodedata.normalize("NFKC", text.casefold())
+        folded = "".join(c for c in folded if c.isalnum())
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def title_key(title: str, year: int) -> str | None:
+    """``title:<normalized title>:<year>``, the last resort; None for a title of no letters."""
+    norm = normalize_title(title)
+    return f"{TITLE}:{norm}:{year}" if norm else None
+
+
+def split_title_key(key: str) -> tuple[str, int]:
+    """The (normalized title, year) of a title key."""
+    _, norm, year = key.split(":")
+    return norm, int(year)
+
+
+def key_kind(key: str) -> str:
+    """The kind of a key: the part before its first colon (``arxiv``, ``doi``, ``title``...)."""
+    return key.partition(":")[0]
+
+
+def key_rank(key: str) -> tuple[int, str]:
+    """Sort order of keys: strongest kind first, then alphabetical."""
+    kind = key_kind(key)
+    return (KINDS.index(kind) if kind in KINDS else len(KINDS), key)
+
+
+_KEY_URLS = {
+    "arxiv": "https://arxiv.org/abs/{}",
+    "doi": "https://doi.org/{}",
+    "openreview": "https://openreview.net/forum?id={}",
+    "acl": "https://aclanthology.org/{}/",
+    "ieee": "https://ieeexplore.ieee.org/document/{}",
+    "pmlr": "https://proceedings.mlr.press/{}.html",
+}  # NeurIPS and CVF paths need the year or venue, which their keys leave out
+
+
+def key_url(key: str) -> str | None:
+    """A canonical URL for a key (its landing page), or None for a title key."""
+    kind, _, value = key.partition(":")
+    pattern = _KEY_URLS.get(kind)
+    return pattern.format(quote(value, safe="/:;()")) if pattern else None
+
+
+def link_keys(links: Any) -> dict[str, str]:
+    """Link slot (``paper``, ``code``, ``project``) -> the key its URL names, for slots that do."""
+    items = _link_items(links)
+    found = {}
+    for slot, url in items:
+        key = url_key(url) if isinstance(url, str) else None
+        if key is not None:
+            found[slot] = key
+    return found
+
+
+def identity_keys(
+    paper_or_links: Any, title: str | None = None, year: int | None = None
+) -> tuple[str, ...]:
+    """Every identity key of a paper: its links' ids (strongest first), then its title key.
+
+    `paper_or_links` is a Record/Paper (its own title and year are used unless given), a
+    Links model, a mapping of link slots to URLs, one URL, or an iterable of URLs.
+    """
+    links = getattr(paper_or_links, "links", paper_or_links)
+    if title is None:
+        title = getattr(paper_or_links, "title", None)
+    if year is None:
+        year = getattr(paper_or_links, "year", None)
+    keys = sorted(set(link_keys(links).values()), key=key_rank)
+    if title is not None and year is not None:
+        tkey = title_key(title, year)
+        if tkey is not None:
+            keys.append(tkey)
+    return tuple(keys)
+
+
+def _link_items(links: Any) -> Iterable[tuple[str, Any]]:
+    if links is None:
+        return ()
+    if isinstance(links, str):
+        return (("paper", links),)
+    if isinstance(links, Mapping):
+        return links.items()
+    if hasattr(links, "model_dump"):
+        return ((k, getattr(links, k)) for k in type(links).model_fields)
+    return ((str(i), url) for i, url in enumerate(links))
