@@ -27,7 +27,7 @@ from catalog.writer import write_atomic
 COLUMNS = ("year", "title", "venue", "paper", "code", "keywords")
 REQUIRED_COLUMNS = ("year", "title", "paper")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]*)>?\s*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _KEYWORD_SPLIT = re.compile(r"[;；]")
@@ -422,11 +422,11 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
     if not (data_dir / "catalog.yaml").exists():
         write_atomic(data_dir / "catalog.yaml", dump_config(config))
     added_venues = sorted(set(new_venues) - set(venues.entries))
-    if added_venues:
+    if added_venues or not (data_dir / "venues.yaml").exists():
         result.new_venues = added_venues
         path = data_dir / "venues.yaml"
         write_atomic(path, append_venues(path, added_venues))
-    if new_keywords:
+    if new_keywords or not (data_dir / "keywords.yaml").exists():
         result.new_keywords = sorted(set(new_keywords) - set(keywords.entries))
         entries = dict(keywords.entries)
         for name, spellings in new_keywords.items():

@@ -39,11 +39,20 @@ class Registry(Generic[T]):
 
     def suggest(self, name: str) -> str | None:
         """The canonical name of the closest spelling, when one is close enough."""
-        close = difflib.get_close_matches(normalize(name), self._spellings, n=1, cutoff=0.75)
-        return self._spellings[close[0]] if close else None
+        key = normalize(name)
+        close = difflib.get_close_matches(key, self._spellings, n=5, cutoff=0.6)
+        if not close:
+            return None
+        # A transposition (ICRL for ICLR) is the likeliest typo: same letters rank first.
+        best = max(close, key=lambda c: (sorted(c) == sorted(key), _ratio(c, key)))
+        return self._spellings[best]
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and normalize(name) in self._spellings
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()

@@ -79,9 +79,9 @@ def load_catalog(data_dir: Path) -> Catalog:
         if source.data is None and problems:
             diagnostics.extend(_check_filename(path))
             continue
-        paper, problems = validate_record(source, path, catalog.venues, catalog.keywords, sections)
-        diagnostics.extend(problems)
-        if paper is not None:
+        paper, more = validate_record(source, path, catalog.venues, catalog.keywords, sections)
+        diagnostics.extend(more)
+        if paper is not None and not problems:
             catalog.papers.append(paper)
             catalog.sources[paper.id] = source
     catalog.papers.sort(key=lambda p: p.id)
@@ -228,7 +228,7 @@ def _load_registry(path: Path, model: type[M], diagnostics: list[Diagnostic]) ->
     """A registry file maps each canonical name to its entry (an empty entry is allowed)."""
     source, problems = read_yaml(path)
     diagnostics.extend(problems)
-    if problems:
+    if problems or source.data is None:  # an empty registry is a valid start
         return {}
     if not isinstance(source.data, dict):
         diagnostics.append(

@@ -1,0 +1,185 @@
+"""`catalog import`: the seed becomes 89 records; unreadable rows are reported, never dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, REPO, CatalogDir
+
+from catalog.cli import main
+from catalog.importer import parse_list, split_cells, split_keywords
+from catalog.validate import load_catalog
+
+SEED = FIXTURES / "seed-awesome-lora-README.md"  # a copy of ../shared/seed/awesome-lora-README.md
+DAY = dt.date(2024, 7, 12)
+
+
+@pytest.fixture
+def empty_data(tmp_path: Path) -> Path:
+    """The shipped config and venues, no keywords and no papers yet."""
+    data = tmp_path / "data"
+    (data / "papers").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "catalog.yaml", data)
+    shutil.copy(REPO / "data" / "venues.yaml", data)
+    (data / "keywords.yaml").write_text("{}\n")
+    return data
+
+
+def import_(markdown: Path, data: Path, *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, ["import", str(markdown), "--data", str(data), "--added", "2024-07-12", *extra]
+    )
+    return result.exit_code, result.output
+
+
+def test_seed_imports_to_89_valid_records(empty_data: Path) -> None:
+    code, out = import_(SEED, empty_data)
+    assert code == 0, out
+    assert len(list((empty_data / "papers").glob("*.yaml"))) == 89
+    catalog = load_catalog(empty_data)
+    assert catalog.diagnostics == []
+    assert len(catalog.papers) == 89
+
+    by_title: dict[str, list[str]] = {}
+    for paper in catalog.papers:
+        by_title.setdefault(paper.title, []).append(paper.id)
+    assert all(len(ids) == 1 for ids in by_title.values())
+
+    lora = next(p for p in catalog.papers if p.id == "lora")
+    assert lora.sections == ["pioneering", "papers"]
+    assert lora.links.code == "https://github.com/microsoft/LoRA"
+
+    memvp = next(p for p in catalog.papers if p.title.startswith("Memory-Space Visual"))
+    assert memvp.links.code == "https://github.com/JieShibo/MemVP"
+    assert "seed-awesome-lora-README.md:102:1: warning[bad-url]" in out
+
+    repeats = [line for line in out.splitlines() if "import-repeat" in line]
+    assert len(repeats) == 4
+    for name in ("LaMDA", "AdvLoRA", "Derivative-Free Optimization", "LoRA: Low-Rank"):
+        assert any(name in line for line in repeats), name
+
+    lamda = next(p for p in catalog.papers if p.title.startswith("LaMDA"))
+    assert lamda.keywords == [
+        "Multi-Step Training",
+        "Trainable Vectors",
+        "Projection Matrix (PM)",
+        "Lite-Weight",
+    ]
+
+
+def test_unreadable_rows_are_reported_with_their_line(empty_data: Path, tmp_path: Path) -> None:
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "# My list\n"
+        "\n"
+        "## Papers\n"
+        "\n"
+        "| **Keywords** | Title | Year | Paper | Venue |\n"
+        "| --- | --- | :-: | --- | --- |\n"
+        "| Quantization； Robust Fine-Tuning | **Good: A Paper** | 2024 | [Link](https://arxiv.org/abs/2401.00001) | ICML |\n"
+        "| x | **No Year** | soon | [Link](https://arxiv.org/abs/2401.00002) | ICML |\n"
+        "| x | | 2024 | [Link](https://arxiv.org/abs/2401.00003) | ICML |\n"
+        "| x | **No Link** | 2024 | - | ICML |\n"
+        "| x | **Bad Link** | 2024 | [Link](javascript:alert(1)) | ICML |\n"
+    )
+    code, out = import_(markdown, empty_data)
+    assert code == 1
+    for line in (8, 9, 10, 11):
+        assert f"list.md:{line}:1: error[bad-row]" in out, out
+    written = list((empty_data / "papers").glob("*.yaml"))
+    assert [p.name for p in written] == ["good.yaml"]
+    good = yaml.safe_load(written[0].read_text())
+    assert good["keywords"] == ["Quantization", "Robust Fine-Tuning"]
+    assert good["venue"] == "ICML"
+    assert load_catalog(empty_data).diagnostics == []
+
+
+def test_keyword_spellings_merge_into_the_registry(empty_data: Path, tmp_path: Path) -> None:
+    (empty_data / "keywords.yaml").write_text(
+        "Mixture of Experts (MoE):\n  aliases: [Mixture-Of-Experts(MoE)]\n"
+    )
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Papers\n"
+        "| Year | Title | Venue | Paper | Code | Keywords |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 2024 | A: one | arXiv | [Link](https://arxiv.org/abs/2401.00001) | - | Multi-task learning; mixture of experts (moe) |\n"
+        "| 2024 | B: two | arXiv | [Link](https://arxiv.org/abs/2401.00002) | - | Multi-Task Learning; Multi-Task-Learning |\n"
+        "| 2024 | C: three | arXiv | [Link](https://arxiv.org/abs/2401.00003) | - | Multi-Task Learning |\n"
+    )
+    code, out = import_(markdown, empty_data)
+    assert code == 0, out
+    registry = yaml.safe_load((empty_data / "keywords.yaml").read_text())
+    assert registry["Multi-Task Learning"] == {"aliases": ["Multi-Task-Learning"]}
+    assert "Mixture of Experts (MoE)" in registry
+    catalog = load_catalog(empty_data)
+    assert catalog.diagnostics == []
+    assert {tuple(p.keywords) for p in catalog.papers} == {
+        ("Multi-Task Learning", "Mixture of Experts (MoE)"),
+        ("Multi-Task Learning",),
+    }
+
+
+def test_import_into_an_empty_folder_writes_config_and_venues(tmp_path: Path) -> None:
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Awesome Things\n\nA list of things.\n\n## Surveys\n"
+        "| Year | Title | Venue | Paper |\n|---|---|---|---|\n"
+        "| 2023 | Survey: all | TPAMI | [Link](https://doi.org/10.1/x) |\n"
+        "## Tools\n\nSome text.\n"
+    )
+    data = tmp_path / "fresh"
+    code, out = import_(markdown, data)
+    assert code == 0, out
+    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    assert config["title"] == "Awesome Things"
+    assert config["intro"] == "A list of things."
+    assert config["sections"] == [
+        {"id": "surveys", "title": "Surveys"},
+        {"id": "tools", "title": "Tools", "text": "Some text."},
+    ]
+    assert "TPAMI" in yaml.safe_load((data / "venues.yaml").read_text())
+    catalog = load_catalog(data)
+    assert catalog.diagnostics == []
+    assert catalog.papers[0].sections == ["surveys"]
+
+
+def test_cells_and_keywords() -> None:
+    assert split_cells("| a | b \\| c | d |") == ["a", "b | c", "d"]
+    assert split_cells("| a | b") == ["a", "b"]
+    assert split_keywords("A; B；C;; ") == ["A", "B", "C"]
+    parsed = parse_list("## The pioneering paper\n| Year | Title | Paper |\n|--|--|--|\n", "x")
+    assert parsed.rows == [] and parsed.diagnostics == []
+
+
+def test_import_does_not_overwrite_existing_records(empty_data: Path, tmp_path: Path) -> None:
+    existing = CatalogDir(empty_data).add("good", title="Good: Mine", venue="ICML")
+    before = existing.read_bytes()
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Papers\n| Year | Title | Venue | Paper |\n|---|---|---|---|\n"
+        "| 2024 | Good: Theirs | ICML | [Link](https://arxiv.org/abs/2402.00001) |\n"
+    )
+    code, _ = import_(markdown, empty_data)
+    assert code == 0
+    assert existing.read_bytes() == before
+    assert (empty_data / "papers" / "good-2.yaml").exists()
+
+
+def test_schema_copy_is_fresh() -> None:
+    from catalog.schema import schema_text
+
+    committed = (REPO / "data" / "paper.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run: catalog schema > data/paper.schema.json"
+
+
+def test_schema_command_prints_the_model_schema() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    assert '"additionalProperties": false' in result.output
+    assert '"title"' in result.output

@@ -1,0 +1,205 @@
+"""`catalog validate`: every named bad input is caught at its own line, with a stable code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, REPO, CatalogDir, record
+
+from catalog.cli import main
+from catalog.validate import load_catalog
+
+BAD = FIXTURES / "bad"
+
+# file in tests/fixtures/bad -> (code, line) of the diagnostic it must produce
+EXPECTED = {
+    "yaml-syntax.yaml": ("yaml-syntax", 4),
+    "duplicate-key.yaml": ("duplicate-key", 7),
+    "alias-bomb.yaml": ("yaml-alias", 1),
+    "empty.yaml": ("empty-file", 1),
+    "a-list.yaml": ("not-a-mapping", 1),
+    "invalid-utf8.yaml": ("invalid-utf8", 5),
+    "missing-title.yaml": ("missing-field", 2),
+    "wrong-type.yaml": ("wrong-type", 3),
+    "year-range.yaml": ("bad-year", 3),
+    "javascript-url.yaml": ("bad-url", 7),
+    "data-url.yaml": ("bad-url", 6),
+    "file-url.yaml": ("bad-url", 7),
+    "malformed-url.yaml": ("bad-url", 7),
+    "unknown-venue.yaml": ("unknown-venue", 4),
+    "unknown-keyword.yaml": ("unknown-keyword", 7),
+    "unknown-field.yaml": ("unknown-field", 2),
+    "unknown-section.yaml": ("unknown-section", 7),
+    "Bad_Name.yaml": ("bad-filename", 1),
+}
+
+
+def test_every_fixture_is_named() -> None:
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_input_is_reported_at_its_line(catalog_dir: CatalogDir, name: str) -> None:
+    shutil.copy(BAD / name, catalog_dir.papers / name)
+    catalog = load_catalog(catalog_dir.path)
+    found = {(d.code, d.line) for d in catalog.diagnostics}
+    assert EXPECTED[name] in found, found
+    assert all(d.path == str(catalog_dir.papers / name) for d in catalog.diagnostics)
+    assert catalog.papers == []
+
+
+def test_hints_say_how_to_fix(catalog_dir: CatalogDir) -> None:
+    for name in ("malformed-url.yaml", "unknown-venue.yaml", "unknown-field.yaml"):
+        shutil.copy(BAD / name, catalog_dir.papers / name)
+    hints = {d.code: d.hint for d in load_catalog(catalog_dir.path).diagnostics}
+    assert hints["bad-url"] == "https://github.com/JieShibo/MemVP"
+    assert hints["unknown-venue"] == "did you mean 'ICLR'?"
+    assert hints["unknown-field"] == "did you mean 'title'?"
+
+
+def test_unknown_keyword_suggests_and_points_at_the_item(catalog_dir: CatalogDir) -> None:
+    shutil.copy(BAD / "unknown-keyword.yaml", catalog_dir.papers)
+    (problem,) = load_catalog(catalog_dir.path).diagnostics
+    assert (problem.line, problem.column) == (7, 26)
+    assert problem.hint == "did you mean 'Robust Fine-Tuning'?"
+
+
+def test_alias_bomb_is_refused_without_expanding(catalog_dir: CatalogDir) -> None:
+    bomb = "a: &a [x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 50)}]\n" for i in range(8)
+    )
+    catalog_dir.add("bomb", bomb)
+    (problem,) = load_catalog(catalog_dir.path).diagnostics
+    assert problem.code == "yaml-alias"
+
+
+def test_all_problems_of_a_run_are_collected(catalog_dir: CatalogDir) -> None:
+    for name in EXPECTED:
+        shutil.copy(BAD / name, catalog_dir.papers / name)
+    catalog_dir.add("lora")
+    catalog = load_catalog(catalog_dir.path)
+    assert {d.code for d in catalog.diagnostics} >= {code for code, _ in EXPECTED.values()}
+    assert [p.id for p in catalog.papers] == ["lora"]
+
+
+def test_aliases_are_accepted_and_canonicalized(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("compacter", venue="NIPS", keywords=["robust  FINETUNING", "Quantization"])
+    catalog = load_catalog(catalog_dir.path)
+    assert catalog.diagnostics == []
+    (paper,) = catalog.papers
+    assert paper.venue == "NeurIPS"
+    assert paper.keywords == ["Robust Fine-Tuning", "Quantization"]
+    assert paper.id == "compacter"
+    assert paper.sections == ["papers"]
+
+
+def test_next_year_is_allowed_but_not_the_one_after(catalog_dir: CatalogDir) -> None:
+    from catalog.model import last_year
+
+    catalog_dir.add("soon", year=last_year())
+    catalog_dir.add("later", year=last_year() + 1)
+    codes = {(Path(d.path).stem, d.code) for d in load_catalog(catalog_dir.path).diagnostics}
+    assert codes == {("later", "bad-year")}
+
+
+def test_registry_problems_are_reported(catalog_dir: CatalogDir) -> None:
+    (catalog_dir.path / "venues.yaml").write_text(
+        "ICLR:\n  full_name: x\n  kind: symposium\nICLR:\n  full_name: y\n  kind: conference\n"
+    )
+    found = {(d.code, d.line) for d in load_catalog(catalog_dir.path).diagnostics}
+    assert ("duplicate-key", 4) in found
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_clean_data_exits_0(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("lora")
+    code, out, _ = run("validate", "--data", str(catalog_dir.path))
+    assert code == 0
+    assert out.strip() == "4 files checked: 0 errors, 0 warnings"
+
+
+def test_cli_text_format_is_compiler_style(catalog_dir: CatalogDir) -> None:
+    shutil.copy(BAD / "malformed-url.yaml", catalog_dir.papers)
+    code, out, _ = run("validate", "--data", str(catalog_dir.path))
+    path = catalog_dir.papers / "malformed-url.yaml"
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"{path}:7:9: error[bad-url] links.code: expected an http(s) URL, got "
+        "'https//github.com/JieShibo/MemVP' (hint: https://github.com/JieShibo/MemVP)"
+    )
+    assert out.splitlines()[-1] == "4 files checked: 1 errors, 0 warnings"
+
+
+def test_cli_json_is_one_document(catalog_dir: CatalogDir) -> None:
+    for name in ("wrong-type.yaml", "unknown-venue.yaml"):
+        shutil.copy(BAD / name, catalog_dir.papers)
+    code, out, _ = run("validate", "--data", str(catalog_dir.path), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["summary"] == {"files": 5, "errors": 2, "warnings": 0}
+    first = doc["diagnostics"][0]
+    assert set(first) == {"file", "line", "column", "severity", "code", "message", "hint"}
+    assert (first["code"], first["line"]) == ("unknown-venue", 4)
+    assert first["file"].endswith("unknown-venue.yaml")
+
+
+def test_cli_github_annotations(catalog_dir: CatalogDir) -> None:
+    shutil.copy(BAD / "wrong-type.yaml", catalog_dir.papers)
+    code, out, _ = run("validate", "--data", str(catalog_dir.path), "--format", "github")
+    path = catalog_dir.papers / "wrong-type.yaml"
+    assert code == 1
+    assert out.strip() == (
+        f"::error file={path},line=3,col=7,title=wrong-type::"
+        "year: input should be a valid integer, got 'twenty'"
+    )
+
+
+def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("validate", "--data", str(tmp_path / "nowhere"))[0] == 2
+    assert run("validate", "--format", "xml")[0] == 2
+
+
+def test_no_traceback_on_bad_data_whole_process(catalog_dir: CatalogDir) -> None:
+    for name in EXPECTED:
+        shutil.copy(BAD / name, catalog_dir.papers / name)
+    proc = subprocess.run(
+        [sys.executable, "-m", "catalog", "validate", "--data", str(catalog_dir.path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert len(proc.stdout.splitlines()) > len(EXPECTED)
+
+
+def test_shipped_data_validates() -> None:
+    catalog = load_catalog(REPO / "data")
+    assert catalog.diagnostics == []
+    assert len(catalog.papers) == 89
+
+
+def test_record_writer_round_trips(catalog_dir: CatalogDir) -> None:
+    fields = record(
+        title='Hostile: "quotes", [brackets], #hash & yes',
+        keywords=["Robust Fine-Tuning", "Quantization"],
+        sections=["pioneering", "papers"],
+        notes="two\nlines",
+    )
+    catalog_dir.add("hostile", fields)
+    catalog = load_catalog(catalog_dir.path)
+    assert catalog.diagnostics == []
+    assert catalog.papers[0].model_dump(exclude={"id"}, exclude_none=True) == fields
