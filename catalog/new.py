@@ -7,9 +7,7 @@ same validation `catalog validate` runs. Only then is the file created, exclusiv
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +16,10 @@ from typing import Any
 import yaml
 
 from catalog.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
+from catalog.dedupe import find_groups
 from catalog.errors import CatalogError
 from catalog.load import Source
-from catalog.model import ID_PATTERN
+from catalog.model import ID_PATTERN, Links, Paper
 from catalog.records import dump_record
 from catalog.registry import Registry
 from catalog.slug import paper_slug, unique_slug
@@ -28,6 +27,7 @@ from catalog.validate import Catalog, load_catalog, papers_dir, validate_record
 from catalog.writer import create_exclusive
 
 DEFAULT_VENUE = "arXiv"
+_CANDIDATE = ""  # the new paper's id while it is compared: no file can have it
 
 
 @dataclass
@@ -81,9 +81,10 @@ def add_paper(
     fields = build_fields(draft, catalog, today or dt.date.today())
     existing = find_existing(catalog, fields)
     if existing:
+        where = ", ".join(catalog.paper_path(paper_id) for paper_id in existing)
         raise CatalogError(
-            f"this paper is already in the catalog as {catalog.paper_path(existing)} "
-            f"(id {existing}); edit that record instead"
+            f"this paper is already in the catalog as {where} "
+            f"(id {', '.join(existing)}); edit that record instead"
         )
     target_dir = papers_dir(data_dir)
     taken = {p.stem for p in target_dir.glob("*.y*ml")} if target_dir.is_dir() else set()
@@ -125,32 +126,14 @@ def build_fields(draft: Draft, catalog: Catalog, today: dt.date) -> dict[str, An
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def find_existing(catalog: Catalog, fields: dict[str, Any]) -> str | None:
-    """The id of a record that is the same paper, by any shared identity key."""
-    new_keys = _identity_keys(fields)
-    for paper in catalog.papers:
-        if new_keys & _identity_keys(paper.model_dump()):
-            return paper.id
-    return None
-
-
-def _identity_keys(fields: dict[str, Any]) -> set[tuple[str, str]]:
-    """arXiv id from any link, the paper URL itself, and the normalized title with its year."""
-    keys: set[tuple[str, str]] = set()
-    for url in (fields.get("links") or {}).values():
-        if not url:
-            continue
-        with contextlib.suppress(CatalogError):
-            keys.add(("arxiv", parse_arxiv_id(url)))
-    paper_url = (fields.get("links") or {}).get("paper")
-    if paper_url:
-        keys.add(
-            ("url", paper_url.rstrip("/").lower().removeprefix("http://").removeprefix("https://"))
-        )
-    title = re.sub(r"[\W_]+", " ", str(fields.get("title", "")).casefold()).strip()
-    if title:
-        keys.add(("title", f"{title}|{fields.get('year')}"))
-    return keys
+def find_existing(catalog: Catalog, fields: dict[str, Any]) -> list[str]:
+    """Ids of records that are the same paper, by the rules `catalog dedupe` groups with."""
+    links = Links.model_construct(**fields["links"])
+    candidate = Paper.model_construct(**{**fields, "links": links, "id": _CANDIDATE})
+    for group in find_groups([*catalog.papers, candidate]):
+        if _CANDIDATE in group.ids:
+            return [paper_id for paper_id in group.ids if paper_id != _CANDIDATE]
+    return []
 
 
 def missing_flags(draft: Draft) -> list[str]:

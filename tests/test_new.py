@@ -277,3 +277,19 @@ def test_parse_arxiv_id(text: str, expected: str) -> None:
 def test_parse_arxiv_id_refuses_others() -> None:
     with pytest.raises(CatalogError):
         parse_arxiv_id("https://openreview.net/forum?id=abc")
+
+
+def test_same_title_at_a_venue_is_the_same_paper(
+    catalog_dir: CatalogDir, arxiv: HTTPServer
+) -> None:
+    """The venue version (OpenReview link) and the arXiv preprint: dedupe joins them by title."""
+    catalog_dir.add(
+        "lora-iclr",
+        title="LoRA: Low-Rank Adaptation of Large Language Models",
+        year=2022,
+        links={"paper": "https://openreview.net/forum?id=nZeVKeeFYf9"},
+    )
+    result = run("new", "--data", catalog_dir.path, "--arxiv", "2106.09685")
+    assert result.exit_code == 1
+    assert "lora-iclr.yaml (id lora-iclr)" in result.output
+    assert sorted(files(catalog_dir)) == ["lora-iclr.yaml"]
