@@ -220,3 +220,55 @@ def dedupe(data_dir: Path, fmt: str, fix: bool) -> None:
 
     require_data_dir(data_dir)
     sys.exit(run_dedupe(data_dir, fmt, fix))
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
+    "--readme",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("README.md"),
+    show_default=True,
+    help="The README to write (or, with --check, to compare).",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/site"),
+    show_default=True,
+    help="Where the static site is built.",
+)
+@click.option("--no-site", is_flag=True, help="Build the README only.")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 with a diff if the README is stale."
+)
+@format_option("text", "json", "github")
+@user_errors
+def build(
+    data_dir: Path, readme: Path, site_dir: Path, no_site: bool, check: bool, fmt: str
+) -> None:
+    """Validate the data, then render README.md and the site from it."""
+    from catalog.build import build as run_build
+
+    require_data_dir(data_dir)
+    result = run_build(data_dir, readme, None if no_site or check else site_dir, check=check)
+    if result.diagnostics:
+        click.echo(format_report(result.diagnostics, result.catalog.files_checked, fmt))  # type: ignore[arg-type]
+    if result.failed:
+        click.echo("error: the data has errors; nothing was written", err=True)
+        sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if check:
+        if result.readme_changed:
+            click.echo(result.diff, nl=False)
+            click.echo(f"error: {readme} is stale: run `catalog build` and commit it", err=True)
+            sys.exit(1)
+        click.echo(f"{readme} is up to date", err=True)
+        return
+    state = "written" if result.readme_changed else "unchanged"
+    size = len((result.readme_text or "").encode("utf-8"))
+    click.echo(f"{readme}: {state} ({len(result.catalog.papers)} papers, {size} bytes)", err=True)
+    if result.site_built:
+        click.echo(f"site: built in {site_dir}", err=True)

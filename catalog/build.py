@@ -1,0 +1,108 @@
+"""`catalog build`: validate data/, then write README.md (and the site) from it, or check it.
+
+Everything is read and rendered before anything is written, and nothing is written when the
+data has errors, so a failed build never leaves a half-updated README or site behind.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catalog.diagnostics import Diagnostic, has_errors
+from catalog.render.readme import render_readme
+from catalog.validate import Catalog, load_catalog
+from catalog.writer import write_atomic
+
+DIFF_CONTEXT = 1
+DIFF_MAX_LINES = 60
+
+
+@dataclass
+class BuildResult:
+    """What a build did or, with check, would do."""
+
+    catalog: Catalog
+    readme: Path
+    readme_text: str | None = None  # None when validation failed
+    readme_changed: bool = False
+    diff: str = ""
+    site_built: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.catalog.diagnostics
+
+    @property
+    def failed(self) -> bool:
+        return has_errors(self.diagnostics)
+
+
+def build(
+    data_dir: Path, readme: Path, site_dir: Path | None, *, check: bool = False
+) -> BuildResult:
+    """Render from data_dir; write README (and the site unless site_dir is None) unless check.
+
+    With check, nothing is written and `readme_changed`/`diff` tell whether README is stale.
+    """
+    catalog = load_catalog(data_dir)
+    result = BuildResult(catalog, readme)
+    if result.failed or catalog.config is None:
+        return result
+    text = render_readme(catalog.papers, catalog.config)
+    current = _read(readme)
+    result.readme_text = text
+    result.readme_changed = current != text
+    if check:
+        if result.readme_changed:
+            result.diff = short_diff(current or "", text, str(readme))
+            if current is None:
+                result.notes.append(f"{readme} does not exist")
+        return result
+    if site_dir is not None:
+        result.site_built = build_site_if_available(catalog, site_dir)
+        if not result.site_built:
+            result.notes.append(
+                f"the site is not built yet: catalog.render.site is missing ({site_dir} untouched)"
+            )
+    if result.readme_changed:
+        write_atomic(readme, text)
+    return result
+
+
+def build_site_if_available(catalog: Catalog, site_dir: Path) -> bool:
+    """The site (issue 6) plugs in here: catalog.render.site.build_site(catalog, out_dir)."""
+    if importlib.util.find_spec("catalog.render.site") is None:
+        return False
+    from catalog.render.site import build_site  # type: ignore[import-not-found,unused-ignore]
+
+    build_site(catalog, site_dir)
+    return True
+
+
+def short_diff(old: str, new: str, name: str) -> str:
+    """A unified diff of the README on disk against the rendered one, cut to a screenful."""
+    lines = list(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=f"{name} (on disk)",
+            tofile=f"{name} (rendered from data)",
+            n=DIFF_CONTEXT,
+        )
+    )
+    lines = [line if line.endswith("\n") else line + "\n" for line in lines]
+    if len(lines) > DIFF_MAX_LINES:
+        more = len(lines) - DIFF_MAX_LINES
+        lines = [*lines[:DIFF_MAX_LINES], f"... ({more} more diff lines)\n"]
+    return "".join(lines)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return None

@@ -1,0 +1,1 @@
+"""Renderers: pure functions from Papers to the README, the site and the exports."""

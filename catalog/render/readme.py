@@ -1,0 +1,207 @@
+"""README.md from the records: a pure function of the papers and the list's config.
+
+Layout lives in templates/README.md.j2; this module decides what goes in it: the order of
+rows, the escaping of every contributor-written string, and what is left out when the list
+outgrows what GitHub renders.
+
+Size rule (GitHub stops rendering a README at 512 KB): when the whole list would exceed
+`budget` bytes, every paper table is cut to its first K rows (tables are ordered newest year
+first, then title), K being the largest that fits; each cut table says how many papers it
+leaves out and points to the site, which lists them all. Everything else stays whole.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from catalog.model import CatalogConfig, Paper
+from catalog.render import markdown as md
+from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
+from catalog.render.urls import page_url, unique_slugs
+from catalog.resources import templates_dir
+
+TEMPLATE = "README.md.j2"
+GITHUB_LIMIT = 512 * 1024
+README_BUDGET = 450 * 1024
+HEADERS = ("Year", "Title", "Venue", "Paper", "Code", "Keywords")
+ALIGNS: tuple[md.Align, ...] = ("center", "left", "center", "center", "center", "left")
+NO_LINK = "-"
+SEEN_LINK = "(above)"
+AWESOME_BADGE_ALT = "Awesome"
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """One README section as the template sees it."""
+
+    title: str
+    anchor: str
+    text: str
+    table: str
+    total: int
+    shown: int
+
+
+def render_readme(
+    papers: Iterable[Paper], config: CatalogConfig, *, budget: int = README_BUDGET
+) -> str:
+    """The README for these papers: byte-identical for the same data, at most `budget` bytes
+    when cutting tables can make it so."""
+    ordered = sorted(papers, key=_row_order)
+    rows = _section_rows(ordered, config)
+    longest = max((len(r) for r in rows.values()), default=0)
+    text = _render(ordered, config, rows, longest)
+    if _size(text) <= budget or longest == 0:
+        return text
+    low, high = 0, longest  # invariant: limit `low` fits (or is 0), `high + 1` does not
+    best = _render(ordered, config, rows, 0)
+    while low < high:
+        mid = (low + high + 1) // 2
+        candidate = _render(ordered, config, rows, mid)
+        if _size(candidate) <= budget:
+            low, best = mid, candidate
+        else:
+            high = mid - 1
+    return best
+
+
+def _row_order(paper: Paper) -> tuple[Any, ...]:
+    """Newest year first, then title (case-insensitively, then exactly), then id: a total
+    order, so the output never depends on the order files were read in."""
+    return (-paper.year, paper.title.casefold(), paper.title, paper.id)
+
+
+def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, list[list[str]]]:
+    """Escaped table cells per section id, in reading order; a URL already linked earlier in
+    the README is shown as '(above)' (awesome-lint forbids linking one URL twice)."""
+    by_section: dict[str, list[Paper]] = {s.id: [] for s in config.sections}
+    for paper in papers:
+        for section_id in dict.fromkeys(paper.sections):
+            if section_id in by_section:
+                by_section[section_id].append(paper)
+    seen: set[str] = set()
+    rows: dict[str, list[list[str]]] = {}
+    for section_id, members in by_section.items():
+        rows[section_id] = [
+            [
+                str(p.year),
+                f"**{md.inline_text(p.title)}**",
+                md.inline_text(p.venue),
+                _link_cell(p.links.paper, seen),
+                _link_cell(p.links.code, seen),
+                "; ".join(md.inline_text(k) for k in p.keywords),
+            ]
+            for p in members
+        ]
+    return rows
+
+
+def _link_cell(url: str | None, seen: set[str]) -> str:
+    if url is None:
+        return NO_LINK
+    key = _link_key(url)
+    if key in seen:
+        return SEEN_LINK
+    seen.add(key)
+    return f"[Link]({md.link_destination(url)})"
+
+
+def _link_key(url: str) -> str:
+    """Roughly how awesome-lint decides two URLs are the same link."""
+    rest = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE)
+    host, slash, path = rest.partition("/")
+    return host.lower() + (slash + path).rstrip("/")
+
+
+def _render(
+    papers: Sequence[Paper], config: CatalogConfig, rows: dict[str, list[list[str]]], limit: int
+) -> str:
+    anchors = _Anchors(f"{config.title} {AWESOME_BADGE_ALT}", "Contents")
+    sections = []
+    for section in config.sections:
+        section_rows = rows[section.id]
+        shown = section_rows[:limit] if limit else section_rows
+        sections.append(
+            SectionView(
+                title=md.inline_text(section.title),
+                anchor=anchors.of(section.title),
+                text=(section.text or "").strip(),
+                table=md.table(HEADERS, ALIGNS, shown) if shown else "",
+                total=len(section_rows),
+                shown=len(shown),
+            )
+        )
+    keyword_counts = Counter(k for p in papers for k in dict.fromkeys(p.keywords))
+    slugs = unique_slugs(keyword_counts)
+    keywords = [
+        (
+            md.link(name, page_url(config.site_url, "keywords", slugs[name]))
+            if config.site_url
+            else md.inline_text(name),
+            keyword_counts[name],
+        )
+        for name in sorted(keyword_counts, key=lambda k: (k.casefold(), k))
+    ]
+    return _template().render(
+        config=config,
+        title=md.inline_text(config.title),
+        awesome_alt=AWESOME_BADGE_ALT,
+        description=md.inline_text(config.description),
+        badges=[
+            f"[![{md.inline_text(b.label)}]({md.link_destination(b.image)})]"
+            f"({md.link_destination(b.link)})"
+            for b in config.badges
+        ],
+        site_url=md.link_destination(config.site_url) if config.site_url else None,
+        paper_count=len(papers),
+        sections=sections,
+        keywords=keywords,
+        keywords_anchor=anchors.of("Keywords") if keywords else None,
+        setup_command=SETUP_COMMAND,
+        test_command=TEST_COMMAND,
+        github_limit_kb=GITHUB_LIMIT // 1024,
+    )
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+class _Anchors:
+    """GitHub's heading ids, as github-slugger makes them: lower case, punctuation dropped,
+    spaces to '-', and '-1', '-2' ... on repeats, counted over the headings in page order."""
+
+    def __init__(self, *earlier: str) -> None:
+        self._occurrences: dict[str, int] = {}
+        for heading in earlier:
+            self.of(heading)
+
+    def of(self, heading: str) -> str:
+        base = "".join(ch for ch in heading.lower() if ch.isalnum() or ch in " -_")
+        base = base.replace(" ", "-")
+        slug = base
+        while slug in self._occurrences:
+            self._occurrences[base] += 1
+            slug = f"{base}-{self._occurrences[base]}"
+        self._occurrences[slug] = 0
+        return slug
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=False,  # markdown, not HTML: every value is escaped by catalog.render.markdown
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template(TEMPLATE)
