@@ -7,6 +7,7 @@ collected, so a contributor sees everything to fix in a single run.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ M = TypeVar("M", bound=BaseModel)
 
 _NESTED_MODELS: dict[tuple[str | int, ...], type[BaseModel]] = {(): Record, ("links",): Links}
 _TYPE_ERRORS = ("_type", "_parsing")
+_ID_HINT = "the id is the file name; rename the file instead"
 
 
 @dataclass
@@ -63,15 +65,7 @@ def load_catalog(data_dir: Path) -> Catalog:
         files_checked=3,
     )
     sections = {s.id for s in config.sections} if config else None
-    files = (
-        sorted(
-            p
-            for p in papers_dir(data_dir).iterdir()
-            if p.suffix in (".yaml", ".yml") and p.is_file()
-        )
-        if papers_dir(data_dir).is_dir()
-        else []
-    )
+    files = _record_files(papers_dir(data_dir))
     for path in files:
         source, problems = read_yaml(path, str(path))
         catalog.files_checked += 1
@@ -87,6 +81,17 @@ def load_catalog(data_dir: Path) -> Catalog:
     catalog.papers.sort(key=lambda p: p.id)
     diagnostics.extend(duplicate_diagnostics(catalog.papers, catalog.sources))
     return catalog
+
+
+def _record_files(folder: Path) -> list[Path]:
+    """The .yaml (and misnamed .yml) files of a folder, in name order."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        names = sorted(
+            e.name for e in entries if e.name.endswith((".yaml", ".yml")) and e.is_file()
+        )
+    return [folder / name for name in names]
 
 
 def validate_record(
@@ -109,17 +114,11 @@ def validate_record(
             _at(source, (), "not-a-mapping", f"expected a mapping of fields, got a {kind}")
         )
         return None, problems
-    try:
-        record = Record.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(_pydantic_diagnostics(source, exc, _NESTED_MODELS))
-        record = None
-
     venue = _canonical(source, data.get("venue"), ("venue",), venues, "venue", problems)
+    raw_keywords = data.get("keywords")
     kws = [
         _canonical(source, kw, ("keywords", i), keywords, "keyword", problems)
-        for i, kw in enumerate(data.get("keywords") or [])
-        if isinstance(data.get("keywords"), list)
+        for i, kw in enumerate(raw_keywords if isinstance(raw_keywords, list) else [])
     ]
     if sections is not None and isinstance(data.get("sections"), list):
         for i, section in enumerate(data["sections"]):
@@ -133,11 +132,22 @@ def validate_record(
                         hint=f"one of {', '.join(sorted(sections))}",
                     )
                 )
-    if record is None or problems:
+    if "id" in data:
+        problems.append(
+            _at(source, ("id",), "unknown-field", "id: unknown field", _ID_HINT, at_key=True)
+        )
+    # One pydantic pass over the record with its canonical names already in place.
+    fields = {**data, "id": stem}
+    if venue:
+        fields["venue"] = venue
+    if kws and all(kws):
+        fields["keywords"] = list(dict.fromkeys(kws))
+    try:
+        paper = Paper.model_validate(fields)
+    except ValidationError as exc:
+        problems.extend(_pydantic_diagnostics(source, exc, _NESTED_MODELS))
         return None, problems
-    fields = dict(record)
-    fields.update(id=stem, venue=venue, keywords=list(dict.fromkeys(k for k in kws if k)))
-    return Paper.model_construct(**fields), problems
+    return (None if problems else paper), problems
 
 
 def _check_filename(path: Path) -> list[Diagnostic]:
