@@ -1,0 +1,259 @@
+"""The contributor's path: workflows (actionlint), annotations, pre-commit, templates, docs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from catalog.cli import main
+from catalog.model import Links, Record
+from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
+from catalog.schema import SCHEMA_FILE
+from tests.conftest import REPO, CatalogDir
+
+BIN = Path(sys.executable).parent
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def actionlint(*paths: Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """actionlint from the test extra, with shellcheck (also from it) checking `run:` scripts."""
+    command = [
+        str(BIN / "actionlint"),
+        "-no-color",
+        f"-shellcheck={BIN / 'shellcheck'}",
+        *map(str, paths),
+    ]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def workflow(name: str) -> dict[Any, Any]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def run_lines(flow: dict[Any, Any]) -> str:
+    return "\n".join(
+        step.get("run", "") for job in flow["jobs"].values() for step in job.get("steps", [])
+    )
+
+
+def uses(flow: dict[Any, Any]) -> list[str]:
+    return [
+        step["uses"]
+        for job in flow["jobs"].values()
+        for step in job.get("steps", [])
+        if "uses" in step
+    ]
+
+
+def test_workflows_pass_actionlint() -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert [f.name for f in files] == ["links.yml", "pages.yml", "pr.yml"]
+    result = actionlint(*files)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_actionlint_catches_mistakes(tmp_path: Path) -> None:
+    """The check above can fail: a bad expression and an unquoted variable are reported."""
+    flows = tmp_path / ".github" / "workflows"
+    flows.mkdir(parents=True)
+    (flows / "bad.yml").write_text(
+        "on: push\n"
+        "jobs:\n"
+        "  x:\n"
+        "    runs-on: ubuntu-24.04\n"
+        "    steps:\n"
+        "      - run: echo ${{ github.nope }}\n"
+        "      - run: cp $SRC dest\n",
+        encoding="utf-8",
+    )
+    result = actionlint(flows / "bad.yml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "github.nope" in result.stdout
+    assert "SC2086" in result.stdout
+
+
+def test_actions_pinned_and_permissions_least_privilege() -> None:
+    for name in ("pr.yml", "links.yml", "pages.yml"):
+        flow = workflow(name)
+        assert "permissions" in flow, name
+        assert flow["permissions"] in ({}, {"contents": "read"}), name
+        for action in uses(flow):
+            assert re.fullmatch(r"actions/[\w-]+@v\d+\.\d+\.\d+", action), action
+        text = (WORKFLOWS / name).read_text(encoding="utf-8")
+        assert "write-all" not in text
+
+
+def test_pr_workflow_runs_every_check() -> None:
+    flow = workflow("pr.yml")
+    assert set(flow[True]) == {"pull_request"}  # YAML 1.1 reads the key `on` as True
+    commands = run_lines(flow)
+    for needed in (
+        ".venv/bin/catalog validate --format github",
+        ".venv/bin/catalog build --check",
+        "awesome-lint README.md",
+        '.venv/bin/catalog check-links --changed-since "origin/$BASE_REF" --format github',
+        "bash .ci/run",
+    ):
+        assert needed in commands
+    assert "actions/checkout@v4.2.2" in uses(flow)
+
+
+def test_link_workflow_caches_reports_and_tracks_one_issue() -> None:
+    flow = workflow("links.yml")
+    assert set(flow[True]) == {"schedule", "workflow_dispatch"}
+    (job,) = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    cache = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".catalog-cache"
+    commands = run_lines(flow)
+    assert "check-links --format markdown" in commands
+    assert '>> "$GITHUB_STEP_SUMMARY"' in commands
+    for gh in ("gh issue list", "gh issue edit", "gh issue create", "gh issue close"):
+        assert gh in commands
+
+
+def test_pages_workflow_deploys_the_built_site() -> None:
+    flow = workflow("pages.yml")
+    assert flow[True]["push"] == {"branches": ["main"]}
+    build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "build/site"
+    assert any("actions/deploy-pages@" in s.get("uses", "") for s in deploy["steps"])
+
+
+def test_github_annotations_carry_file_and_line(catalog_dir: CatalogDir) -> None:
+    bad = catalog_dir.add(
+        "bad",
+        "title: A paper\nyear: 2023\nvenue: ICLRR\nlinks:\n  paper: https//x.org/p\n"
+        "added: 2024-01-02\n",
+    )
+    result = CliRunner().invoke(
+        main, ["validate", "--data", str(catalog_dir.path), "--format", "github"]
+    )
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"::error file={bad},line=3,col=8,title=unknown-venue::")
+    assert lines[1].startswith(f"::error file={bad},line=5,col=10,title=bad-url::")
+    assert "did you mean 'ICLR'?" in lines[0]
+
+
+def test_contributing_starts_with_the_setup_and_test_commands() -> None:
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    top = text.split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", top, re.DOTALL)
+    assert block is not None
+    assert block.group(1).splitlines() == [SETUP_COMMAND, TEST_COMMAND]
+
+
+def test_contributing_names_commands_that_exist() -> None:
+    """Every `catalog <command>` the guide mentions is a real subcommand."""
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"catalog ([a-z][a-z-]+)", text))
+    assert {"new", "validate", "serve", "build", "dedupe", "schema"} <= named
+    assert named - {"check-links"} <= set(main.commands), named - set(main.commands)
+
+
+def test_pre_commit_files_are_valid() -> None:
+    for command, name in (
+        ("validate-config", ".pre-commit-config.yaml"),
+        ("validate-manifest", ".pre-commit-hooks.yaml"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "pre_commit", command, name],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _hooks() -> dict[str, str]:
+    manifest = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return {hook["id"]: hook["entry"] for hook in manifest}
+
+
+def test_pre_commit_hooks_match_the_repos_own_config() -> None:
+    hooks = _hooks()
+    assert set(hooks) == {"catalog-validate", "catalog-readme"}
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    local = {h["id"]: h["entry"] for repo in config["repos"] for h in repo["hooks"]}
+    assert {"ruff-check", "ruff-format"} <= set(local)
+    for hook_id, entry in hooks.items():
+        assert local[hook_id] == f".venv/bin/{entry}"
+
+
+@pytest.mark.parametrize("hook_id", ["catalog-validate", "catalog-readme"])
+def test_pre_commit_hook_entries_are_accepted_by_the_cli(hook_id: str) -> None:
+    """Each hook's options exist: click refuses an unknown option even with --help."""
+    args = shlex.split(_hooks()[hook_id])
+    assert args[0] == "catalog"
+    result = CliRunner().invoke(main, [*args[1:], "--help"])
+    assert result.exit_code == 0, result.output
+
+
+def test_catalog_validate_hook_runs_on_a_catalog(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("lora")
+    args = shlex.split(_hooks()["catalog-validate"])
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    good = subprocess.run(
+        [*args, "--data", str(catalog_dir.path)], env=env, capture_output=True, timeout=60
+    )
+    assert good.returncode == 0, good.stdout
+    catalog_dir.add("broken", "title: [\n")
+    bad = subprocess.run(
+        [*args, "--data", str(catalog_dir.path)], env=env, capture_output=True, timeout=60
+    )
+    assert bad.returncode == 1
+    assert b"broken.yaml:" in bad.stdout
+
+
+def test_suggest_paper_form_matches_the_record() -> None:
+    form = yaml.safe_load(
+        (REPO / ".github" / "ISSUE_TEMPLATE" / "suggest-paper.yml").read_text(encoding="utf-8")
+    )
+    fields = {
+        item["id"]: item
+        for item in form["body"]
+        if item["type"] in ("input", "textarea", "dropdown")
+    }
+    record_fields = (set(Record.model_fields) - {"links", "added"}) | set(Links.model_fields)
+    assert set(fields) == record_fields
+    required = {k for k, item in fields.items() if item.get("validations", {}).get("required")}
+    model_required = {
+        name
+        for model in (Record, Links)
+        for name, info in model.model_fields.items()
+        if info.is_required() and name not in ("links", "added")
+    }
+    assert required == model_required
+
+
+def test_pull_request_template_has_a_checklist() -> None:
+    text = (REPO / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    items = re.findall(r"^- \[ \] ", text, re.MULTILINE)
+    assert len(items) >= 5
+    assert "catalog validate" in text and "catalog build" in text
+
+
+def test_vscode_maps_the_record_schema() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    ((schema, pattern),) = settings["yaml.schemas"].items()
+    assert (REPO / schema).resolve() == REPO / "data" / SCHEMA_FILE
+    assert pattern == "data/papers/*.yaml"
