@@ -205,7 +205,7 @@ def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
 
     if not no_build:
         require_data_dir(data_dir)
-        build_site(data_dir)
+        build_site(data_dir, site_dir)
     serve_forever(site_dir, port)
 
 

@@ -19,9 +19,11 @@ from catalog.errors import CatalogError
 HOST = "127.0.0.1"
 
 
-def build_site(data_dir: Path) -> None:
+def build_site(data_dir: Path, site_dir: Path) -> None:
     """Run `catalog build` in its own process, so its exit status cannot end the preview."""
-    command = [sys.executable, "-m", "catalog", "build", "--data", str(data_dir)]
+    command = [
+        sys.executable, "-m", "catalog", "build", "--data", str(data_dir), "--site", str(site_dir),
+    ]  # fmt: skip
     status = subprocess.run(command, check=False).returncode
     if status != 0:
         raise CatalogError(f"`catalog build` failed (exit {status}); fix it, or use --no-build")
