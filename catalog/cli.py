@@ -272,3 +272,13 @@ def build(
     click.echo(f"{readme}: {state} ({len(result.catalog.papers)} papers, {size} bytes)", err=True)
     if result.site_built:
         click.echo(f"site: built in {site_dir}", err=True)
+
+
+def _add_check_links() -> None:
+    """`catalog check-links` lives in catalog/links/command.py (click only at import)."""
+    from catalog.links.command import check_links
+
+    main.add_command(check_links)
+
+
+_add_check_links()

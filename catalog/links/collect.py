@@ -1,0 +1,109 @@
+"""Which URLs to check, and where each one came from.
+
+Every URL is checked once however many records use it; each use keeps its record id and the
+(line, column) of the value in the record's file, so reports point at the exact spot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog.errors import CatalogError
+from catalog.validate import Catalog, papers_dir
+
+LINK_FIELDS = ("paper", "code", "project")
+_SHARD = re.compile(r"(\d+)/(\d+)")
+
+
+@dataclass(frozen=True, order=True)
+class LinkRef:
+    """One use of a URL: the record, its field, and where the value is written."""
+
+    path: str
+    line: int
+    column: int
+    record: str
+    field: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "record": self.record,
+            "field": f"links.{self.field}",
+            "file": self.path,
+            "line": self.line,
+            "column": self.column,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> LinkRef:
+        return cls(
+            str(data["file"]),
+            int(data.get("line") or 0),  # type: ignore[call-overload]
+            int(data.get("column") or 0),  # type: ignore[call-overload]
+            str(data["record"]),
+            str(data.get("field", "links.paper")).removeprefix("links."),
+        )
+
+
+def collect(catalog: Catalog, only: set[str] | None = None) -> dict[str, list[LinkRef]]:
+    """URL -> its uses, for every valid paper (or only the ids in `only`), in record order."""
+    links: dict[str, list[LinkRef]] = {}
+    for paper in catalog.papers:
+        if only is not None and paper.id not in only:
+            continue
+        source = catalog.sources[paper.id]
+        for name in LINK_FIELDS:
+            url = getattr(paper.links, name)
+            if not url:
+                continue
+            line, column = source.locate(("links", name))
+            links.setdefault(url, []).append(LinkRef(source.path, line, column, paper.id, name))
+    return links
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'K/N' with 1 <= K <= N, else ValueError."""
+    match = _SHARD.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"expected K/N such as 1/4, got {text!r}")
+    k, n = int(match.group(1)), int(match.group(2))
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {k}/{n}: K must be between 1 and N")
+    return k, n
+
+
+def in_shard(url: str, k: int, n: int) -> bool:
+    """Deterministic on every machine and Python run: a hash of the URL, not hash()."""
+    digest = hashlib.sha256(url.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % n == k - 1
+
+
+def changed_records(data_dir: Path, rev: str) -> set[str]:
+    """Ids of records added or changed since `rev` (committed or not, and untracked files)."""
+    folder = papers_dir(data_dir).resolve()
+    top = Path(_git(folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel"))
+    diff = _git(top, "diff", "--name-only", "--no-renames", "-z", rev, "--", str(folder))
+    new = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", str(folder))
+    ids = set()
+    for name in (diff + new).split("\0"):
+        path = (top / name).resolve() if name else None
+        if path and path.parent == folder and path.suffix in (".yaml", ".yml"):
+            ids.add(path.stem)
+    return ids
+
+
+def _git(cwd: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CatalogError(f"--changed-since needs git: {exc}") from None
+    if done.returncode != 0:
+        said = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        raise CatalogError(f"--changed-since: git {args[0]}: {said}")
+    return done.stdout.strip("\n") if args[0] == "rev-parse" else done.stdout

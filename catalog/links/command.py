@@ -1,0 +1,280 @@
+"""`catalog check-links`: the CLI over `catalog.links.run`.
+
+Only click is imported at module level; requests, rich and the engine load when the command
+runs, so `catalog --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from catalog.errors import CatalogError
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """'90', '90s', '15m', '12h', '1d' -> seconds."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not match:
+        raise click.BadParameter(f"expected a duration such as 3600, 30m, 12h or 1d, got {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None and value <= 0:
+        raise click.BadParameter("must be greater than 0")
+    return value
+
+
+@click.command("check-links")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data"),
+    show_default=True,
+    help="The data folder: papers/, venues.yaml, keywords.yaml, catalog.yaml.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="Report format (markdown suits $GITHUB_STEP_SUMMARY).",
+)
+@click.option("--strict", is_flag=True, help="Fail on `error` verdicts too, not only `broken`.")
+@click.option(
+    "--concurrency",
+    type=int,
+    default=64,
+    show_default=True,
+    callback=_positive,
+    help="Requests in flight at once.",
+)
+@click.option(
+    "--per-host",
+    type=int,
+    default=6,
+    show_default=True,
+    callback=_positive,
+    help="Requests in flight at once to one host.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=20.0,
+    show_default=True,
+    callback=_positive,
+    help="Seconds to wait for a connection or an answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="Retries after a timeout, reset, 5xx or 429.",
+)
+@click.option(
+    "--backoff",
+    type=float,
+    default=1.0,
+    show_default=True,
+    callback=_positive,
+    help="Seconds before the first retry; doubled for each next one.",
+)
+@click.option(
+    "--user-agent",
+    default=None,
+    help="User-Agent header [default: catalog-check-links/VERSION (+repo_url)].",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON file of recent results: working links are not asked again.",
+)
+@click.option(
+    "--max-age",
+    default="1d",
+    show_default=True,
+    help="How long a cached working link is trusted (e.g. 3600, 30m, 12h, 1d).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also check links to private, loopback and link-local addresses.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="REGEX",
+    help="Skip URLs matching this regular expression (repeatable).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help="Only the links of records added or changed since this git revision.",
+)
+@click.option("--shard", metavar="K/N", help="Check only shard K of N (deterministic split).")
+@click.option(
+    "--merge",
+    "merge_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Check nothing: merge these JSON shard reports into one report.",
+)
+def check_links(
+    data_dir: Path,
+    fmt: str,
+    strict: bool,
+    concurrency: int,
+    per_host: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    user_agent: str | None,
+    cache_path: Path | None,
+    max_age: str,
+    allow_private: bool,
+    exclude: tuple[str, ...],
+    changed_since: str | None,
+    shard: str | None,
+    merge_files: tuple[Path, ...],
+) -> None:
+    """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
+
+    Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
+    Exit 1 when a link is broken (with --strict, also on errors).
+    """
+    try:
+        report = _run(
+            data_dir, fmt, concurrency, per_host, timeout, retries, backoff, user_agent,
+            cache_path, parse_duration(max_age), allow_private, exclude, changed_since,
+            shard, merge_files,
+        )  # fmt: skip
+    except CatalogError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    from catalog.links.report import format_report
+
+    click.echo(format_report(report, fmt, strict))  # type: ignore[arg-type]
+    sys.exit(1 if report.failed(strict) else 0)
+
+
+def _run(
+    data_dir: Path,
+    fmt: str,
+    concurrency: int,
+    per_host: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    user_agent: str | None,
+    cache_path: Path | None,
+    max_age: float,
+    allow_private: bool,
+    exclude: tuple[str, ...],
+    changed_since: str | None,
+    shard: str | None,
+    merge_files: tuple[Path, ...],
+) -> Any:
+    from catalog.links import report as reports
+
+    if merge_files:
+        return reports.merge([_read_report(path) for path in merge_files])
+
+    from catalog.links.collect import changed_records, collect, parse_shard
+    from catalog.links.engine import Settings
+    from catalog.links.engine import user_agent as default_agent
+    from catalog.links.run import CheckOptions
+    from catalog.links.safety import AddressPolicy
+    from catalog.validate import load_catalog
+
+    try:
+        patterns = tuple(re.compile(p) for p in exclude)
+    except re.error as exc:
+        raise click.BadParameter(f"bad regular expression: {exc}", param_hint="--exclude") from None
+    try:
+        shard_spec = parse_shard(shard) if shard else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
+    if not data_dir.is_dir():
+        raise click.UsageError(f"no data folder at {data_dir} (use --data DIR)")
+    catalog = load_catalog(data_dir)
+    invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
+    if invalid:
+        click.echo(
+            f"warning: {invalid} problems in the data; links of invalid records are not checked "
+            "(run `catalog validate`)",
+            err=True,
+        )
+    only = changed_records(data_dir, changed_since) if changed_since else None
+    links = collect(catalog, only)
+    contact = catalog.config.repo_url if catalog.config else None
+    settings = Settings(
+        concurrency=concurrency,
+        per_host=per_host,
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        user_agent=user_agent or default_agent(contact),
+        policy=AddressPolicy(allow_private=allow_private),
+    )
+    options = CheckOptions(
+        settings=settings,
+        cache_path=cache_path,
+        max_age=max_age,
+        exclude=patterns,
+        shard=shard_spec,
+    )
+    return _with_progress(links, options)
+
+
+def _with_progress(links: Any, options: Any) -> Any:
+    """Run the check with a rich progress bar on stderr when stderr is a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from catalog.links.run import check_links
+
+    console = Console(stderr=True)
+
+    def warn(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    if not console.is_terminal:
+        return check_links(links, options, warn=warn)
+    with Progress(
+        TextColumn("checking links"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        bar = progress.add_task("links", total=None)
+        return check_links(
+            links,
+            options,
+            on_start=lambda total: progress.update(bar, total=total),
+            on_result=lambda _result: progress.advance(bar),
+            warn=warn,
+        )
+
+
+def _read_report(path: Path) -> Any:
+    from catalog.links.report import from_json
+
+    try:
+        return from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CatalogError(f"{path}: not a check-links JSON report ({exc})") from None

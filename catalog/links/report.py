@@ -1,0 +1,208 @@
+"""Print a link check: text grouped by record, JSON, Markdown, or GitHub annotations.
+
+A report is plain data (results plus where each URL is used), so shard reports written as
+JSON on many machines merge back into one (`merge`) and print like a single run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from catalog.diagnostics import _escape_data, _escape_property
+from catalog.links.collect import LinkRef
+from catalog.links.verdict import STATUSES, Result, is_failure
+
+Format = Literal["text", "json", "markdown", "github"]
+FORMATS: tuple[Format, ...] = ("text", "json", "markdown", "github")
+
+
+@dataclass
+class LinkReport:
+    """Every result, sorted by URL, with the records and lines that use each URL."""
+
+    results: list[Result]
+    sources: dict[str, list[LinkRef]] = field(default_factory=dict)
+    elapsed_ms: int = 0
+    requests: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.results = sorted(self.results, key=lambda r: r.url)
+
+    def failed(self, strict: bool = False) -> bool:
+        return any(is_failure(r, strict=strict) for r in self.results)
+
+    def summary(self, strict: bool = False) -> dict[str, Any]:
+        counts = Counter(r.status for r in self.results)
+        return {
+            "total": len(self.results),
+            **{status: counts[status] for status in STATUSES},
+            "warnings": sum(1 for r in self.results if r.warning),
+            "cached": sum(1 for r in self.results if r.cached),
+            "requests": self.requests,
+            "elapsed_ms": self.elapsed_ms,
+            "failed": self.failed(strict),
+        }
+
+    def problems(self) -> list[tuple[LinkRef, Result]]:
+        """Each use of each result worth reporting, ordered by file and line."""
+        rows = [
+            (ref, result)
+            for result in self.results
+            if result.status != "ok" or result.warning
+            for ref in self.sources.get(result.url) or [LinkRef("?", 0, 0, "?", "?")]
+        ]
+        return sorted(rows, key=lambda row: (row[0], row[1].url))
+
+
+def severity(result: Result, strict: bool = False) -> str:
+    if is_failure(result, strict=strict):
+        return "error"
+    if result.status in ("redirected", "error") or result.warning:
+        return "warning"
+    return "notice"
+
+
+def detail(result: Result) -> str:
+    text = result.message or result.status
+    if result.warning:
+        text = f"{text}; {result.warning}" if result.status != "ok" else result.warning
+    return text
+
+
+def format_report(report: LinkReport, fmt: Format, strict: bool = False) -> str:
+    if fmt == "json":
+        return json.dumps(to_json(report, strict), indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return _github(report, strict)
+    if fmt == "markdown":
+        return _markdown(report, strict)
+    return _text(report, strict)
+
+
+def to_json(report: LinkReport, strict: bool = False) -> dict[str, Any]:
+    results = []
+    for result in report.results:
+        data = result.as_json()
+        data["sources"] = [ref.as_json() for ref in sorted(report.sources.get(result.url, []))]
+        results.append(data)
+    return {"results": results, "summary": report.summary(strict), "notes": report.notes}
+
+
+def from_json(doc: Any) -> LinkReport:
+    """A report back from `to_json` output; ValueError when it is not one."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
+        raise ValueError("not a check-links JSON report (no results list)")
+    results, sources = [], {}
+    for item in doc["results"]:
+        result = Result.from_json(item)
+        results.append(result)
+        sources[result.url] = [LinkRef.from_json(s) for s in item.get("sources") or []]
+    summary = doc.get("summary") or {}
+    return LinkReport(
+        results,
+        sources,
+        int(summary.get("elapsed_ms") or 0),
+        int(summary.get("requests") or 0),
+        [str(n) for n in doc.get("notes") or []],
+    )
+
+
+def merge(reports: list[LinkReport]) -> LinkReport:
+    """One report from shard reports: results by URL, their uses joined."""
+    results: dict[str, Result] = {}
+    sources: dict[str, list[LinkRef]] = {}
+    for report in reports:
+        for result in report.results:
+            known = results.get(result.url)
+            if known is None or (known.status == "ok" and result.status != "ok"):
+                results[result.url] = result
+            uses = sources.setdefault(result.url, [])
+            uses.extend(r for r in report.sources.get(result.url, []) if r not in uses)
+    for url, result in results.items():
+        records = tuple(sorted({r.record for r in sources.get(url, [])} | set(result.records)))
+        results[url] = result.with_records(records)
+    return LinkReport(
+        list(results.values()),
+        sources,
+        max((r.elapsed_ms for r in reports), default=0),
+        sum(r.requests for r in reports),
+        [note for r in reports for note in r.notes],
+    )
+
+
+def _summary_line(report: LinkReport, strict: bool) -> str:
+    s = report.summary(strict)
+    parts = ", ".join(f"{s[status]} {status}" for status in STATUSES)
+    extra = f", {s['cached']} from cache" if s["cached"] else ""
+    seconds = s["elapsed_ms"] / 1000
+    return f"{s['total']} links checked in {seconds:.1f} s: {parts}{extra}"
+
+
+def _text(report: LinkReport, strict: bool) -> str:
+    lines: list[str] = []
+    current = None
+    for ref, result in report.problems():
+        if ref.record != current:
+            if current is not None:
+                lines.append("")
+            lines.append(f"{ref.record} ({ref.path})")
+            current = ref.record
+        where = f"{ref.path}:{ref.line}:{ref.column}" if ref.line else ref.path
+        hint = f" (hint: use {result.suggestion})" if result.suggestion else ""
+        lines.append(
+            f"  {where}: {severity(result, strict)}[link-{result.status}] "
+            f"links.{ref.field}: {result.url}: {detail(result)}{hint}"
+        )
+    if lines:
+        lines.append("")
+    lines.extend(report.notes)
+    lines.append(_summary_line(report, strict))
+    return "\n".join(lines)
+
+
+def _github(report: LinkReport, strict: bool) -> str:
+    lines = []
+    for ref, result in report.problems():
+        props = [f"file={_escape_property(ref.path)}"]
+        if ref.line:
+            props += [f"line={ref.line}", f"col={ref.column}"]
+        props.append(f"title={_escape_property(f'link-{result.status}')}")
+        hint = f" (hint: use {result.suggestion})" if result.suggestion else ""
+        message = f"links.{ref.field}: {result.url}: {detail(result)}{hint}"
+        lines.append(f"::{severity(result, strict)} {','.join(props)}::{_escape_data(message)}")
+    lines.append(_summary_line(report, strict))
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(report: LinkReport, strict: bool) -> str:
+    s = report.summary(strict)
+    verdict = "failed" if s["failed"] else "passed"
+    lines = [
+        f"### Link check {verdict}",
+        "",
+        "| " + " | ".join(STATUSES) + " | total |",
+        "|" + "---:|" * (len(STATUSES) + 1),
+        "| " + " | ".join(str(s[status]) for status in STATUSES) + f" | {s['total']} |",
+        "",
+    ]
+    problems = report.problems()
+    if problems:
+        lines += ["| Status | Record | Field | URL | Detail |", "|---|---|---|---|---|"]
+        for ref, result in problems:
+            where = f"`{ref.path}:{ref.line}`" if ref.line else f"`{ref.path}`"
+            hint = f" → {result.suggestion}" if result.suggestion else ""
+            lines.append(
+                f"| {result.status} | {_cell(ref.record)} {where} | links.{ref.field} "
+                f"| <{_cell(result.url)}> | {_cell(detail(result) + hint)} |"
+            )
+        lines.append("")
+    lines.append(_summary_line(report, strict))
+    return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""What a check found, and how an HTTP status becomes one of six verdicts.
+
+The verdicts separate what is really gone (`broken`) from what could not be verified
+(`blocked`, `error`), so a scheduled CI job fails only for dead links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+Status = Literal["ok", "redirected", "broken", "blocked", "error", "skipped"]
+STATUSES: tuple[Status, ...] = ("ok", "redirected", "broken", "blocked", "error", "skipped")
+
+# Answers that mean "not for robots": unverifiable, never proof that a link is dead.
+BLOCKED_CODES = frozenset({401, 403, 418, 451, 999})
+GONE_CODES = frozenset({404, 410})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one URL; `records` lists the ids of every record that uses it."""
+
+    url: str
+    status: Status
+    http_status: int | None = None
+    final_url: str | None = None
+    message: str = ""
+    attempts: int = 0
+    elapsed_ms: int = 0
+    suggestion: str | None = None  # the new URL of a permanent redirect or renamed repository
+    warning: str | None = None  # a working link worth a look (an archived repository)
+    cached: bool = False
+    records: tuple[str, ...] = field(default_factory=tuple)
+
+    def with_records(self, records: tuple[str, ...]) -> Result:
+        return replace(self, records=records)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["records"] = list(self.records)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        """Rebuild a result from `as_json` output; raises ValueError on a malformed one."""
+        if not isinstance(data, dict) or data.get("status") not in STATUSES:
+            raise ValueError(f"not a link result: {data!r:.80}")
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        if not isinstance(known.get("url"), str):
+            raise ValueError(f"link result without a url: {data!r:.80}")
+        known["records"] = tuple(str(r) for r in known.get("records") or ())
+        return cls(**known)
+
+
+def classify_status(code: int) -> Status:
+    """The verdict for the final HTTP status of a check (after redirects and retries)."""
+    if 200 <= code < 300 or code == 304:
+        return "ok"
+    if code in GONE_CODES:
+        return "broken"
+    if code in BLOCKED_CODES:
+        return "blocked"
+    return "error"
+
+
+def is_failure(result: Result, *, strict: bool = False) -> bool:
+    """Whether a result fails the run: broken always, error too under --strict."""
+    return result.status == "broken" or (strict and result.status == "error")
