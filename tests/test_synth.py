@@ -60,7 +60,11 @@ def test_plants_exactly_the_duplicates_it_reports(tmp_path: Path, n: int, dups: 
 def test_records_validate_and_look_like_the_seed(tmp_path: Path) -> None:
     info = write_catalog(tmp_path / "v", 1000, seed=1)
     catalog = load_catalog(tmp_path / "v")
-    assert catalog.diagnostics == []
+    # nothing is wrong but the planted duplicates, each reported at the later copy
+    assert {(d.code, Path(d.path).stem) for d in catalog.diagnostics} == {
+        ("duplicate-paper", copy) for _, copy in info.duplicate_pairs
+    }
+    assert len(catalog.diagnostics) == info.duplicates == 10
     assert len(catalog.papers) == info.papers == 1000
     with_code = sum(p.links.code is not None for p in catalog.papers)
     originals = [p for p in catalog.papers if not p.id.endswith("-dup")]
