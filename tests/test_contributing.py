@@ -257,3 +257,22 @@ def test_vscode_maps_the_record_schema() -> None:
     ((schema, pattern),) = settings["yaml.schemas"].items()
     assert (REPO / schema).resolve() == REPO / "data" / SCHEMA_FILE
     assert pattern == "data/papers/*.yaml"
+
+
+def _workflow_catalog_commands() -> list[list[str]]:
+    """Every `.venv/bin/catalog ...` invocation in the workflows, as argument lists."""
+    found = []
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        script = run_lines(workflow(path.name)).replace("\\\n", " ")
+        for match in re.finditer(r"\.venv/bin/catalog ([^\n>|;&]*)", script):
+            found.append(shlex.split(match.group(1)))
+    return found
+
+
+def test_workflow_commands_are_accepted_by_the_cli() -> None:
+    """The options the workflows pass exist: a renamed flag fails here, not in CI."""
+    commands = _workflow_catalog_commands()
+    assert {args[0] for args in commands} == {"validate", "build", "check-links"}
+    for args in commands:
+        result = CliRunner().invoke(main, [*args, "--help"])
+        assert result.exit_code == 0, (args, result.output)
