@@ -1,0 +1,299 @@
+"""catalog check-links against a real local server: verdicts, politeness, safety, output."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from click.testing import CliRunner
+from links_server import (
+    huge_body,
+    no_head,
+    ok,
+    rate_limited_once,
+    redirect,
+    serve,
+    slow,
+    status,
+    unavailable_once,
+)
+
+from catalog.cli import main
+from catalog.links.collect import collect
+from catalog.links.engine import Settings
+from catalog.links.report import LinkReport
+from catalog.links.run import CheckOptions, check_links
+from catalog.links.safety import AddressPolicy, GuardedAdapter, RefusedAddress, parse_networks
+from catalog.validate import load_catalog
+
+FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05"]
+
+ROUTES = {
+    "/ok": ok,
+    "/gone-404": status(404),
+    "/gone-410": status(410),
+    "/moved": redirect(301, "/ok"),
+    "/temporary": redirect(302, "/ok"),
+    "/loop-a": redirect(302, "/loop-b"),
+    "/loop-b": redirect(302, "/loop-a"),
+    "/limited": rate_limited_once,
+    "/no-head": no_head,
+    "/unavailable-once": unavailable_once,
+    "/down": status(503),
+    "/slow": slow(1.5),
+    "/huge": huge_body,
+    "/forbidden": status(403),
+    "/moved-to-gone": redirect(308, "/gone-404"),
+}
+
+
+def settings(**overrides: Any) -> Settings:
+    fields: dict[str, Any] = {
+        "timeout": 0.5,
+        "retries": 1,
+        "backoff": 0.05,
+        "policy": AddressPolicy(allow_private=True),
+    }
+    fields.update(overrides)
+    return Settings(**fields)
+
+
+def run(data: Path, **options: Any) -> LinkReport:
+    options.setdefault("settings", settings())
+    options.setdefault("env", {})
+    return check_links(collect(load_catalog(data)), CheckOptions(**options))
+
+
+def add_links(catalog_dir: Any, base: str, paths: list[str]) -> None:
+    for i, path in enumerate(paths):
+        catalog_dir.add(f"p{i:02d}", links={"paper": base + path})
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(main, ["check-links", *args], env=env, catch_exceptions=False)
+
+
+def by_url(report: LinkReport, base: str) -> dict[str, Any]:
+    return {r.url.removeprefix(base): r for r in report.results}
+
+
+def test_every_case_gets_the_right_verdict(catalog_dir: Any) -> None:
+    with serve(ROUTES) as server:
+        add_links(catalog_dir, server.base, list(ROUTES))
+        started = time.monotonic()
+        report = run(catalog_dir.path)
+        took = time.monotonic() - started
+        state = server.state
+    got = by_url(report, server.base)
+    assert {path: r.status for path, r in got.items()} == {
+        "/ok": "ok",
+        "/gone-404": "broken",
+        "/gone-410": "broken",
+        "/moved": "redirected",
+        "/temporary": "ok",
+        "/loop-a": "error",
+        "/loop-b": "error",
+        "/limited": "ok",
+        "/no-head": "ok",
+        "/unavailable-once": "ok",
+        "/down": "error",
+        "/slow": "error",
+        "/huge": "ok",
+        "/forbidden": "blocked",
+        "/moved-to-gone": "broken",
+    }
+    assert got["/gone-410"].http_status == 410
+    assert got["/moved"].suggestion == server.base + "/ok"
+    assert got["/temporary"].suggestion is None
+    assert got["/temporary"].final_url == server.base + "/ok"
+    assert "redirect loop" in got["/loop-a"].message
+    assert "timed out" in got["/slow"].message
+    # 429 then 200: asked twice, and the second time only after Retry-After (1 s).
+    limited = state.times["/limited"]
+    assert len(limited) == 2 and limited[1] - limited[0] >= 0.95
+    # HEAD refused with 405 (here or on an earlier URL of the host): answered by GET.
+    assert [m for m, p in state.log if p == "/no-head"][-1] == "GET"
+    # 503 once: retried after a backoff, then fine.
+    assert got["/unavailable-once"].attempts == 2
+    # A persistent 503 is tried 1 + --retries times, then called an error (not broken).
+    assert state.hits["/down"] == 2
+    # The 200 MB body is never downloaded: the response is closed after its headers.
+    assert state.body_bytes_sent < 32 * 1024 * 1024
+    assert got["/huge"].http_status == 200
+    assert took < 5
+
+
+def test_head_refused_falls_back_to_get_and_is_remembered_per_host(catalog_dir: Any) -> None:
+    routes = {"/no-head": no_head, "/no-head-2": no_head}
+    with serve(routes) as server:
+        add_links(catalog_dir, server.base, ["/no-head", "/no-head-2"])
+        report = run(catalog_dir.path, settings=settings(per_host=1))
+        log = list(server.state.log)
+    assert log == [("HEAD", "/no-head"), ("GET", "/no-head"), ("GET", "/no-head-2")]
+    assert {r.status for r in report.results} == {"ok"}
+
+
+def test_no_request_reaches_a_private_address_by_default(catalog_dir: Any) -> None:
+    with serve(ROUTES) as server:
+        add_links(catalog_dir, server.base, ["/ok", "/gone-404", "/moved"])
+        catalog_dir.add("by-name", links={"paper": server.base.replace("127.0.0.1", "localhost")})
+        result = cli("--data", str(catalog_dir.path), "--format", "json", *FAST)
+        log = list(server.state.log)
+    assert log == []
+    doc = json.loads(result.stdout)
+    assert {r["status"] for r in doc["results"]} == {"skipped"}
+    assert all("refused" in r["message"] for r in doc["results"])
+    assert result.exit_code == 0
+
+
+def test_every_redirect_hop_is_checked_against_the_policy(catalog_dir: Any) -> None:
+    with serve({}, "127.0.0.2") as inner:
+        inner.state.routes["/secret"] = ok
+        with serve({"/hop": redirect(302, inner.base + "/secret")}) as outer:
+            catalog_dir.add("hop", links={"paper": outer.base + "/hop"})
+            only_outer = AddressPolicy(allow_networks=parse_networks(["127.0.0.1/32"]))
+            report = run(catalog_dir.path, settings=settings(policy=only_outer))
+            assert outer.state.log == [("HEAD", "/hop")]
+        assert inner.state.log == []
+    (result,) = report.results
+    assert result.status == "skipped"
+    assert "127.0.0.2" in result.message
+
+
+def test_connections_to_refused_addresses_fail_before_sending(catalog_dir: Any) -> None:
+    """The second layer: even a request that skips the pre-check cannot connect."""
+    with serve(ROUTES) as server:
+        session = requests.Session()
+        session.trust_env = False
+        session.mount("http://", GuardedAdapter(AddressPolicy()))
+        with pytest.raises(requests.ConnectionError) as caught:
+            session.get(server.base + "/ok", timeout=2)
+        log = list(server.state.log)
+    assert log == []
+    chain: list[Any] = [caught.value]
+    found = False
+    while chain:
+        item = chain.pop()
+        if isinstance(item, RefusedAddress):
+            found = True
+        elif isinstance(item, BaseException):
+            chain += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+    assert found
+
+
+def test_a_url_used_by_many_records_is_checked_once(catalog_dir: Any) -> None:
+    with serve(ROUTES) as server:
+        for name in ("a", "b", "c"):
+            catalog_dir.add(name, links={"paper": server.base + "/ok", "code": server.base + "/ok"})
+        report = run(catalog_dir.path)
+        log = list(server.state.log)
+    assert log == [("HEAD", "/ok")]
+    (result,) = report.results
+    assert result.records == ("a", "b", "c")
+    assert len(report.sources[result.url]) == 6
+
+
+def test_cache_reuses_working_links_and_rechecks_failures(catalog_dir: Any, tmp_path: Path) -> None:
+    cache = tmp_path / "links.json"
+    with serve(ROUTES) as server:
+        add_links(catalog_dir, server.base, ["/ok", "/moved", "/gone-404"])
+        first = run(catalog_dir.path, cache_path=cache)
+        before = len(server.state.log)
+        second = run(catalog_dir.path, cache_path=cache)
+        again = server.state.log[before:]
+        saved = json.loads(cache.read_text())
+        stale = run(catalog_dir.path, cache_path=cache, max_age=0)
+        after_stale = server.state.log[before + len(again) :]
+    assert not any(r.cached for r in first.results)
+    assert {p for _, p in again} == {"/gone-404"}  # only the failure is asked again
+    got = by_url(second, server.base)
+    assert got["/ok"].cached and got["/moved"].cached and got["/moved"].status == "redirected"
+    assert got["/gone-404"].status == "broken" and not got["/gone-404"].cached
+    assert second.summary()["cached"] == 2
+    assert {p for _, p in after_stale} >= {"/ok", "/moved", "/gone-404"}
+    assert not any(r.cached for r in stale.results)
+    assert set(saved["entries"]) == {server.base + "/ok", server.base + "/moved"}
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"version": 1, "entries": []}', "\udcff"])
+def test_a_corrupt_cache_warns_and_starts_fresh(
+    catalog_dir: Any, tmp_path: Path, content: str
+) -> None:
+    cache = tmp_path / "links.json"
+    cache.write_bytes(content.encode("utf-8", "surrogateescape"))
+    with serve(ROUTES) as server:
+        add_links(catalog_dir, server.base, ["/ok"])
+        result = cli("--data", str(catalog_dir.path), "--cache", str(cache), "--allow-private")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "fresh" in result.stderr
+    assert server.base + "/ok" in json.loads(cache.read_text())["entries"]
+
+
+def test_exit_status_and_strict(catalog_dir: Any) -> None:
+    with serve(ROUTES) as server:
+        add_links(catalog_dir, server.base, ["/ok", "/down", "/forbidden"])
+        data = ["--data", str(catalog_dir.path), "--allow-private", *FAST]
+        relaxed = cli(*data)
+        strict = cli(*data, "--strict")
+        catalog_dir.add("dead", links={"paper": server.base + "/gone-410"})
+        broken = cli(*data)
+    assert relaxed.exit_code == 0, relaxed.output
+    assert strict.exit_code == 1
+    assert broken.exit_code == 1
+    assert "error[link-broken] links.paper" in broken.stdout
+    assert "warning[link-error]" in relaxed.stdout and "notice[link-blocked]" in relaxed.stdout
+
+
+def test_output_formats(catalog_dir: Any) -> None:
+    with serve(ROUTES) as server:
+        add_links(catalog_dir, server.base, ["/ok", "/gone-404", "/moved"])
+        data = ["--data", str(catalog_dir.path), "--allow-private", *FAST]
+        as_json = json.loads(cli(*data, "--format", "json").stdout)
+        github = cli(*data, "--format", "github").stdout
+        markdown = cli(*data, "--format", "markdown").stdout
+        text = cli(*data).stdout
+    keys = {"url", "status", "http_status", "final_url", "records", "message", "attempts"}
+    assert all(keys | {"elapsed_ms"} <= set(r) for r in as_json["results"])
+    assert as_json["summary"]["broken"] == 1 and as_json["summary"]["redirected"] == 1
+    gone = next(r for r in as_json["results"] if r["url"].endswith("/gone-404"))
+    assert gone["records"] == ["p01"] and gone["http_status"] == 404
+    assert gone["sources"][0]["line"] > 0
+    path = str(catalog_dir.papers / "p01.yaml")
+    line = gone["sources"][0]["line"]
+    assert f"::error file={path},line={line},col=" in github
+    assert "title=link-broken::links.paper" in github
+    assert "::warning" in github and "hint: use " + server.base + "/ok" in github
+    assert "| broken | p01" in markdown and markdown.startswith("### Link check failed")
+    assert f"p01 ({path})" in text and f"{path}:{line}:" in text
+    assert "3 links checked" in text
+
+
+def test_bad_options_are_usage_errors(catalog_dir: Any) -> None:
+    data = ["--data", str(catalog_dir.path)]
+    assert cli(*data, "--shard", "3/2").exit_code == 2
+    assert cli(*data, "--max-age", "soon").exit_code == 2
+    assert cli(*data, "--exclude", "(").exit_code == 2
+    assert cli("--data", str(catalog_dir.path / "nope")).exit_code == 2
+
+
+def test_exclude_skips_without_asking(catalog_dir: Any) -> None:
+    with serve(ROUTES) as server:
+        add_links(catalog_dir, server.base, ["/ok", "/gone-404"])
+        result = cli(
+            "--data",
+            str(catalog_dir.path),
+            "--allow-private",
+            "--exclude",
+            "gone",
+            "--format",
+            "json",
+        )
+        log = list(server.state.log)
+    assert log == [("HEAD", "/ok")]
+    assert result.exit_code == 0
+    skipped = [r for r in json.loads(result.stdout)["results"] if r["status"] == "skipped"]
+    assert [r["url"] for r in skipped] == [server.base + "/gone-404"]
