@@ -55,16 +55,16 @@ def render_readme(
     """The README for these papers: byte-identical for the same data, at most `budget` bytes
     when cutting tables can make it so."""
     ordered = sorted(papers, key=_row_order)
-    rows = _section_rows(ordered, config)
-    longest = max((len(r) for r in rows.values()), default=0)
-    text = _render(ordered, config, rows, longest)
+    page = _Page(ordered, config)
+    longest = max((len(r) for r in page.rows.values()), default=0)
+    text = page.render(longest)
     if _size(text) <= budget or longest == 0:
         return text
-    low, high = 0, longest  # invariant: limit `low` fits (or is 0), `high + 1` does not
-    best = _render(ordered, config, rows, 0)
+    low, high = 0, longest  # the largest limit that fits lies in [low, high]
+    best = page.render(0)
     while low < high:
         mid = (low + high + 1) // 2
-        candidate = _render(ordered, config, rows, mid)
+        candidate = page.render(mid)
         if _size(candidate) <= budget:
             low, best = mid, candidate
         else:
@@ -78,7 +78,7 @@ def _row_order(paper: Paper) -> tuple[Any, ...]:
     return (-paper.year, paper.title.casefold(), paper.title, paper.id)
 
 
-def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, list[list[str]]]:
+def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, list[md.Row]]:
     """Escaped table cells per section id, in reading order; a URL already linked earlier in
     the README is shown as '(above)' (awesome-lint forbids linking one URL twice)."""
     by_section: dict[str, list[Paper]] = {s.id: [] for s in config.sections}
@@ -87,20 +87,28 @@ def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, l
             if section_id in by_section:
                 by_section[section_id].append(paper)
     seen: set[str] = set()
-    rows: dict[str, list[list[str]]] = {}
+    rows: dict[str, list[md.Row]] = {}
     for section_id, members in by_section.items():
         rows[section_id] = [
-            [
-                str(p.year),
-                f"**{md.inline_text(p.title)}**",
-                md.inline_text(p.venue),
-                _link_cell(p.links.paper, seen),
-                _link_cell(p.links.code, seen),
-                "; ".join(md.inline_text(k) for k in p.keywords),
-            ]
+            md.cells(
+                (
+                    str(p.year),
+                    f"**{md.inline_text(p.title)}**",
+                    _short_text(p.venue),
+                    _link_cell(p.links.paper, seen),
+                    _link_cell(p.links.code, seen),
+                    "; ".join(_short_text(k) for k in p.keywords),
+                )
+            )
             for p in members
         ]
     return rows
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_text(value: str) -> str:
+    """Venues and keywords repeat on many rows: escape each spelling once."""
+    return md.inline_text(value)
 
 
 def _link_cell(url: str | None, seen: set[str]) -> str:
@@ -120,54 +128,70 @@ def _link_key(url: str) -> str:
     return host.lower() + (slash + path).rstrip("/")
 
 
-def _render(
-    papers: Sequence[Paper], config: CatalogConfig, rows: dict[str, list[list[str]]], limit: int
-) -> str:
-    anchors = _Anchors(f"{config.title} {AWESOME_BADGE_ALT}", "Contents")
-    sections = []
-    for section in config.sections:
-        section_rows = rows[section.id]
-        shown = section_rows[:limit] if limit else section_rows
-        sections.append(
-            SectionView(
-                title=md.inline_text(section.title),
-                anchor=anchors.of(section.title),
-                text=(section.text or "").strip(),
-                table=md.table(HEADERS, ALIGNS, shown) if shown else "",
-                total=len(section_rows),
-                shown=len(shown),
+class _Page:
+    """Everything of the README but the tables' length, prepared once: the size budget may
+    render it a dozen times with different row limits."""
+
+    def __init__(self, papers: Sequence[Paper], config: CatalogConfig) -> None:
+        self.config = config
+        self.rows = _section_rows(papers, config)
+        self._tables: dict[tuple[str, int], str] = {}
+        anchors = _Anchors(f"{config.title} {AWESOME_BADGE_ALT}", "Contents")
+        self._anchors = [anchors.of(section.title) for section in config.sections]
+        counts = Counter(k for p in papers for k in dict.fromkeys(p.keywords))
+        slugs = unique_slugs(counts)
+        keywords = [
+            (
+                md.link(name, page_url(config.site_url, "keywords", slugs[name]))
+                if config.site_url
+                else md.inline_text(name),
+                counts[name],
             )
-        )
-    keyword_counts = Counter(k for p in papers for k in dict.fromkeys(p.keywords))
-    slugs = unique_slugs(keyword_counts)
-    keywords = [
-        (
-            md.link(name, page_url(config.site_url, "keywords", slugs[name]))
-            if config.site_url
-            else md.inline_text(name),
-            keyword_counts[name],
-        )
-        for name in sorted(keyword_counts, key=lambda k: (k.casefold(), k))
-    ]
-    return _template().render(
-        config=config,
-        title=md.inline_text(config.title),
-        awesome_alt=AWESOME_BADGE_ALT,
-        description=md.inline_text(config.description),
-        badges=[
-            f"[![{md.inline_text(b.label)}]({md.link_destination(b.image)})]"
-            f"({md.link_destination(b.link)})"
-            for b in config.badges
-        ],
-        site_url=md.link_destination(config.site_url) if config.site_url else None,
-        paper_count=len(papers),
-        sections=sections,
-        keywords=keywords,
-        keywords_anchor=anchors.of("Keywords") if keywords else None,
-        setup_command=SETUP_COMMAND,
-        test_command=TEST_COMMAND,
-        github_limit_kb=GITHUB_LIMIT // 1024,
-    )
+            for name in sorted(counts, key=lambda k: (k.casefold(), k))
+        ]
+        self._context = {
+            "config": config,
+            "title": md.inline_text(config.title),
+            "awesome_alt": AWESOME_BADGE_ALT,
+            "description": md.inline_text(config.description),
+            "badges": [
+                f"[![{md.inline_text(b.label)}]({md.link_destination(b.image)})]"
+                f"({md.link_destination(b.link)})"
+                for b in config.badges
+            ],
+            "site_url": md.link_destination(config.site_url) if config.site_url else None,
+            "paper_count": len(papers),
+            "keywords": keywords,
+            "keywords_anchor": anchors.of("Keywords") if keywords else None,
+            "setup_command": SETUP_COMMAND,
+            "test_command": TEST_COMMAND,
+            "github_limit_kb": GITHUB_LIMIT // 1024,
+        }
+
+    def render(self, limit: int) -> str:
+        """The README with every table cut to its first `limit` rows."""
+        sections = []
+        for section, anchor in zip(self.config.sections, self._anchors, strict=True):
+            rows = self.rows[section.id]
+            shown = min(len(rows), limit)
+            sections.append(
+                SectionView(
+                    title=md.inline_text(section.title),
+                    anchor=anchor,
+                    text=(section.text or "").strip(),
+                    table=self._table(section.id, shown),
+                    total=len(rows),
+                    shown=shown,
+                )
+            )
+        return _template().render(sections=sections, **self._context)
+
+    def _table(self, section_id: str, shown: int) -> str:
+        key = (section_id, shown)
+        if key not in self._tables:
+            rows = self.rows[section_id][:shown]
+            self._tables[key] = md.table(HEADERS, ALIGNS, rows) if rows else ""
+        return self._tables[key]
 
 
 def _size(text: str) -> int:
