@@ -295,3 +295,11 @@ def test_shipped_readme_is_rendered_from_shipped_data() -> None:
     assert (REPO / "README.md").read_text(encoding="utf-8") == expected, (
         "README.md is stale: run `.venv/bin/catalog build --no-site` and commit it"
     )
+
+
+def test_url_linked_in_the_header_is_not_linked_again() -> None:
+    repo = "https://github.com/example/awesome-test"
+    badge = {"label": "Stars", "image": "https://img.example/s.svg", "link": repo}
+    text = render_readme([paper("tool", links={"paper": repo + "/"})], config(badges=[badge]))
+    assert text.count(f"]({repo})") == 1
+    assert "(above)" in text

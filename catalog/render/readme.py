@@ -86,7 +86,8 @@ def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, l
         for section_id in dict.fromkeys(paper.sections):
             if section_id in by_section:
                 by_section[section_id].append(paper)
-    seen: set[str] = set()
+    header_links = [b.link for b in config.badges] + [config.site_url or ""]
+    seen = {_link_key(url) for url in header_links if url}  # the header links them first
     rows: dict[str, list[md.Row]] = {}
     for section_id, members in by_section.items():
         rows[section_id] = [
