@@ -88,14 +88,17 @@ def load_catalog(data_dir: Path) -> Catalog:
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Hold off the cyclic GC while records pile up: it re-scans every kept object again and
-    again, which at 100k records doubled load time (benchmarks/run.py). Loading makes next to
-    no reference cycles, so nothing is lost; the collector runs as usual afterwards."""
+    """Keep the cyclic GC off the loaded records: it re-scanned every kept object again and
+    again, which at 100k records doubled load time and made dedupe 4x slower afterwards
+    (benchmarks/run.py). So: no collection while loading, then gc.freeze() moves what was
+    loaded out of the collector's sight. Loading makes next to no reference cycles, and
+    frozen objects are still freed as usual when nothing refers to them any more."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
