@@ -44,6 +44,9 @@ class Handler(BaseHTTPRequestHandler):
             state.times.setdefault(path, []).append(time.monotonic())
             state.headers.setdefault(path, []).append(dict(self.headers.items()))
         route = state.routes.get(path.split("?", 1)[0])
+        if route is None:  # "prefix*" routes match any path that starts with the prefix
+            starts = [k for k in state.routes if k.endswith("*") and path.startswith(k[:-1])]
+            route = state.routes[max(starts, key=len)] if starts else None
         if route is None:
             self.reply(404)
             return

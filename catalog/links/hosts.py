@@ -77,6 +77,7 @@ class Strategies:
     arxiv_batch: int = ARXIV_BATCH
     arxiv_interval: float = ARXIV_INTERVAL
     _github_api_off: threading.Event = field(default_factory=threading.Event)
+    _github_off_reason: str = "GitHub API not usable"
 
     def tasks(self, urls: Iterable[str]) -> list[Task]:
         tasks: list[Task] = []
@@ -151,7 +152,7 @@ class Strategies:
     def github(self, url: str, owner: str, name: str) -> Result:
         """Ask the API about the repository: renamed, archived or gone."""
         if self._github_api_off.is_set():
-            return self._github_page(url, "GitHub API not usable")
+            return self._github_page(url, self._github_off_reason)
         started = time.monotonic()
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         token = self.env.get("GITHUB_TOKEN")
@@ -167,9 +168,10 @@ class Strategies:
         if response.status in (401, 403, 429) and (
             response.status != 403 or response.headers.get("x-ratelimit-remaining") == "0"
         ):
-            self._github_api_off.set()
             why = "rate limit reached" if response.status != 401 else "token refused"
-            return self._github_page(url, f"GitHub API {why}; set GITHUB_TOKEN")
+            self._github_off_reason = f"GitHub API {why}; set GITHUB_TOKEN"
+            self._github_api_off.set()
+            return self._github_page(url, self._github_off_reason)
         if response.status == 404:
             return verdict_of(
                 fetched,
