@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +26,9 @@ from catalog.identity import (
     link_keys,
     normalize_title,
     title_key,
+    url_key,
 )
-from catalog.model import Paper, Record
+from catalog.model import Links, Paper, Record
 from catalog.records import dump_record
 from catalog.writer import write_atomic
 
@@ -70,60 +72,108 @@ class _UnionFind:
 
 def find_groups(papers: Iterable[Paper]) -> list[Group]:
     """Groups of two or more papers that share an identity, sorted by their first id."""
-    ordered = sorted(papers, key=lambda p: p.id)
+    ordered = sorted(papers, key=attrgetter("id"))
     uf = _UnionFind(len(ordered))
     id_keys: list[list[str]] = []
     owner: dict[str, int] = {}
+    touched: list[int] = []  # every record joined to another; the rest are singletons
     for i, paper in enumerate(ordered):
-        keys = sorted(set(link_keys(paper.links).values()))
+        keys = _id_keys(paper.links)
         id_keys.append(keys)
         for key in keys:
             first = owner.setdefault(key, i)
             if first != i:
                 uf.union(first, i)
+                touched += (first, i)
 
-    kinds: dict[int, set[str]] = defaultdict(set)  # root -> kinds of id its records hold
-    for i, keys in enumerate(id_keys):
-        kinds[uf.find(i)].update(key_kind(k) for k in keys)
+    kinds: dict[int, frozenset[str]] = {}  # root -> kinds of id its records hold
+    for i in touched:
+        root = uf.find(i)
+        kinds[root] = kinds.get(root, frozenset()).union(map(key_kind, id_keys[i]))
 
-    by_title: dict[str, list[int]] = defaultdict(list)
+    first_of: dict[str, int] = {}
+    same_title: dict[str, list[int]] = {}
     for i, paper in enumerate(ordered):
         norm = normalize_title(paper.title)
-        if norm:
-            by_title[norm].append(i)
-    for members in by_title.values():
-        if len(members) > 1:
-            _join_by_title(ordered, members, uf, kinds)
+        first = first_of.setdefault(norm, i)
+        if first != i and norm:
+            same_title.setdefault(norm, [first]).append(i)
+    for members in same_title.values():
+        for i in members:
+            root = uf.find(i)
+            if root not in kinds:  # a record not joined to any other yet
+                kinds[root] = frozenset(map(key_kind, id_keys[i]))
+        touched += _join_by_title(ordered, members, uf, kinds)
 
     components: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(ordered)):
+    for i in sorted(set(touched)):
         components[uf.find(i)].append(i)
-    groups = []
-    for members in components.values():
-        if len(members) > 1:
-            key = _group_key([ordered[i] for i in members], [id_keys[i] for i in members])
-            groups.append(Group(key, tuple(ordered[i].id for i in members)))
+    groups = [
+        Group(
+            _group_key([ordered[i] for i in members], [id_keys[i] for i in members]),
+            tuple(ordered[i].id for i in members),
+        )
+        for members in components.values()
+        if len(members) > 1
+    ]
     groups.sort(key=lambda g: g.ids)
     return groups
 
 
-def _join_by_title(
-    papers: Sequence[Paper], members: list[int], uf: _UnionFind, kinds: dict[int, set[str]]
-) -> None:
-    """Join same-title papers a year apart at most, unless their ids of one kind disagree.
+def _id_keys(links: Links) -> list[str]:
+    """The keys a record's links name, sorted (the hot loop: no dicts, no sets)."""
+    keys = []
+    for url in (links.paper, links.code, links.project):
+        if url:
+            key = url_key(url)
+            if key is not None and key not in keys:
+                keys.append(key)
+    if len(keys) > 1:
+        keys.sort()
+    return keys
 
-    Only papers sharing one exact normalized title are compared, so this is linear in practice.
+
+def _join_by_title(
+    papers: Sequence[Paper],
+    members: list[int],
+    uf: _UnionFind,
+    kinds: dict[int, frozenset[str]],
+) -> list[int]:
+    """Join same-title papers a year apart at most, unless they hold ids of one kind.
+
+    Linear even when many different papers share a title: the components seen so far are
+    filed by year and by the kinds of id they hold, so a paper only visits the files whose
+    kinds it lacks. Every entry visited is either stale (dropped), joined, or ends the visit.
+    Returns the records it joined.
     """
+    joined_records: list[int] = []
     members = sorted(members, key=lambda i: (papers[i].year, i))
-    for pos, i in enumerate(members):
-        for j in members[pos + 1 :]:
-            if papers[j].year - papers[i].year > 1:
-                break
-            ri, rj = uf.find(i), uf.find(j)
-            if ri == rj or kinds[ri] & kinds[rj]:
+    filed: dict[int, dict[frozenset[str], list[int]]] = defaultdict(dict)
+    for i in members:
+        year = papers[i].year
+        root = uf.find(i)
+        for table in (filed.get(year - 1), filed.get(year)):
+            if not table:
                 continue
-            root = uf.union(ri, rj)
-            kinds[root] = kinds[ri] | kinds[rj]
+            for held in list(table):
+                if held & kinds[root]:
+                    continue
+                entries = table.pop(held)
+                rest: list[int] = []
+                for pos, other in enumerate(entries):
+                    if other == root or uf.find(other) != other or kinds[other] != held:
+                        continue  # this component itself, or an entry outdated by a join
+                    joined = uf.union(root, other)
+                    kinds[joined] = kinds[root] | kinds[other]
+                    joined_records += (root, other)
+                    root = joined
+                    if held:  # the rest of this file now clash with the kinds just gained
+                        rest = entries[pos + 1 :]
+                        break
+                if rest:
+                    table[held] = rest
+        filed[year].setdefault(kinds[root], []).append(root)
+    return joined_records
 
 
 def _group_key(papers: Sequence[Paper], keys: Sequence[Sequence[str]]) -> str:

