@@ -120,6 +120,7 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
             click.echo()
         click.echo(
             f"{len(result.written)} records written to {data_dir / 'papers'}"
+            + (f"; {len(result.overlaps)} already there" if result.overlaps else "")
             + (f"; new keywords: {len(result.new_keywords)}" if result.new_keywords else "")
             + (f"; new venues: {', '.join(result.new_venues)}" if result.new_venues else "")
         )

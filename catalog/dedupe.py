@@ -186,6 +186,41 @@ def _group_key(papers: Sequence[Paper], keys: Sequence[Sequence[str]]) -> str:
     return title_key(first.title, first.year) or f"{TITLE}:"
 
 
+class IdentityIndex:
+    """Papers already known, looked up by identity: for importing a list into existing data.
+
+    A lookup is what `find_groups` would decide for the pair: a shared id key, else the same
+    normalized title a year apart at most with no id of a kind the other also holds.
+    """
+
+    def __init__(self, papers: Iterable[Paper] = ()) -> None:
+        self._by_key: dict[str, str] = {}
+        self._by_title: dict[str, list[tuple[int, str, frozenset[str]]]] = defaultdict(list)
+        for paper in sorted(papers, key=attrgetter("id")):
+            self.add(paper.id, paper.links, paper.title, paper.year)
+
+    def add(self, paper_id: str, links: Any, title: str, year: int) -> None:
+        keys = set(link_keys(links).values())
+        for key in keys:
+            self._by_key.setdefault(key, paper_id)
+        norm = normalize_title(title)
+        if norm:
+            self._by_title[norm].append((year, paper_id, frozenset(map(key_kind, keys))))
+
+    def match(self, links: Any, title: str, year: int) -> tuple[str, str] | None:
+        """(id, shared key) of the known paper this one is, or None when it is new."""
+        keys = sorted(set(link_keys(links).values()), key=key_rank)
+        for key in keys:
+            if key in self._by_key:
+                return self._by_key[key], key
+        kinds = {key_kind(k) for k in keys}
+        norm = normalize_title(title)
+        for other_year, paper_id, other_kinds in self._by_title.get(norm, ()) if norm else ():
+            if abs(other_year - year) <= 1 and not kinds & other_kinds:
+                return paper_id, f"{TITLE}:{norm}:{other_year}"
+        return None
+
+
 # --- validation -------------------------------------------------------------------------
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from catalog.dedupe import IdentityIndex
 from catalog.diagnostics import Diagnostic
+from catalog.identity import link_keys
 from catalog.model import CatalogConfig, Keyword, Section, Venue, check_url
 from catalog.records import dump_record, scalar
 from catalog.registry import Registry, normalize
@@ -61,6 +63,7 @@ class ImportResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     new_keywords: list[str] = field(default_factory=list)
     new_venues: list[str] = field(default_factory=list)
+    overlaps: list[tuple[int, str]] = field(default_factory=list)  # (line, existing record id)
 
 
 def split_cells(line: str) -> list[str]:
@@ -227,7 +230,8 @@ def rows_to_records(
 
 def repeat_keys(fields: dict[str, Any]) -> list[str]:
     """What makes two rows one paper within a list: the same paper link or the same title."""
-    return [f"url:{fields['links']['paper']}", f"title:{loose_key(fields['title'])}"]
+    ids = link_keys(fields["links"]).values()  # arXiv abs and pdf links are one paper
+    return [f"url:{fields['links']['paper']}", f"title:{loose_key(fields['title'])}", *ids]
 
 
 def _row_fields(
@@ -388,7 +392,23 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
 
     known_sections = {s.id for s in config.sections}
     kept: list[dict[str, Any]] = []
+    index = IdentityIndex(catalog.papers if catalog else ())
     for line, fields in records:
+        known = index.match(fields["links"], fields["title"], fields["year"])
+        if catalog is not None and known is not None:
+            result.overlaps.append((line, known[0]))
+            result.diagnostics.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    1,
+                    "warning",
+                    "import-overlap",
+                    f"{fields['title']!r} is already in the catalog as "
+                    f"{catalog.paper_path(known[0])} ({known[1]}); not imported",
+                )
+            )
+            continue
         unknown = [s for s in fields["sections"] if s not in known_sections]
         if unknown:
             result.diagnostics.append(
