@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,16 @@ from links_server import (
 
 from catalog.cli import main
 from catalog.links.collect import collect
-from catalog.links.engine import Settings
+from catalog.links.engine import Engine, Settings, retry_after
 from catalog.links.report import LinkReport
 from catalog.links.run import CheckOptions, check_links
-from catalog.links.safety import AddressPolicy, GuardedAdapter, RefusedAddress, parse_networks
+from catalog.links.safety import (
+    AddressPolicy,
+    Guard,
+    GuardedAdapter,
+    RefusedAddress,
+    parse_networks,
+)
 from catalog.validate import load_catalog
 
 FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05"]
@@ -278,6 +285,38 @@ def test_bad_options_are_usage_errors(catalog_dir: Any) -> None:
     assert cli(*data, "--max-age", "soon").exit_code == 2
     assert cli(*data, "--exclude", "(").exit_code == 2
     assert cli("--data", str(catalog_dir.path / "nope")).exit_code == 2
+
+
+def test_invalid_urls_are_broken(catalog_dir: Any) -> None:
+    catalog_dir.add("port", links={"paper": "http://127.0.0.1:99999/x"})
+    (result,) = run(catalog_dir.path).results
+    assert result.status == "broken" and "invalid URL" in result.message
+
+
+def test_a_name_that_does_not_exist_is_broken_a_failing_resolver_is_an_error() -> None:
+    """DNS answers come from an injected resolver: tests never ask a real one."""
+
+    def resolver(host: str, port: int, **_: Any) -> list[Any]:
+        code = socket.EAI_NONAME if host == "gone.example" else socket.EAI_AGAIN
+        raise socket.gaierror(code, "resolver says no")
+
+    engine = Engine(settings(), Guard(AddressPolicy(), resolver))
+    gone = engine.check("https://gone.example/paper")
+    flaky = engine.check("https://flaky.example/paper")
+    assert gone.status == "broken" and "does not exist" in gone.message
+    assert flaky.status == "error" and "could not resolve" in flaky.message
+    assert engine.requests_sent == 0
+
+
+def test_retry_after_is_read_in_seconds_or_as_a_date_and_capped() -> None:
+    from email.utils import formatdate
+
+    assert retry_after({"retry-after": "2"}, 60) == 2
+    assert retry_after({"retry-after": "3600"}, 60) == 60
+    assert retry_after({"retry-after": "soon"}, 60) is None
+    assert retry_after({}, 60) is None
+    in_ten = retry_after({"retry-after": formatdate(time.time() + 10, usegmt=True)}, 60)
+    assert in_ten is not None and 8 <= in_ten <= 10
 
 
 def test_exclude_skips_without_asking(catalog_dir: Any) -> None:

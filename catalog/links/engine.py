@@ -178,10 +178,10 @@ def _describe(exc: BaseException) -> str:
 class Engine:
     """Checks URLs over one pooled session; safe to call from many threads."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, guard: Guard | None = None) -> None:
         self.settings = settings
         self.hosts = Hosts(settings.per_host)
-        self.guard = Guard(settings.policy)
+        self.guard = guard or Guard(settings.policy)
         session = requests.Session()
         session.trust_env = False  # no proxies or netrc: check from where we stand
         session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
@@ -307,7 +307,9 @@ class Engine:
                 refusal = self.guard.refusal(current)
             except NameNotFound as exc:
                 return _set(outcome, "broken", str(exc), current)
-            except (OSError, ValueError) as exc:
+            except ValueError as exc:
+                return _set(outcome, "broken", f"invalid URL {current!r}: {exc}", current)
+            except OSError as exc:
                 return _set(outcome, "error", str(exc), current)
             if refusal:
                 return _set(outcome, "skipped", refusal, current)

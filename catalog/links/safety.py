@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -68,19 +68,22 @@ class Guard:
     """Resolves a URL's host and applies the policy; answers are remembered for one run."""
 
     policy: AddressPolicy
+    resolver: Callable[..., list[Any]] = socket.getaddrinfo
     _cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refusal(self, url: str) -> str | None:
         """Why `url` must not be requested (scheme, or an address the policy refuses).
 
-        Raises NameNotFound when the name does not exist, OSError when resolution fails
-        for another (possibly temporary) reason.
+        Raises ValueError for a malformed URL (no host, a bad port), NameNotFound when the
+        name does not exist, OSError when resolution fails for another (maybe passing) reason.
         """
         parts = urlsplit(url)
         if parts.scheme not in SCHEMES:
             return f"only http(s) URLs are checked, not {parts.scheme or 'a relative URL'}"
         host = parts.hostname or ""
+        if not host:
+            raise ValueError("no host name")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         for address in self.resolve(host, port):
             reason = self.policy.refuses(address)
@@ -95,7 +98,7 @@ class Guard:
         if known is not None:
             return known
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = self.resolver(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
                 raise NameNotFound(f"the name {host} does not exist") from None
