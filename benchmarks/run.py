@@ -170,18 +170,30 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def synth_catalog(work: Path, n: int, seed: int) -> Path:
-    """A synthetic data folder for n records, reused when an earlier run wrote the same one."""
-    root = work / f"synth-{n}-seed{seed}"
+def synth_catalog(work: Path, n: int, seed: int, duplicates: int | None = None) -> Path:
+    """A synthetic data folder for n records, reused when an earlier run wrote the same one.
+
+    With duplicates=None, 1% of the records are planted duplicates (validate and dedupe run
+    on that one); the README, the site and the links need a catalog that validates (0).
+    """
+    root = (
+        work / f"synth-{n}-seed{seed}"
+        if duplicates is None
+        else work / f"synth-{n}-seed{seed}-dups{duplicates}"
+    )
     marker = root / ".synth.json"
     if marker.is_file():
         return root
     if root.exists():
         shutil.rmtree(root)
     err.log(f"writing a synthetic catalog of {n} records to {root}")
-    info = write_catalog(root, n, seed)
+    info = write_catalog(root, n, seed, duplicates)
     marker.write_text(info.as_json(), encoding="utf-8")
     return root
+
+
+def planted(data: Path) -> int:
+    return int(json.loads((data / ".synth.json").read_text(encoding="utf-8"))["duplicates"])
 
 
 def probe(stage: str, data: Path, repeat: int) -> tuple[Measure, dict[str, Any] | None]:
@@ -196,45 +208,50 @@ def failure(measure: Measure) -> str:
     return f"exit {measure.returncode}: {lines[-1][:150] if lines else ''}"
 
 
-def bench_core(report: Report, n: int, data: Path, avail: dict[str, set[str]], repeat: int) -> None:
-    """Parse floor, validate, dedupe and README: process time, in-process time and memory."""
-    floor_m, floor = probe("parse", data, repeat)
-    if floor is None:
-        raise click.ClickException(f"parse floor failed: {failure(floor_m)}")
-    report.rows.append(
-        Row(n, "parse floor", seconds=floor_m.seconds, inproc=floor["load"], load=floor["load"],
-            rss_mib=floor_m.rss_mib, floor="(this is the floor)")
-    )  # fmt: skip
-    out = data.parent / f"out-{n}"
+def parse_floor(report: Report, n: int, data: Path, repeat: int, label: str) -> Row:
+    """The floor row: a bare C-loader parse of the same record files, in its own process."""
+    measure, result = probe("parse", data, repeat)
+    if result is None:
+        raise click.ClickException(f"parse floor failed: {failure(measure)}")
+    row = Row(n, label, seconds=measure.seconds, inproc=result["load"], load=result["load"],
+              rss_mib=measure.rss_mib, floor="(this is the floor)")  # fmt: skip
+    report.rows.append(row)
+    return row
+
+
+def bench_core(
+    report: Report, n: int, dups: Path, clean: Path, avail: dict[str, set[str]], repeat: int
+) -> None:
+    """Validate and dedupe (on the catalog with planted duplicates) and the README (on the
+    clean one), each beside the parse floor of its catalog: process and in-process times."""
+    floors = {
+        dups: parse_floor(report, n, dups, repeat, "parse floor"),
+        clean: parse_floor(report, n, clean, repeat, "parse floor (0 dups)"),
+    }
+    out = clean.parent / f"out-{n}"
     out.mkdir(exist_ok=True)
-    at = ["--data", str(data)]
     readme_md = str(out / "README.md")
     stages = {
-        "validate": ("validate", [CATALOG, "validate", *at, "--format", "json"]),
-        "dedupe": ("dedupe", [CATALOG, "dedupe", *at, "--format", "json"]),
-        "readme": ("build", [CATALOG, "build", *at, "--no-site", "--readme", readme_md]),
+        "validate": (dups, "validate", ["validate", "--format", "json"]),
+        "dedupe": (dups, "dedupe", ["dedupe", "--format", "json"]),
+        "readme": (clean, "build", ["build", "--no-site", "--readme", readme_md]),
     }
-    for stage, (command, cmd) in stages.items():
-        row = Row(n, stage, floor="C-loader parse", floor_seconds=floor_m.seconds,
-                  floor_inproc=floor["load"])  # fmt: skip
+    for stage, (data, command, args) in stages.items():
+        floor = floors[data]
+        row = Row(n, stage, floor="C-loader parse", floor_seconds=floor.seconds,
+                  floor_inproc=floor.inproc)  # fmt: skip
         report.rows.append(row)
-        if command not in avail or (stage == "readme" and "--no-site" not in avail[command]):
-            row.status, row.note = "not available", f"no `catalog {command}` yet"
+        missing = {a for a in args if a.startswith("--")} - avail.get(command, set())
+        if command not in avail or missing:
+            row.status, row.note = "not available", f"no `catalog {' '.join(args[:2])}` yet"
             continue
         err.log(f"{n}: {stage}")
-        measure = best(cmd, repeat)
+        measure = best([CATALOG, *args, "--data", str(data)], repeat)
         row.seconds, row.rss_mib = measure.seconds, measure.rss_mib
-        expected_exit = {0, 1} if stage == "dedupe" else {0}
-        if stage == "validate" and "duplicate-paper" in measure.stdout:
-            expected_exit = {0, 1}  # the planted duplicates, once identity/dedupe reports them
-        if measure.returncode not in expected_exit:
-            row.status, row.note = "failed", failure(measure)
+        row.note, ok = _check_output(stage, measure, data)
+        if not ok:
+            row.status = "failed"
             continue
-        if stage == "dedupe":
-            row.note = _dedupe_note(measure.stdout, data)
-            if row.note.startswith("failed"):
-                row.status, row.note = "failed", f"{row.note}; {failure(measure)}"
-                continue
         probe_m, result = probe(stage, data, repeat)
         if result is None:
             row.note = (row.note + "; " if row.note else "") + f"in-process: {failure(probe_m)}"
@@ -244,13 +261,34 @@ def bench_core(report: Report, n: int, data: Path, avail: dict[str, set[str]], r
         row.rss_mib = max(row.rss_mib or 0, probe_m.rss_mib)
 
 
-def _dedupe_note(stdout: str, data: Path) -> str:
-    planted = json.loads((data / ".synth.json").read_text(encoding="utf-8"))["duplicates"]
+def _check_output(stage: str, measure: Measure, data: Path) -> tuple[str, bool]:
+    """Did the command do its job? Validate and dedupe must find exactly the planted copies."""
+    expected = planted(data)
+    if stage == "validate":
+        try:
+            codes = [d["code"] for d in json.loads(measure.stdout)["diagnostics"]]
+        except (ValueError, KeyError, TypeError):
+            return f"output not understood; {failure(measure)}", False
+        found = codes.count("duplicate-paper")
+        others = len(codes) - found
+        note = f"{found} duplicate-paper errors, {expected} planted"
+        if others or found != expected:
+            return f"{note}, {others} other diagnostics (!)", False
+        return note, True
+    if stage == "dedupe":
+        return _dedupe_note(measure.stdout, data)
+    if measure.returncode != 0:
+        return failure(measure), False
+    return "", True
+
+
+def _dedupe_note(stdout: str, data: Path) -> tuple[str, bool]:
+    expected = planted(data)
     try:
         groups = len(json.loads(stdout)["groups"])
     except (ValueError, KeyError, TypeError):
-        return f"failed: {planted} planted; output not understood"
-    return f"{groups} groups found, {planted} planted" + ("" if groups == planted else " (!)")
+        return f"output not understood ({expected} planted)", False
+    return f"{groups} groups found, {expected} planted", groups == expected
 
 
 def bench_site(report: Report, n: int, data: Path, avail: dict[str, set[str]], repeat: int) -> None:
@@ -512,12 +550,13 @@ def main(
     avail = commands()
     report = Report(machine_info(), size_list)
     for n in size_list:
-        data = synth_catalog(work, n, seed)
-        bench_core(report, n, data, avail, repeat)
+        dups = synth_catalog(work, n, seed)
+        clean = synth_catalog(work, n, seed, duplicates=0)
+        bench_core(report, n, dups, clean, avail, repeat)
         if n <= site_max:
-            bench_site(report, n, data, avail, repeat)
+            bench_site(report, n, clean, avail, repeat)
         if n <= links_max:
-            bench_links(report, n, data, avail, latency, concurrency, per_host)
+            bench_links(report, n, clean, avail, latency, concurrency, per_host)
     check_targets(report)
     print_report(report, Console(width=200))
     if json_file:
