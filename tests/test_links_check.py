@@ -332,7 +332,11 @@ def test_exclude_skips_without_asking(catalog_dir: Any) -> None:
             "json",
         )
         log = list(server.state.log)
+        agent = server.state.headers["/ok"][0]["User-Agent"]
     assert log == [("HEAD", "/ok")]
     assert result.exit_code == 0
+    # An honest User-Agent naming the tool and where to reach its users (repo_url).
+    assert agent.startswith("catalog-check-links/")
+    assert agent.endswith("(+https://github.com/example/awesome-test)")
     skipped = [r for r in json.loads(result.stdout)["results"] if r["status"] == "skipped"]
     assert [r["url"] for r in skipped] == [server.base + "/gone-404"]

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from catalog.diagnostics import _escape_data, _escape_property
 from catalog.links.collect import LinkRef
-from catalog.links.verdict import STATUSES, Result, is_failure
+from catalog.links.verdict import STATUSES, Result, is_excluded, is_failure
 
 Format = Literal["text", "json", "markdown", "github"]
 FORMATS: tuple[Format, ...] = ("text", "json", "markdown", "github")
@@ -48,11 +48,11 @@ class LinkReport:
         }
 
     def problems(self) -> list[tuple[LinkRef, Result]]:
-        """Each use of each result worth reporting, ordered by file and line."""
+        """Each use of each result worth reporting (not those the user excluded), by line."""
         rows = [
             (ref, result)
             for result in self.results
-            if result.status != "ok" or result.warning
+            if (result.status != "ok" or result.warning) and not is_excluded(result)
             for ref in self.sources.get(result.url) or [LinkRef("?", 0, 0, "?", "?")]
         ]
         return sorted(rows, key=lambda row: (row[0], row[1].url))

@@ -14,7 +14,7 @@ from catalog.links.collect import LinkRef, in_shard
 from catalog.links.engine import Engine, Scheduler, Settings
 from catalog.links.hosts import ARXIV_BATCH, ARXIV_INTERVAL, Strategies
 from catalog.links.report import LinkReport
-from catalog.links.verdict import Result
+from catalog.links.verdict import EXCLUDED, Result
 
 DAY = 86400.0
 
@@ -58,7 +58,8 @@ def check_links(
         pattern = next((p for p in options.exclude if p.search(url)), None)
         hit = cache.fresh(url, options.max_age) if cache and pattern is None else None
         if pattern is not None:
-            results.append(Result(url, "skipped", message=f"excluded by {pattern.pattern!r}"))
+            message = f"{EXCLUDED}{pattern.pattern!r}"
+            results.append(Result(url, "skipped", message=message))
         elif hit is not None:
             results.append(hit)
         else:

@@ -68,3 +68,11 @@ def classify_status(code: int) -> Status:
 def is_failure(result: Result, *, strict: bool = False) -> bool:
     """Whether a result fails the run: broken always, error too under --strict."""
     return result.status == "broken" or (strict and result.status == "error")
+
+
+EXCLUDED = "excluded by "
+
+
+def is_excluded(result: Result) -> bool:
+    """Skipped because the user asked (--exclude): counted, but not worth a line."""
+    return result.status == "skipped" and result.message.startswith(EXCLUDED)
