@@ -4,7 +4,8 @@ Grouping is linear: every id key is hashed once and records sharing one are join
 union-find. Titles are the last resort: two records whose normalized titles match and whose
 years differ by at most one are joined only when they hold no ids of the same kind, since a
 shared kind with different values (two arXiv ids) means two papers that happen to share a
-name. Papers are processed in id order, so the groups never depend on file order.
+name. Same-title papers are compared in (year, id) order, and everything else is
+order-free, so the groups never depend on file order.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class _UnionFind:
 
 def find_groups(papers: Iterable[Paper]) -> list[Group]:
     """Groups of two or more papers that share an identity, sorted by their first id."""
-    ordered = sorted(papers, key=attrgetter("id"))
+    ordered = papers if isinstance(papers, Sequence) else list(papers)
     uf = _UnionFind(len(ordered))
     id_keys: list[list[str]] = []
     owner: dict[str, int] = {}
@@ -98,7 +99,7 @@ def find_groups(papers: Iterable[Paper]) -> list[Group]:
         first = first_of.setdefault(norm, i)
         if first != i and norm:
             same_title.setdefault(norm, [first]).append(i)
-    for members in same_title.values():
+    for _, members in sorted(same_title.items()):  # a fixed order: joins change kinds
         for i in members:
             root = uf.find(i)
             if root not in kinds:  # a record not joined to any other yet
@@ -106,12 +107,12 @@ def find_groups(papers: Iterable[Paper]) -> list[Group]:
         touched += _join_by_title(ordered, members, uf, kinds)
 
     components: dict[int, list[int]] = defaultdict(list)
-    for i in sorted(set(touched)):
+    for i in set(touched):
         components[uf.find(i)].append(i)
     groups = [
         Group(
             _group_key([ordered[i] for i in members], [id_keys[i] for i in members]),
-            tuple(ordered[i].id for i in members),
+            tuple(sorted(ordered[i].id for i in members)),
         )
         for members in components.values()
         if len(members) > 1
@@ -147,7 +148,7 @@ def _join_by_title(
     Returns the records it joined.
     """
     joined_records: list[int] = []
-    members = sorted(members, key=lambda i: (papers[i].year, i))
+    members = sorted(members, key=lambda i: (papers[i].year, papers[i].id))
     filed: dict[int, dict[frozenset[str], list[int]]] = defaultdict(dict)
     for i in members:
         year = papers[i].year

@@ -12,6 +12,7 @@ Every function here is pure: strings in, strings out.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -65,7 +66,8 @@ _URL = re.compile(
 )
 _COMMON_ARXIV = re.compile(rf"https://arxiv\.org/(?:abs|pdf)/({_ARXIV_NEW})(?:v\d+)?(?:\.pdf)?")
 _CODE_PREFIXES = ("https://github.com/", "http://github.com/", "https://gitlab.com/")
-_NOT_ALNUM_ASCII = re.compile(r"[^A-Za-z0-9]+")
+_ASCII_LOWER = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is exactly str.isalnum() plus the underscore
 _TRAILING = ".,;:)]}>\"'"
 
@@ -172,7 +174,7 @@ def _ieee_key(path: str, query: str) -> str | None:
 def normalize_title(title: str) -> str:
     """NFKC, case-folded, punctuation and spaces removed: only letters and digits remain."""
     if title.isascii():  # NFKC leaves ASCII alone and casefold is lower(): the fast path
-        return _NOT_ALNUM_ASCII.sub("", title).lower()
+        return title.encode("ascii").translate(_ASCII_LOWER, _ASCII_NOT_ALNUM).decode("ascii")
     text = unicodedata.normalize("NFKC", title)
     for _ in range(4):  # casefold or removals can un-normalize; repeat to the fixed point
         folded = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text.casefold()))
