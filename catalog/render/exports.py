@@ -1,0 +1,179 @@
+"""The site's downloads: papers.json, papers.bib and feed.xml, as deterministic strings.
+
+Pure functions of the Catalog; the site writes them beside its pages. The JSON schema is a
+contract for people who script against the site: add fields, never rename or drop them
+without bumping SCHEMA_VERSION.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from catalog.model import Paper
+from catalog.validate import Catalog
+
+SCHEMA_VERSION = 1
+FEED_SIZE = 50
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+_BIB_ENTRY_TYPES = {
+    "conference": "inproceedings",
+    "workshop": "inproceedings",
+    "journal": "article",
+}
+_BIB_VENUE_FIELDS = {"inproceedings": "booktitle", "article": "journal", "misc": "howpublished"}
+# LaTeX escapes that keep braces balanced: BibTeX counts every brace, escaped or not.
+_BIB_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is absolute http(s), else None: nothing else ever becomes a link."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
+        return url
+    return None
+
+
+def page_path(paper_id: str) -> str:
+    """A paper's address on the site, relative to the site's root."""
+    return f"papers/{paper_id}/"
+
+
+def venue_full_name(catalog: Catalog, venue: str) -> str:
+    entry = catalog.venues.entries.get(venue)
+    return entry.full_name if entry else venue
+
+
+def paper_json(catalog: Catalog, paper: Paper) -> dict[str, Any]:
+    """One paper in papers.json: every field a reader needs, none a maintainer's note."""
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "year": paper.year,
+        "venue": paper.venue,
+        "venue_full_name": venue_full_name(catalog, paper.venue),
+        "keywords": list(paper.keywords),
+        "authors": list(paper.authors) if paper.authors else [],
+        "links": {
+            "paper": safe_url(paper.links.paper),
+            "code": safe_url(paper.links.code),
+            "project": safe_url(paper.links.project),
+        },
+        "sections": list(paper.sections),
+        "added": paper.added.isoformat(),
+        "page": page_path(paper.id),
+    }
+
+
+def papers_json(catalog: Catalog) -> str:
+    """All papers sorted by id, under a versioned envelope."""
+    config = catalog.config
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "title": config.title if config else "",
+        "count": len(catalog.papers),
+        "papers": [paper_json(catalog, p) for p in sorted(catalog.papers, key=lambda p: p.id)],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def bib_escape(text: str) -> str:
+    return " ".join(text.translate(_BIB_ESCAPES).split())
+
+
+def bib_url(url: str) -> str:
+    """Braces and spaces would end or split the field: percent-encode them."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
+
+
+def bibtex_entry(catalog: Catalog, paper: Paper) -> str:
+    """One entry keyed by the paper's id: ids are unique and never change, so keys are stable."""
+    entry = catalog.venues.entries.get(paper.venue)
+    kind = _BIB_ENTRY_TYPES.get(entry.kind if entry else "", "misc")
+    fields = [("title", bib_escape(paper.title))]
+    if paper.authors:
+        fields.append(("author", " and ".join(bib_escape(a) for a in paper.authors)))
+    fields.append((_BIB_VENUE_FIELDS[kind], bib_escape(venue_full_name(catalog, paper.venue))))
+    fields.append(("year", str(paper.year)))
+    url = safe_url(paper.links.paper)
+    if url:
+        fields.append(("url", bib_url(url)))
+    if paper.keywords:
+        fields.append(("keywords", bib_escape(", ".join(paper.keywords))))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{paper.id},\n{body}\n}}\n"
+
+
+def papers_bib(catalog: Catalog) -> str:
+    return "\n".join(bibtex_entry(catalog, p) for p in sorted(catalog.papers, key=lambda p: p.id))
+
+
+def newest(catalog: Catalog, count: int = FEED_SIZE) -> list[Paper]:
+    """The latest additions: by `added`, newest first, ties by id for a stable order."""
+    by_id = sorted(catalog.papers, key=lambda p: p.id)
+    return sorted(by_id, key=lambda p: p.added, reverse=True)[:count]
+
+
+def atom_feed(catalog: Catalog) -> str:
+    """An Atom feed of the newest additions; absolute links when the config has site_url."""
+    ET.register_namespace("", ATOM_NS)
+    config = catalog.config
+    title = config.title if config else "Catalog"
+    site_url = safe_url(config.site_url) if config else None
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    papers = newest(catalog)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    sub(feed, "title", title)
+    if config:
+        sub(feed, "subtitle", config.description)
+    sub(feed, "id", base or f"urn:catalog:{quote(title)}")
+    if base:
+        sub(feed, "link", href=f"{base}feed.xml", rel="self")
+        sub(feed, "link", href=base)
+    updated = max((p.added for p in papers), default=None)
+    sub(feed, "updated", f"{updated.isoformat() if updated else '1970-01-01'}T00:00:00Z")
+    author = sub(feed, "author")
+    sub(author, "name", f"{title} maintainers")
+    for paper in papers:
+        entry = sub(feed, "entry")
+        sub(entry, "title", paper.title)
+        page = f"{base}{page_path(paper.id)}" if base else None
+        sub(entry, "id", page or f"urn:catalog:paper:{paper.id}")
+        sub(entry, "link", href=page or page_path(paper.id))
+        paper_url = safe_url(paper.links.paper)
+        if paper_url:
+            sub(entry, "link", href=paper_url, rel="related")
+        sub(entry, "updated", f"{paper.added.isoformat()}T00:00:00Z")
+        summary = f"{paper.venue} {paper.year}"
+        if paper.keywords:
+            summary += " · " + ", ".join(paper.keywords)
+        sub(entry, "summary", summary)
+        for keyword in paper.keywords:
+            sub(entry, "category", term=keyword)
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -1,0 +1,307 @@
+"""The site's pages as HTML fragments: pure functions of the Catalog, rendered with Jinja.
+
+Nothing here knows about mkdocs: a page is a path, a title and a fragment of HTML with
+links relative to the page's own address. catalog/render/site.py hands them to the builder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from catalog.model import Paper
+from catalog.render.charts import Bar, bar_chart
+from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
+from catalog.resources import templates_dir
+from catalog.validate import Catalog
+
+LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
+TOP_VENUES = 15
+TOP_KEYWORDS = 20
+_EPOCH = dt.date(1970, 1, 1)
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+# Characters that could end a <script> block or start markup inside embedded JSON.
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: its docs-relative .md path, title and HTML.
+
+    `late` is a long list that replaces LATE_MARKER in the finished page: search does not
+    index it and the theme never walks through it.
+    """
+
+    path: str
+    title: str
+    html: str
+    late: str = ""
+    hide: tuple[str, ...] = ("toc",)
+    search: bool = True
+
+
+@dataclass
+class Facets:
+    """Each facet's values and their site-relative slugs, in display order."""
+
+    keyword: dict[str, str] = field(default_factory=dict)
+    venue: dict[str, str] = field(default_factory=dict)
+    year: dict[int, str] = field(default_factory=dict)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("+", " plus ")).encode(
+        "ascii", "ignore"
+    )
+    return _NON_SLUG.sub("-", ascii_text.decode().lower()).strip("-") or "x"
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """A distinct slug per name, stable for a given set of names (sorted before numbering)."""
+    taken: set[str] = set()
+    slugs = {}
+    for name in sorted(names, key=lambda n: (slugify(n), n)):
+        base = slug = slugify(name)
+        n = 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs[name] = slug
+    return slugs
+
+
+def embed_json(value: Any) -> str:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' survives raw."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """The home page's default order: year, then addition date, newest first; then title."""
+    by_title = sorted(papers, key=lambda p: (p.title.casefold(), p.id))
+    return sorted(by_title, key=lambda p: (p.year, p.added), reverse=True)
+
+
+def build_pages(catalog: Catalog) -> list[Page]:
+    """Every page: home browser, stats, the three indexes, and one per paper and facet value."""
+    env = _environment()
+    papers = newest_first(catalog.papers)
+    keyword_counts = Counter(k for p in papers for k in p.keywords)
+    venue_counts = Counter(p.venue for p in papers)
+    year_counts = Counter(p.year for p in papers)
+    facets = Facets(
+        keyword=unique_slugs(keyword_counts),
+        venue=unique_slugs(venue_counts),
+        year={y: str(y) for y in sorted(year_counts, reverse=True)},
+    )
+    views = {p.id: _paper_view(catalog, p, facets) for p in papers}
+    ordered = [views[p.id] for p in papers]
+    config = catalog.config
+    site = {
+        "title": config.title if config else "Catalog",
+        "description": config.description if config else "",
+        "intro": config.intro if config else "",
+        "repo_url": safe_url(config.repo_url) if config else None,
+    }
+    entries = env.get_template("list.html.j2")
+    pages = [
+        Page(
+            "index.md",
+            site["title"],
+            env.get_template("home.html.j2").render(
+                site=site,
+                count=len(ordered),
+                facets=_facet_lists(keyword_counts, venue_counts, year_counts, facets),
+                marker=LATE_MARKER,
+            ),
+            late=entries.render(
+                root="", papers=ordered, data=embed_json(_browser_data(papers, facets))
+            ),
+            hide=("navigation", "toc"),
+        ),
+        Page(
+            "stats.md",
+            "Statistics",
+            env.get_template("stats.html.j2").render(
+                total=len(papers),
+                charts=_charts(keyword_counts, venue_counts, year_counts, facets),
+            ),
+        ),
+    ]
+    paper_template = env.get_template("paper.html.j2")
+    for view in ordered:
+        pages.append(
+            Page(
+                f"papers/{view['id']}.md",
+                view["title"],
+                paper_template.render(root="../../", paper=view),
+            )
+        )
+    listing = env.get_template("listing.html.j2")
+    index = env.get_template("index.html.j2")
+    groups: list[tuple[str, str, dict[Any, str], Counter[Any]]] = [
+        ("keywords", "Keywords", facets.keyword, keyword_counts),
+        ("venues", "Venues", facets.venue, venue_counts),
+        ("years", "Years", facets.year, year_counts),
+    ]
+    by_value: dict[str, dict[Any, list[dict[str, Any]]]] = {
+        "keywords": {k: [] for k in facets.keyword},
+        "venues": {v: [] for v in facets.venue},
+        "years": {y: [] for y in facets.year},
+    }
+    for view in ordered:
+        for keyword in view["keywords"]:
+            by_value["keywords"][keyword["name"]].append(view)
+        by_value["venues"][view["venue"]].append(view)
+        by_value["years"][view["year"]].append(view)
+    for folder, heading, slugs, counts in groups:
+        index_entries = [
+            {"name": str(value), "slug": slug, "count": counts[value]}
+            for value, slug in sorted(slugs.items(), key=lambda kv: _index_order(folder, kv[0]))
+        ]
+        pages.append(
+            Page(
+                f"{folder}/index.md",
+                heading,
+                index.render(heading=heading, entries=index_entries),
+            )
+        )
+        kind = heading[:-1]
+        for value, slug in slugs.items():
+            members = by_value[folder][value]
+            pages.append(
+                Page(
+                    f"{folder}/{slug}.md",
+                    f"{kind}: {value}",
+                    listing.render(
+                        root="../../",
+                        kind=kind,
+                        folder=folder,
+                        name=str(value),
+                        detail=_detail(catalog, folder, value),
+                        count=len(members),
+                        marker=LATE_MARKER,
+                    ),
+                    late=entries.render(root="../../", papers=members, data=None),
+                )
+            )
+    return pages
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates_dir() / "site"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def _paper_view(catalog: Catalog, paper: Paper, facets: Facets) -> dict[str, Any]:
+    links = [
+        (label, safe_url(url))
+        for label, url in (
+            ("paper", paper.links.paper),
+            ("code", paper.links.code),
+            ("project", paper.links.project),
+        )
+    ]
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "year": paper.year,
+        "venue": paper.venue,
+        "venue_slug": facets.venue[paper.venue],
+        "venue_full_name": venue_full_name(catalog, paper.venue),
+        "keywords": [{"name": k, "slug": facets.keyword[k]} for k in paper.keywords],
+        "links": [(label, url) for label, url in links if url],
+        "authors": list(paper.authors or []),
+        "added": paper.added.isoformat(),
+        "bibtex": bibtex_entry(catalog, paper),
+    }
+
+
+def _facet_lists(
+    keywords: Counter[str], venues: Counter[str], years: Counter[int], facets: Facets
+) -> list[dict[str, Any]]:
+    """The home page's facet columns: keyword and venue by count, years newest first."""
+
+    def by_count(counts: Counter[Any]) -> list[tuple[Any, int]]:
+        return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]).casefold()))
+
+    return [
+        {"facet": "keyword", "title": "Keyword", "values": by_count(keywords)},
+        {"facet": "venue", "title": "Venue", "values": by_count(venues)},
+        {"facet": "year", "title": "Year", "values": [(y, years[y]) for y in facets.year]},
+    ]
+
+
+def _browser_data(papers: list[Paper], facets: Facets) -> dict[str, Any]:
+    """What the facet script needs, in the home page's order: per paper, indexes into values.
+
+    Each paper is [venue, year, days since 1970 of `added`, keyword...]; titles are read from
+    the page itself rather than sent twice.
+    """
+    keywords = sorted(facets.keyword)
+    venues = sorted(facets.venue)
+    years = list(facets.year)
+    k_index = {k: i for i, k in enumerate(keywords)}
+    v_index = {v: i for i, v in enumerate(venues)}
+    y_index = {y: i for i, y in enumerate(years)}
+    rows = [
+        [v_index[p.venue], y_index[p.year], (p.added - _EPOCH).days]
+        + [k_index[k] for k in p.keywords]
+        for p in papers
+    ]
+    return {
+        "facets": {"keyword": keywords, "venue": venues, "year": [str(y) for y in years]},
+        "papers": rows,
+    }
+
+
+def _charts(
+    keywords: Counter[str], venues: Counter[str], years: Counter[int], facets: Facets
+) -> list[dict[str, str]]:
+    per_year = [Bar(str(y), years[y], f"../years/{y}/") for y in sorted(years)]
+    top_venues = [
+        Bar(v, n, f"../venues/{facets.venue[v]}/")
+        for v, n in sorted(venues.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:TOP_VENUES]
+    ]
+    top_keywords = [
+        Bar(k, n, f"../keywords/{facets.keyword[k]}/")
+        for k, n in sorted(keywords.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[
+            :TOP_KEYWORDS
+        ]
+    ]
+    return [
+        {"title": "Papers per year", "svg": bar_chart("Papers per year", per_year)},
+        {"title": f"Top {TOP_VENUES} venues", "svg": bar_chart("Top venues", top_venues)},
+        {"title": f"Top {TOP_KEYWORDS} keywords", "svg": bar_chart("Top keywords", top_keywords)},
+    ]
+
+
+def _index_order(folder: str, value: Any) -> Any:
+    return -value if folder == "years" else str(value).casefold()
+
+
+def _detail(catalog: Catalog, folder: str, value: Any) -> dict[str, Any]:
+    """What a facet page says about its value besides the papers: full name, link, text."""
+    detail: dict[str, Any] = {"full_name": None, "url": None, "description": None}
+    venue = catalog.venues.entries.get(value) if folder == "venues" else None
+    if venue:
+        detail.update(full_name=venue.full_name, url=safe_url(venue.url))
+    keyword = catalog.keywords.entries.get(value) if folder == "keywords" else None
+    if keyword:
+        detail["description"] = keyword.description
+    return detail
