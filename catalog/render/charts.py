@@ -1,5 +1,8 @@
 """Bar charts as inline SVG, drawn at build time: no chart library, nothing loaded at view time.
 
+No links inside the SVG: Material's instant navigation rewrites every <a>'s href, which SVG
+anchors do not allow (a console error); the stats page links the index pages instead.
+
 Colours come from CSS classes (see site/assets/catalog.css), so the charts follow the
 light/dark palette.
 """
@@ -19,7 +22,6 @@ WIDTH = LABEL_WIDTH + BAR_WIDTH + 60
 class Bar:
     label: str
     value: int
-    href: str | None = None
 
 
 def bar_chart(title: str, bars: list[Bar]) -> str:
@@ -32,8 +34,6 @@ def bar_chart(title: str, bars: list[Bar]) -> str:
         width = max(1, round(BAR_WIDTH * bar.value / top)) if bar.value else 0
         label = escape(_clip(bar.label))
         text = f'<text class="cf-chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}">{label}</text>'
-        if bar.href:
-            text = f'<a href="{escape(bar.href)}">{text}</a>'
         rows.append(
             f'<g>{text}<rect class="cf-chart-bar" x="{LABEL_WIDTH}" y="{y + 3}" '
             f'width="{width}" height="{ROW - 6}" rx="2"><title>{escape(bar.label)}: '

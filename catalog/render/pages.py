@@ -273,13 +273,13 @@ def _browser_data(papers: list[Paper], facets: Facets) -> dict[str, Any]:
 def _charts(
     keywords: Counter[str], venues: Counter[str], years: Counter[int], facets: Facets
 ) -> list[dict[str, str]]:
-    per_year = [Bar(str(y), years[y], f"../years/{y}/") for y in sorted(years)]
+    per_year = [Bar(str(y), years[y]) for y in sorted(years)]
     top_venues = [
-        Bar(v, n, f"../venues/{facets.venue[v]}/")
+        Bar(v, n)
         for v, n in sorted(venues.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:TOP_VENUES]
     ]
     top_keywords = [
-        Bar(k, n, f"../keywords/{facets.keyword[k]}/")
+        Bar(k, n)
         for k, n in sorted(keywords.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[
             :TOP_KEYWORDS
         ]
