@@ -210,7 +210,7 @@ def failure(measure: Measure) -> str:
 
 def parse_floor(report: Report, n: int, data: Path, repeat: int, label: str) -> Row:
     """The floor row: a bare C-loader parse of the same record files, in its own process."""
-    measure, result = probe("parse", data, repeat)
+    measure, result = probe("parse", data, max(repeat, 2))  # the first run warms the cache
     if result is None:
         raise click.ClickException(f"parse floor failed: {failure(measure)}")
     row = Row(n, label, seconds=measure.seconds, inproc=result["load"], load=result["load"],
