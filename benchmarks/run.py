@@ -493,32 +493,72 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def print_report(report: Report, console: Console) -> None:
-    m = report.machine
-    table = Table(
-        title=f"catalog benchmarks: {m['cpus']} cores, {m['cpu']}, {m['memory_gib']} GiB, "
-        f"Python {m['python']}"
-    )
-    for name in ("records", "stage", "process s", "floor s", "x floor", "in-process s",
-                 "load s", "peak MiB", "notes"):  # fmt: skip
-        table.add_column(name, justify="left" if name in ("stage", "notes") else "right")
+HEADERS = ("records", "stage", "process s", "floor s", "x floor", "in-process s", "load s",
+           "peak MiB", "notes")  # fmt: skip
+
+
+def table_rows(report: Report) -> list[tuple[str, ...]]:
+    rows = []
     for r in report.rows:
         if r.status != "ok":
-            table.add_row(f"{r.size:,}", r.stage, "", fmt(r.floor_seconds), "", "", "", "",
-                          f"{r.status}: {r.note}")  # fmt: skip
+            rows.append((f"{r.size:,}", r.stage, "", fmt(r.floor_seconds), "", "", "", "",
+                         f"{r.status}: {r.note}"))  # fmt: skip
             continue
-        table.add_row(
+        rows.append((
             f"{r.size:,}", r.stage, fmt(r.seconds), fmt(r.floor_seconds),
             fmt(r.ratio, 1), fmt(r.inproc, 3), fmt(r.load), fmt(r.rss_mib, 0), r.note,
-        )  # fmt: skip
+        ))  # fmt: skip
+    return rows
+
+
+def title(report: Report) -> str:
+    m = report.machine
+    return (
+        f"{m['cpus']} cores ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, "
+        f"libyaml {'yes' if m['libyaml'] else 'NO'}"
+    )
+
+
+VERDICT = {True: "met", False: "MISSED", None: "n/a"}
+
+
+def print_report(report: Report, console: Console) -> None:
+    table = Table(title=f"catalog benchmarks: {title(report)}")
+    for name in HEADERS:
+        table.add_column(name, justify="left" if name in ("stage", "notes") else "right")
+    for row in table_rows(report):
+        table.add_row(*row)
     console.print(table)
     checks = Table(title="targets (issue 8)")
     for name in ("target", "measured", "verdict"):
         checks.add_column(name)
     for c in report.checks:
-        verdict = {True: "[green]met[/]", False: "[red]MISSED[/]", None: "[yellow]n/a[/]"}[c.ok]
-        checks.add_row(c.target, c.value, verdict)
+        colour = {True: "green", False: "red", None: "yellow"}[c.ok]
+        checks.add_row(c.target, c.value, f"[{colour}]{VERDICT[c.ok]}[/]")
     console.print(checks)
+
+
+def markdown_report(report: Report) -> str:
+    """The same tables in GitHub markdown, for CONTRIBUTING.md's Performance section."""
+
+    def table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+        rule = ["---" if h in ("stage", "notes", "target", "measured", "verdict") else "---:"
+                for h in headers]  # fmt: skip
+        lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
+        return lines + ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+
+    checks = [(c.target, c.value, VERDICT[c.ok]) for c in report.checks]
+    body = [f"Machine: {title(report)}.", "", *table(HEADERS, table_rows(report)), ""]
+    body += table(("target", "measured", "verdict"), checks)
+    return "\n".join(body) + "\n"
+
+
+def load_report(path: Path) -> Report:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    report = Report(data["machine"], data["sizes"])
+    report.rows = [Row(**{k: v for k, v in r.items() if k != "ratio"}) for r in data["rows"]]
+    report.checks = [Check(**c) for c in data["checks"]]
+    return report
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -537,11 +577,22 @@ def print_report(report: Report, console: Console) -> None:
 @click.option("--latency", type=float, default=0.1, show_default=True, help="Seconds per link.")
 @click.option("--concurrency", type=int, default=80, show_default=True)
 @click.option("--per-host", type=int, default=8, show_default=True)
+@click.option("--markdown", is_flag=True, help="Print markdown tables instead of rich ones.")
+@click.option("--from-json", "from_json", help="Measure nothing: print an earlier --json's tables.",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True))  # fmt: skip
 def main(
     sizes: str, json_file: Path | None, work: Path, seed: int, repeat: int, site_max: int,
-    links_max: int, latency: float, concurrency: int, per_host: int,
+    links_max: int, latency: float, concurrency: int, per_host: int, markdown: bool,
+    from_json: Path | None,
 ) -> None:  # fmt: skip
     """Time each stage of the catalog on synthetic catalogs of the given sizes."""
+    if from_json:
+        report = load_report(from_json)
+        if markdown:
+            click.echo(markdown_report(report), nl=False)
+        else:
+            print_report(report, Console(width=200))
+        return
     try:
         size_list = sorted({int(s) for s in sizes.split(",") if s.strip()})
     except ValueError as exc:
@@ -558,7 +609,10 @@ def main(
         if n <= links_max:
             bench_links(report, n, clean, avail, latency, concurrency, per_host)
     check_targets(report)
-    print_report(report, Console(width=200))
+    if markdown:
+        click.echo(markdown_report(report), nl=False)
+    else:
+        print_report(report, Console(width=200))
     if json_file:
         payload = {
             "machine": report.machine,
