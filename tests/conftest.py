@@ -81,7 +81,9 @@ class CatalogDir:
     def papers(self) -> Path:
         return self.path / "papers"
 
-    def add(self, paper_id: str, content: str | dict[str, Any] | None = None, **fields: Any) -> Path:
+    def add(
+        self, paper_id: str, content: str | dict[str, Any] | None = None, **fields: Any
+    ) -> Path:
         """Write papers/<id>.yaml from raw text, a fields dict, or `record(**fields)`."""
         target = self.papers / f"{paper_id}.yaml"
         if content is None:
