@@ -58,7 +58,7 @@ class Watched:
     def visible_ids(self) -> set[str]:
         return set(
             self.page.eval_on_selector_all(
-                "[data-papers] [data-paper-id]:not([hidden])",
+                "[data-papers] [data-paper-id]",
                 "els => els.map(e => e.dataset.paperId)",
             )
         )
@@ -217,3 +217,24 @@ def test_pages_load_without_errors_or_outside_requests(page: Watched, site: Buil
     page.page.click("[data-copy]")
     page.page.wait_for_function("document.querySelector('[data-copy]').textContent === 'Copied'")
     assert len(page.requests) > 5
+
+
+def test_long_lists_show_a_page_at_a_time(page: Watched, site: BuiltSite) -> None:
+    def small_pages(route: Any) -> None:
+        body = route.fetch().text().replace('data-page-size="200"', 'data-page-size="3"')
+        route.fulfill(body=body, headers={"content-type": "text/html; charset=utf-8"})
+
+    page.page.route(page.base, small_pages)
+    _open_home(page)
+    newest = [
+        p.id for p in sorted(site.catalog.papers, key=lambda p: (-p.year, -p.added.toordinal()))
+    ]
+    assert page.visible_ids() == set(newest[:3])
+    page.page.click('[data-action="more"]')
+    assert page.visible_ids() == set(newest[:6])
+    page.page.click('[data-action="more"]')
+    assert page.visible_ids() == set(newest)
+    assert page.page.is_hidden('[data-action="more"]')
+    page.page.click('[data-facet="venue"][data-value="arXiv"]')  # a new filter starts over
+    arxiv = [i for i in newest if i in {p.id for p in site.catalog.papers if p.venue == "arXiv"}]
+    assert page.visible_ids() == set(arxiv[:3])

@@ -24,6 +24,7 @@ from catalog.resources import templates_dir
 from catalog.validate import Catalog
 
 LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
+PAGE_SIZE = 200  # entries the home browser shows at once; "Show more" adds as many
 TOP_VENUES = 15
 TOP_KEYWORDS = 20
 _EPOCH = dt.date(1970, 1, 1)
@@ -120,6 +121,7 @@ def build_pages(catalog: Catalog) -> list[Page]:
             env.get_template("home.html.j2").render(
                 site=site,
                 count=len(ordered),
+                page_size=PAGE_SIZE,
                 facets=_facet_lists(keyword_counts, venue_counts, year_counts, facets),
                 marker=LATE_MARKER,
             ),

@@ -6,6 +6,10 @@
   "use strict";
 
   var FACETS = ["keyword", "venue", "year"];
+  // Entries shown at once (default; the page may set data-page-size); "Show more" adds as
+  // many. Only the shown entries stay in the document: with Material's stylesheet, every
+  // entry in the page, even hidden, costs style and paint time on each click.
+  var PAGE = 200;
   var PARAM = { keyword: "kw", venue: "venue", year: "year", text: "text", sort: "sort" };
 
   function initBrowser() {
@@ -26,7 +30,10 @@
     var names = data.facets;
     var titles = new Array(n);
     var hay = new Array(n);
-    var hidden = new Uint8Array(n);
+    var order = [];
+    for (var o = 0; o < n; o++) order.push(o);
+    var pageSize = parseInt(root.getAttribute("data-page-size"), 10) || PAGE;
+    var limit = pageSize;
     for (var i = 0; i < n; i++) {
       var row = rows[i];
       var title = items[i].querySelector(".cf-title").textContent;
@@ -59,6 +66,7 @@
     var sortSelect = root.querySelector("[data-sort]");
     var status = root.querySelector("[data-status]");
     var empty = root.querySelector("[data-empty]");
+    var more = root.querySelector('[data-action="more"]');
     var state = readUrl();
     var currentOrder = "newest";
 
@@ -110,33 +118,50 @@
       var kc = new Int32Array(names.keyword.length);
       var vc = new Int32Array(names.venue.length);
       var yc = new Int32Array(names.year.length);
-      var shown = 0;
-      for (var i = 0; i < n; i++) {
+      var matched = 0;
+      var shownItems = [];
+      for (var p = 0; p < n; p++) {
+        var i = order[p];
         var row = rows[i];
         var mt = true;
         for (var t = 0; t < terms.length; t++) {
           if (hay[i].indexOf(terms[t]) < 0) { mt = false; break; }
         }
-        if (!mt) { if (!hidden[i]) { hidden[i] = 1; items[i].hidden = true; } continue; }
+        if (!mt) continue;
         var mk = !useK || anyOf(row, 3, selK);
         var mv = !useV || selV.has(row[0]);
         var my = !useY || selY.has(row[1]);
         if (mv && my) for (var j = 3; j < row.length; j++) kc[row[j]]++;
         if (mk && my) vc[row[0]]++;
         if (mk && mv) yc[row[1]]++;
-        var hide = !(mk && mv && my);
-        if (!hide) shown++;
-        if (hidden[i] !== (hide ? 1 : 0)) { hidden[i] = hide ? 1 : 0; items[i].hidden = hide; }
+        if (mk && mv && my && ++matched <= limit) shownItems.push(items[i]);
       }
+      show(shownItems);
       paintCounts("keyword", kc);
       paintCounts("venue", vc);
       paintCounts("year", yc);
-      status.textContent = shown === n ? n + " papers" : shown + " of " + n + " papers";
-      empty.hidden = shown !== 0;
+      var shown = Math.min(matched, limit);
+      status.textContent = (matched === n ? n : matched + " of " + n) + " papers" +
+        (shown < matched ? ", first " + shown + " shown" : "");
+      empty.hidden = matched !== 0;
+      more.hidden = shown >= matched;
+      more.textContent = "Show " + Math.min(pageSize, matched - shown) + " more";
       if (sortSelect.value !== state.sort) sortSelect.value = state.sort;
       if (input.value !== state.text) input.value = state.text;
-      if (currentOrder !== state.sort) reorder();
       writeUrl();
+    }
+
+    function show(next) {
+      var current = list.children;
+      var same = current.length === next.length;
+      for (var j = 0; same && j < next.length; j++) same = current[j] === next[j];
+      if (!same) list.replaceChildren.apply(list, next);
+    }
+
+    function update() {
+      limit = pageSize;
+      if (currentOrder !== state.sort) reorder();
+      apply();
     }
 
     function paintCounts(facet, counts) {
@@ -157,7 +182,7 @@
     }
 
     function reorder() {
-      var order = [];
+      order = [];
       for (var i = 0; i < n; i++) order.push(i);
       if (state.sort === "title") {
         order.sort(function (a, b) {
@@ -173,9 +198,6 @@
           return a - b;
         });
       }
-      var fragment = document.createDocumentFragment();
-      for (var j = 0; j < n; j++) fragment.appendChild(items[order[j]]);
-      list.appendChild(fragment);
       currentOrder = state.sort;
     }
 
@@ -186,7 +208,7 @@
         var k = index[facet][button.getAttribute("data-value")];
         if (k === undefined) return;
         if (state[facet].has(k)) state[facet].delete(k); else state[facet].add(k);
-        apply();
+        update();
         return;
       }
       var toggle = event.target.closest('[data-action="toggle-facets"]');
@@ -197,12 +219,17 @@
       }
       if (event.target.closest('[data-action="clear"]')) {
         state = emptyState();
+        update();
+        return;
+      }
+      if (event.target.closest('[data-action="more"]')) {
+        limit += pageSize;
         apply();
       }
     });
-    input.addEventListener("input", function () { state.text = input.value; apply(); });
-    sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; apply(); });
-    apply();
+    input.addEventListener("input", function () { state.text = input.value; update(); });
+    sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; update(); });
+    update();
     root.classList.add("cf-live");
   }
 
