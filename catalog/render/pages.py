@@ -24,7 +24,7 @@ from catalog.resources import templates_dir
 from catalog.validate import Catalog
 
 LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
-PAGE_SIZE = 200  # entries the home browser shows at once; "Show more" adds as many
+PAGE_SIZE = 100  # entries the home browser shows at once; "Show more" adds as many
 TOP_VENUES = 15
 TOP_KEYWORDS = 20
 _EPOCH = dt.date(1970, 1, 1)

@@ -9,7 +9,7 @@
   // Entries shown at once (default; the page may set data-page-size); "Show more" adds as
   // many. Only the shown entries stay in the document: with Material's stylesheet, every
   // entry in the page, even hidden, costs style and paint time on each click.
-  var PAGE = 200;
+  var PAGE = 100;
   var PARAM = { keyword: "kw", venue: "venue", year: "year", text: "text", sort: "sort" };
 
   function initBrowser() {
