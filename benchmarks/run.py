@@ -43,7 +43,7 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.synth import write_catalog  # noqa: E402
+from benchmarks.synth import MARKER, write_catalog  # noqa: E402
 from catalog.records import dump_record  # noqa: E402
 
 PYTHON = sys.executable
@@ -181,19 +181,17 @@ def synth_catalog(work: Path, n: int, seed: int, duplicates: int | None = None) 
         if duplicates is None
         else work / f"synth-{n}-seed{seed}-dups{duplicates}"
     )
-    marker = root / ".synth.json"
-    if marker.is_file():
+    if (root / MARKER).is_file():
         return root
     if root.exists():
         shutil.rmtree(root)
     err.log(f"writing a synthetic catalog of {n} records to {root}")
-    info = write_catalog(root, n, seed, duplicates)
-    marker.write_text(info.as_json(), encoding="utf-8")
+    write_catalog(root, n, seed, duplicates)  # writes the marker last
     return root
 
 
 def planted(data: Path) -> int:
-    return int(json.loads((data / ".synth.json").read_text(encoding="utf-8"))["duplicates"])
+    return int(json.loads((data / MARKER).read_text(encoding="utf-8"))["duplicates"])
 
 
 def probe(stage: str, data: Path, repeat: int) -> tuple[Measure, dict[str, Any] | None]:

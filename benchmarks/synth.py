@@ -54,6 +54,7 @@ _FIRST = ("Wei", "Yu", "Anna", "Luca", "Maria", "Hiro", "Sara", "Omar", "Chen", 
 _LAST = ("Zhang", "Li", "Rossi", "Kim", "Müller", "García", "Tanaka", "Novak", "Singh", "Ng")
 _OLDEST, _NEWEST = 2019, 2026  # arXiv id years; all within the model's allowed range
 _ADDED_FROM = dt.date(2024, 1, 1)
+MARKER = ".synth.json"  # written last; --force deletes only folders that carry it
 
 
 @dataclass
@@ -125,7 +126,9 @@ def write_catalog(
 
     for paper_id, fields in records:
         (papers_dir / f"{paper_id}.yaml").write_text(dump_record(fields), encoding="utf-8")
-    return SynthInfo(str(root), len(records), unique, dups, pairs, seed)
+    info = SynthInfo(str(root), len(records), unique, dups, pairs, seed)
+    (root / MARKER).write_text(info.as_json(), encoding="utf-8")  # last: the folder is complete
+    return info
 
 
 def _config(registry_dir: Path) -> tuple[str, list[str]]:
@@ -228,11 +231,14 @@ def _other_form(rng: random.Random, url: str) -> str:
 @click.option("-n", "--papers", "n", type=click.IntRange(min=0), default=1000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--duplicates", type=click.IntRange(min=0), default=None, help="Default: 1% of n.")
-@click.option("--force", is_flag=True, help="Delete ROOT first if it exists.")
+@click.option("--force", is_flag=True, help="Replace ROOT if an earlier run of this wrote it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full info as JSON.")
 def main(root: Path, n: int, seed: int, duplicates: int | None, force: bool, as_json: bool) -> None:
     """Write a synthetic data folder with N records (duplicates included) at ROOT."""
     if force and root.exists():
+        if not (root / MARKER).is_file():
+            click.echo(f"error: {root} is not a synthetic catalog; refusing to delete it", err=True)
+            sys.exit(1)
         shutil.rmtree(root)
     try:
         info = write_catalog(root, n, seed, duplicates)

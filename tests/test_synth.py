@@ -79,7 +79,7 @@ def test_records_validate_and_look_like_the_seed(tmp_path: Path) -> None:
     assert abs(lengths[len(lengths) // 2] - 71) <= 8  # the seed's median title length
 
 
-def test_refuses_a_non_empty_folder_and_cli_reports(tmp_path: Path) -> None:
+def test_never_writes_over_or_deletes_what_it_did_not_write(tmp_path: Path) -> None:
     target = tmp_path / "x"
     target.mkdir()
     keep = target / "keep.txt"
@@ -90,9 +90,16 @@ def test_refuses_a_non_empty_folder_and_cli_reports(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [str(target), "-n", "10"])
     assert result.exit_code == 1
     assert "not empty" in result.output
+    result = CliRunner().invoke(main, [str(target), "-n", "10", "--force"])
+    assert result.exit_code == 1
+    assert "not a synthetic catalog" in result.output
+    assert keep.read_text() == "mine"
     result = CliRunner().invoke(main, [str(tmp_path / "y"), "-n", "200", "--duplicates", "5"])
     assert result.exit_code == 0, result.output
     assert "200 records (195 papers, 5 planted duplicates)" in result.output
+    result = CliRunner().invoke(main, [str(tmp_path / "y"), "-n", "100", "--force"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "y" / "papers").iterdir())) == 100
 
 
 def _url(root: Path, paper_id: str) -> str:
