@@ -20,7 +20,8 @@ from catalog.cli import main
 from catalog.errors import CatalogError
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import safe_url
-from catalog.render.pages import embed_json, unique_slugs
+from catalog.render.pages import embed_json
+from catalog.render.urls import unique_slugs
 from catalog.render.site import MARKER, build_site
 from catalog.validate import load_catalog
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
+from catalog.render.urls import unique_slugs
 from catalog.resources import templates_dir
 from catalog.validate import Catalog
 
@@ -28,7 +27,6 @@ PAGE_SIZE = 100  # entries the home browser shows at once; "Show more" adds as m
 TOP_VENUES = 15
 TOP_KEYWORDS = 20
 _EPOCH = dt.date(1970, 1, 1)
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
 # Characters that could end a <script> block or start markup inside embedded JSON.
 _JSON_IN_HTML = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -58,27 +56,6 @@ class Facets:
     keyword: dict[str, str] = field(default_factory=dict)
     venue: dict[str, str] = field(default_factory=dict)
     year: dict[int, str] = field(default_factory=dict)
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("+", " plus ")).encode(
-        "ascii", "ignore"
-    )
-    return _NON_SLUG.sub("-", ascii_text.decode().lower()).strip("-") or "x"
-
-
-def unique_slugs(names: Iterable[str]) -> dict[str, str]:
-    """A distinct slug per name, stable for a given set of names (sorted before numbering)."""
-    taken: set[str] = set()
-    slugs = {}
-    for name in sorted(names, key=lambda n: (slugify(n), n)):
-        base = slug = slugify(name)
-        n = 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs[name] = slug
-    return slugs
 
 
 def embed_json(value: Any) -> str:

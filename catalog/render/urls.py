@@ -1,24 +1,19 @@
 """Addresses of pages on the generated site, as the README links to them.
 
-The site (catalog/render/pages.py) names its keyword pages with the same rule; both sides
-must agree, so keep this module and that one in step (a test compares them).
+The site (catalog/render/pages.py) and the README both name keyword, venue and year pages
+through this module, so their links always agree.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
+from catalog import slug
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by '-': 'LoRA+ Tuning' -> 'lora-plus-tuning'."""
-    ascii_text = unicodedata.normalize("NFKD", text.replace("+", " plus ")).encode(
-        "ascii", "ignore"
-    )
-    return _NON_SLUG.sub("-", ascii_text.decode().lower()).strip("-") or "x"
+    """A page name: lower-case ASCII words joined by '-' ('LoRA+ Tuning' -> 'lora-plus-tuning')."""
+    return slug.slugify(text) or "x"
 
 
 def unique_slugs(names: Iterable[str]) -> dict[str, str]:
@@ -26,12 +21,8 @@ def unique_slugs(names: Iterable[str]) -> dict[str, str]:
     taken: set[str] = set()
     slugs = {}
     for name in sorted(names, key=lambda n: (slugify(n), n)):
-        base = slug = slugify(name)
-        n = 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs[name] = slug
+        slugs[name] = slug.unique_slug(slugify(name), taken)
+        taken.add(slugs[name])
     return slugs
 
 
