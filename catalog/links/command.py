@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from catalog.cli_options import DATA_OPTION, require_data_dir, user_errors
 from catalog.errors import CatalogError
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
@@ -35,14 +36,7 @@ def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 
 @click.command("check-links")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("data"),
-    show_default=True,
-    help="The data folder: papers/, venues.yaml, keywords.yaml, catalog.yaml.",
-)
+@DATA_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -106,6 +100,7 @@ def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     "--max-age",
     default="1d",
     show_default=True,
+    callback=lambda _ctx, _param, value: parse_duration(value),
     help="How long a cached working link is trusted (e.g. 3600, 30m, 12h, 1d).",
 )
 @click.option(
@@ -132,47 +127,23 @@ def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Check nothing: merge these JSON shard reports into one report.",
 )
-def check_links(
-    data_dir: Path,
-    fmt: str,
-    strict: bool,
-    concurrency: int,
-    per_host: int,
-    timeout: float,
-    retries: int,
-    backoff: float,
-    user_agent: str | None,
-    cache_path: Path | None,
-    max_age: str,
-    allow_private: bool,
-    exclude: tuple[str, ...],
-    changed_since: str | None,
-    shard: str | None,
-    merge_files: tuple[Path, ...],
-) -> None:
+@user_errors
+def check_links(fmt: str, strict: bool, **options: Any) -> None:
     """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
 
     Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
     Exit 1 when a link is broken (with --strict, also on errors).
     """
-    try:
-        report = _run(
-            data_dir, fmt, concurrency, per_host, timeout, retries, backoff, user_agent,
-            cache_path, parse_duration(max_age), allow_private, exclude, changed_since,
-            shard, merge_files,
-        )  # fmt: skip
-    except CatalogError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     from catalog.links.report import format_report
 
+    report = _run(**options)
     click.echo(format_report(report, fmt, strict))  # type: ignore[arg-type]
     sys.exit(1 if report.failed(strict) else 0)
 
 
 def _run(
+    *,
     data_dir: Path,
-    fmt: str,
     concurrency: int,
     per_host: int,
     timeout: float,
@@ -207,8 +178,7 @@ def _run(
         shard_spec = parse_shard(shard) if shard else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from None
-    if not data_dir.is_dir():
-        raise click.UsageError(f"no data folder at {data_dir} (use --data DIR)")
+    require_data_dir(data_dir)
     catalog = load_catalog(data_dir)
     invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
     if invalid:
