@@ -7,12 +7,12 @@ data has errors, so a failed build never leaves a half-updated README or site be
 from __future__ import annotations
 
 import difflib
-import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog.diagnostics import Diagnostic, has_errors
 from catalog.render.readme import render_readme
+from catalog.render.site import build_site
 from catalog.validate import Catalog, load_catalog
 from catalog.writer import write_atomic
 
@@ -63,24 +63,11 @@ def build(
                 result.notes.append(f"{readme} does not exist")
         return result
     if site_dir is not None:
-        result.site_built = build_site_if_available(catalog, site_dir)
-        if not result.site_built:
-            result.notes.append(
-                f"the site is not built yet: catalog.render.site is missing ({site_dir} untouched)"
-            )
+        build_site(catalog, site_dir)
+        result.site_built = True
     if result.readme_changed:
         write_atomic(readme, text)
     return result
-
-
-def build_site_if_available(catalog: Catalog, site_dir: Path) -> bool:
-    """The site (issue 6) plugs in here: catalog.render.site.build_site(catalog, out_dir)."""
-    if importlib.util.find_spec("catalog.render.site") is None:
-        return False
-    from catalog.render.site import build_site  # type: ignore[import-not-found,unused-ignore]
-
-    build_site(catalog, site_dir)
-    return True
 
 
 def short_diff(old: str, new: str, name: str) -> str:
