@@ -231,12 +231,12 @@ def original_of(papers: Sequence[Paper]) -> Paper:
 
 
 def duplicate_diagnostics(
-    papers: Sequence[Paper], sources: Mapping[str, Source]
+    groups: Iterable[Group], papers: Sequence[Paper], sources: Mapping[str, Source]
 ) -> list[Diagnostic]:
     """One `duplicate-paper` error per re-added record, at its shared link, naming the original."""
     by_id = {p.id: p for p in papers}
     problems = []
-    for group in find_groups(papers):
+    for group in groups:
         members = [by_id[i] for i in group.ids]
         original = original_of(members)
         where = sources[original.id].path

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from catalog.dedupe import FixReport, Group, find_groups, fix_duplicates
+from catalog.dedupe import FixReport, Group, fix_duplicates
 from catalog.validate import Catalog, load_catalog
 
 
@@ -25,7 +25,7 @@ def run_dedupe(data_dir: Path, fmt: str, fix: bool) -> int:
             f"warning: {len(skipped)} file(s) with errors were not checked; run `catalog validate`",
             err=True,
         )
-    groups = find_groups(catalog.papers)
+    groups = catalog.duplicates
     report = fix_duplicates(catalog, groups) if fix and groups else None
     if fmt == "json":
         click.echo(json.dumps(_as_json(groups, report), indent=2, ensure_ascii=False))

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from catalog.dedupe import duplicate_diagnostics
+from catalog.dedupe import Group, duplicate_diagnostics, find_groups
 from catalog.diagnostics import Diagnostic
 from catalog.load import Source, read_yaml
 from catalog.model import ID_PATTERN, CatalogConfig, Keyword, Links, Paper, Record, Venue
@@ -43,6 +43,7 @@ class Catalog:
     sources: dict[str, Source] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
+    duplicates: list[Group] = field(default_factory=list)  # records that are the same paper
 
     def paper_path(self, paper_id: str) -> str:
         return self.sources[paper_id].path
@@ -82,7 +83,10 @@ def load_catalog(data_dir: Path) -> Catalog:
                 catalog.papers.append(paper)
                 catalog.sources[paper.id] = source
         catalog.papers.sort(key=lambda p: p.id)
-        diagnostics.extend(duplicate_diagnostics(catalog.papers, catalog.sources))
+        catalog.duplicates = find_groups(catalog.papers)
+        diagnostics.extend(
+            duplicate_diagnostics(catalog.duplicates, catalog.papers, catalog.sources)
+        )
     return catalog
 
 
