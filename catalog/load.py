@@ -35,6 +35,22 @@ class _Loader(yaml.CSafeLoader):
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep)
 
+    def construct_date(self, node: yaml.ScalarNode) -> Any:
+        """A date-shaped value that is no real date (2024-02-30) is a marked error, not a crash."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise _BadDate(
+                None, None, f"{node.value!r} is not a date: {exc}", node.start_mark
+            ) from None
+
+
+class _BadDate(yaml.constructor.ConstructorError):
+    """A date-shaped scalar naming no real day."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_date)
+
 
 @dataclass(slots=True)
 class Source:
@@ -120,6 +136,14 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Source, list[Diag
     loader = _Loader(text)
     try:
         source.data = loader.get_single_data()
+    except _BadDate as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return source, [
+            _diag(
+                shown, line, column, "bad-date", exc.problem or "", "write a real day as YYYY-MM-DD"
+            )
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

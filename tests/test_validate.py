@@ -28,6 +28,7 @@ EXPECTED = {
     "missing-title.yaml": ("missing-field", 2),
     "wrong-type.yaml": ("wrong-type", 3),
     "year-range.yaml": ("bad-year", 3),
+    "bad-date.yaml": ("bad-date", 7),
     "javascript-url.yaml": ("bad-url", 7),
     "data-url.yaml": ("bad-url", 6),
     "file-url.yaml": ("bad-url", 7),
