@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from catalog.dedupe import IdentityIndex
 from catalog.diagnostics import Diagnostic
 from catalog.identity import link_keys
-from catalog.model import CatalogConfig, Keyword, Section, Venue, check_url
+from catalog.model import CatalogConfig, Keyword, Record, Section, Venue, check_url
 from catalog.records import dump_record, scalar
 from catalog.registry import Registry, normalize
 from catalog.slug import paper_slug, slugify, unique_slug
@@ -152,6 +153,20 @@ def _parse_table(
                         "short-row",
                         f"row has {len(cells)} cells, the header has {len(header)}; "
                         "the missing ones are read as empty",
+                    )
+                )
+            extra = [cell for cell in cells[len(header) :] if cell]
+            if extra:
+                parsed.diagnostics.append(
+                    Diagnostic(
+                        path,
+                        i + 1,
+                        1,
+                        "warning",
+                        "long-row",
+                        f"row has {len(cells)} cells, the header has {len(header)}; "
+                        f"{' | '.join(extra)!r} is not imported",
+                        "escape a '|' inside a cell as '\\|'",
                     )
                 )
             named = {name: cells[k] if k < len(cells) else "" for k, name in enumerate(header)}
@@ -423,7 +438,11 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
                 )
             )
         else:
-            kept.append(fields)
+            problem = _invalid(fields, shown, line)
+            if problem is None:
+                kept.append(fields)
+            else:
+                result.diagnostics.append(problem)
 
     venues = catalog.venues if catalog else Registry[Venue]({})
     keywords = catalog.keywords if catalog else Registry[Keyword]({})
@@ -458,6 +477,18 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
         write_atomic(data_dir / "papers" / f"{paper_id}.yaml", text)
         result.written.append(paper_id)
     return result
+
+
+def _invalid(fields: dict[str, Any], path: str, line: int) -> Diagnostic | None:
+    """A row that reads but would not validate (year 1800) is reported, not written."""
+    try:
+        Record.model_validate(fields)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in error["loc"])
+        message = f"{fields['title']!r}: {where}: {error['msg']}; not imported"
+        return Diagnostic(path, line, 1, "error", "bad-row", message)
+    return None
 
 
 def _config_from(parsed: ParsedList) -> CatalogConfig:

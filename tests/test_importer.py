@@ -99,6 +99,39 @@ def test_unreadable_rows_are_reported_with_their_line(empty_data: Path, tmp_path
     assert load_catalog(empty_data).diagnostics == []
 
 
+def test_rows_that_would_not_validate_are_reported_not_written(
+    empty_data: Path, tmp_path: Path
+) -> None:
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Papers\n"
+        "| Year | Title | Venue | Paper | Keywords |\n"
+        "|---|---|---|---|---|\n"
+        "| 1800 | **Ancient** | ICML | [Link](https://arxiv.org/abs/2401.00001) | x |\n"
+        "| 2024 | **Good** | ICML | [Link](https://arxiv.org/abs/2401.00002) | x |\n"
+    )
+    code, out = import_(markdown, empty_data)
+    assert code == 1
+    assert "list.md:4:1: error[bad-row] 'Ancient': year: year 1800 is outside" in out, out
+    assert [p.name for p in (empty_data / "papers").glob("*.yaml")] == ["good.yaml"]
+    assert load_catalog(empty_data).diagnostics == []
+
+
+def test_cells_beyond_the_header_are_reported(empty_data: Path, tmp_path: Path) -> None:
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Papers\n"
+        "| Year | Title | Venue | Paper | Keywords |\n"
+        "|---|---|---|---|---|\n"
+        "| 2024 | **A** | ICML | [Link](https://arxiv.org/abs/2401.00001) | SVD | Quantization |\n"
+        "| 2024 | **B** | ICML | [Link](https://arxiv.org/abs/2401.00002) | SVD | |\n"
+    )
+    code, out = import_(markdown, empty_data)
+    assert code == 0, out
+    assert "list.md:4:1: warning[long-row]" in out and "'Quantization' is not imported" in out
+    assert "list.md:5:1" not in out
+
+
 def test_keyword_spellings_merge_into_the_registry(empty_data: Path, tmp_path: Path) -> None:
     (empty_data / "keywords.yaml").write_text(
         "Mixture of Experts (MoE):\n  aliases: [Mixture-Of-Experts(MoE)]\n"
