@@ -33,6 +33,24 @@ def arxiv_api(h: Handler) -> None:
     h.reply(200, {"Content-Type": "application/atom+xml"}, body)
 
 
+ARXIV_MALFORMED = {"1234.5678", "0000.00000"}  # well-formed to our regex, refused by arXiv
+
+
+def arxiv_api_strict(h: Handler) -> None:
+    """Like the real API: one id it finds malformed rejects the whole query with an error entry."""
+    ids = parse_qs(urlsplit(h.path).query)["id_list"][0].split(",")
+    bad = next((i for i in ids if i in ARXIV_MALFORMED), None)
+    if bad is None:
+        arxiv_api(h)
+        return
+    entry = (
+        f"<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_{bad}</id>"
+        f"<title>Error</title><summary>incorrect id format for {bad}</summary></entry>"
+    )
+    body = f'<feed xmlns="http://www.w3.org/2005/Atom">{entry}</feed>'.encode()
+    h.reply(400 if "0000" in bad else 200, {"Content-Type": "application/atom+xml"}, body)
+
+
 def doi_api(h: Handler) -> None:
     doi = unquote(h.path.removeprefix("/api/handles/"))
     found = doi in DOIS
@@ -118,6 +136,41 @@ def test_arxiv_batches_ids_and_spaces_requests(catalog_dir: Any) -> None:
     assert second[0] - times[0] >= 0.28  # one request per interval (less clock jitter)
     ghost = next(r for r in report.results if "99999" in r.url)
     assert "arXiv has no paper 2401.99999" in ghost.message
+
+
+def test_a_malformed_arxiv_id_does_not_make_its_whole_batch_broken(catalog_dir: Any) -> None:
+    """arXiv rejects a query with one malformed id: only that id is broken, the rest re-asked."""
+    with serve({"/api/query": arxiv_api_strict}) as server:
+        catalog_dir.add("lora", links={"paper": "https://arxiv.org/abs/2106.09685"})
+        catalog_dir.add("bad", links={"paper": "https://arxiv.org/abs/1234.5678"})
+        catalog_dir.add("bad-too", links={"paper": "https://arxiv.org/abs/0000.00000"})
+        catalog_dir.add("vera", links={"paper": "https://arxiv.org/abs/2310.11454"})
+        catalog_dir.add("ghost", links={"paper": "https://arxiv.org/abs/2401.99999"})
+        report = run(catalog_dir.path, env_for(server.base), arxiv_interval=0.05)
+        asked = len(server.state.log)
+    assert verdicts(report) == {
+        "https://arxiv.org/abs/2106.09685": "ok",
+        "https://arxiv.org/abs/1234.5678": "broken",
+        "https://arxiv.org/abs/0000.00000": "broken",
+        "https://arxiv.org/abs/2310.11454": "ok",
+        "https://arxiv.org/abs/2401.99999": "broken",
+    }
+    bad = next(r for r in report.results if "1234.5678" in r.url)
+    assert "incorrect id format for 1234.5678" in bad.message
+    assert asked == 3  # one query per refusal, then one for the rest
+
+
+def test_an_arxiv_error_naming_no_id_of_the_batch_is_an_error(catalog_dir: Any) -> None:
+    error = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+        b"<id>http://arxiv.org/api/errors#max_results_must_be_an_integer</id>"
+        b"<title>Error</title><summary>max_results must be an integer</summary></entry></feed>"
+    )
+    with serve({"/api/query": lambda h: h.reply(200, {}, error)}) as server:
+        catalog_dir.add("lora", links={"paper": "https://arxiv.org/abs/2106.09685"})
+        report = run(catalog_dir.path, env_for(server.base))
+    (result,) = report.results
+    assert result.status == "error" and "max_results must be an integer" in result.message
 
 
 def test_arxiv_api_failure_is_an_error_not_broken(catalog_dir: Any) -> None:

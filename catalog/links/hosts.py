@@ -47,6 +47,7 @@ _ARXIV_PATH = re.compile(
     re.IGNORECASE,
 )
 _ARXIV_IN_ID = re.compile(r"/abs/(.+?)(?:v\d+)?$")
+_ARXIV_REJECTED = re.compile(r"incorrect id format for (\S+)", re.IGNORECASE)
 _GITHUB_REPO = re.compile(r"/([A-Za-z0-9](?:[A-Za-z0-9-]*)?)/([A-Za-z0-9._-]+?)(?:\.git)?/?")
 _GITHUB_NOT_OWNERS = {
     "about", "apps", "collections", "enterprise", "events", "explore", "features", "login",
@@ -132,19 +133,32 @@ class Strategies:
         last_request = 0.0
         for start in range(0, len(ids), self.arxiv_batch):
             batch = ids[start : start + self.arxiv_batch]
-            pause = last_request + self.arxiv_interval - time.monotonic()
-            if last_request and pause > 0:
-                time.sleep(pause)
-            started = last_request = time.monotonic()
-            query = urlencode({"id_list": ",".join(batch), "max_results": str(len(batch))})
-            fetched = self.engine.fetch(f"{api}?{query}", method="GET", body_cap=API_BODY_CAP)
-            found, problem = _arxiv_answer(fetched)
-            elapsed = int((time.monotonic() - started) * 1000)
-            for arxiv_id in batch:
-                for url in groups[arxiv_id]:
-                    results.append(
-                        _arxiv_result(url, arxiv_id, found, problem, fetched, elapsed, len(batch))
-                    )
+            while batch:
+                pause = last_request + self.arxiv_interval - time.monotonic()
+                if last_request and pause > 0:
+                    time.sleep(pause)
+                started = last_request = time.monotonic()
+                query = urlencode({"id_list": ",".join(batch), "max_results": str(len(batch))})
+                fetched = self.engine.fetch(f"{api}?{query}", method="GET", body_cap=API_BODY_CAP)
+                found, problem, rejected = _arxiv_answer(fetched, batch)
+                elapsed = int((time.monotonic() - started) * 1000)
+                if rejected is not None:
+                    # One id arXiv finds malformed fails the whole query: that id is broken,
+                    # and the others are asked again without it.
+                    shared = {"attempts": fetched.attempts, "elapsed_ms": elapsed}
+                    status = fetched.response.status if fetched.response else None
+                    for url in groups[rejected]:
+                        results.append(Result(url, "broken", status, url, str(problem), **shared))
+                    batch = [arxiv_id for arxiv_id in batch if arxiv_id != rejected]
+                    continue
+                for arxiv_id in batch:
+                    for url in groups[arxiv_id]:
+                        results.append(
+                            _arxiv_result(
+                                url, arxiv_id, found, problem, fetched, elapsed, len(batch)
+                            )
+                        )
+                break
         return results
 
     # -- GitHub ----------------------------------------------------------------------------
@@ -310,28 +324,43 @@ def arxiv_id_of(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _arxiv_answer(fetched: Fetched) -> tuple[set[str], str | None]:
-    """The ids an API answer lists, or why the answer could not be used."""
+def _arxiv_answer(fetched: Fetched, batch: list[str]) -> tuple[set[str], str | None, str | None]:
+    """The ids an API answer lists, why the answer could not be used, and the id of the batch
+    that arXiv refused as malformed (its error entry fails the whole query)."""
     response = fetched.response
     if response is None:
-        return set(), None
-    if response.status != 200:
-        return set(), f"the arXiv API answered HTTP {response.status}"
+        return set(), None, None
+    if response.status not in (200, 400):
+        return set(), f"the arXiv API answered HTTP {response.status}", None
     body = response.body
     if response.truncated or b"<!ENTITY" in body or b"<!DOCTYPE" in body:
-        return set(), "the arXiv API's answer was not a plain Atom feed"
+        return set(), "the arXiv API's answer was not a plain Atom feed", None
     try:
         feed = ET.fromstring(body)
     except ET.ParseError:
-        return set(), "the arXiv API did not answer with an Atom feed"
+        if response.status != 200:
+            return set(), f"the arXiv API answered HTTP {response.status}", None
+        return set(), "the arXiv API did not answer with an Atom feed", None
     found: set[str] = set()
     for entry in feed.iter(f"{_ATOM}entry"):
         node = entry.find(f"{_ATOM}id")
         text = (node.text or "").strip() if node is not None else ""
+        if "/api/errors" in text:
+            summary = entry.find(f"{_ATOM}summary")
+            said = " ".join((summary.text or "").split()) if summary is not None else ""
+            said = said or text.rsplit("#", 1)[-1]
+            named = _ARXIV_REJECTED.search(said)
+            ours = {arxiv_id.lower(): arxiv_id for arxiv_id in batch}
+            rejected = ours.get(named.group(1).lower()) if named else None
+            if rejected is not None:
+                return set(), f"arXiv refuses the id: {said}", rejected
+            return set(), f"the arXiv API refused the query: {said}", None
         match = _ARXIV_IN_ID.search(text)
-        if match and "/api/errors" not in text:
+        if match:
             found.add(match.group(1).lower())
-    return found, None
+    if response.status != 200:
+        return set(), f"the arXiv API answered HTTP {response.status}", None
+    return found, None, None
 
 
 def _arxiv_result(
