@@ -104,11 +104,22 @@ def test_shards_split_deterministically_and_merge_back(catalog_dir: Any, tmp_pat
     assert github.count("::error file=") == 2  # the dead URL, at both records that use it
 
 
-def test_merge_rejects_what_is_not_a_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"diagnostics": []}',
+        '{"results": [{"url": "http://x.org/", "status": "ok", "sources": [{"record": "a"}]}]}',
+        '{"results": [{"url": "http://x.org/", "status": "ok", "sources": ["a"]}]}',
+        '{"results": [{"url": "http://x.org/", "status": "ok", "records": 5}]}',
+    ],
+)
+def test_merge_rejects_what_is_not_a_report(tmp_path: Path, content: str) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('{"diagnostics": []}')
-    result = cli("--merge", str(bad))
-    assert result.exit_code == 1 and "not a check-links JSON report" in result.stderr
+    bad.write_text(content)
+    result = CliRunner().invoke(main, ["check-links", "--merge", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"error: {bad}: not a check-links JSON report (")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_shard_math() -> None:

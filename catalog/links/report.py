@@ -95,12 +95,15 @@ def to_json(report: LinkReport, strict: bool = False) -> dict[str, Any]:
 def from_json(doc: Any) -> LinkReport:
     """A report back from `to_json` output; ValueError when it is not one."""
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
-        raise ValueError("not a check-links JSON report (no results list)")
+        raise ValueError("no results list")
     results, sources = [], {}
     for item in doc["results"]:
-        result = Result.from_json(item)
+        try:
+            result = Result.from_json(item)
+            sources[result.url] = [LinkRef.from_json(s) for s in item.get("sources") or []]
+        except (KeyError, TypeError, AttributeError) as exc:  # a hand-edited or foreign file
+            raise ValueError(f"malformed result {item!r:.80}: {exc!r}") from None
         results.append(result)
-        sources[result.url] = [LinkRef.from_json(s) for s in item.get("sources") or []]
     summary = doc.get("summary") or {}
     return LinkReport(
         results,
