@@ -171,6 +171,26 @@ def test_every_redirect_hop_is_checked_against_the_policy(catalog_dir: Any) -> N
     assert "127.0.0.2" in result.message
 
 
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("169.254.169.254", True),
+        ("100.100.100.200", True),  # shared address space (RFC 6598), a cloud metadata address
+        ("224.0.0.1", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("fe80::1", True),
+        ("8.8.8.8", False),
+        ("2606:4700::1111", False),
+    ],
+)
+def test_address_policy_refuses_every_address_off_the_internet(address: str, refused: bool) -> None:
+    assert (AddressPolicy().refuses(address) is not None) is refused
+    assert AddressPolicy(allow_private=True).refuses(address) is None
+
+
 def test_connections_to_refused_addresses_fail_before_sending(catalog_dir: Any) -> None:
     """The second layer: even a request that skips the pre-check cannot connect."""
     with serve(ROUTES) as server:

@@ -57,6 +57,9 @@ class AddressPolicy:
             ("multicast", ip.is_multicast),
             ("reserved", ip.is_reserved),
             ("unspecified", ip.is_unspecified),
+            # Not private, still not on the internet: 100.64.0.0/10 (carrier-grade NAT, and a
+            # cloud's metadata service at 100.100.100.200).
+            ("non-public", not ip.is_global),
         ):
             if flag:
                 return f"{kind} address {ip}"
