@@ -108,12 +108,12 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _record_files(folder: Path) -> list[Path]:
-    """The .yaml (and misnamed .yml) files of a folder, in name order."""
+    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order."""
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:
         names = sorted(
-            e.name for e in entries if e.name.endswith((".yaml", ".yml")) and e.is_file()
+            e.name for e in entries if e.name.lower().endswith((".yaml", ".yml")) and e.is_file()
         )
     return [folder / name for name in names]
 

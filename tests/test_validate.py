@@ -55,6 +55,15 @@ def test_bad_input_is_reported_at_its_line(catalog_dir: CatalogDir, name: str) -
     assert catalog.papers == []
 
 
+def test_upper_case_suffix_is_a_bad_filename_not_a_skipped_file(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("lora")
+    (catalog_dir.papers / "lora.yaml").rename(catalog_dir.papers / "LoRA.YAML")
+    catalog = load_catalog(catalog_dir.path)
+    assert [(Path(d.path).name, d.code, d.hint) for d in catalog.diagnostics] == [
+        ("LoRA.YAML", "bad-filename", "rename it to lora.yaml")
+    ]
+
+
 def test_hints_say_how_to_fix(catalog_dir: CatalogDir) -> None:
     for name in ("malformed-url.yaml", "unknown-venue.yaml", "unknown-field.yaml"):
         shutil.copy(BAD / name, catalog_dir.papers / name)
