@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -360,3 +361,80 @@ def test_exclude_skips_without_asking(catalog_dir: Any) -> None:
     assert agent.endswith("(+https://github.com/example/awesome-test)")
     skipped = [r for r in json.loads(result.stdout)["results"] if r["status"] == "skipped"]
     assert [r["url"] for r in skipped] == [server.base + "/gone-404"]
+
+
+def test_concurrency_is_limited_in_total_and_per_host(catalog_dir: Any) -> None:
+    inflight: dict[str, int] = {"all": 0}
+    peaks: dict[str, int] = {"all": 0}
+    lock = threading.Lock()
+
+    def counted(h: Any) -> None:
+        host = h.server.base
+        with lock:
+            for key in (host, "all"):
+                inflight[key] = inflight.get(key, 0) + 1
+                peaks[key] = max(peaks.get(key, 0), inflight[key])
+        time.sleep(0.05)
+        with lock:
+            for key in (host, "all"):
+                inflight[key] -= 1
+        ok(h)
+
+    with serve({"/p*": counted}) as one, serve({"/p*": counted}, "127.0.0.2") as two:
+        for i in range(12):
+            catalog_dir.add(f"a{i:02d}", links={"paper": f"{one.base}/p{i}"})
+            catalog_dir.add(f"b{i:02d}", links={"paper": f"{two.base}/p{i}"})
+        report = run(catalog_dir.path, settings=settings(per_host=2, concurrency=3))
+    assert {r.status for r in report.results} == {"ok"} and len(report.results) == 24
+    assert peaks[one.base] <= 2 and peaks[two.base] <= 2
+    assert peaks["all"] == 3  # the total limit is reached, and never passed
+
+
+def test_a_429_holds_back_the_whole_host_until_retry_after(catalog_dir: Any) -> None:
+    def quick(h: Any) -> None:
+        time.sleep(0.05)
+        ok(h)
+
+    with serve({"/a-limited": rate_limited_once, "/p*": quick}) as server:
+        catalog_dir.add("limited", links={"paper": f"{server.base}/a-limited"})
+        for i in range(6):
+            catalog_dir.add(f"p{i}", links={"paper": f"{server.base}/p{i}"})
+        report = run(catalog_dir.path, settings=settings(per_host=2))
+        times = dict(server.state.times)
+    assert {r.status for r in report.results} == {"ok"}
+    refused_at = times["/a-limited"][0]
+    others = [t - refused_at for path, ts in times.items() if path.startswith("/p") for t in ts]
+    # Only the request already in flight beside the 429 went out before Retry-After (1 s).
+    assert sum(1 for t in others if t < 0.9) <= 1
+    assert len(others) == 6
+
+
+def test_redirects_are_followed_up_to_ten(catalog_dir: Any) -> None:
+    chain: dict[str, Any] = {f"/hop{i}": redirect(302, f"/hop{i + 1}") for i in range(11)}
+    chain["/hop11"] = ok
+    with serve(chain) as server:
+        catalog_dir.add("ten", links={"paper": f"{server.base}/hop1"})  # 10 redirects
+        catalog_dir.add("eleven", links={"paper": f"{server.base}/hop0"})  # 11 redirects
+        got = by_url(run(catalog_dir.path), server.base)
+    assert got["/hop1"].status == "ok" and got["/hop1"].final_url == server.base + "/hop11"
+    assert got["/hop0"].status == "error" and "more than 10 redirects" in got["/hop0"].message
+
+
+def test_refused_and_reset_connections_are_errors_not_broken(catalog_dir: Any) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    def hang_up(h: Any) -> None:
+        h.close_connection = True  # close without an answer
+
+    with serve({"/reset": hang_up}) as server:
+        catalog_dir.add("refused", links={"paper": f"http://127.0.0.1:{port}/x"})
+        catalog_dir.add("reset", links={"paper": f"{server.base}/reset"})
+        report = run(catalog_dir.path)
+        hits = server.state.hits["/reset"]
+    got = {r.url: r for r in report.results}
+    refused, reset = got[f"http://127.0.0.1:{port}/x"], got[f"{server.base}/reset"]
+    assert refused.status == "error" and "connection refused" in refused.message
+    assert reset.status == "error" and "closed the connection" in reset.message
+    assert refused.attempts == 2 and hits == 2  # retried (--retries 1), then given up
