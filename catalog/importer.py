@@ -397,10 +397,36 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
     """Read the list and the data folder, then write the new records and registry entries."""
     result = ImportResult()
     shown = str(markdown)
-    parsed = parse_list(markdown.read_text(encoding="utf-8"), shown)
+    raw = markdown.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); nothing imported"
+        result.diagnostics.append(Diagnostic(shown, line, 1, "error", "invalid-utf8", message))
+        return result
+    parsed = parse_list(text, shown)
     result.diagnostics.extend(parsed.diagnostics)
 
-    catalog = load_catalog(data_dir) if (data_dir / "catalog.yaml").exists() else None
+    catalog = load_catalog(data_dir) if _has_data(data_dir) else None
+    if catalog is not None:
+        # A record that fails validation is missing from the identity index, and a registry
+        # that fails to load would be rewritten without its entries: import into clean data only.
+        errors = [d for d in catalog.diagnostics if d.severity == "error" and not _absent(d)]
+        if errors:
+            result.diagnostics += errors
+            result.diagnostics.append(
+                Diagnostic(
+                    str(data_dir),
+                    0,
+                    0,
+                    "error",
+                    "data-errors",
+                    f"the data has {len(errors)} error(s); nothing imported",
+                    "run `catalog validate` and fix them first",
+                )
+            )
+            return result
     config = (catalog.config if catalog else None) or _config_from(parsed)
     records, problems = rows_to_records(parsed.rows, shown, config.sections, added)
     result.diagnostics.extend(problems)
@@ -477,6 +503,16 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
         write_atomic(data_dir / "papers" / f"{paper_id}.yaml", text)
         result.written.append(paper_id)
     return result
+
+
+def _has_data(data_dir: Path) -> bool:
+    names = ("catalog.yaml", "venues.yaml", "keywords.yaml")
+    return any((data_dir / n).exists() for n in names) or any((data_dir / "papers").glob("*.y*ml"))
+
+
+def _absent(problem: Diagnostic) -> bool:
+    """A registry or config file not there yet: the import creates it."""
+    return problem.code == "unreadable" and not Path(problem.path).exists()
 
 
 def _invalid(fields: dict[str, Any], path: str, line: int) -> Diagnostic | None:

@@ -191,7 +191,7 @@ def test_cells_and_keywords() -> None:
 
 
 def test_import_does_not_overwrite_existing_records(empty_data: Path, tmp_path: Path) -> None:
-    existing = CatalogDir(empty_data).add("good", title="Good: Mine", venue="ICML")
+    existing = CatalogDir(empty_data).add("good", title="Good: Mine", venue="ICML", keywords=None)
     before = existing.read_bytes()
     markdown = tmp_path / "list.md"
     markdown.write_text(
@@ -202,6 +202,32 @@ def test_import_does_not_overwrite_existing_records(empty_data: Path, tmp_path: 
     assert code == 0
     assert existing.read_bytes() == before
     assert (empty_data / "papers" / "good-2.yaml").exists()
+
+
+def test_import_into_data_with_errors_writes_nothing(empty_data: Path, tmp_path: Path) -> None:
+    (empty_data / "venues.yaml").write_text("ICML:\n  full_name: [\n")  # a broken registry
+    CatalogDir(empty_data).add("good", venue="ICML", keywords=None)
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Papers\n| Year | Title | Venue | Paper |\n|---|---|---|---|\n"
+        "| 2024 | New: Paper | ICML | [Link](https://arxiv.org/abs/2402.00001) |\n"
+    )
+    before = {p.name: p.read_bytes() for p in empty_data.rglob("*") if p.is_file()}
+    code, out = import_(markdown, empty_data)
+    assert code == 1
+    assert "venues.yaml:3:1: error[yaml-syntax]" in out, out
+    assert "error[data-errors]" in out
+    assert {p.name: p.read_bytes() for p in empty_data.rglob("*") if p.is_file()} == before
+
+
+def test_import_of_a_non_utf8_list_is_one_error(empty_data: Path, tmp_path: Path) -> None:
+    markdown = tmp_path / "list.md"
+    markdown.write_bytes(b"## Papers\n| Year | Title \xff |\n")
+    code, out = import_(markdown, empty_data)
+    assert code == 1
+    assert "list.md:2:1: error[invalid-utf8]" in out, out
+    assert "Traceback" not in out
+    assert list((empty_data / "papers").iterdir()) == []
 
 
 def test_schema_copy_is_fresh() -> None:
