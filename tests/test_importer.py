@@ -220,6 +220,26 @@ def test_import_into_data_with_errors_writes_nothing(empty_data: Path, tmp_path:
     assert {p.name: p.read_bytes() for p in empty_data.rglob("*") if p.is_file()} == before
 
 
+def test_import_without_catalog_yaml_keeps_registries_and_records(
+    empty_data: Path, tmp_path: Path
+) -> None:
+    (empty_data / "catalog.yaml").unlink()
+    (empty_data / "keywords.yaml").write_text("Quantization: {}\n")
+    CatalogDir(empty_data).add("lora", keywords=["Quantization"])
+    venues = (empty_data / "venues.yaml").read_bytes()
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Papers\n| Year | Title | Venue | Paper |\n|---|---|---|---|\n"
+        "| 2022 | LoRA again | ICLR | [Link](https://arxiv.org/pdf/2106.09685) |\n"
+    )
+    code, out = import_(markdown, empty_data)
+    assert code == 0, out
+    assert "warning[import-overlap]" in out
+    assert sorted(p.name for p in (empty_data / "papers").iterdir()) == ["lora.yaml"]
+    assert (empty_data / "keywords.yaml").read_text() == "Quantization: {}\n"
+    assert (empty_data / "venues.yaml").read_bytes() == venues
+
+
 def test_import_of_a_non_utf8_list_is_one_error(empty_data: Path, tmp_path: Path) -> None:
     markdown = tmp_path / "list.md"
     markdown.write_bytes(b"## Papers\n| Year | Title \xff |\n")
