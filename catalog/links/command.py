@@ -183,7 +183,7 @@ def _run(
     invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
     if invalid:
         click.echo(
-            f"warning: {invalid} problems in the data; links of invalid records are not checked "
+            f"warning: {invalid} error(s) in the data; links of invalid records are not checked "
             "(run `catalog validate`)",
             err=True,
         )
