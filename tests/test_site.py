@@ -238,3 +238,39 @@ def test_long_lists_show_a_page_at_a_time(page: Watched, site: BuiltSite) -> Non
     page.page.click('[data-facet="venue"][data-value="arXiv"]')  # a new filter starts over
     arxiv = [i for i in newest if i in {p.id for p in site.catalog.papers if p.venue == "arXiv"}]
     assert page.visible_ids() == set(arxiv[:3])
+
+
+def _as_deployed(page: Watched) -> None:
+    """Serve sitemap.xml as if the site were deployed at page.base: Material's instant
+    navigation only takes over links it finds in the sitemap, which names the real site_url."""
+    deployed = "https://example.github.io/awesome-test/"
+
+    def rewrite(route: Any) -> None:
+        body = route.fetch().text().replace(deployed, page.base)
+        route.fulfill(body=body, headers={"content-type": "application/xml"})
+
+    page.page.route("**/sitemap.xml", rewrite)
+
+
+def test_home_browser_works_after_instant_navigation(page: Watched, site: BuiltSite) -> None:
+    """On the deployed site Material swaps pages in place: coming back to the home page by a
+    tab or Back must give a working browser, and its embedded data must not run as a script."""
+    _as_deployed(page)
+    _open_home(page)
+    page.page.wait_for_load_state("networkidle")  # the sitemap is in
+    page.page.evaluate("window.__sameDocument = true")
+    page.page.click('.md-tabs__link:text-is("Statistics")')
+    page.page.wait_for_url("**/stats/")
+    page.page.wait_for_selector("svg.cf-chart")
+    assert page.page.evaluate("window.__sameDocument") is True  # no full page load
+    page.page.click('.md-tabs__link:text-is("Papers")')
+    page.page.wait_for_selector("#catalog-browser.cf-live", timeout=5000)
+    page.page.click('[data-facet="venue"][data-value="ICLR"]')
+    assert page.visible_ids() == {p.id for p in site.catalog.papers if p.venue == "ICLR"}
+    page.page.go_back()
+    page.page.wait_for_selector("svg.cf-chart")
+    page.page.go_back()
+    page.page.wait_for_selector("#catalog-browser.cf-live", timeout=5000)
+    assert page.query() == {}
+    assert page.visible_ids() == {p.id for p in site.catalog.papers}
+    assert page.page.evaluate("window.__sameDocument") is True

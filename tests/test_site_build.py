@@ -21,8 +21,8 @@ from catalog.errors import CatalogError
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import safe_url
 from catalog.render.pages import embed_json
-from catalog.render.urls import unique_slugs
 from catalog.render.site import MARKER, build_site
+from catalog.render.urls import unique_slugs
 from catalog.validate import load_catalog
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
@@ -101,12 +101,10 @@ def test_titles_keywords_and_venues_are_escaped(site: BuiltSite) -> None:
         text = page.read_text(encoding="utf-8")
         assert SCRIPT_TITLE not in text and SCRIPT_KEYWORD not in text
         assert "window.__pwned" in text  # present, but only as escaped text
-        # the only script tags are the theme's, ours and the JSON data block
+        # the only script tags are the theme's and ours (the data is in a <template>)
         assert "<script>window" not in text and "<img src=x" not in text
     home = (site.root / "index.html").read_text(encoding="utf-8")
-    data = re.search(
-        r'<script type="application/json" id="catalog-data">(.*?)</script>', home, re.S
-    )
+    data = re.search(r'<template id="catalog-data">(.*?)</template>', home, re.S)
     assert data is not None
     assert "<" not in data.group(1) and ">" not in data.group(1)
     assert SCRIPT_KEYWORD in json.loads(data.group(1))["facets"]["keyword"]

@@ -59,7 +59,7 @@ class Facets:
 
 
 def embed_json(value: Any) -> str:
-    """JSON safe inside <script type="application/json">: no '<', '>' or '&' survives raw."""
+    """JSON safe as raw text in HTML (the home page's <template>): no '<', '>' or '&' survives."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)
 
 

@@ -17,7 +17,8 @@
     var source = document.getElementById("catalog-data");
     if (!root || !source || root.getAttribute("data-ready")) return;
     root.setAttribute("data-ready", "1");
-    var data = JSON.parse(source.textContent);
+    // A <template> (Material re-runs scripts on instant navigation): its text is in .content.
+    var data = JSON.parse((source.content || source).textContent);
     var list = root.querySelector("[data-papers]");
     var items = Array.prototype.slice.call(list.children);
     var rows = data.papers;
