@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -59,8 +59,14 @@ def check_text(value: str) -> str:
     return value
 
 
-Url = Annotated[str, AfterValidator(check_url)]
-Year = Annotated[int, AfterValidator(check_year)]
+# The JSON Schema carries what editors can check as you type (the upper year bound moves with
+# the calendar, so only the model checks it).
+Url = Annotated[
+    str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": r"^https?://\S+$"})
+]
+Year = Annotated[
+    int, AfterValidator(check_year), WithJsonSchema({"type": "integer", "minimum": FIRST_YEAR})
+]
 Text = Annotated[str, AfterValidator(check_text)]
 
 
@@ -93,6 +99,7 @@ class Record(StrictModel):
     )
     sections: list[Text] = Field(
         default_factory=lambda: ["papers"],
+        min_length=1,
         description="Sections of the README that list the paper (ids from data/catalog.yaml).",
     )
     added: dt.date = Field(description="When the paper joined the list (YYYY-MM-DD).")

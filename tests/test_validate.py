@@ -213,3 +213,27 @@ def test_record_writer_round_trips(catalog_dir: CatalogDir) -> None:
     catalog = load_catalog(catalog_dir.path)
     assert catalog.diagnostics == []
     assert catalog.papers[0].model_dump(exclude={"id"}, exclude_none=True) == fields
+
+
+def test_a_paper_must_be_listed_somewhere(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("nowhere", sections=[])
+    (problem,) = load_catalog(catalog_dir.path).diagnostics
+    assert (problem.code, problem.line) == ("invalid-value", 8)
+    assert problem.message.startswith("sections:")
+
+
+def test_editor_schema_accepts_shipped_records_and_rejects_bad_ones() -> None:
+    """The committed schema is what editors check as you type: it must agree with validate."""
+    import jsonschema
+    import yaml
+
+    schema = json.loads((REPO / "data" / "paper.schema.json").read_text(encoding="utf-8"))
+    checker = jsonschema.Draft202012Validator(schema, format_checker=None)
+    for path in sorted((REPO / "data" / "papers").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["added"] = data["added"].isoformat()  # JSON has no dates
+        assert list(checker.iter_errors(data)) == [], path
+    for name in ("javascript-url.yaml", "year-range.yaml", "unknown-field.yaml"):
+        data = yaml.safe_load((BAD / name).read_text(encoding="utf-8"))
+        data["added"] = str(data["added"])
+        assert list(checker.iter_errors(data)), name
