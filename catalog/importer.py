@@ -34,6 +34,8 @@ _SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]*)>?\s*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _KEYWORD_SPLIT = re.compile(r"[;；]")
+_NONE = ("", "-", "—", "–")  # cells that mean "nothing here"
+_ARXIV_HOST = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/", re.IGNORECASE)
 _SECTION_HINTS = (("pioneer", "pioneering"), ("survey", "surveys"), ("package", "packages"))
 
 
@@ -203,7 +205,7 @@ def section_id(heading: str, sections: Iterable[Section]) -> str:
 def link_of(cell: str) -> str | None:
     """The URL of `[Link](url)`, a bare URL, or None for `-` and empty cells."""
     text = cell.strip()
-    if text in ("", "-", "—", "–"):
+    if text in _NONE:
         return None
     match = _LINK.search(text)
     return match.group(1) if match else text
@@ -292,10 +294,16 @@ def _row_fields(
     if "paper" not in links:
         error("paper", f"{title!r}: row has no paper link; not imported")
         return None
+    venue = plain_text(cells.get("venue", ""))
+    if venue in _NONE:
+        if not _ARXIV_HOST.search(links["paper"]):
+            error("venue", f"{title!r}: row has no venue and its paper is not on arXiv")
+            return None
+        venue = "arXiv"  # an unnamed venue of an arXiv link is the preprint
     fields: dict[str, Any] = {
         "title": title,
         "year": int(year_text),
-        "venue": plain_text(cells.get("venue", "")) or "arXiv",
+        "venue": venue,
         "links": links,
         "keywords": split_keywords(cells.get("keywords", "")),
         "sections": [section_id(row.section, sections)],

@@ -86,13 +86,16 @@ def test_unreadable_rows_are_reported_with_their_line(empty_data: Path, tmp_path
         "| x | | 2024 | [Link](https://arxiv.org/abs/2401.00003) | ICML |\n"
         "| x | **No Link** | 2024 | - | ICML |\n"
         "| x | **Bad Link** | 2024 | [Link](javascript:alert(1)) | ICML |\n"
+        "| x | **No Venue** | 2024 | [Link](https://openreview.net/forum?id=abc) | - |\n"
+        "| x | **Preprint: B** | 2024 | [Link](https://arxiv.org/abs/2401.00009) | - |\n"
     )
     code, out = import_(markdown, empty_data)
     assert code == 1
-    for line in (8, 9, 10, 11):
+    for line in (8, 9, 10, 11, 12):
         assert f"list.md:{line}:1: error[bad-row]" in out, out
-    written = list((empty_data / "papers").glob("*.yaml"))
-    assert [p.name for p in written] == ["good.yaml"]
+    written = sorted((empty_data / "papers").glob("*.yaml"))
+    assert [p.name for p in written] == ["good.yaml", "preprint.yaml"]
+    assert yaml.safe_load(written[1].read_text())["venue"] == "arXiv"
     good = yaml.safe_load(written[0].read_text())
     assert good["keywords"] == ["Quantization", "Robust Fine-Tuning"]
     assert good["venue"] == "ICML"
