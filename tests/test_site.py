@@ -210,12 +210,16 @@ def test_pages_load_without_errors_or_outside_requests(page: Watched, site: Buil
         assert response is not None and response.status == 200, path
         page.page.wait_for_load_state("networkidle")
     # Instant navigation from the home page to a paper page, then the BibTeX copy button.
+    _as_deployed(page)
     _open_home(page)
+    page.page.wait_for_load_state("networkidle")  # the sitemap is in
+    page.page.evaluate("window.__sameDocument = true")
     page.page.click('[data-paper-id="qlora"] .cf-title')
     page.page.wait_for_url("**/papers/qlora/")
     page.page.wait_for_selector("[data-copy]")
     page.page.click("[data-copy]")
     page.page.wait_for_function("document.querySelector('[data-copy]').textContent === 'Copied'")
+    assert page.page.evaluate("window.__sameDocument") is True
     assert len(page.requests) > 5
 
 
@@ -274,3 +278,16 @@ def test_home_browser_works_after_instant_navigation(page: Watched, site: BuiltS
     assert page.query() == {}
     assert page.visible_ids() == {p.id for p in site.catalog.papers}
     assert page.page.evaluate("window.__sameDocument") is True
+
+
+def test_no_match_message_shows_beside_the_facets(page: Watched) -> None:
+    """The message takes the list's place, not a spot below the whole facet column."""
+    _open_home(page)
+    page.page.fill('input[data-filter="text"]', "no paper has this title")
+    assert page.visible_ids() == set()
+    message = page.page.locator("[data-empty]")
+    assert message.is_visible()
+    box, facets = message.bounding_box(), page.page.locator(".cf-facets").bounding_box()
+    assert box is not None and facets is not None
+    assert box["x"] >= facets["x"] + facets["width"]
+    assert box["y"] < facets["y"] + 100

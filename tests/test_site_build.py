@@ -223,3 +223,11 @@ def test_catalog_build_builds_the_site(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "index.html").is_file() and (out / MARKER).is_file()
     assert (out / "papers" / "qlora" / "index.html").is_file()
+
+
+def test_search_indexes_the_home_page_text_not_its_controls(site: BuiltSite) -> None:
+    """A search hit on the home page shows its intro, not 'Sort Newest Oldest ... Keyword'."""
+    index = json.loads((site.root / "search" / "search_index.json").read_text(encoding="utf-8"))
+    [home] = [doc for doc in index["docs"] if doc["location"] == ""]
+    assert "Papers for tests." in home["text"]
+    assert "Clear filters" not in home["text"] and "Quantization" not in home["text"]
