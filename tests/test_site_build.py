@@ -21,6 +21,7 @@ from catalog.errors import CatalogError
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import safe_url
 from catalog.render.pages import embed_json
+from catalog.render.readme import render_readme
 from catalog.render.site import MARKER, build_site
 from catalog.render.urls import unique_slugs
 from catalog.validate import load_catalog
@@ -231,3 +232,14 @@ def test_search_indexes_the_home_page_text_not_its_controls(site: BuiltSite) -> 
     [home] = [doc for doc in index["docs"] if doc["location"] == ""]
     assert "Papers for tests." in home["text"]
     assert "Clear filters" not in home["text"] and "Quantization" not in home["text"]
+
+
+def test_readme_links_to_the_site_resolve(site: BuiltSite) -> None:
+    """Every link from the README into the site (keyword pages, home) names a built page."""
+    config = site.catalog.config
+    assert config is not None and config.site_url
+    readme = render_readme(site.catalog.papers, config)
+    paths = re.findall(re.escape(config.site_url) + r"([^)\s]*)\)", readme)
+    assert len(paths) > len({k for p in site.catalog.papers for k in p.keywords})
+    for path in paths:
+        assert (site.root / path / "index.html").is_file(), path
