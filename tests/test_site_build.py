@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import bibtexparser
 import pytest
 from click.testing import CliRunner
+from conftest import CatalogDir
 from site_support import PAPERS, SCRIPT_KEYWORD, SCRIPT_TITLE, BuiltSite, built_site, write_data
 
 import catalog.render.site as site_module
@@ -20,7 +21,7 @@ from catalog.cli import main
 from catalog.errors import CatalogError
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import safe_url
-from catalog.render.pages import embed_json
+from catalog.render.pages import build_pages, embed_json
 from catalog.render.readme import render_readme
 from catalog.render.site import MARKER, build_site
 from catalog.render.urls import unique_slugs
@@ -243,3 +244,22 @@ def test_readme_links_to_the_site_resolve(site: BuiltSite) -> None:
     assert len(paths) > len({k for p in site.catalog.papers for k in p.keywords})
     for path in paths:
         assert (site.root / path / "index.html").is_file(), path
+
+
+def test_a_keyword_or_venue_named_index_does_not_replace_the_index_page(
+    catalog_dir: CatalogDir,
+) -> None:
+    """keywords/index.md is the list of all keywords: a keyword 'Index' gets another name,
+    and the README links to that name."""
+    (catalog_dir.path / "keywords.yaml").write_text("Index: {}\n", encoding="utf-8")
+    with (catalog_dir.path / "venues.yaml").open("a", encoding="utf-8") as venues:
+        venues.write("INDEX:\n  full_name: A venue called Index\n  kind: journal\n")
+    catalog_dir.add("p", keywords=["Index"], venue="INDEX")
+    catalog = load_catalog(catalog_dir.path)
+    assert not catalog.diagnostics and catalog.config is not None
+    paths = [page.path for page in build_pages(catalog)]
+    assert len(paths) == len(set(paths))
+    assert {"keywords/index.md", "venues/index.md", "keywords/index-2.md"} <= set(paths)
+    assert "venues/index-2.md" in paths
+    readme = render_readme(catalog.papers, catalog.config)
+    assert "/keywords/index-2/)" in readme and "/keywords/index/)" not in readme

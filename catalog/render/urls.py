@@ -16,9 +16,13 @@ def slugify(text: str) -> str:
     return slug.slugify(text) or "x"
 
 
+# Each folder's own index page (keywords/index.md is the list of all keywords): never a slug.
+RESERVED = frozenset({"index"})
+
+
 def unique_slugs(names: Iterable[str]) -> dict[str, str]:
     """A distinct slug per name, stable for a given set of names (sorted before numbering)."""
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED)
     slugs = {}
     for name in sorted(names, key=lambda n: (slugify(n), n)):
         slugs[name] = slug.unique_slug(slugify(name), taken)
