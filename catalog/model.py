@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+RESERVED_IDS = frozenset({"index"})  # the site's folder pages are <folder>/index
 FIRST_YEAR = 1950
 _SCHEME_TYPO = re.compile(r"^(https?)(?::/?|//)(?!/)(.+)$", re.IGNORECASE)
 

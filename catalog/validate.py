@@ -21,7 +21,16 @@ from pydantic import BaseModel, ValidationError
 from catalog.dedupe import Group, duplicate_diagnostics, find_groups
 from catalog.diagnostics import Diagnostic
 from catalog.load import Source, read_yaml
-from catalog.model import ID_PATTERN, CatalogConfig, Keyword, Links, Paper, Record, Venue
+from catalog.model import (
+    ID_PATTERN,
+    RESERVED_IDS,
+    CatalogConfig,
+    Keyword,
+    Links,
+    Paper,
+    Record,
+    Venue,
+)
 from catalog.registry import Registry
 
 M = TypeVar("M", bound=BaseModel)
@@ -175,10 +184,15 @@ def validate_record(
 
 
 def _check_filename(path: Path) -> list[Diagnostic]:
-    if path.suffix == ".yaml" and ID_PATTERN.fullmatch(path.stem):
+    """The file name is the paper's id and its address on the site (papers/<id>/)."""
+    if path.stem in RESERVED_IDS:
+        message = f"{path.stem!r} is reserved: papers/{path.stem}/ would not be the paper's page"
+        hint = f"rename it to {path.stem}-paper.yaml or to the method's name"
+    elif path.suffix == ".yaml" and ID_PATTERN.fullmatch(path.stem):
         return []
-    message = f"file name {path.name!r} is not '<id>.yaml' with an id of a-z, 0-9 and '-'"
-    hint = f"rename it to {_suggest_id(path.stem)}.yaml"
+    else:
+        message = f"file name {path.name!r} is not '<id>.yaml' with an id of a-z, 0-9 and '-'"
+        hint = f"rename it to {_suggest_id(path.stem)}.yaml"
     return [Diagnostic(str(path), 1, 1, "error", "bad-filename", message, hint)]
 
 

@@ -237,3 +237,10 @@ def test_editor_schema_accepts_shipped_records_and_rejects_bad_ones() -> None:
         data = yaml.safe_load((BAD / name).read_text(encoding="utf-8"))
         data["added"] = str(data["added"])
         assert list(checker.iter_errors(data)), name
+
+
+def test_reserved_id_is_refused(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("index")
+    (problem,) = load_catalog(catalog_dir.path).diagnostics
+    assert (problem.code, problem.line) == ("bad-filename", 1)
+    assert "reserved" in problem.message

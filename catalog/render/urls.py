@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from catalog import slug
+from catalog.model import RESERVED_IDS
 
 
 def slugify(text: str) -> str:
@@ -17,7 +18,7 @@ def slugify(text: str) -> str:
 
 
 # Each folder's own index page (keywords/index.md is the list of all keywords): never a slug.
-RESERVED = frozenset({"index"})
+RESERVED = RESERVED_IDS
 
 
 def unique_slugs(names: Iterable[str]) -> dict[str, str]:
