@@ -296,3 +296,23 @@ def test_strategies_respect_the_address_policy(catalog_dir: Any) -> None:
         log = list(server.state.log)
     assert log == []
     assert {r.status for r in report.results} == {"skipped"}
+
+
+def test_a_retry_to_the_arxiv_api_keeps_its_interval(catalog_dir: Any) -> None:
+    """arXiv allows one request every few seconds: a retry after a 503 waits as long too."""
+    calls: list[int] = []
+
+    def flaky_once(h: Handler) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            h.reply(503, {"Content-Type": "text/plain"}, b"busy")
+        else:
+            arxiv_api(h)
+
+    with serve({"/api/query": flaky_once}) as server:
+        catalog_dir.add("lora", links={"paper": "https://arxiv.org/abs/2106.09685"})
+        report = run(catalog_dir.path, env_for(server.base), arxiv_interval=0.3)
+        (stamps,) = server.state.times.values()
+    assert verdicts(report) == {"https://arxiv.org/abs/2106.09685": "ok"}
+    assert len(stamps) == 2
+    assert stamps[1] - stamps[0] >= 0.28  # not the 0.05 s backoff

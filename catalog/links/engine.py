@@ -237,16 +237,19 @@ class Engine:
             response.close()
 
     def _with_retries(
-        self, url: str, attempt: Callable[[], tuple[Snapshot, int]]
+        self, url: str, attempt: Callable[[], tuple[Snapshot, int]], min_pause: float = 0.0
     ) -> tuple[Snapshot | None, BaseException | None, int]:
-        """Run `attempt` until it gives a final answer: retries timeouts, resets, 5xx, 429."""
+        """Run `attempt` until it gives a final answer: retries timeouts, resets, 5xx, 429.
+
+        `min_pause` is the least wait before a retry (an API's own rate rule, e.g. arXiv's).
+        """
         host = host_key(url)
         sent = 0
         tries = self.settings.retries + 1
         for number in range(tries):
             last = number == tries - 1
             self.hosts.wait_turn(host)
-            pause = self.settings.backoff * (2**number)
+            pause = max(min_pause, self.settings.backoff * (2**number))
             try:
                 snapshot, count = attempt()
                 sent += count
@@ -292,10 +295,12 @@ class Engine:
         method: str | None = None,
         headers: Mapping[str, str] | None = None,
         body_cap: int = 0,
+        min_pause: float = 0.0,
     ) -> Fetched:
         """Follow `url` to its final response, checking every hop against the policy.
 
         `method=None` probes with HEAD then GET; otherwise that method is sent each hop.
+        `min_pause` is the least wait before a retry.
         """
         jar = RequestsCookieJar()
         outcome = Fetched(url)
@@ -319,7 +324,7 @@ class Engine:
                     return self._probe(target, jar)
                 return self.send(method, target, headers=headers, body_cap=body_cap, jar=jar), 1
 
-            snapshot, exc, sent = self._with_retries(current, attempt)
+            snapshot, exc, sent = self._with_retries(current, attempt, min_pause)
             outcome.attempts += sent
             if exc is not None:
                 refused = _refused_in(exc)

@@ -139,7 +139,12 @@ class Strategies:
                     time.sleep(pause)
                 started = last_request = time.monotonic()
                 query = urlencode({"id_list": ",".join(batch), "max_results": str(len(batch))})
-                fetched = self.engine.fetch(f"{api}?{query}", method="GET", body_cap=API_BODY_CAP)
+                fetched = self.engine.fetch(
+                    f"{api}?{query}",
+                    method="GET",
+                    body_cap=API_BODY_CAP,
+                    min_pause=self.arxiv_interval,  # a retry is a request too
+                )
                 found, problem, rejected = _arxiv_answer(fetched, batch)
                 elapsed = int((time.monotonic() - started) * 1000)
                 if rejected is not None:
