@@ -21,11 +21,14 @@ from typing import Any
 from conftest import CONFIG, record
 
 from catalog.records import dump_record
+from catalog.render.pages import PAGE_SIZE
 from catalog.render.site import build_site
 from catalog.validate import Catalog, load_catalog
 
 SCRIPT_TITLE = '<script>window.__pwned = 1</script></script><img src=x onerror="window.__pwned=2">'
 SCRIPT_KEYWORD = "</script><script>window.__pwned=3</script>"
+# The oldest paper: on a home page of a few entries, the script renders it from the data.
+TEMPLATE_TITLE = "</template><img src=x onerror=window.__pwned=4><b>bold</b> & <!-- Old"
 
 VENUES = """\
 arXiv:
@@ -70,6 +73,11 @@ PAPERS: dict[str, dict[str, Any]] = {
                            keywords=[SCRIPT_KEYWORD], added=dt.date(2024, 10, 1)),
     "old-one": record(title="An Older Low-Rank Paper", year=2021, venue="arXiv", keywords=[],
                       added=dt.date(2024, 7, 1)),
+    "hostile-old": record(title=TEMPLATE_TITLE, year=2020, venue="NeurIPS",
+                          keywords=["Federated Learning", SCRIPT_KEYWORD],
+                          links={"paper": "https://arxiv.org/abs/2001.00001",
+                                 "code": "https://github.com/example/old?a=1&b=2"},
+                          added=dt.date(2024, 6, 1)),
     "zeta-adapt": record(title="Zeta Adaptation for Vision", year=2023, venue="ICLR",
                          keywords=["Quantization", "LoRA+ & Friends"],
                          added=dt.date(2024, 11, 5)),
@@ -96,13 +104,17 @@ def write_data(root: Path) -> Path:
 
 
 @functools.cache
-def built_site() -> BuiltSite:
-    """Build once per session (mkdocs takes a second or two even for a small catalog)."""
+def built_site(page_size: int = PAGE_SIZE) -> BuiltSite:
+    """Build once per session (mkdocs takes a second or two even for a small catalog).
+
+    With the default page size the home page renders every test paper itself; a small one
+    leaves the rest for the script to render from the embedded data.
+    """
     root = Path(tempfile.mkdtemp(prefix="catalog-site-test-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     catalog = load_catalog(write_data(root))
     assert not catalog.diagnostics, catalog.diagnostics
-    build_site(catalog, root / "build" / "site")
+    build_site(catalog, root / "build" / "site", page_size=page_size)
     return BuiltSite(root / "build" / "site", catalog)
 
 

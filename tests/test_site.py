@@ -4,6 +4,7 @@ URL state, the text filter, escaping, and that no request leaves the machine."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from site_support import SCRIPT_TITLE, BuiltSite, built_site, serve
+from site_support import SCRIPT_KEYWORD, SCRIPT_TITLE, TEMPLATE_TITLE, BuiltSite, built_site, serve
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -35,6 +36,21 @@ def site() -> BuiltSite:
 @pytest.fixture(scope="session")
 def base_url(site: BuiltSite) -> Iterator[str]:
     with serve(site.root) as url:
+        yield url
+
+
+SMALL_PAGE = 3  # the small site's home page renders this many entries itself
+
+
+@pytest.fixture(scope="session")
+def small_site() -> BuiltSite:
+    """The same papers, but the home page renders only SMALL_PAGE of them itself."""
+    return built_site(SMALL_PAGE)
+
+
+@pytest.fixture(scope="session")
+def small_url(small_site: BuiltSite) -> Iterator[str]:
+    with serve(small_site.root) as url:
         yield url
 
 
@@ -80,7 +96,7 @@ def page(browser: Any, base_url: str) -> Iterator[Watched]:
     tab.on("pageerror", lambda error: watched.errors.append(str(error)))
     yield watched
     context.close()
-    outside = [url for url in watched.requests if not url.startswith(base_url)]
+    outside = [url for url in watched.requests if urlsplit(url).hostname != "127.0.0.1"]
     assert not outside, f"requests left 127.0.0.1: {outside}"
     assert not watched.errors, f"console errors: {watched.errors}"
 
@@ -291,3 +307,91 @@ def test_no_match_message_shows_beside_the_facets(page: Watched) -> None:
     assert box is not None and facets is not None
     assert box["x"] >= facets["x"] + facets["width"]
     assert box["y"] < facets["y"] + 100
+
+
+def _newest(site: BuiltSite) -> list[str]:
+    papers = sorted(site.catalog.papers, key=lambda p: (-p.year, -p.added.toordinal()))
+    return [p.id for p in papers]
+
+
+def _entries_html(page: Watched) -> dict[str, str]:
+    """Each entry's markup; links the theme made absolute (it does so for instant navigation)
+    are relative again."""
+    entries = page.page.eval_on_selector_all(
+        "[data-papers] [data-paper-id]", "els => els.map(e => [e.dataset.paperId, e.outerHTML])"
+    )
+    return {paper_id: html.replace(page.base, "") for paper_id, html in entries}
+
+
+def test_home_html_holds_one_page_and_the_script_renders_the_rest(
+    page: Watched, site: BuiltSite, small_site: BuiltSite, small_url: str
+) -> None:
+    """The served page has SMALL_PAGE entries; "Show more" brings every other one, made by
+    the script with exactly the markup the server gives an entry."""
+    html = (small_site.root / "index.html").read_text(encoding="utf-8")
+    newest = _newest(small_site)
+    assert re.findall(r'data-paper-id="([^"]+)"', html) == newest[:SMALL_PAGE]
+    assert f"The newest {SMALL_PAGE} of {len(newest)} papers" in html  # for readers without JS
+    _open_home(page)
+    rendered_by_server = _entries_html(page)  # the full site renders every entry itself
+    assert set(rendered_by_server) == set(newest)
+    page.base = small_url
+    _open_home(page)
+    assert page.visible_ids() == set(newest[:SMALL_PAGE])
+    assert page.page.is_hidden(".cf-static-more")
+    while page.page.is_visible('[data-action="more"]'):
+        page.page.click('[data-action="more"]')
+    assert _entries_html(page) == rendered_by_server
+    status = page.page.text_content("[data-status]")
+    assert status is not None and status.startswith(f"{len(newest)} papers")
+
+
+def test_a_filter_shows_a_paper_beyond_the_first_page(page: Watched, small_url: str) -> None:
+    page.base = small_url
+    _open_home(page)
+    assert "qlora" not in page.visible_ids()
+    page.page.click('[data-facet="venue"][data-value="NeurIPS"]')
+    assert page.visible_ids() == {"qlora", "hostile-old"}
+    entry = '[data-paper-id="qlora"] '
+    assert (
+        page.page.text_content(entry + ".cf-title")
+        == "QLoRA: Efficient Finetuning of Quantized LLMs"
+    )
+    chips = page.page.eval_on_selector_all(
+        entry + ".cf-chip", "els => els.map(e => [e.textContent, e.getAttribute('href')])"
+    )
+    assert chips == [["Quantization", "keywords/quantization/"]]
+    links = page.page.eval_on_selector_all(
+        entry + ".cf-meta a", "els => els.map(e => [e.textContent, e.getAttribute('href')])"
+    )
+    assert links == [
+        ["2023", "years/2023/"],
+        ["NeurIPS", "venues/neurips/"],
+        ["paper", "https://arxiv.org/abs/2401.00001"],
+    ]
+    page.page.click(entry + ".cf-title")
+    page.page.wait_for_url("**/papers/qlora/")
+    assert page.page.text_content("article h1") == "QLoRA: Efficient Finetuning of Quantized LLMs"
+
+
+def test_a_hostile_title_rendered_by_the_script_runs_nothing(
+    page: Watched, small_site: BuiltSite, small_url: str
+) -> None:
+    html = (small_site.root / "index.html").read_text(encoding="utf-8")
+    assert 'data-paper-id="hostile-old"' not in html  # so the script is what renders it
+    page.page.route("**/x", lambda route: route.fulfill(status=404))  # an <img src=x>, if any
+    page.base = small_url
+    _open_home(page, "?sort=oldest")
+    entry = '[data-paper-id="hostile-old"]'
+    assert page.page.text_content(entry + " .cf-title") == TEMPLATE_TITLE
+    chips = page.page.eval_on_selector_all(
+        entry + " .cf-chip", "els => els.map(e => e.textContent)"
+    )
+    assert chips == ["Federated Learning", SCRIPT_KEYWORD]
+    code = page.page.get_attribute(entry + ' .cf-link:text-is("code")', "href")
+    assert code == "https://github.com/example/old?a=1&b=2"
+    page.page.wait_for_load_state("networkidle")
+    assert page.page.evaluate("window.__pwned") is None
+    assert (
+        page.page.locator("[data-papers] img, [data-papers] b, [data-papers] script").count() == 0
+    )

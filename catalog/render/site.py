@@ -24,7 +24,7 @@ import yaml
 
 from catalog.errors import CatalogError
 from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url
-from catalog.render.pages import LATE_MARKER, Page, build_pages
+from catalog.render.pages import LATE_MARKER, PAGE_SIZE, Page, build_pages
 from catalog.resources import site_dir
 from catalog.validate import Catalog
 from catalog.writer import write_atomic
@@ -40,11 +40,14 @@ NAV = [
 ]
 
 
-def build_site(catalog: Catalog, out_dir: Path) -> None:
-    """Build the whole site into out_dir, replacing a site built there before."""
+def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE) -> None:
+    """Build the whole site into out_dir, replacing a site built there before.
+
+    page_size: entries the home page renders itself and shows per "Show more".
+    """
     out_dir = out_dir.absolute()
     _check_target(out_dir)
-    pages = build_pages(catalog)
+    pages = build_pages(catalog, page_size)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     try:

@@ -1,5 +1,6 @@
 /* The catalog browser: facets, text filter, sort and URL state over the home page's list.
- * Plain JavaScript over the JSON embedded in the page; no framework, no request.
+ * Plain JavaScript over the JSON embedded in the page; no framework, no request. The page
+ * renders its first entries; this script renders any other from the data, with DOM calls.
  * Facet counts: OR within a facet, AND across facets (and with the text filter); a value's
  * count is how many papers would show if it were added to its facet's selection. */
 (function () {
@@ -20,15 +21,26 @@
     // A <template> (Material re-runs scripts on instant navigation): its text is in .content.
     var data = JSON.parse((source.content || source).textContent);
     var list = root.querySelector("[data-papers]");
-    var items = Array.prototype.slice.call(list.children);
-    var rows = data.papers;
-    var n = rows.length;
-    if (items.length !== n) {
-      console.warn("catalog: list and data disagree; filters disabled");
+    var ids = data.ids;
+    var n = ids.length;
+    var titleText = data.titles;
+    var venueOf = data.venue;
+    var yearOf = data.year;
+    var keywordsOf = data.keywords;
+    var names = data.facets;
+    var columns = [titleText, venueOf, yearOf, keywordsOf, data.added];
+    if (!list || columns.some(function (column) { return column.length !== n; })) {
+      console.warn("catalog: the page's data is incomplete; filters disabled");
       return;
     }
+    // The page renders the first entries itself; the others are made from the data when
+    // first shown (see entry()) and kept for the next time.
+    var items = new Array(n);
+    Array.prototype.forEach.call(list.children, function (li, k) {
+      if (k < n && li.getAttribute("data-paper-id") === ids[k]) items[k] = li;
+    });
 
-    var names = data.facets;
+    var added = new Int32Array(n);  // days since 1970; the data has each as a difference
     var titles = new Array(n);
     var hay = new Array(n);
     var order = [];
@@ -36,12 +48,53 @@
     var pageSize = parseInt(root.getAttribute("data-page-size"), 10) || PAGE;
     var limit = pageSize;
     for (var i = 0; i < n; i++) {
-      var row = rows[i];
-      var title = items[i].querySelector(".cf-title").textContent;
-      titles[i] = title.toLowerCase();
-      var words = [title, names.venue[row[0]]];
-      for (var j = 3; j < row.length; j++) words.push(names.keyword[row[j]]);
+      added[i] = (i ? added[i - 1] : 0) + data.added[i];
+      titles[i] = titleText[i].toLowerCase();
+      var words = [titleText[i], names.venue[venueOf[i]]];
+      keywordsOf[i].forEach(function (k) { words.push(names.keyword[k]); });
       hay[i] = words.join(" \u0000 ").toLowerCase();
+    }
+
+    function link(href, text, className) {
+      var a = document.createElement("a");
+      if (className) a.className = className;
+      a.setAttribute("href", href);
+      a.textContent = text;
+      return a;
+    }
+
+    // The same markup as templates/site/list.html.j2, built with DOM calls only: every
+    // string from the data becomes text or an attribute value, never markup.
+    function entry(i) {
+      if (items[i]) return items[i];
+      var li = document.createElement("li");
+      li.className = "cf-paper";
+      li.setAttribute("data-paper-id", ids[i]);
+      li.appendChild(link("papers/" + ids[i] + "/", titleText[i], "cf-title"));
+      var meta = document.createElement("div");
+      meta.className = "cf-meta";
+      var year = names.year[yearOf[i]];
+      meta.appendChild(link("years/" + year + "/", year));
+      meta.appendChild(document.createTextNode(" \u00b7 "));
+      var venue = venueOf[i];
+      meta.appendChild(link("venues/" + data.slugs.venue[venue] + "/", names.venue[venue]));
+      data.links.forEach(function (kind) {
+        var url = kind[1][i];
+        if (!url) return;
+        meta.appendChild(document.createTextNode(" \u00b7 "));
+        meta.appendChild(link(url, kind[0], "cf-link"));
+      });
+      li.appendChild(meta);
+      if (keywordsOf[i].length) {
+        var chips = document.createElement("div");
+        chips.className = "cf-chips";
+        keywordsOf[i].forEach(function (k) {
+          chips.appendChild(link("keywords/" + data.slugs.keyword[k] + "/", names.keyword[k], "cf-chip"));
+        });
+        li.appendChild(chips);
+      }
+      items[i] = li;
+      return li;
     }
 
     var buttons = {};
@@ -107,8 +160,8 @@
       }
     }
 
-    function anyOf(row, from, selected) {
-      for (var j = from; j < row.length; j++) if (selected.has(row[j])) return true;
+    function anyOf(values, selected) {
+      for (var j = 0; j < values.length; j++) if (selected.has(values[j])) return true;
       return false;
     }
 
@@ -123,19 +176,19 @@
       var shownItems = [];
       for (var p = 0; p < n; p++) {
         var i = order[p];
-        var row = rows[i];
         var mt = true;
         for (var t = 0; t < terms.length; t++) {
           if (hay[i].indexOf(terms[t]) < 0) { mt = false; break; }
         }
         if (!mt) continue;
-        var mk = !useK || anyOf(row, 3, selK);
-        var mv = !useV || selV.has(row[0]);
-        var my = !useY || selY.has(row[1]);
-        if (mv && my) for (var j = 3; j < row.length; j++) kc[row[j]]++;
-        if (mk && my) vc[row[0]]++;
-        if (mk && mv) yc[row[1]]++;
-        if (mk && mv && my && ++matched <= limit) shownItems.push(items[i]);
+        var ks = keywordsOf[i], v = venueOf[i], y = yearOf[i];
+        var mk = !useK || anyOf(ks, selK);
+        var mv = !useV || selV.has(v);
+        var my = !useY || selY.has(y);
+        if (mv && my) for (var j = 0; j < ks.length; j++) kc[ks[j]]++;
+        if (mk && my) vc[v]++;
+        if (mk && mv) yc[y]++;
+        if (mk && mv && my && ++matched <= limit) shownItems.push(entry(i));
       }
       show(shownItems);
       paintCounts("keyword", kc);
@@ -182,6 +235,20 @@
       }
     }
 
+    // A value chosen before the page loaded (URL, reload, Back) may sit below its box's
+    // fold: scroll each box, not the page, so its first selected value shows.
+    function revealSelected() {
+      FACETS.forEach(function (facet) {
+        var button = root.querySelector('[data-facet="' + facet + '"][aria-pressed="true"]');
+        var box = button && button.closest(".cf-facet-values");
+        if (!box || !box.clientHeight) return;
+        var top = button.getBoundingClientRect().top - box.getBoundingClientRect().top;
+        if (top < 0 || top + button.offsetHeight > box.clientHeight) {
+          box.scrollTop += top - (box.clientHeight - button.offsetHeight) / 2;
+        }
+      });
+    }
+
     function reorder() {
       order = [];
       for (var i = 0; i < n; i++) order.push(i);
@@ -192,10 +259,9 @@
       } else if (state.sort === "oldest") {
         // The page comes newest first (year, then date added); oldest is the same keys upward.
         order.sort(function (a, b) {
-          var ra = rows[a], rb = rows[b];
-          var ya = +names.year[ra[1]], yb = +names.year[rb[1]];
+          var ya = +names.year[yearOf[a]], yb = +names.year[yearOf[b]];
           if (ya !== yb) return ya - yb;
-          if (ra[2] !== rb[2]) return ra[2] - rb[2];
+          if (added[a] !== added[b]) return added[a] - added[b];
           return a - b;
         });
       }
@@ -216,6 +282,7 @@
       if (toggle) {
         var open = root.querySelector(".cf-facets").classList.toggle("cf-open");
         toggle.setAttribute("aria-expanded", String(open));
+        if (open) revealSelected();
         return;
       }
       if (event.target.closest('[data-action="clear"]')) {
@@ -232,6 +299,7 @@
     sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; update(); });
     update();
     root.classList.add("cf-live");
+    revealSelected();
   }
 
   function initCopy() {
