@@ -10,16 +10,18 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from catalog.dedupe import IdentityIndex
 from catalog.diagnostics import Diagnostic
-from catalog.identity import link_keys
+from catalog.identity import link_keys, url_key
+from catalog.load import decode_utf8
 from catalog.model import CatalogConfig, Keyword, Record, Section, Venue, check_url
 from catalog.records import dump_record, scalar
 from catalog.registry import Registry, normalize
@@ -35,7 +37,6 @@ _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]*)>?\s*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _KEYWORD_SPLIT = re.compile(r"[;；]")
 _NONE = ("", "-", "—", "–")  # cells that mean "nothing here"
-_ARXIV_HOST = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/", re.IGNORECASE)
 _SECTION_HINTS = (("pioneer", "pioneering"), ("survey", "surveys"), ("package", "packages"))
 
 
@@ -62,7 +63,6 @@ class ParsedList:
 @dataclass
 class ImportResult:
     written: list[str] = field(default_factory=list)
-    merged: list[tuple[str, int]] = field(default_factory=list)  # (record id, line)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     new_keywords: list[str] = field(default_factory=list)
     new_venues: list[str] = field(default_factory=list)
@@ -296,7 +296,7 @@ def _row_fields(
         return None
     venue = plain_text(cells.get("venue", ""))
     if venue in _NONE:
-        if not _ARXIV_HOST.search(links["paper"]):
+        if not (url_key(links["paper"]) or "").startswith("arxiv:"):
             error("venue", f"{title!r}: row has no venue and its paper is not on arXiv")
             return None
         venue = "arXiv"  # an unnamed venue of an arXiv link is the preprint
@@ -405,13 +405,11 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
     """Read the list and the data folder, then write the new records and registry entries."""
     result = ImportResult()
     shown = str(markdown)
-    raw = markdown.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); nothing imported"
-        result.diagnostics.append(Diagnostic(shown, line, 1, "error", "invalid-utf8", message))
+    text, problem = decode_utf8(markdown.read_bytes(), shown)
+    if text is None:
+        if problem is not None:  # reported at its line, for the whole list
+            message = f"{problem.message}; nothing imported"
+            result.diagnostics.append(replace(problem, column=1, message=message))
         return result
     parsed = parse_list(text, shown)
     result.diagnostics.extend(parsed.diagnostics)
@@ -556,8 +554,6 @@ def _config_from(parsed: ParsedList) -> CatalogConfig:
 
 
 def dump_config(config: CatalogConfig) -> str:
-    import yaml
-
     data = config.model_dump(exclude_none=True, exclude_defaults=True)
     data["sections"] = [s.model_dump(exclude_none=True) for s in config.sections]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -84,7 +84,12 @@ class Source:
                 break
             key_node, node = child
             mark = key_node.start_mark if (at_key and key == keys[-1]) else node.start_mark
-        return (mark.line + 1, mark.column + 1)
+        return _position(mark)
+
+
+def _position(mark: yaml.Mark | None) -> tuple[int, int]:
+    """libyaml's 0-based mark as the 1-based (line, column) editors show."""
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 def _child(node: yaml.Node, key: Key) -> tuple[yaml.Node, yaml.Node] | None:
@@ -97,60 +102,46 @@ def _child(node: yaml.Node, key: Key) -> tuple[yaml.Node, yaml.Node] | None:
     return None
 
 
-def read_yaml(path: Path, display: str | None = None) -> tuple[Source, list[Diagnostic]]:
+def decode_utf8(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """The text of a file, or an `invalid-utf8` error at the first bad byte's line."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+        return None, _diag(path, line, column, "invalid-utf8", message, "save the file as UTF-8")
+
+
+def read_yaml(path: Path) -> tuple[Source, list[Diagnostic]]:
     """Parse one YAML file; report unreadable text, syntax errors, duplicate keys and aliases."""
-    shown = display or str(path)
+    shown = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return Source(shown, None), [_diag(shown, 0, 0, "unreadable", exc.strerror or str(exc))]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Source(shown, None), [
-            _diag(
-                shown,
-                line,
-                column,
-                "invalid-utf8",
-                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                "save the file as UTF-8",
-            )
-        ]
+    text, problem = decode_utf8(raw, shown)
+    if text is None:
+        return Source(shown, None), [problem] if problem else []
     source = Source(shown, text)
     if _ALIAS_HINT.search(text):
         alias = _find_alias(text)
         if alias is not None:
-            return source, [
-                _diag(
-                    shown,
-                    alias.line + 1,
-                    alias.column + 1,
-                    "yaml-alias",
-                    "anchors and aliases are not allowed in data files",
-                    "write the value out in full",
-                )
-            ]
+            message = "anchors and aliases are not allowed in data files"
+            hint = "write the value out in full"
+            return source, [_diag(shown, *_position(alias), "yaml-alias", message, hint)]
     loader = _Loader(text)
     try:
         source.data = loader.get_single_data()
-    except _BadDate as exc:
-        mark = exc.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return source, [
-            _diag(
-                shown, line, column, "bad-date", exc.problem or "", "write a real day as YYYY-MM-DD"
-            )
-        ]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        where = _position(exc.problem_mark or exc.context_mark)
+        if isinstance(exc, _BadDate):
+            hint = "write a real day as YYYY-MM-DD"
+            return source, [_diag(shown, *where, "bad-date", exc.problem or "", hint)]
         problem = exc.problem or str(exc)
         if exc.context:
             problem = f"{problem} ({exc.context})"
-        return source, [_diag(shown, line, column, "yaml-syntax", problem)]
+        return source, [_diag(shown, *where, "yaml-syntax", problem)]
     except yaml.YAMLError as exc:
         return source, [_diag(shown, 1, 1, "yaml-syntax", str(exc).splitlines()[0])]
     finally:
@@ -158,8 +149,7 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Source, list[Diag
     problems = [
         _diag(
             shown,
-            mark.line + 1,
-            mark.column + 1,
+            *_position(mark),
             "duplicate-key",
             f"{key}: key appears more than once; only the last value would be kept",
             "keep one of them",

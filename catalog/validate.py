@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import gc
 import os
-import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from catalog.model import (
     Venue,
 )
 from catalog.registry import Registry
+from catalog.slug import slugify
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,7 +80,7 @@ def load_catalog(data_dir: Path) -> Catalog:
     files = _record_files(papers_dir(data_dir))
     with _gc_paused():
         for path in files:
-            source, problems = read_yaml(path, str(path))
+            source, problems = read_yaml(path)
             catalog.files_checked += 1
             diagnostics.extend(problems)
             if source.data is None and problems:
@@ -257,13 +257,23 @@ def _pydantic_diagnostics(
     return problems
 
 
-def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M | None:
+def _read_mapping(
+    path: Path, diagnostics: list[Diagnostic], *, of: str, empty_ok: bool
+) -> Source | None:
+    """A config or registry file whose top level is a mapping, or None (problems reported)."""
     source, problems = read_yaml(path)
     diagnostics.extend(problems)
-    if problems:
+    if problems or (empty_ok and source.data is None):
         return None
     if not isinstance(source.data, dict):
-        diagnostics.append(_at(source, (), "not-a-mapping", "expected a mapping of fields"))
+        diagnostics.append(_at(source, (), "not-a-mapping", f"expected a mapping of {of}"))
+        return None
+    return source
+
+
+def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M | None:
+    source = _read_mapping(path, diagnostics, of="fields", empty_ok=False)
+    if source is None:
         return None
     try:
         return model.model_validate(source.data)
@@ -273,15 +283,9 @@ def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M 
 
 
 def _load_registry(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> dict[str, M]:
-    """A registry file maps each canonical name to its entry (an empty entry is allowed)."""
-    source, problems = read_yaml(path)
-    diagnostics.extend(problems)
-    if problems or source.data is None:  # an empty registry is a valid start
-        return {}
-    if not isinstance(source.data, dict):
-        diagnostics.append(
-            _at(source, (), "not-a-mapping", "expected a mapping of names to entries")
-        )
+    """A registry file maps each canonical name to its entry (an empty file is a valid start)."""
+    source = _read_mapping(path, diagnostics, of="names to entries", empty_ok=True)
+    if source is None:
         return {}
     entries: dict[str, M] = {}
     for name, entry in source.data.items():
@@ -310,4 +314,4 @@ def _lower_first(text: str) -> str:
 
 
 def _suggest_id(stem: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "paper"
+    return slugify(stem) or "paper"
