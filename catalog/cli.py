@@ -6,7 +6,6 @@ errors, 2 for usage errors.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,9 +42,9 @@ def validate(data_dir: Path, fmt: str) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a paper record (data/paper.schema.json is a copy)."""
-    from catalog.schema import record_schema
+    from catalog.schema import schema_text
 
-    click.echo(json.dumps(record_schema(), indent=2, ensure_ascii=False))
+    click.echo(schema_text(), nl=False)
 
 
 @main.command("import")
@@ -67,11 +66,9 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
 
     day = added.date() if added else dt.date.today()
     result = import_list(markdown, data_dir, day)
-    report = format_report(result.diagnostics, 1, fmt)  # type: ignore[arg-type]
     if fmt == "text":
-        click.echo(report.rsplit("\n", 1)[0] if result.diagnostics else "", nl=False)
-        if result.diagnostics:
-            click.echo()
+        for problem in sorted(result.diagnostics):
+            click.echo(problem.text())
         click.echo(
             f"{len(result.written)} records written to {data_dir / 'papers'}"
             + (f"; {len(result.overlaps)} already there" if result.overlaps else "")
@@ -79,7 +76,7 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
             + (f"; new venues: {', '.join(result.new_venues)}" if result.new_venues else "")
         )
     else:
-        click.echo(report)
+        click.echo(format_report(result.diagnostics, 1, fmt))  # type: ignore[arg-type]
     sys.exit(1 if has_errors(result.diagnostics) else 0)
 
 

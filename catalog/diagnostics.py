@@ -32,8 +32,7 @@ class Diagnostic:
         where = self.path
         if self.line:
             where += f":{self.line}:{self.column or 1}"
-        hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{where}: {self.severity}[{self.code}] {self.message}{hint}"
+        return f"{where}: {self.severity}[{self.code}] {self._message_and_hint()}"
 
     def github(self) -> str:
         """A GitHub workflow command: an annotation on the file's line in the PR."""
@@ -41,8 +40,10 @@ class Diagnostic:
         if self.line:
             props += [f"line={self.line}", f"col={self.column or 1}"]
         props.append(f"title={_escape_property(self.code)}")
-        message = self.message + (f" (hint: {self.hint})" if self.hint else "")
-        return f"::{self.severity} {','.join(props)}::{_escape_data(message)}"
+        return f"::{self.severity} {','.join(props)}::{_escape_data(self._message_and_hint())}"
+
+    def _message_and_hint(self) -> str:
+        return self.message + (f" (hint: {self.hint})" if self.hint else "")
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)

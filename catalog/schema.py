@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from catalog.model import ID_PATTERN, Record
@@ -19,6 +20,5 @@ def record_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
-    import json
-
+    """The schema as committed in data/paper.schema.json."""
     return json.dumps(record_schema(), indent=2, ensure_ascii=False) + "\n"
