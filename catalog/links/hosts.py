@@ -22,6 +22,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from catalog.links.engine import Engine, Fetched, Task, host_key, verdict_of
@@ -192,38 +193,29 @@ class Strategies:
             self._github_api_off.set()
             return self._github_page(url, self._github_off_reason)
         if response.status == 404:
-            return verdict_of(
-                fetched,
-                started,
-                url=url,
-                status="broken",
-                final_url=url,
-                message=f"GitHub has no repository {owner}/{name} (deleted, or private)",
-            )
+            said = f"GitHub has no repository {owner}/{name} (deleted, or private)"
+            return _answered(fetched, started, url, said, status="broken")
         if response.status != 200:
-            return _as(url, verdict_of(fetched, started))
+            return verdict_of(fetched, started, url=url)
         try:
             repo = json.loads(response.body)
             full_name = str(repo["full_name"])
         except (ValueError, KeyError, TypeError):
-            return _as(url, verdict_of(fetched, started, status="error", message="bad API answer"))
+            return verdict_of(fetched, started, url=url, status="error", message="bad API answer")
         html = str(repo.get("html_url") or f"https://github.com/{full_name}")
         warning = "repository is archived (read-only)" if repo.get("archived") else None
         if full_name.lower() != f"{owner}/{name}".lower():
-            new = html
             return verdict_of(
                 fetched,
                 started,
                 url=url,
                 status="redirected",
-                final_url=new,
-                suggestion=new,
+                final_url=html,
+                suggestion=html,
                 message=f"repository moved to {full_name}",
                 warning=warning,
             )
-        return verdict_of(
-            fetched, started, url=url, final_url=url, message="HTTP 200", warning=warning
-        )
+        return _answered(fetched, started, url, "HTTP 200", warning=warning)
 
     def _github_page(self, url: str, why: str) -> Result:
         web = base("CATALOG_GITHUB_WEB", self.env)
@@ -244,23 +236,11 @@ class Strategies:
             return _api_failure(url, fetched, started)
         code = _json_field(response.body, "responseCode")
         if response.status == 404 or code == 100:
-            return verdict_of(
-                fetched,
-                started,
-                url=url,
-                status="broken",
-                final_url=url,
-                message=f"DOI {doi} is not registered",
-            )
+            return _answered(fetched, started, url, f"DOI {doi} is not registered", status="broken")
         if response.status == 200 and code in (1, 200):
-            return verdict_of(
-                fetched,
-                started,
-                url=url,
-                final_url=url,
-                message="DOI registered (publisher not contacted)",
-            )
-        return _as(url, verdict_of(fetched, started))
+            said = "DOI registered (publisher not contacted)"
+            return _answered(fetched, started, url, said)
+        return verdict_of(fetched, started, url=url)
 
     # -- OpenReview ------------------------------------------------------------------------
 
@@ -282,29 +262,15 @@ class Strategies:
             if response is None:
                 return _api_failure(url, fetched, started)
             if response.status == 200 and _json_field(response.body, "notes"):
-                return verdict_of(fetched, started, url=url, final_url=url, message="HTTP 200")
-            if response.status == 403:
-                if _json_field(response.body, "name") == "ForbiddenError":
-                    return verdict_of(
-                        fetched,
-                        started,
-                        url=url,
-                        status="broken",
-                        final_url=url,
-                        message=f"OpenReview note {note} is not public (403 ForbiddenError)",
-                    )
-                return _as(url, verdict_of(fetched, started))
+                return _answered(fetched, started, url, "HTTP 200")
+            if response.status == 403 and _json_field(response.body, "name") == "ForbiddenError":
+                said = f"OpenReview note {note} is not public (403 ForbiddenError)"
+                return _answered(fetched, started, url, said, status="broken")
             if response.status not in (200, 404):
-                return _as(url, verdict_of(fetched, started))
+                return verdict_of(fetched, started, url=url)
         assert last is not None
-        return verdict_of(
-            last,
-            started,
-            url=url,
-            status="broken",
-            final_url=url,
-            message=f"OpenReview has no note {note}",
-        )
+        said = f"OpenReview has no note {note}"
+        return _answered(last, started, url, said, status="broken")
 
     # -- IEEE Xplore -----------------------------------------------------------------------
 
@@ -387,6 +353,11 @@ def _arxiv_result(
         message = f"listed by the arXiv API (batch of {batch})"
         return Result(url, "ok", 200, url, message, **shared)
     return Result(url, "broken", 200, url, f"arXiv has no paper {arxiv_id}", **shared)
+
+
+def _answered(fetched: Fetched, started: float, url: str, message: str, **extra: Any) -> Result:
+    """What an API's answer says about the record's URL itself (which it names as final)."""
+    return verdict_of(fetched, started, url=url, final_url=url, message=message, **extra)
 
 
 def _api_failure(url: str, fetched: Fetched, started: float) -> Result:
