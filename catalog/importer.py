@@ -379,26 +379,19 @@ def resolve_names(
     mapping: dict[str, str] = {}
     additions: dict[str, set[str]] = {}
     for spelling in dict.fromkeys(ordered):
-        name = registry.canonical(spelling) or loose.get(loose_key(spelling))
-        if name is None:
-            groups.setdefault(loose_key(spelling), []).append(spelling)
-            continue
-        mapping[spelling] = name
-        if name not in registry:
-            continue
-        if normalize(spelling) not in {normalize(name), *map(normalize, _aliases(registry, name))}:
+        if (known := registry.canonical(spelling)) is not None:
+            mapping[spelling] = known
+        elif (name := loose.get(loose_key(spelling))) is not None:
+            mapping[spelling] = name  # a new spelling of a registry name: record it as alias
             additions.setdefault(name, set()).add(spelling)
+        else:
+            groups.setdefault(loose_key(spelling), []).append(spelling)
     for variants in groups.values():
         name = max(variants, key=lambda v: (counts[v], sum(c.isupper() for c in v)))
         additions[name] = {v for v in variants if normalize(v) != normalize(name)}
         for variant in variants:
             mapping[variant] = name
     return mapping, additions
-
-
-def _aliases(registry: Registry[Any], name: str) -> list[str]:
-    entry = registry.entries.get(name)
-    return list(entry.aliases) if entry is not None else []
 
 
 def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
