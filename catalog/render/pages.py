@@ -50,7 +50,6 @@ class Page:
     html: str
     late: str = ""
     hide: tuple[str, ...] = ("toc",)
-    search: bool = True
 
 
 @dataclass

@@ -72,9 +72,7 @@ def write_sources(catalog: Catalog, pages: list[Page], work: Path, staged: Path)
     shutil.copytree(sources / "assets", docs / "assets")
     entries = []
     for page in pages:
-        front: dict[str, Any] = {"title": html.escape(page.title), "hide": list(page.hide)}
-        if not page.search:
-            front["search"] = {"exclude": True}
+        front = {"title": html.escape(page.title), "hide": list(page.hide)}
         front_matter = json.dumps(front, ensure_ascii=False)
         entries.append(
             {
