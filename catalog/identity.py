@@ -50,10 +50,15 @@ _NEURIPS_HOSTS = {"proceedings.neurips.cc", "papers.nips.cc", "papers.neurips.cc
 _NEURIPS_PATH = re.compile(
     r"/paper(?:_files/paper)?/\d{4}/(?:file|hash)/([0-9a-f]{32})-[A-Za-z_-]+\.(?:pdf|html)"
 )
-_PMLR_PATH = re.compile(r"/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/[^/]*)?", re.IGNORECASE)
-_JMLR_PMLR_PATH = re.compile(
-    r"/proceedings/papers/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/.*)?", re.IGNORECASE
-)
+# PMLR volumes, on their own host and under JMLR's older address
+_PMLR_PATHS = {
+    "proceedings.mlr.press": re.compile(
+        r"/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/[^/]*)?", re.IGNORECASE
+    ),
+    "jmlr.org": re.compile(
+        r"/proceedings/papers/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/.*)?", re.IGNORECASE
+    ),
+}
 _CVF_PATH = re.compile(
     r"/content[^/]*/(?:[^/]+/)?(?:html|papers)/(?:[^/]+/)?([^/]+_paper)\.(?:html|pdf)"
 )
@@ -110,11 +115,8 @@ def url_key(url: str) -> str | None:
     if host in _NEURIPS_HOSTS:
         m = _NEURIPS_PATH.fullmatch(path)
         return f"neurips:{m.group(1).lower()}" if m else None
-    if host == "proceedings.mlr.press":
-        m = _PMLR_PATH.fullmatch(path)
-        return f"pmlr:v{int(m.group(1))}/{m.group(2).lower()}" if m else None
-    if host == "jmlr.org":
-        m = _JMLR_PMLR_PATH.fullmatch(path)
+    if host in _PMLR_PATHS:
+        m = _PMLR_PATHS[host].fullmatch(path)
         return f"pmlr:v{int(m.group(1))}/{m.group(2).lower()}" if m else None
     if host == "openaccess.thecvf.com":
         m = _CVF_PATH.fullmatch(path)
@@ -188,12 +190,6 @@ def title_key(title: str, year: int) -> str | None:
     """``title:<normalized title>:<year>``, the last resort; None for a title of no letters."""
     norm = normalize_title(title)
     return f"{TITLE}:{norm}:{year}" if norm else None
-
-
-def split_title_key(key: str) -> tuple[str, int]:
-    """The (normalized title, year) of a title key."""
-    _, norm, year = key.split(":")
-    return norm, int(year)
 
 
 def key_kind(key: str) -> str:
