@@ -261,6 +261,4 @@ def _link_items(links: Any) -> Iterable[tuple[str, Any]]:
         return links.items()
     if isinstance(links, Links):
         return (("paper", links.paper), ("code", links.code), ("project", links.project))
-    if hasattr(links, "model_dump"):
-        return ((k, getattr(links, k)) for k in type(links).model_fields)
     return ((str(i), url) for i, url in enumerate(links))
