@@ -35,6 +35,13 @@ def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
+def _positive_option(name: str, kind: type, default: float, help: str) -> Any:
+    """A number option that must be greater than 0, its default shown in --help."""
+    return click.option(
+        name, type=kind, default=default, show_default=True, callback=_positive, help=help
+    )
+
+
 @click.command("check-links")
 @DATA_OPTION
 @click.option(
@@ -46,30 +53,9 @@ def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     help="Report format (markdown suits $GITHUB_STEP_SUMMARY).",
 )
 @click.option("--strict", is_flag=True, help="Fail on `error` verdicts too, not only `broken`.")
-@click.option(
-    "--concurrency",
-    type=int,
-    default=64,
-    show_default=True,
-    callback=_positive,
-    help="Requests in flight at once.",
-)
-@click.option(
-    "--per-host",
-    type=int,
-    default=6,
-    show_default=True,
-    callback=_positive,
-    help="Requests in flight at once to one host.",
-)
-@click.option(
-    "--timeout",
-    type=float,
-    default=20.0,
-    show_default=True,
-    callback=_positive,
-    help="Seconds to wait for a connection or an answer.",
-)
+@_positive_option("--concurrency", int, 64, "Requests in flight at once.")
+@_positive_option("--per-host", int, 6, "Requests in flight at once to one host.")
+@_positive_option("--timeout", float, 20.0, "Seconds to wait for a connection or an answer.")
 @click.option(
     "--retries",
     type=click.IntRange(0, 10),
@@ -77,13 +63,8 @@ def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     show_default=True,
     help="Retries after a timeout, reset, 5xx or 429.",
 )
-@click.option(
-    "--backoff",
-    type=float,
-    default=1.0,
-    show_default=True,
-    callback=_positive,
-    help="Seconds before the first retry; doubled for each next one.",
+@_positive_option(
+    "--backoff", float, 1.0, "Seconds before the first retry; doubled for each next one."
 )
 @click.option(
     "--user-agent",
