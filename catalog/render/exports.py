@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from catalog.model import Paper
+from pydantic_core import PydanticCustomError
+
+from catalog.model import Paper, check_url
 from catalog.validate import Catalog
 
 SCHEMA_VERSION = 1
@@ -46,10 +48,10 @@ def safe_url(url: str | None) -> str | None:
     """The URL when it is absolute http(s), else None: nothing else ever becomes a link."""
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
-        return url
-    return None
+    try:
+        return check_url(url)  # the records' own rule, with its fast path
+    except PydanticCustomError:
+        return None
 
 
 def page_path(paper_id: str) -> str:
