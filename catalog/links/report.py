@@ -16,7 +16,6 @@ from catalog.links.collect import LinkRef
 from catalog.links.verdict import STATUSES, Result, is_excluded, is_failure
 
 Format = Literal["text", "json", "markdown", "github"]
-FORMATS: tuple[Format, ...] = ("text", "json", "markdown", "github")
 
 
 @dataclass
