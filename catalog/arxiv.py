@@ -15,17 +15,13 @@ from dataclasses import dataclass
 import requests
 
 from catalog.errors import CatalogError
+from catalog.identity import arxiv_key, url_key
 
 API_ENV = "CATALOG_ARXIV_API"
 DEFAULT_API = "https://export.arxiv.org/api/query"
 TIMEOUT = 20.0
 MAX_BYTES = 2_000_000  # one entry is a few kB; anything near this is not a real answer
 _ATOM = "{http://www.w3.org/2005/Atom}"
-_ID = re.compile(
-    r"(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/)?"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -44,12 +40,13 @@ class ArxivPaper:
 
 def parse_arxiv_id(text: str) -> str:
     """`2106.09685`, `arXiv:2106.09685v2` or an abs/pdf URL -> `2106.09685` (no version)."""
-    match = _ID.fullmatch(text.strip())
-    if not match:
+    given = text.strip()
+    key = url_key(given) if "://" in given else arxiv_key(given.rstrip("/").removesuffix(".pdf"))
+    if key is None or not key.startswith("arxiv:"):
         raise CatalogError(
             f"{text!r} is not an arXiv id (expected e.g. 2106.09685 or https://arxiv.org/abs/...)"
         )
-    return match.group("id")
+    return key.removeprefix("arxiv:")
 
 
 def api_url() -> str:
@@ -98,8 +95,7 @@ def parse_atom(body: bytes, arxiv_id: str) -> ArxivPaper:
         if "/api/errors" in entry_id:
             message = _fold(_text(entry, "summary")) or "error"
             raise CatalogError(f"the arXiv API refused id {arxiv_id!r}: {message}")
-        found = _ID.search(entry_id)
-        if found and found.group("id") == arxiv_id:
+        if url_key(entry_id) == f"arxiv:{arxiv_id}":
             return _paper(entry, arxiv_id)
     raise CatalogError(f"arXiv has no paper with id {arxiv_id}")
 
