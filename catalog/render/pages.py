@@ -122,7 +122,7 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
             "Statistics",
             env.get_template("stats.html.j2").render(
                 total=len(papers),
-                charts=_charts(keyword_counts, venue_counts, year_counts, facets),
+                charts=_charts(keyword_counts, venue_counts, year_counts),
             ),
         ),
     ]
@@ -227,15 +227,16 @@ def _facet_lists(
     keywords: Counter[str], venues: Counter[str], years: Counter[int], facets: Facets
 ) -> list[dict[str, Any]]:
     """The home page's facet columns: keyword and venue by count, years newest first."""
-
-    def by_count(counts: Counter[Any]) -> list[tuple[Any, int]]:
-        return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]).casefold()))
-
     return [
-        {"facet": "keyword", "title": "Keyword", "values": by_count(keywords)},
-        {"facet": "venue", "title": "Venue", "values": by_count(venues)},
+        {"facet": "keyword", "title": "Keyword", "values": _by_count(keywords)},
+        {"facet": "venue", "title": "Venue", "values": _by_count(venues)},
         {"facet": "year", "title": "Year", "values": [(y, years[y]) for y in facets.year]},
     ]
+
+
+def _by_count(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Most papers first, then by name."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
 
 def _browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
@@ -273,19 +274,11 @@ def _browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]
 
 
 def _charts(
-    keywords: Counter[str], venues: Counter[str], years: Counter[int], facets: Facets
+    keywords: Counter[str], venues: Counter[str], years: Counter[int]
 ) -> list[dict[str, str]]:
     per_year = [Bar(str(y), years[y]) for y in sorted(years)]
-    top_venues = [
-        Bar(v, n)
-        for v, n in sorted(venues.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:TOP_VENUES]
-    ]
-    top_keywords = [
-        Bar(k, n)
-        for k, n in sorted(keywords.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[
-            :TOP_KEYWORDS
-        ]
-    ]
+    top_venues = [Bar(v, n) for v, n in _by_count(venues)[:TOP_VENUES]]
+    top_keywords = [Bar(k, n) for k, n in _by_count(keywords)[:TOP_KEYWORDS]]
     return [
         {"title": "Papers per year", "svg": bar_chart("Papers per year", per_year)},
         {"title": f"Top {TOP_VENUES} venues", "svg": bar_chart("Top venues", top_venues)},
