@@ -89,8 +89,7 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
         venue=unique_slugs(venue_counts),
         year={y: str(y) for y in sorted(year_counts, reverse=True)},
     )
-    views = {p.id: _paper_view(catalog, p, facets) for p in papers}
-    ordered = [views[p.id] for p in papers]
+    ordered = [_paper_view(catalog, p, facets) for p in papers]
     config = catalog.config
     site = {
         "title": config.title if config else "Catalog",
