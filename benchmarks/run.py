@@ -12,8 +12,7 @@ and runs, each in a fresh process whose wall time and peak RSS are measured (os.
 - `catalog check-links` up to --links-max against local servers on 127.0.0.2-11 that answer
   after --latency; floor: URLs x latency / concurrency.
 
-Stages whose command has not landed are reported as "not available". Prints a table, checks
-the targets from issue 8, and writes everything as JSON.
+Prints a table, checks the targets from issue 8, and writes everything as JSON.
 """
 
 from __future__ import annotations
@@ -49,7 +48,6 @@ from catalog.records import dump_record  # noqa: E402
 PYTHON = sys.executable
 CATALOG = str(Path(PYTHON).with_name("catalog"))
 PROBE = str(REPO / "benchmarks" / "probe.py")
-NOT_AVAILABLE = 3
 LINK_HOSTS = [f"127.0.0.{i}" for i in range(2, 12)]
 err = Console(stderr=True)
 
@@ -69,7 +67,7 @@ class Measure:
 class Row:
     size: int
     stage: str
-    status: str = "ok"  # ok | not available | failed
+    status: str = "ok"  # ok | failed
     seconds: float | None = None  # whole process
     inproc: float | None = None  # the stage's own work inside one process (after loading)
     load: float | None = None  # load + validate inside that process
@@ -136,16 +134,6 @@ def best(cmd: list[str], repeat: int, cwd: Path | None = None) -> Measure:
     fastest = min(runs, key=lambda m: m.seconds)
     fastest.rss_mib = max(m.rss_mib for m in runs)
     return fastest
-
-
-def commands() -> dict[str, set[str]]:
-    """The CLI's commands and each one's option names, read from the click group itself."""
-    from catalog.cli import main
-
-    return {
-        name: {opt for param in cmd.params for opt in getattr(param, "opts", [])}
-        for name, cmd in main.commands.items()
-    }
 
 
 def machine_info() -> dict[str, Any]:
@@ -217,9 +205,7 @@ def parse_floor(report: Report, n: int, data: Path, repeat: int, label: str) -> 
     return row
 
 
-def bench_core(
-    report: Report, n: int, dups: Path, clean: Path, avail: dict[str, set[str]], repeat: int
-) -> None:
+def bench_core(report: Report, n: int, dups: Path, clean: Path, repeat: int) -> None:
     """Validate and dedupe (on the catalog with planted duplicates) and the README (on the
     clean one), each beside the parse floor of its catalog: process and in-process times."""
     floors = {
@@ -230,19 +216,15 @@ def bench_core(
     out.mkdir(exist_ok=True)
     readme_md = str(out / "README.md")
     stages = {
-        "validate": (dups, "validate", ["validate", "--format", "json"]),
-        "dedupe": (dups, "dedupe", ["dedupe", "--format", "json"]),
-        "readme": (clean, "build", ["build", "--no-site", "--readme", readme_md]),
+        "validate": (dups, ["validate", "--format", "json"]),
+        "dedupe": (dups, ["dedupe", "--format", "json"]),
+        "readme": (clean, ["build", "--no-site", "--readme", readme_md]),
     }
-    for stage, (data, command, args) in stages.items():
+    for stage, (data, args) in stages.items():
         floor = floors[data]
         row = Row(n, stage, floor="C-loader parse", floor_seconds=floor.seconds,
                   floor_inproc=floor.inproc)  # fmt: skip
         report.rows.append(row)
-        missing = {a for a in args if a.startswith("--")} - avail.get(command, set())
-        if command not in avail or missing:
-            row.status, row.note = "not available", f"no `catalog {' '.join(args[:2])}` yet"
-            continue
         err.log(f"{n}: {stage}")
         measure = best([CATALOG, *args, "--data", str(data)], repeat)
         row.seconds, row.rss_mib = measure.seconds, measure.rss_mib
@@ -289,12 +271,9 @@ def _dedupe_note(stdout: str, data: Path) -> tuple[str, bool]:
     return f"{groups} groups found, {expected} planted", groups == expected
 
 
-def bench_site(report: Report, n: int, data: Path, avail: dict[str, set[str]], repeat: int) -> None:
+def bench_site(report: Report, n: int, data: Path, repeat: int) -> None:
     row = Row(n, "site", floor="mkdocs, bare pages")
     report.rows.append(row)
-    if "build" not in avail or "--site" not in avail["build"]:
-        row.status, row.note = "not available", "no `catalog build --site` yet"
-        return
     out = data.parent / f"out-{n}"
     err.log(f"{n}: site")
     measure = best(
@@ -393,25 +372,17 @@ def link_catalog(data: Path, root: Path, port: int) -> tuple[Path, int]:
 
 
 def bench_links(
-    report: Report, n: int, data: Path, avail: dict[str, set[str]], latency: float,
-    concurrency: int, per_host: int,
+    report: Report, n: int, data: Path, latency: float, concurrency: int, per_host: int,
 ) -> None:  # fmt: skip
     row = Row(n, "links", floor="URLs x latency / concurrency")
     report.rows.append(row)
-    command = next((c for c in ("check-links", "links") if c in avail), None)
-    if command is None:
-        row.status, row.note = "not available", "no `catalog check-links` yet"
-        return
-    opts = avail[command]
+    cache = data.parent / f"links-{n}.cache.json"
+    cache.unlink(missing_ok=True)
     with latency_servers(latency) as port:
         root, count = link_catalog(data, data.parent / f"links-{n}", port)
-        cmd = [CATALOG, command, "--data", str(root), "--format", "json"]
-        cmd += ["--allow-private"] if "--allow-private" in opts else []
-        cmd += ["--concurrency", str(concurrency)] if "--concurrency" in opts else []
-        cmd += ["--per-host", str(per_host)] if "--per-host" in opts else []
-        if "--cache" in opts:
-            cmd += ["--cache", str(data.parent / f"links-{n}.cache.json")]
-            (data.parent / f"links-{n}.cache.json").unlink(missing_ok=True)
+        cmd = [CATALOG, "check-links", "--data", str(root), "--format", "json", "--allow-private",
+               "--concurrency", str(concurrency), "--per-host", str(per_host),
+               "--cache", str(cache)]  # fmt: skip
         err.log(f"{n}: links ({count} URLs, {latency * 1000:.0f} ms each)")
         measure = run_process(cmd)
     parallel = min(concurrency, per_host * len(LINK_HOSTS))
@@ -596,16 +567,15 @@ def main(
     except ValueError as exc:
         raise click.BadParameter(f"expected numbers, got {sizes!r}", param_hint="--sizes") from exc
     work.mkdir(parents=True, exist_ok=True)
-    avail = commands()
     report = Report(machine_info(), size_list)
     for n in size_list:
         dups = synth_catalog(work, n, seed)
         clean = synth_catalog(work, n, seed, duplicates=0)
-        bench_core(report, n, dups, clean, avail, repeat)
+        bench_core(report, n, dups, clean, repeat)
         if n <= site_max:
-            bench_site(report, n, clean, avail, repeat)
+            bench_site(report, n, clean, repeat)
         if n <= links_max:
-            bench_links(report, n, clean, avail, latency, concurrency, per_host)
+            bench_links(report, n, clean, latency, concurrency, per_host)
     check_targets(report)
     if markdown:
         click.echo(markdown_report(report), nl=False)
