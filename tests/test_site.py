@@ -13,9 +13,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from site_support import SCRIPT_KEYWORD, SCRIPT_TITLE, TEMPLATE_TITLE, BuiltSite, built_site, serve
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from site_support import (
+    CHROMIUM_ARGS,
+    SCRIPT_KEYWORD,
+    SCRIPT_TITLE,
+    TEMPLATE_TITLE,
+    BuiltSite,
+    built_site,
+    serve,
+)
 
 
 @pytest.fixture(scope="session")
@@ -246,9 +252,7 @@ def test_long_lists_show_a_page_at_a_time(page: Watched, site: BuiltSite) -> Non
 
     page.page.route(page.base, small_pages)
     _open_home(page)
-    newest = [
-        p.id for p in sorted(site.catalog.papers, key=lambda p: (-p.year, -p.added.toordinal()))
-    ]
+    newest = _newest(site)
     assert page.visible_ids() == set(newest[:3])
     page.page.click('[data-action="more"]')
     assert page.visible_ids() == set(newest[:6])
