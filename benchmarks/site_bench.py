@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 BUILD_TARGET_S = 30.0
 CLICK_TARGET_MS = 100.0
 HOME_TARGET_KB = 800.0
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 # Time from a click to the next frame painted: the facet script runs synchronously in the
 # click handler, then the browser recalculates style, lays out and paints.
@@ -69,7 +68,7 @@ def measure_browser(site: Path, clicks: int) -> Browser:
     fetched twice counts once.
     """
     from playwright.sync_api import sync_playwright
-    from site_support import serve
+    from site_support import CHROMIUM_ARGS, serve
 
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -25,6 +25,7 @@ from catalog.render.pages import PAGE_SIZE
 from catalog.render.site import build_site
 from catalog.validate import Catalog, load_catalog
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCRIPT_TITLE = '<script>window.__pwned = 1</script></script><img src=x onerror="window.__pwned=2">'
 SCRIPT_KEYWORD = "</script><script>window.__pwned=3</script>"
 # The oldest paper: on a home page of a few entries, the script renders it from the data.
