@@ -15,6 +15,7 @@ from urllib.parse import quote
 from pydantic_core import PydanticCustomError
 
 from catalog.model import Paper, check_url
+from catalog.render.urls import page_url
 from catalog.validate import Catalog
 
 SCHEMA_VERSION = 1
@@ -140,7 +141,7 @@ def atom_feed(catalog: Catalog) -> str:
     config = catalog.config
     title = config.title if config else "Catalog"
     site_url = safe_url(config.site_url) if config else None
-    base = site_url.rstrip("/") + "/" if site_url else ""
+    base = page_url(site_url) if site_url else ""
     papers = newest(catalog)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
