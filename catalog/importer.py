@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from catalog.dedupe import IdentityIndex
 from catalog.diagnostics import Diagnostic
-from catalog.identity import link_keys, url_key
+from catalog.identity import link_keys, normalize_title, url_key
 from catalog.load import decode_utf8
 from catalog.model import CatalogConfig, Keyword, Record, Section, Venue, check_url
 from catalog.records import dump_record, scalar
@@ -215,11 +215,6 @@ def split_keywords(cell: str) -> list[str]:
     return [k for k in (plain_text(part) for part in _KEYWORD_SPLIT.split(cell)) if k]
 
 
-def loose_key(name: str) -> str:
-    """Spellings that differ only in case, spaces or punctuation are one keyword."""
-    return re.sub(r"[\W_]+", "", name.casefold())
-
-
 def rows_to_records(
     rows: list[Row],
     path: str,
@@ -248,7 +243,7 @@ def rows_to_records(
 def repeat_keys(fields: dict[str, Any]) -> list[str]:
     """What makes two rows one paper within a list: the same paper link or the same title."""
     ids = link_keys(fields["links"]).values()  # arXiv abs and pdf links are one paper
-    return [f"url:{fields['links']['paper']}", f"title:{loose_key(fields['title'])}", *ids]
+    return [f"url:{fields['links']['paper']}", f"title:{normalize_title(fields['title'])}", *ids]
 
 
 def _row_fields(
@@ -369,10 +364,10 @@ def resolve_names(
     most frequent spelling (ties: more capitals, then first seen); the rest become aliases.
     Returns spelling -> name, and new or extended names -> their alias spellings.
     """
-    loose = {loose_key(name): name for name in registry.entries}
+    loose = {normalize_title(name): name for name in registry.entries}
     for name, entry in registry.entries.items():
         for alias in entry.aliases:
-            loose.setdefault(loose_key(alias), name)
+            loose.setdefault(normalize_title(alias), name)
     ordered = list(spellings)
     counts = Counter(ordered)
     groups: dict[str, list[str]] = {}
@@ -381,11 +376,11 @@ def resolve_names(
     for spelling in dict.fromkeys(ordered):
         if (known := registry.canonical(spelling)) is not None:
             mapping[spelling] = known
-        elif (name := loose.get(loose_key(spelling))) is not None:
+        elif (name := loose.get(normalize_title(spelling))) is not None:
             mapping[spelling] = name  # a new spelling of a registry name: record it as alias
             additions.setdefault(name, set()).add(spelling)
         else:
-            groups.setdefault(loose_key(spelling), []).append(spelling)
+            groups.setdefault(normalize_title(spelling), []).append(spelling)
     for variants in groups.values():
         name = max(variants, key=lambda v: (counts[v], sum(c.isupper() for c in v)))
         additions[name] = {v for v in variants if normalize(v) != normalize(name)}
