@@ -97,6 +97,7 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
         "intro": config.intro if config else "",
         "repo_url": safe_url(config.repo_url) if config else None,
     }
+    entry = env.get_template("entry.html.j2")
     entries = env.get_template("list.html.j2")
     pages = [
         Page(
@@ -110,8 +111,7 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
                 marker=LATE_MARKER,
             ),
             late=entries.render(
-                root="",
-                papers=ordered[:page_size],
+                entries=[entry.render(root="", p=view) for view in ordered[:page_size]],
                 data=embed_json(_browser_data(ordered, facets)),
             ),
             hide=("navigation", "toc"),
@@ -144,16 +144,18 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
         ("venues", "Venues", facets.venue, venue_counts),
         ("years", "Years", facets.year, year_counts),
     ]
-    by_value: dict[str, dict[Any, list[dict[str, Any]]]] = {
+    # Each facet value's list entries: a paper's entry is rendered once for all its pages.
+    by_value: dict[str, dict[Any, list[str]]] = {
         "keywords": {k: [] for k in facets.keyword},
         "venues": {v: [] for v in facets.venue},
         "years": {y: [] for y in facets.year},
     }
     for view in ordered:
+        html = entry.render(root="../../", p=view)
         for keyword in view["keywords"]:
-            by_value["keywords"][keyword["name"]].append(view)
-        by_value["venues"][view["venue"]].append(view)
-        by_value["years"][view["year"]].append(view)
+            by_value["keywords"][keyword["name"]].append(html)
+        by_value["venues"][view["venue"]].append(html)
+        by_value["years"][view["year"]].append(html)
     for folder, heading, slugs, counts in groups:
         index_entries = [
             {"name": str(value), "slug": slug, "count": counts[value]}
@@ -182,7 +184,7 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
                         count=len(members),
                         marker=LATE_MARKER,
                     ),
-                    late=entries.render(root="../../", papers=members, data=None),
+                    late=entries.render(entries=members, data=None),
                     hide=NOT_IN_NAV,
                 )
             )

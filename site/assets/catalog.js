@@ -63,7 +63,7 @@
       return a;
     }
 
-    // The same markup as templates/site/list.html.j2, built with DOM calls only: every
+    // The same markup as templates/site/entry.html.j2, built with DOM calls only: every
     // string from the data becomes text or an attribute value, never markup.
     function entry(i) {
       if (items[i]) return items[i];
