@@ -17,13 +17,12 @@ def slugify(text: str) -> str:
     return slug.slugify(text) or "x"
 
 
-# Each folder's own index page (keywords/index.md is the list of all keywords): never a slug.
-RESERVED = RESERVED_IDS
-
-
 def unique_slugs(names: Iterable[str]) -> dict[str, str]:
-    """A distinct slug per name, stable for a given set of names (sorted before numbering)."""
-    taken: set[str] = set(RESERVED)
+    """A distinct slug per name, stable for a given set of names (sorted before numbering).
+
+    Never a reserved id: each folder's own index page (keywords/index.md lists all keywords).
+    """
+    taken: set[str] = set(RESERVED_IDS)
     slugs = {}
     for name in sorted(names, key=lambda n: (slugify(n), n)):
         slugs[name] = slug.unique_slug(slugify(name), taken)
