@@ -17,7 +17,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from catalog.dedupe import Group, duplicate_diagnostics, find_groups
+from catalog.dedupe import (
+    Conflict,
+    Group,
+    conflict_diagnostics,
+    duplicate_diagnostics,
+    find_identity,
+)
 from catalog.diagnostics import Diagnostic
 from catalog.load import Source, read_yaml
 from catalog.model import (
@@ -53,6 +59,7 @@ class Catalog:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
     duplicates: list[Group] = field(default_factory=list)  # records that are the same paper
+    conflicts: list[Conflict] = field(default_factory=list)  # one id under two titles
 
     def paper_path(self, paper_id: str) -> str:
         return self.sources[paper_id].path
@@ -92,10 +99,12 @@ def load_catalog(data_dir: Path) -> Catalog:
                 catalog.papers.append(paper)
                 catalog.sources[paper.id] = source
         catalog.papers.sort(key=lambda p: p.id)
-        catalog.duplicates = find_groups(catalog.papers)
+        identity = find_identity(catalog.papers)
+        catalog.duplicates, catalog.conflicts = identity.groups, identity.conflicts
         diagnostics.extend(
             duplicate_diagnostics(catalog.duplicates, catalog.papers, catalog.sources)
         )
+        diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
     return catalog
 
 
