@@ -62,7 +62,7 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
     """Migrate an awesome list's markdown tables into records under DATA/papers/."""
     import datetime as dt
 
-    from catalog.importer import import_list
+    from catalog.importing import import_list
 
     day = added.date() if added else dt.date.today()
     result = import_list(markdown, data_dir, day)
