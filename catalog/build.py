@@ -13,6 +13,7 @@ from pathlib import Path
 from catalog.diagnostics import Diagnostic, has_errors
 from catalog.render.readme import render_readme
 from catalog.render.site import build_site
+from catalog.resources import catalog_templates
 from catalog.validate import Catalog, load_catalog
 from catalog.writer import write_atomic
 
@@ -52,7 +53,7 @@ def build(
     result = BuildResult(catalog, readme)
     if result.failed or catalog.config is None:
         return result
-    text = render_readme(catalog.papers, catalog.config)
+    text = render_readme(catalog.papers, catalog.config, templates=catalog_templates(data_dir))
     current = _read(readme)
     result.readme_text = text
     result.readme_changed = current != text

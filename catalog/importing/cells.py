@@ -193,10 +193,14 @@ def recase_title(title: str) -> str:
     if not (upper or lower):
         return title
     position = 0
+    head_end = title.find(":") if upper else -1  # an ALL-CAPS name before a colon stays so
 
     def fix(match: re.Match[str]) -> str:
         nonlocal position
         word = match.group(0)
+        if match.end() <= head_end and word.casefold() not in ACRONYMS:
+            position += 1
+            return word
         first = position == 0 or title[: match.start()].rstrip().endswith((":", "—", "?", "!"))
         position += 1
         known = ACRONYMS.get(word.casefold())

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from catalog.dedupe import find_identity
 from catalog.diagnostics import Diagnostic
 from catalog.importing import registries
+from catalog.importing.cells import plain_text
 from catalog.importing.formats import LOOKED_FOR, Document, parse_document
 from catalog.importing.rows import entry_fields
 from catalog.load import decode_utf8
@@ -195,6 +196,7 @@ class _Plan:
         """Overlaps, repeats and conflicts by the one identity index; returns the rows to write."""
         result, shown, catalog = self.result, self.shown, self.catalog
         by_id = {f"~row-{line:08d}": (line, fields) for line, fields, _ in rows}
+        listed = {line: title for line, _, title in rows}
         candidates = [
             _Candidate(cid, fields["title"], fields["year"], _Links(**fields["links"]))
             for cid, (_, fields) in by_id.items()
@@ -247,7 +249,10 @@ class _Plan:
             line, fields = by_id[first]
             for cid in repeats:
                 other_line, other = by_id[cid]
-                result.diagnostics.extend(_merge_into(fields, other, shown, other_line, line))
+                name = plain_text(listed[other_line])
+                result.diagnostics.extend(
+                    _merge_into(fields, other, shown, (other_line, line), name)
+                )
         return kept
 
     def _conflict(
@@ -335,7 +340,6 @@ class _Plan:
             text, _ = self.outputs[written["id"]]
             create_exclusive(Path(written["path"]), text)
 
-
     def _in_list_order(self) -> list[Section]:
         """A fresh catalog's sections in the order the list has them; unused ones after."""
         first_line: dict[str, int] = {}
@@ -347,7 +351,9 @@ class _Plan:
                 first_line.setdefault(sid, heading.line)
         end = len(self.doc.entries) + 10**9
         order = {s.id: (first_line.get(s.id, end), i) for i, s in enumerate(self.sections)}
-        return sorted(self.sections, key=lambda s: order[s.id])
+        used = {sid for w in self.result.written for sid in self.outputs[w["id"]][1]["sections"]}
+        kept = [s for s in self.sections if s.id in used or s.text or len(self.sections) == 1]
+        return sorted(kept or self.sections[:1], key=lambda s: order[s.id])
 
 
 def registries_config(doc: Document) -> CatalogConfig:
@@ -404,10 +410,12 @@ def _invalid(fields: dict[str, Any], path: str, line: int) -> Diagnostic | None:
 
 
 def _merge_into(
-    kept: dict[str, Any], repeat: dict[str, Any], path: str, line: int, first_line: int
+    kept: dict[str, Any], repeat: dict[str, Any], path: str, lines: tuple[int, int], name: str
 ) -> list[Diagnostic]:
-    """Fold a repeated row into the first: union of sections and keywords, missing links."""
-    name = repeat["title"]
+    """Fold a repeated row into the first: union of sections and keywords, missing links.
+
+    The messages stand at the repeat's line and name the row written there (`name`)."""
+    line, first_line = lines
     problems = []
     kept["sections"] = list(dict.fromkeys(kept["sections"] + repeat["sections"]))
     kept["keywords"] = list(dict.fromkeys(kept["keywords"] + repeat["keywords"]))
@@ -447,7 +455,7 @@ def _merge_into(
             1,
             "warning",
             "import-repeat",
-            f"{name!r} is {kept['title']!r} of line {first_line} again; merged into one record",
+            f"{name!r} repeats {kept['title']!r} of line {first_line}; merged into one record",
         )
     )
     return problems
