@@ -15,8 +15,8 @@ _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _MD_IMAGE_LINK = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\(\s*<?([^)\s>]*)>?\s*\)")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
-_NONE = {"", "-", "--", "—", "–", "n/a", "na", "n.a.", "tbd", "tba", "none", "null", "/", "?", "x"}
-_NONE |= {"coming soon", "soon", "todo", "not available", "unavailable", "no", "—-"}
+_STRICT_NONE = {"", "-", "--", "—", "–", "n/a", "na", "n.a.", "tbd", "tba", "none", "null", "/"}
+_NONE = _STRICT_NONE | {"?", "x", "coming soon", "soon", "todo", "not available", "no", "—-"}
 
 # "NeurIPS 2024", "ICLR'24", "CVPR 2024 (Oral)", "ICML-2024", "2024 NeurIPS", "EMNLP 2023 Findings"
 _VENUE_YEAR = re.compile(
@@ -26,7 +26,7 @@ _VENUE_YEAR = re.compile(
 _YEAR_VENUE = re.compile(r"^(?P<year>(?:19|20)\d{2})[\s,\-_]+(?P<venue>[^\d].*)$")
 _GLUED = re.compile(r"^(?P<venue>[A-Za-z]{3,})(?P<short>\d{2})$")  # ICLR24, NeurIPS23
 _NOTE = re.compile(r"^\s*[\(\[]\s*(?P<note>[^)\]]*)[\)\]]\s*(?P<tail>.*)$")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def strip_html(text: str) -> str:
@@ -50,9 +50,11 @@ def plain_text(cell: str) -> str:
     return " ".join(cell.split())
 
 
-def is_none(text: str) -> bool:
-    """`-`, `—`, `N/A`, `TBD`, empty and their kin: the cell says there is nothing."""
-    return plain_text(text).strip(" .*").casefold() in _NONE
+def is_none(text: str, *, strict: bool = False) -> bool:
+    """`-`, `—`, `N/A`, `TBD`, empty and their kin: the cell says there is nothing.
+
+    `strict` leaves out words such as `soon` or `?`: a Year cell saying so is an error."""
+    return plain_text(text).strip(" .*").casefold() in (_STRICT_NONE if strict else _NONE)
 
 
 def split_venue_year(text: str) -> tuple[str | None, int | None, str | None]:

@@ -316,7 +316,7 @@ class _Parser:
 
 def table_cells(named: dict[str, str]) -> dict[str, str]:
     """A table row's cells; a link inside the title cell (or a links cell) fills link slots."""
-    cells = {k: v for k, v in named.items() if not is_none(v)}
+    cells = {k: v for k, v in named.items() if not is_none(v, strict=k in ("year", "title"))}
     title = cells.get("title", "")
     links = find_links(title)
     if links:
@@ -358,7 +358,7 @@ def item_cells(text: str) -> dict[str, str] | None:
         rest = text[first.end :]
     else:
         head = _TITLE_END.split(_without_links(text[: first.start]).strip(), maxsplit=1)[0]
-        cells["title"] = plain_text(head).rstrip(" .:")
+        cells["title"] = plain_text(head).rstrip(" .:[(-–—|")
         rest = text[len(head) :]
     if not cells["title"]:
         return None

@@ -111,7 +111,7 @@ def entry_fields(
     venue, venue_year, venue_note = split_venue_year(cells.get("venue", ""))
     year_cell = cells.get("year", "")
     year = year_in(year_cell) if year_cell else None
-    if year_cell and year is None and not is_none(year_cell):
+    if year_cell and year is None and not is_none(year_cell, strict=True):
         report("error", f"{listed!r}: year {plain_text(year_cell)!r} is not a year; not imported")
         return None, problems
     if year is not None and venue_year is not None and year != venue_year:

@@ -171,6 +171,19 @@ class _Plan:
         self._add_text_sections()
         kept = self._identity(rows)
         self._names(kept)
+        if result.new_sections:
+            result.diagnostics.append(
+                Diagnostic(
+                    str(self.config_path),
+                    0,
+                    0,
+                    "warning",
+                    "new-section",
+                    f"the list's headings add section(s) {', '.join(result.new_sections)}",
+                    f"rename or reorder them in {self.config_path}; or import with "
+                    "--map-section HEADING=ID or --sections flatten",
+                )
+            )
 
     def _skip(self, line: int, title: str, why: Diagnostic) -> None:
         self.result.skipped.append(
@@ -352,7 +365,10 @@ class _Plan:
         end = len(self.doc.entries) + 10**9
         order = {s.id: (first_line.get(s.id, end), i) for i, s in enumerate(self.sections)}
         used = {sid for w in self.result.written for sid in self.outputs[w["id"]][1]["sections"]}
-        kept = [s for s in self.sections if s.id in used or s.text or len(self.sections) == 1]
+        placeholder = Section(
+            id="papers", title="Papers"
+        )  # what init and an empty folder start with
+        kept = [s for s in self.sections if s.id in used or s != placeholder]
         return sorted(kept or self.sections[:1], key=lambda s: order[s.id])
 
 
