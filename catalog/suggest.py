@@ -105,10 +105,8 @@ def identifier_key(text: str) -> str | None:
     client can fetch its metadata, so it is refused with a hint rather than half-handled.
     """
     given = text.strip().strip("<>")
-    if "://" in given:
-        key = url_key(given)
-    else:
-        key = arxiv_key(given) or doi_key(given) or acl_key(given)
+    by_id = arxiv_key(given) or doi_key(given) or acl_key(given)
+    key = url_key(given) if "://" in given else by_id
     return key if key and key.partition(":")[0] in IDENTIFIER_KINDS else None
 
 
