@@ -199,7 +199,7 @@ def test_no_traceback_on_bad_data_whole_process(catalog_dir: CatalogDir) -> None
 def test_shipped_data_validates() -> None:
     catalog = load_catalog(REPO / "data")
     assert catalog.diagnostics == []
-    assert len(catalog.papers) == 89
+    assert catalog.papers  # any number: contributors change the shipped data
 
 
 def test_record_writer_round_trips(catalog_dir: CatalogDir) -> None:
