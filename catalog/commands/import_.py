@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from catalog.diagnostics import Format
 
 
 def run(
     markdown: Path,
     data_dir: Path,
     added: dt.date | None,
-    fmt: str,
+    fmt: Format,
     *,
     dry_run: bool = False,
     sections: str = "add",

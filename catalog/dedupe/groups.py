@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Protocol
 
+from catalog.catalog import Conflict, Group
 from catalog.identity import (
     TITLE,
     key_kind,
@@ -54,22 +55,6 @@ class Identified(Protocol):
     def year(self) -> int: ...
     @property
     def links(self) -> _Links: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """Records that are one paper: the strongest key they share, and their ids (sorted)."""
-
-    key: str
-    ids: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Conflict:
-    """Two records that share an id key under titles that disagree: not one paper, not two."""
-
-    key: str
-    ids: tuple[str, str]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from catalog.records import dump_record
 from catalog.writer import write_atomic
 
 if TYPE_CHECKING:
-    from catalog.validate import Catalog
+    from catalog.catalog import Catalog
 
 LINK_SLOTS = ("paper", "code", "project")
 

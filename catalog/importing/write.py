@@ -16,8 +16,10 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from catalog.catalog import Catalog
 from catalog.dedupe import find_identity
 from catalog.diagnostics import Diagnostic
+from catalog.identity import url_key
 from catalog.importing import registries
 from catalog.importing.cells import plain_text
 from catalog.importing.formats import LOOKED_FOR, Document, parse_document
@@ -28,7 +30,7 @@ from catalog.records import dump_record
 from catalog.registry import Registry
 from catalog.schema import SCHEMA_FILE, schema_text
 from catalog.slug import paper_slug, unique_slug
-from catalog.validate import Catalog, load_catalog
+from catalog.validate import load_catalog
 from catalog.writer import create_exclusive, write_atomic
 
 SectionMode = Literal["add", "flatten"]
@@ -439,6 +441,8 @@ def _merge_into(
         current = kept["links"].get(column)
         if current is None:
             kept["links"][column] = url
+        elif column == "paper" and url_key(current) is None and url_key(url) is not None:
+            kept["links"]["paper"] = url  # keep the link that says which paper it is
         elif current != url and column != "paper":
             problems.append(
                 Diagnostic(
