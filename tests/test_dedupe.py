@@ -84,15 +84,25 @@ def test_one_arxiv_paper_under_several_url_forms_is_one_group() -> None:
         "https://arxiv.org/pdf/2106.09685v2.pdf",
         "http://export.arxiv.org/abs/2106.09685v1",
     ]
-    titles = ["LoRA: Low-Rank Adaptation", "LORA: low-rank adaptation!", "LoRA", "LoRA - Low-Rank Adaptation"]
-    papers = [paper(f"p{i}", links=url, title=t) for i, (url, t) in enumerate(zip(forms, titles))]
+    titles = [
+        "LoRA: Low-Rank Adaptation",
+        "LORA: low-rank adaptation!",
+        "LoRA",
+        "LoRA - Low-Rank Adaptation",
+    ]
+    papers = [
+        paper(f"p{i}", links=url, title=t)
+        for i, (url, t) in enumerate(zip(forms, titles, strict=True))
+    ]
     assert find_groups(papers) == [Group("arxiv:2106.09685", ("p0", "p1", "p2", "p3"))]
 
 
 def test_one_id_under_titles_that_disagree_is_a_conflict_never_a_group() -> None:
     """A row whose arXiv link points at another paper (CorDA with PeriodicLoRA's id)."""
     url = "https://arxiv.org/abs/2402.16141"
-    periodic = paper("periodiclora", title="PeriodicLoRA: Breaking the Low-Rank Bottleneck", links=url)
+    periodic = paper(
+        "periodiclora", title="PeriodicLoRA: Breaking the Low-Rank Bottleneck", links=url
+    )
     corda = paper("corda", title="CorDA: Context-Oriented Decomposition Adaptation", links=url)
     copy = paper("periodic-2", title="PeriodicLoRA", links=url + "v2")
     identity = find_identity([corda, periodic, copy])
@@ -103,10 +113,14 @@ def test_one_id_under_titles_that_disagree_is_a_conflict_never_a_group() -> None
 
 def test_validate_reports_an_identity_conflict_naming_both_records(catalog_dir: CatalogDir) -> None:
     catalog_dir.add("lora", added=dt.date(2024, 1, 1))
-    catalog_dir.add("corda", title="CorDA: Context-Oriented Decomposition", added=dt.date(2025, 1, 1))
+    catalog_dir.add(
+        "corda", title="CorDA: Context-Oriented Decomposition", added=dt.date(2025, 1, 1)
+    )
     [diag] = [d for d in load_catalog(catalog_dir.path).diagnostics if d.severity == "error"]
     assert diag.code == "identity-conflict" and Path(diag.path).name == "corda.yaml"
-    assert "lora.yaml" in diag.message and "CorDA" in diag.message and "LoRA: Low-Rank" in diag.message
+    assert (
+        "lora.yaml" in diag.message and "CorDA" in diag.message and "LoRA: Low-Rank" in diag.message
+    )
 
 
 def test_doi_case_and_publisher_urls_match() -> None:
@@ -212,10 +226,13 @@ def test_records_sharing_a_link_id_are_grouped_or_in_conflict(papers: list[Paper
 
     identity = find_identity(papers)
     group_of = {i: g.ids for g in identity.groups for i in g.ids}
+
     def component(i: str) -> tuple[str, ...]:
         return group_of.get(i, (i,))
 
-    clashing = {frozenset((component(a), component(b))) for a, b in (c.ids for c in identity.conflicts)}
+    clashing = {
+        frozenset((component(a), component(b))) for a, b in (c.ids for c in identity.conflicts)
+    }
     for a in papers:
         for b in papers:
             if a.id < b.id and set(link_keys(a.links).values()) & set(link_keys(b.links).values()):

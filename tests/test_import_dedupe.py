@@ -98,7 +98,9 @@ def test_second_list_adds_only_its_new_papers_and_names_overlaps_and_conflicts(
     assert "2 records written" in out and "3 already there" in out and "1 identity conflict" in out
 
 
-def test_importing_the_same_list_again_adds_nothing(catalog_dir: CatalogDir, tmp_path: Path) -> None:
+def test_importing_the_same_list_again_adds_nothing(
+    catalog_dir: CatalogDir, tmp_path: Path
+) -> None:
     catalog_dir.add("seed", title="Seed Paper", links={"paper": "https://arxiv.org/abs/2301.00001"})
     listing = tmp_path / "list.md"
     listing.write_text(
@@ -165,7 +167,9 @@ def test_import_folds_what_dedupe_groups_and_skips_what_it_calls_a_conflict(
         apart = _fresh(root / "apart")
         for i, (title, year, url) in enumerate(items):
             fields = {"title": title, "year": year, "venue": "ICML", "links": {"paper": url}}
-            apart.add(f"r{first_line + i:03d}", dump_record({**fields, "added": dt.date(2024, 1, 1)}))
+            apart.add(
+                f"r{first_line + i:03d}", dump_record({**fields, "added": dt.date(2024, 1, 1)})
+            )
         catalog = load_catalog(apart.path)
         after = load_catalog(imported.path)
 

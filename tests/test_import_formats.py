@@ -115,7 +115,9 @@ def test_list_item_forms() -> None:
     )
     assert venue_link is not None and venue_link["venue"] == "NeurIPS 2022"
     assert venue_link["paper"] == "https://example.org/va.pdf"
-    authors = item_cells("Some Title. *A. One, B. Two*. ICLR'24. [paper](https://openreview.net/forum?id=x1)")
+    authors = item_cells(
+        "Some Title. *A. One, B. Two*. ICLR'24. [paper](https://openreview.net/forum?id=x1)"
+    )
     assert authors == {
         "title": "Some Title",
         "paper": "https://openreview.net/forum?id=x1",
@@ -181,18 +183,28 @@ def test_numbered_list_with_links_on_the_next_line(tmp_path: Path) -> None:
     result = run_import(LISTS / "numbered.md", data)
     assert result.exit_code == 0, result.output
     got = records(data)
-    assert sorted(got) == ["adapters-pixels", "gated-adapters", "prefix-pruning-efficient-tuning", "quiet-adapters-speak-loudly"]
+    assert sorted(got) == [
+        "adapters-pixels",
+        "gated-adapters",
+        "prefix-pruning-efficient-tuning",
+        "quiet-adapters-speak-loudly",
+    ]
     prefix = got["prefix-pruning-efficient-tuning"]
     assert prefix["links"] == {
         "paper": "https://arxiv.org/abs/2305.00011",  # the PDF link becomes the abstract page
         "code": "https://github.com/example/prefix-pruning",
     }
     assert (prefix["venue"], prefix["year"]) == ("ACL", 2023)
-    assert (got["gated-adapters"]["venue"], got["gated-adapters"]["year"]) == ("EMNLP Findings", 2023)
+    assert (got["gated-adapters"]["venue"], got["gated-adapters"]["year"]) == (
+        "EMNLP Findings",
+        2023,
+    )
     quiet = got["quiet-adapters-speak-loudly"]
     assert (quiet["venue"], quiet["year"]) == ("arXiv", 2023)  # the year from the arXiv id
     assert quiet["links"]["project"] == "https://example.github.io/quiet/"
-    assert got["adapters-pixels"]["year"] == 2024 and got["adapters-pixels"]["sections"] == ["vision"]
+    assert got["adapters-pixels"]["year"] == 2024 and got["adapters-pixels"]["sections"] == [
+        "vision"
+    ]
     assert load_catalog(data).diagnostics == []
 
 
@@ -237,12 +249,17 @@ def test_same_id_under_another_title_is_a_conflict_and_neither_row_is_written(
         "arxiv:2402.16141 with line 7 'PeriodAdapt: Periodic Adapter Resets'"
     ) in out
     # the repeat is named as written at its line, and merged
-    assert "conflict.md:10:1: warning[import-repeat] 'SOLID ADAPTERS' repeats 'Solid Adapters' of line 9" in out
+    assert (
+        "conflict.md:10:1: warning[import-repeat] 'SOLID ADAPTERS' repeats 'Solid Adapters' of line 9"
+        in out
+    )
     assert "conflict.md:11:1: error[bad-row] 'Broken Year Adapters'" in out
     got = records(data)
     assert list(got) == ["solid-adapters"]
     assert got["solid-adapters"]["links"]["code"] == "https://github.com/example/solid"
-    json_out = json.loads(run_import(LISTS / "conflict.md", tmp_path / "d2", "--format", "json").output)
+    json_out = json.loads(
+        run_import(LISTS / "conflict.md", tmp_path / "d2", "--format", "json").output
+    )
     assert json_out["conflicts"] == [
         {
             "key": "arxiv:2402.16141",
@@ -260,7 +277,9 @@ def test_a_list_with_no_papers_is_exit_2_saying_what_was_looked_for(tmp_path: Pa
     data = tmp_path / "data"
     result = run_import(LISTS / "no-papers.md", data)
     assert result.exit_code == 2
-    assert "error[nothing-recognized] no paper found; looked for tables with a Title" in result.output
+    assert (
+        "error[nothing-recognized] no paper found; looked for tables with a Title" in result.output
+    )
     assert not data.exists()
 
 
@@ -274,7 +293,9 @@ def test_dry_run_reports_everything_and_writes_nothing(tmp_path: Path) -> None:
     assert len(doc["conflicts"]) == 1 and doc["skipped"]
     assert not data.exists()
     text = run_import(LISTS / "conflict.md", data, "--dry-run")
-    assert "1 records would be written" in text.output and "nothing written (--dry-run)" in text.output
+    assert (
+        "1 records would be written" in text.output and "nothing written (--dry-run)" in text.output
+    )
     assert not data.exists()
 
 

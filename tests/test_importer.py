@@ -155,7 +155,9 @@ def test_cells_and_keywords() -> None:
     assert split_cells("| a | b") == ["a", "b"]
     assert split_keywords("A; B；C;; ") == ["A", "B", "C"]
     assert split_keywords("tag one, tag two") == ["tag one", "tag two"]
-    parsed = parse_document("# T\n## The pioneering paper\n| Year | Title | Paper |\n|--|--|--|\n", "x")
+    parsed = parse_document(
+        "# T\n## The pioneering paper\n| Year | Title | Paper |\n|--|--|--|\n", "x"
+    )
     assert parsed.entries == [] and parsed.diagnostics == [] and parsed.tables == 1
 
 

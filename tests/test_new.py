@@ -121,7 +121,9 @@ def test_same_id_under_another_title_is_refused_as_a_conflict(
     before = files(catalog_dir)
     result = run("new", "--data", catalog_dir.path, "--arxiv", "2106.09685")
     assert result.exit_code == 1
-    assert "arxiv:2106.09685 is already" in result.output and "corda.yaml ('CorDA')" in result.output
+    assert (
+        "arxiv:2106.09685 is already" in result.output and "corda.yaml ('CorDA')" in result.output
+    )
     assert files(catalog_dir) == before
 
 

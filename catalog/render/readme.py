@@ -140,10 +140,13 @@ class _Page:
     render it a dozen times with different row limits."""
 
     def __init__(
-        self, papers: Sequence[Paper], config: CatalogConfig, template: jinja2.Template
+        self,
+        papers: Sequence[Paper],
+        config: CatalogConfig,
+        template: jinja2.Template | None = None,
     ) -> None:
         self.config = config
-        self._template = template
+        self._template = template or _template(None)
         self.rows = _section_rows(papers, config)
         self._tables: dict[tuple[str, int], str] = {}
         anchors = _Anchors(f"{config.title} {AWESOME_BADGE_ALT}", "Contents")
