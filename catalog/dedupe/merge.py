@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from catalog.dedupe.groups import Group
+from catalog.catalog import Group
 from catalog.dedupe.report import original_of
 from catalog.identity import normalize_title, titles_agree
 from catalog.model import Paper, Record

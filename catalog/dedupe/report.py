@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from catalog.dedupe.groups import Conflict, Group
+from catalog.catalog import Conflict, Group
 from catalog.diagnostics import Diagnostic
 from catalog.identity import link_keys
 from catalog.model import Paper

@@ -387,7 +387,7 @@ def _venue_in(rest: str) -> str | None:
     """The venue of an item's remaining text: backticks first, then a fragment naming one."""
     for quoted in _BACKTICK.findall(rest):
         if not is_none(quoted):
-            return quoted
+            return str(quoted)
     for fragment in _FRAGMENT.split(plain_text(rest)):
         fragment = fragment.strip(" .:-")
         if not fragment or len(fragment) > 60:

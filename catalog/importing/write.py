@@ -235,8 +235,8 @@ class _Plan:
         for cid, (line, fields) in by_id.items():
             if cid in blocked:
                 continue
-            group = group_of.get(cid, (cid,))
-            existing = [i for i in group if i in known]
+            same = group_of.get(cid, (cid,))
+            existing = [i for i in same if i in known]
             if existing:
                 paper = known[existing[0]]
                 where = catalog.paper_path(paper.id) if catalog else paper.id
@@ -255,7 +255,7 @@ class _Plan:
                     )
                 )
                 continue
-            first = min(i for i in group if i in by_id)
+            first = min(i for i in same if i in by_id)
             if first != cid:
                 folded[first].append(cid)
                 continue
