@@ -52,7 +52,7 @@ def build(
     result = BuildResult(catalog, readme)
     if result.failed or catalog.config is None:
         return result
-    text = render_readme(catalog.papers, catalog.config)
+    text = render_readme(catalog.papers, catalog.config, topics=catalog.topics.entries)
     current = _read(readme)
     result.readme_text = text
     result.readme_changed = current != text
