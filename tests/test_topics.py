@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CatalogDir
+from click.testing import CliRunner
+from conftest import CatalogDir, record
 
+from catalog.cli import main
 from catalog.records import dump_record
 from catalog.render.readme import render_readme
 from catalog.validate import load_catalog
@@ -64,7 +66,8 @@ def test_empty_topics_is_an_error_where_the_catalog_declares_topics(
     catalog_dir: CatalogDir,
 ) -> None:
     with_topics(catalog_dir)
-    path = catalog_dir.add("qlora", topics=[])
+    text = dump_record(record(topics=["vision"])).replace("topics: [vision]", "topics: []")
+    path = catalog_dir.add("qlora", text)
     [(name, line, _, code, hint)] = problems(catalog_dir)
     assert (name, code) == ("qlora.yaml", "empty-topics")
     assert path.read_text(encoding="utf-8").splitlines()[line - 1].startswith("topics: []")
@@ -83,7 +86,9 @@ def test_a_record_without_the_field_is_left_to_the_report(catalog_dir: CatalogDi
 def test_a_catalog_without_topics_yaml_still_works(catalog_dir: CatalogDir) -> None:
     catalog_dir.add("lora")
     catalog_dir.add(
-        "empty", title="Other", links={"paper": "https://arxiv.org/abs/2402.00001"}, topics=[]
+        "empty",
+        dump_record(record(title="Other", links={"paper": "https://arxiv.org/abs/2402.00001"}))
+        + "topics: []\n",
     )
     catalog = load_catalog(catalog_dir.path)
     assert catalog.diagnostics == []
@@ -150,3 +155,23 @@ def test_writer_puts_topics_after_keywords() -> None:
     )
     keys = [line.split(":")[0] for line in text.splitlines()[1:] if not line.startswith(" ")]
     assert keys.index("topics") == keys.index("keywords") + 1
+
+
+def test_writer_leaves_out_an_empty_topics_list() -> None:
+    """`topics: []` is an error where topics are declared: new and import never write it."""
+    assert "topics" not in dump_record(record(topics=[]))
+
+
+def test_new_takes_topics_and_refuses_unknown_ones(catalog_dir: CatalogDir) -> None:
+    with_topics(catalog_dir)
+    flags = ["new", "--data", str(catalog_dir.path), "--title", "QLoRA-ish", "--year", "2024"]
+    flags += ["--paper", "https://arxiv.org/abs/2405.00001"]
+    refused = CliRunner().invoke(main, [*flags, "--topic", "quantisation"])
+    assert refused.exit_code == 1
+    assert "unknown topic 'quantisation' (did you mean 'quantization'?)" in refused.output
+    assert list(catalog_dir.papers.iterdir()) == []
+    added = CliRunner().invoke(main, [*flags, "--topic", "Quantization", "--topic", "vision"])
+    assert added.exit_code == 0, added.output
+    (path,) = catalog_dir.papers.iterdir()
+    assert "topics: [quantization, vision]" in path.read_text(encoding="utf-8")
+    assert load_catalog(catalog_dir.path).diagnostics == []

@@ -139,7 +139,10 @@ class _Page:
     render it a dozen times with different row limits."""
 
     def __init__(
-        self, papers: Sequence[Paper], config: CatalogConfig, topics: Mapping[str, Topic]
+        self,
+        papers: Sequence[Paper],
+        config: CatalogConfig,
+        topics: Mapping[str, Topic] | None = None,
     ) -> None:
         self.config = config
         self.rows = _section_rows(papers, config)
@@ -157,7 +160,7 @@ class _Page:
             )
             for name in sorted(counts, key=lambda k: (k.casefold(), k))
         ]
-        topic_line = _topic_line(papers, config, topics)
+        topic_line = _topic_line(papers, config, topics or {})
         self._context = {
             "config": config,
             "title": md.inline_text(config.title),
