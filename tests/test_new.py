@@ -12,9 +12,9 @@ from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from catalog.arxiv import API_ENV, parse_arxiv_id
 from catalog.cli import main
 from catalog.errors import CatalogError
+from catalog.sources.arxiv import API_ENV, parse_arxiv_id
 from tests.conftest import FIXTURES, CatalogDir
 
 ATOM = FIXTURES / "arxiv"
@@ -138,7 +138,7 @@ def test_api_down_is_a_clear_error(
     assert result.exit_code == 1
     assert result.output == (
         f"error: could not reach the arXiv API at http://127.0.0.1:{port}/api/query "
-        "(ConnectionError)\n"
+        "(connection refused (after 1 try))\n"
     )
     assert files(catalog_dir) == {}
 

@@ -57,6 +57,14 @@ def _positive_option(name: str, kind: type, default: float, help: str) -> Any:
 @_positive_option("--per-host", int, 6, "Requests in flight at once to one host.")
 @_positive_option("--timeout", float, 20.0, "Seconds to wait for a connection or an answer.")
 @click.option(
+    "--deadline",
+    type=float,
+    default=None,
+    callback=_positive,
+    help="Seconds one URL's whole check may take: connecting, redirects, retries and waits; "
+    "a Retry-After past it is reported, not waited for  [default: 3 x --timeout].",
+)
+@click.option(
     "--retries",
     type=click.IntRange(0, 10),
     default=2,
@@ -113,12 +121,16 @@ def check_links(fmt: str, strict: bool, **options: Any) -> None:
     """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
 
     Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
-    Exit 1 when a link is broken (with --strict, also on errors).
+    Exit 0 when clean, 1 when a link is broken (with --strict, also on errors), 2 on a usage
+    or environment error, 130 on Ctrl-C (after printing the partial report and saving the
+    cache; a second Ctrl-C quits at once).
     """
     from catalog.links.report import format_report
 
     report = _run(**options)
     click.echo(format_report(report, fmt, strict))  # type: ignore[arg-type]
+    if report.partial:
+        sys.exit(130)
     sys.exit(1 if report.failed(strict) else 0)
 
 
@@ -128,6 +140,7 @@ def _run(
     concurrency: int,
     per_host: int,
     timeout: float,
+    deadline: float | None,
     retries: int,
     backoff: float,
     user_agent: str | None,
@@ -145,10 +158,10 @@ def _run(
         return reports.merge([_read_report(path) for path in merge_files])
 
     from catalog.links.collect import changed_records, collect, parse_shard
-    from catalog.links.engine import Settings
-    from catalog.links.engine import user_agent as default_agent
     from catalog.links.run import CheckOptions
-    from catalog.links.safety import AddressPolicy
+    from catalog.sources.http import Settings
+    from catalog.sources.http import user_agent as default_agent
+    from catalog.sources.safety import AddressPolicy
     from catalog.validate import load_catalog
 
     try:
@@ -175,9 +188,10 @@ def _run(
         concurrency=concurrency,
         per_host=per_host,
         timeout=timeout,
+        deadline=deadline,
         retries=retries,
         backoff=backoff,
-        user_agent=user_agent or default_agent(contact),
+        user_agent=user_agent or default_agent(contact, "catalog-check-links"),
         policy=AddressPolicy(allow_private=allow_private),
     )
     options = CheckOptions(
@@ -186,6 +200,7 @@ def _run(
         max_age=max_age,
         exclude=patterns,
         shard=shard_spec,
+        interruptible=True,
     )
     return _with_progress(links, options)
 
