@@ -69,7 +69,11 @@ def test_new_from_arxiv_writes_a_valid_record(catalog_dir: CatalogDir, arxiv: HT
         "added": dt.date.today(),
         "authors": ["Edward J. Hu", "Yelong Shen", "Phillip Wallis", "Zeyuan Allen-Zhu"],
     }
-    assert arxiv.log[0][0].args["id_list"] == "2106.09685"
+    request = arxiv.log[0][0]
+    assert request.args["id_list"] == "2106.09685"
+    # An honest User-Agent naming the catalog (its repo_url), not a constant; no compression.
+    assert request.headers["User-Agent"].endswith("(+https://github.com/example/awesome-test)")
+    assert request.headers["Accept-Encoding"] == "identity"
     validated = run("validate", "--data", catalog_dir.path)
     assert validated.exit_code == 0, validated.output
 
