@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from catalog import output
 from catalog.cli_options import require_data_dir
-from catalog.errors import CatalogError
+from catalog.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, CatalogError
 
 if TYPE_CHECKING:
     from catalog.links.report import Format
@@ -31,8 +32,8 @@ def run(fmt: Format, strict: bool, **options: Any) -> int:
     report = _run(**options)
     click.echo(format_report(report, fmt, strict))
     if report.partial:
-        return 130
-    return 1 if report.failed(strict) else 0
+        return EXIT_INTERRUPTED
+    return EXIT_FINDINGS if report.failed(strict) else EXIT_OK
 
 
 def _run(
@@ -77,10 +78,9 @@ def _run(
     catalog = load_catalog(data_dir)
     invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
     if invalid:
-        click.echo(
-            f"warning: {invalid} error(s) in the data; links of invalid records are not checked "
-            "(run `catalog validate`)",
-            err=True,
+        output.warn(
+            f"{invalid} error(s) in the data; links of invalid records are not checked "
+            "(run `catalog validate`)"
         )
     only = changed_records(data_dir, changed_since) if changed_since else None
     links = collect(catalog, only)
@@ -107,34 +107,16 @@ def _run(
 
 
 def _with_progress(links: Any, options: Any) -> Any:
-    """Run the check with a rich progress bar on stderr when stderr is a terminal."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    """Run the check with a progress bar on stderr (when it is a terminal and not -q)."""
     from catalog.links.run import check_links
 
-    console = Console(stderr=True)
-
-    def warn(message: str) -> None:
-        click.echo(f"warning: {message}", err=True)
-
-    if not console.is_terminal:
-        return check_links(links, options, warn=warn)
-    with Progress(
-        TextColumn("checking links"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        bar = progress.add_task("links", total=None)
+    with output.progress("checking links") as shown:
         return check_links(
             links,
             options,
-            on_start=lambda total: progress.update(bar, total=total),
-            on_result=lambda _result: progress.advance(bar),
-            warn=warn,
+            on_start=shown.start,
+            on_result=lambda _result: shown.advance(1),
+            warn=output.warn,
         )
 
 

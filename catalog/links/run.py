@@ -136,7 +136,14 @@ async def _check(
 
 
 def _on_ctrl_c(run: asyncio.Future[Outcome]) -> None:
-    """First Ctrl-C: cancel the run (it returns what it has). Second: exit now, 130."""
+    """First Ctrl-C: cancel the run (it returns what it has). Second: exit now, 130.
+
+    The asyncio form of `catalog.interrupt.graceful_stop`: a plain signal handler would only
+    run between two callbacks of the loop, and could not cancel what is waiting in it.
+    """
+    from catalog.errors import EXIT_INTERRUPTED
+    from catalog.interrupt import INTERRUPTED
+
     if threading.current_thread() is not threading.main_thread():
         return
     loop = asyncio.get_running_loop()
@@ -146,8 +153,10 @@ def _on_ctrl_c(run: asyncio.Future[Outcome]) -> None:
         nonlocal pressed
         pressed += 1
         if pressed > 1:
-            os._exit(130)
-        sys.stderr.write("interrupted: stopping (Ctrl-C again to quit at once)\n")
+            sys.stderr.write(f"{INTERRUPTED}\n")
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        sys.stderr.write("stopping: cancelling the checks (Ctrl-C again to quit at once)\n")
         sys.stderr.flush()
         run.cancel()
 
