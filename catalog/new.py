@@ -16,7 +16,6 @@ from typing import Any
 
 import yaml
 
-from catalog.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import find_groups
 from catalog.errors import CatalogError
@@ -25,6 +24,7 @@ from catalog.model import ID_PATTERN, Links, Paper
 from catalog.records import dump_record
 from catalog.registry import Registry
 from catalog.slug import paper_slug, unique_slug
+from catalog.sources.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
 from catalog.validate import load_catalog, validate_record
 from catalog.writer import create_exclusive
 
@@ -68,19 +68,22 @@ def add_paper(
     draft: Draft,
     *,
     arxiv_id: str | None = None,
-    fetch: Callable[[str], ArxivPaper] = fetch_arxiv,
+    fetch: Callable[[str], ArxivPaper] | None = None,
     today: dt.date | None = None,
     dry_run: bool = False,
 ) -> Created:
     """Check the draft against the catalog in data_dir and create papers/<id>.yaml.
 
     Names are checked before arXiv is asked, so a typo costs no network round trip.
+    `fetch` defaults to the arXiv client, its User-Agent naming the catalog's repo_url.
     """
     catalog = load_catalog(data_dir)
     _require_registries(catalog)
     check_names(draft, catalog)
     if arxiv_id:
-        draft.fill_from(fetch(parse_arxiv_id(arxiv_id)))
+        contact = catalog.config.repo_url if catalog.config else None
+        ask = fetch or (lambda wanted: fetch_arxiv(wanted, contact=contact))
+        draft.fill_from(ask(parse_arxiv_id(arxiv_id)))
     fields = build_fields(draft, catalog, today or dt.date.today())
     existing = find_existing(catalog, fields)
     if existing:
