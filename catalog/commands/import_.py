@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from catalog import output
+
 if TYPE_CHECKING:
     from catalog.diagnostics import Format
+    from catalog.importing import ImportResult
 
 
 def run(
@@ -30,28 +32,29 @@ def run(
     from catalog.diagnostics import format_report
     from catalog.importing import import_list
 
-    result = import_list(
-        markdown,
-        data_dir,
-        added or dt.date.today(),
-        dry_run=dry_run,
-        sections=sections,  # type: ignore[arg-type]
-        section_map=section_map,
-    )
+    with output.progress("import"):
+        result = import_list(
+            markdown,
+            data_dir,
+            added or dt.date.today(),
+            dry_run=dry_run,
+            sections=sections,  # type: ignore[arg-type]
+            section_map=section_map,
+        )
     if fmt == "json":
-        click.echo(json.dumps(_as_json(result), indent=2, ensure_ascii=False))
+        output.emit_json(as_json(result))
     elif fmt == "github":
-        report = format_report(result.diagnostics, 1, "github")
+        report = format_report(result.diagnostics, 1, fmt)
         if report:
             click.echo(report)
     else:
         for problem in sorted(result.diagnostics):
             click.echo(problem.text())
-        click.echo(_summary(result, data_dir))
+        output.note(summary_line(result, data_dir))
     return result.exit_code()
 
 
-def _summary(result: Any, data_dir: Path) -> str:
+def summary_line(result: ImportResult, data_dir: Path) -> str:
     verb = "would be written" if result.dry_run else "written"
     parts = [f"{len(result.written)} records {verb} to {data_dir / 'papers'}"]
     if result.overlaps:
@@ -72,9 +75,12 @@ def _summary(result: Any, data_dir: Path) -> str:
     return "; ".join(parts)
 
 
-def _as_json(result: Any) -> dict[str, Any]:
-    from dataclasses import asdict
+def as_json(result: ImportResult) -> dict[str, Any]:
+    """Everything the import did (or would do): the records written, the rows already in the
+    catalog, the identity conflicts, every skipped row, the names it added, every diagnostic."""
+    from catalog.diagnostics import summary
 
+    diagnostics = sorted(result.diagnostics)
     return {
         "dry_run": result.dry_run,
         "written": result.written,
@@ -82,10 +88,8 @@ def _as_json(result: Any) -> dict[str, Any]:
         "conflicts": result.conflicts,
         "skipped": result.skipped,
         "new_sections": result.new_sections,
-        "new_venues": result.new_venues,
         "new_keywords": result.new_keywords,
-        "diagnostics": [
-            {k: v for k, v in asdict(d).items() if v is not None}
-            for d in sorted(result.diagnostics)
-        ],
+        "new_venues": result.new_venues,
+        "diagnostics": [d.as_json() for d in diagnostics],
+        "summary": summary(diagnostics, 1),
     }

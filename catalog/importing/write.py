@@ -327,7 +327,7 @@ class _Plan:
             self.outputs[paper_id] = (dump_record(fields), fields)
             path = str(self.data_dir / "papers" / f"{paper_id}.yaml")
             self.result.written.append(
-                {"id": paper_id, "path": path, "title": fields["title"], "line": line}
+                {"id": paper_id, "file": path, "title": fields["title"], "line": line}
             )
 
     def write(self) -> None:
@@ -353,7 +353,7 @@ class _Plan:
             write_atomic(data / "keywords.yaml", registries.dump_keywords(entries))
         for written in self.result.written:
             text, _ = self.outputs[written["id"]]
-            create_exclusive(Path(written["path"]), text)
+            create_exclusive(Path(written["file"]), text)
 
     def _in_list_order(self) -> list[Section]:
         """A fresh catalog's sections in the order the list has them; unused ones after."""
