@@ -41,7 +41,7 @@ class ImportResult:
     """What an import did (or, with dry_run, would do): the JSON document of the command."""
 
     written: list[dict[str, Any]] = field(default_factory=list)  # id, path, title, line
-    overlaps: list[dict[str, Any]] = field(default_factory=list)  # line, title, record, key
+    overlaps: list[dict[str, Any]] = field(default_factory=list)  # line, title, record, file, key
     conflicts: list[dict[str, Any]] = field(default_factory=list)  # key, rows, record
     skipped: list[dict[str, Any]] = field(default_factory=list)  # line, title, code, reason
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -241,7 +241,13 @@ class _Plan:
                 paper = known[existing[0]]
                 where = catalog.paper_path(paper.id) if catalog else paper.id
                 result.overlaps.append(
-                    {"line": line, "title": fields["title"], "record": where, "key": key_of[cid]}
+                    {
+                        "line": line,
+                        "title": fields["title"],
+                        "record": paper.id,
+                        "file": where,
+                        "key": key_of[cid],
+                    }
                 )
                 result.diagnostics.append(
                     Diagnostic(
@@ -291,7 +297,7 @@ class _Plan:
             {
                 "key": key,
                 "rows": [{"line": line, "title": title} for line, title in rows],
-                "records": [{"path": path, "title": title} for path, title in records],
+                "records": [{"file": path, "title": title} for path, title in records],
             }
         )
         for line, title in rows:
