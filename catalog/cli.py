@@ -80,6 +80,7 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: Format) -> None:
 @click.option("--project", "project_url", metavar="URL", help="Project page.")
 @click.option("--venue", help="Venue name or alias from venues.yaml (default: arXiv).")
 @click.option("--keyword", "keywords", multiple=True, help="From keywords.yaml; repeatable.")
+@click.option("--topic", "topics", multiple=True, help="A topic id from topics.yaml; repeatable.")
 @click.option("--section", "sections", multiple=True, help="README section id; repeatable.")
 @click.option("--author", "authors", multiple=True, help="An author, in order; repeatable.")
 @click.option("--id", "paper_id", help="The record's id and file name (default: from the title).")
@@ -96,6 +97,7 @@ def new_paper(
     project_url: str | None,
     venue: str | None,
     keywords: tuple[str, ...],
+    topics: tuple[str, ...],
     sections: tuple[str, ...],
     authors: tuple[str, ...],
     paper_id: str | None,
@@ -118,6 +120,7 @@ def new_paper(
         project=project_url,
         venue=venue,
         keywords=list(keywords),
+        topics=list(topics),
         sections=list(sections),
         authors=list(authors),
         paper_id=paper_id,
