@@ -243,7 +243,12 @@ def test_import_json_lists_what_it_wrote(catalog_dir: CatalogDir, tmp_path: Path
     bad.write_text(BAD_LIST, encoding="utf-8")
     clean = one_json(run("import", good, "--data", catalog_dir.path, "--format", "json"))
     assert clean["written"] == [
-        {"id": "good", "file": str(catalog_dir.papers / "good.yaml"), "title": "Good: A Paper", "line": 4},
+        {
+            "id": "good",
+            "file": str(catalog_dir.papers / "good.yaml"),
+            "title": "Good: A Paper",
+            "line": 4,
+        },
     ]
     assert clean["diagnostics"] == []
     other = tmp_path / "other"
