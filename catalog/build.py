@@ -69,7 +69,7 @@ def build(
             result.site_built = True
         return result
     step("README")
-    text = render_readme(catalog.papers, catalog.config)
+    text = render_readme(catalog.papers, catalog.config, topics=catalog.topics.entries)
     current = _read(readme)
     result.readme_text = text
     result.readme_changed = current != text

@@ -80,6 +80,7 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: Format) -> None:
 @click.option("--project", "project_url", metavar="URL", help="Project page.")
 @click.option("--venue", help="Venue name or alias from venues.yaml (default: arXiv).")
 @click.option("--keyword", "keywords", multiple=True, help="From keywords.yaml; repeatable.")
+@click.option("--topic", "topics", multiple=True, help="A topic id from topics.yaml; repeatable.")
 @click.option("--section", "sections", multiple=True, help="README section id; repeatable.")
 @click.option("--author", "authors", multiple=True, help="An author, in order; repeatable.")
 @click.option("--id", "paper_id", help="The record's id and file name (default: from the title).")
@@ -96,6 +97,7 @@ def new_paper(
     project_url: str | None,
     venue: str | None,
     keywords: tuple[str, ...],
+    topics: tuple[str, ...],
     sections: tuple[str, ...],
     authors: tuple[str, ...],
     paper_id: str | None,
@@ -118,6 +120,7 @@ def new_paper(
         project=project_url,
         venue=venue,
         keywords=list(keywords),
+        topics=list(topics),
         sections=list(sections),
         authors=list(authors),
         paper_id=paper_id,
@@ -241,6 +244,14 @@ def _positive_option(name: str, kind: type, default: float, help: str) -> Callab
 @_positive_option("--per-host", int, 6, "Requests in flight at once to one host.")
 @_positive_option("--timeout", float, 20.0, "Seconds to wait for a connection or an answer.")
 @click.option(
+    "--deadline",
+    type=float,
+    default=None,
+    callback=_positive,
+    help="Seconds one URL's whole check may take: connecting, redirects, retries and waits; "
+    "a Retry-After past it is reported, not waited for.  [default: 3 x --timeout]",
+)
+@click.option(
     "--retries",
     type=click.IntRange(0, 10),
     default=2,
@@ -297,7 +308,9 @@ def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
     """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
 
     Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
-    Exit 1 when a link is broken (with --strict, also on errors).
+    Exit 1 when a link is broken (with --strict, also on errors). Ctrl-C stops the check
+    within a second or two: the partial report is printed, the cache saved, exit 130; a
+    second Ctrl-C quits at once.
     """
     from catalog.commands import check_links as command
 

@@ -1,7 +1,7 @@
 """`catalog check-links`: check the links (catalog.links does the work), print the report.
 
-Only click is imported at module level; requests, rich and the engine load when the command
-runs, so `catalog --help` stays fast.
+Only click is imported at module level; the HTTP engine (aiohttp) and rich load when the
+command runs, and the engine only when some link is not answered by the cache.
 """
 
 from __future__ import annotations
@@ -15,18 +15,24 @@ import click
 
 from catalog import output
 from catalog.cli_options import require_data_dir
-from catalog.errors import EXIT_FINDINGS, EXIT_OK, CatalogError
+from catalog.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, CatalogError
 
 if TYPE_CHECKING:
     from catalog.links.report import Format
 
 
 def run(fmt: Format, strict: bool, **options: Any) -> int:
-    """Check (or, with merge_files, merge shard reports); 1 when a link is broken."""
+    """Check (or, with merge_files, merge shard reports); 1 when a link is broken.
+
+    130 when Ctrl-C stopped the check: the partial report is printed (marked partial) and the
+    cache keeps what was checked.
+    """
     from catalog.links.report import format_report
 
     report = _run(**options)
     click.echo(format_report(report, fmt, strict))
+    if report.partial:
+        return EXIT_INTERRUPTED
     return EXIT_FINDINGS if report.failed(strict) else EXIT_OK
 
 
@@ -36,6 +42,7 @@ def _run(
     concurrency: int,
     per_host: int,
     timeout: float,
+    deadline: float | None,
     retries: int,
     backoff: float,
     user_agent: str | None,
@@ -53,10 +60,10 @@ def _run(
         return reports.merge([_read_report(path) for path in merge_files])
 
     from catalog.links.collect import changed_records, collect, parse_shard
-    from catalog.links.engine import Settings
-    from catalog.links.engine import user_agent as default_agent
     from catalog.links.run import CheckOptions
-    from catalog.links.safety import AddressPolicy
+    from catalog.sources.http import Settings
+    from catalog.sources.http import user_agent as default_agent
+    from catalog.sources.safety import AddressPolicy
     from catalog.validate import load_catalog
 
     try:
@@ -82,9 +89,10 @@ def _run(
         concurrency=concurrency,
         per_host=per_host,
         timeout=timeout,
+        deadline=deadline,
         retries=retries,
         backoff=backoff,
-        user_agent=user_agent or default_agent(contact),
+        user_agent=user_agent or default_agent(contact, "catalog-check-links"),
         policy=AddressPolicy(allow_private=allow_private),
     )
     options = CheckOptions(
@@ -93,6 +101,7 @@ def _run(
         max_age=max_age,
         exclude=patterns,
         shard=shard_spec,
+        interruptible=True,
     )
     return _with_progress(links, options)
 
