@@ -30,7 +30,7 @@ import click
 
 HELP_TARGET = 3.0
 VALIDATE_TARGET = 2.5
-HEAVY = ("pydantic", "jinja2", "requests", "urllib3", "mkdocs", "material", "rich", "yaml")
+HEAVY = ("pydantic", "jinja2", "aiohttp", "requests", "mkdocs", "material", "rich", "yaml")
 PARSE = """
 import sys, yaml
 from pathlib import Path
