@@ -81,15 +81,13 @@ def add_paper(
     """Check the draft against the catalog in data_dir and create papers/<id>.yaml.
 
     `identifier` is an identity key (``arxiv:…``, ``doi:…``, ``openreview:…``, ``acl:…``).
-    Names and the catalog's own records are checked before any source is asked, so a typo or
-    a repeat costs no network round trip. `fetch` defaults to `sources.lookup`, its
-    User-Agent naming the catalog's repo_url.
+    Names are checked before any source is asked, so a typo costs no network round trip.
+    `fetch` defaults to `sources.lookup`, its User-Agent naming the catalog's repo_url.
     """
     catalog = catalog or load_catalog(data_dir)
     _require_registries(catalog)
     check_names(draft, catalog)
     if identifier:
-        refuse_existing(catalog, listed(catalog, identifier, draft.title))
         contact = catalog.config.repo_url if catalog.config else None
         ask = fetch or (lambda key: lookup(key, contact=contact))
         draft.fill_from(ask(identifier), catalog.venues)
