@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from catalog.diagnostics import shorten
 from catalog.errors import CatalogError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,11 +48,11 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CatalogError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {shorten(str(exc))}", err=True)
             sys.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"error: {shorten(where + str(exc.strerror or exc))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -13,6 +13,12 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 Format = Literal["text", "json", "github"]
+MAX_MESSAGE = 300  # characters of a message or hint; a 10 MB title must not become a 10 MB line
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Cut text to `limit` characters, an ellipsis marking the cut: the one place that does."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -26,6 +32,12 @@ class Diagnostic:
     code: str
     message: str
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", shorten(self.message))
+        if self.hint is not None and len(self.hint) > MAX_MESSAGE:
+            object.__setattr__(self, "hint", shorten(self.hint))
 
     def text(self) -> str:
         """Compiler-style line that editors and CI logs make clickable."""
