@@ -175,26 +175,38 @@ def _read_yaml(path: Path, shown: str, follow_symlinks: bool) -> tuple[Source, l
     if text is None:
         return Source(shown, None), [problem] if problem else []
     source = Source(shown, text)
+    source.data, problems = _parse(text, shown)
+    return source, problems
+
+
+def parse_text(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+    """The value of YAML text as read_yaml would read it from a file, with its problems."""
+    try:
+        return _parse(text, shown)
+    except Exception as exc:
+        return None, [internal_error(shown, exc)]
+
+
+def _parse(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
     if _SCAN_HINT.search(text):
         problems = _scan_events(text, shown)
         if problems:
-            return source, problems
+            return None, problems
     loader = _Loader(text)
     try:
-        source.data = loader.get_single_data()
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        return source, [_marked(exc, shown)]
+        return None, [_marked(exc, shown)]
     except RecursionError:
-        return source, _scan_events(text, shown, depth=0) or [
+        return None, _scan_events(text, shown, depth=0) or [
             _diag(shown, 1, 1, "yaml-syntax", "values are nested too deeply")
         ]
     except Exception as exc:  # whatever else libyaml or a constructor raises, at its line
-        return source, [_unmarked(exc, text, shown)]
+        return None, [_unmarked(exc, text, shown)]
     finally:
         loader.dispose()
-    if _may_nest_deeply(text) and _depth(source.data) > MAX_DEPTH:
-        source.data = None
-        return source, _scan_events(text, shown) or [
+    if _may_nest_deeply(text) and _depth(data) > MAX_DEPTH:
+        return None, _scan_events(text, shown) or [
             _diag(shown, 1, 1, "yaml-syntax", f"values are nested more than {MAX_DEPTH} deep")
         ]
     problems = [
@@ -207,7 +219,7 @@ def _read_yaml(path: Path, shown: str, follow_symlinks: bool) -> tuple[Source, l
         )
         for key, mark in loader.duplicates
     ]
-    return source, problems
+    return data, problems
 
 
 def _read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | Diagnostic:
