@@ -16,7 +16,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -37,7 +37,7 @@ class _Loader(yaml.CSafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.duplicates: list[tuple[str, yaml.Mark]] = []
+        self.duplicates: list[tuple[str, _Mark]] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -79,7 +79,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_date)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_int)
 # A bare `=` resolves to YAML 1.1's "value" tag, which has no constructor: it is text.
 _Loader.add_constructor(
-    "tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str
+    "tag:yaml.org,2002:value", _Loader.construct_yaml_str
 )
 
 
@@ -118,7 +118,14 @@ class Source:
         return _position(mark)
 
 
-def _position(mark: yaml.Mark | None) -> tuple[int, int]:
+class _Mark(Protocol):
+    """Where libyaml saw something (its C and pure-Python marks both have these)."""
+
+    line: int
+    column: int
+
+
+def _position(mark: _Mark | None) -> tuple[int, int]:
     """libyaml's 0-based mark as the 1-based (line, column) editors show."""
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
@@ -316,7 +323,7 @@ def _scan_events(text: str, shown: str, depth: int = MAX_DEPTH) -> list[Diagnost
     problems: list[Diagnostic] = []
     level = 0
     aliased = False
-    deepest: yaml.Mark | None = None
+    deepest: _Mark | None = None
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, yaml.CollectionStartEvent):
@@ -340,13 +347,13 @@ def _scan_events(text: str, shown: str, depth: int = MAX_DEPTH) -> list[Diagnost
                         "write the value out in full",
                     )
                 )
-            elif getattr(event, "tag", None) is not None:
+            elif (tag := getattr(event, "tag", None)) is not None:
                 problems.append(
                     _diag(
                         shown,
                         *_position(event.start_mark),
                         "yaml-tag",
-                        f"explicit tag {_short_tag(event.tag)} is not allowed in data files",
+                        f"explicit tag {_short_tag(tag)} is not allowed in data files",
                         "remove the tag; quote the value if it is text",
                     )
                 )
