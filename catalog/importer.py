@@ -23,11 +23,11 @@ from catalog.diagnostics import Diagnostic
 from catalog.identity import link_keys, normalize_title, url_key
 from catalog.load import decode_utf8
 from catalog.model import CatalogConfig, Keyword, Record, Section, Venue, check_url
-from catalog.records import dump_record, scalar
+from catalog.records import scalar
 from catalog.registry import Registry, normalize
 from catalog.slug import paper_slug, slugify, unique_slug
 from catalog.validate import load_catalog
-from catalog.writer import write_atomic
+from catalog.writer import record_text, write_atomic, write_record
 
 COLUMNS = ("year", "title", "venue", "paper", "code", "keywords")
 REQUIRED_COLUMNS = ("year", "title", "paper")
@@ -469,13 +469,14 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
     venue_map, new_venues = resolve_names((f["venue"] for f in kept), venues)
     keyword_map, new_keywords = resolve_names((k for f in kept for k in f["keywords"]), keywords)
     taken = {p.stem for p in (data_dir / "papers").glob("*.yaml")}
-    outputs: dict[str, str] = {}
+    outputs: dict[str, dict[str, Any]] = {}
     for fields in kept:
         fields["venue"] = venue_map[fields["venue"]]
         fields["keywords"] = list(dict.fromkeys(keyword_map[k] for k in fields["keywords"]))
         paper_id = unique_slug(paper_slug(fields["title"]), taken)
         taken.add(paper_id)
-        outputs[paper_id] = dump_record(fields)
+        outputs[paper_id] = fields
+        record_text(fields, f"{shown}: {fields['title']!r}")  # refused before any write
 
     (data_dir / "papers").mkdir(parents=True, exist_ok=True)
     if not (data_dir / "catalog.yaml").exists():
@@ -493,8 +494,8 @@ def import_list(markdown: Path, data_dir: Path, added: dt.date) -> ImportResult:
             aliases = sorted(set(old.aliases) | spellings, key=lambda a: (a.casefold(), a))
             entries[name] = Keyword(aliases=aliases, description=old.description)
         write_atomic(data_dir / "keywords.yaml", dump_keywords(entries))
-    for paper_id, text in sorted(outputs.items()):
-        write_atomic(data_dir / "papers" / f"{paper_id}.yaml", text)
+    for paper_id, fields in sorted(outputs.items()):
+        write_record(data_dir / "papers" / f"{paper_id}.yaml", fields)
         result.written.append(paper_id)
     return result
 

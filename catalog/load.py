@@ -66,6 +66,10 @@ class _Loader(yaml.CSafeLoader):
             raise _LongNumber(None, None, message, node.start_mark)
         return self.construct_yaml_int(node)
 
+    def construct_value(self, node: yaml.ScalarNode) -> str:
+        """A bare `=` resolves to YAML 1.1's "value" tag, which has no constructor: text."""
+        return str(self.construct_scalar(node))
+
 
 class _BadDate(yaml.constructor.ConstructorError):
     """A date-shaped scalar naming no real day."""
@@ -77,10 +81,7 @@ class _LongNumber(yaml.constructor.ConstructorError):
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_date)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_int)
-# A bare `=` resolves to YAML 1.1's "value" tag, which has no constructor: it is text.
-_Loader.add_constructor(
-    "tag:yaml.org,2002:value", _Loader.construct_yaml_str
-)
+_Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_value)
 
 
 @dataclass(slots=True)

@@ -32,24 +32,6 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
-def create_exclusive(path: Path, content: str) -> bool:
-    """Write a new file atomically unless one already exists there; False if it does."""
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.link(tmp, path)  # fails if path appeared meanwhile: never overwrites
-    except FileExistsError:
-        return False
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return True
-
-
 def record_text(record: Record | Mapping[str, Any], shown: str = "record") -> str:
     """The record's canonical YAML, checked to read back as the same record; else a
     CatalogError (so a caller can check every record before it writes any)."""
