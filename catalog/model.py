@@ -60,11 +60,11 @@ def describe_char(char: str) -> str:
     return f"U+{code:04X} {name}"
 
 
-def _refuse_chars(value: str, bad: re.Pattern[str]) -> None:
+def _refuse_chars(value: str, bad: re.Pattern[str], code: str = "bad-text") -> None:
     found = bad.search(value)
     if found:
         raise PydanticCustomError(
-            "bad-text",
+            code,
             "holds {char} at character {index}; invisible and control characters are not allowed",
             {"char": describe_char(found.group()), "index": found.start() + 1},
         )
@@ -85,7 +85,7 @@ def check_url(value: str) -> str:
     _refuse_length(value, MAX_URL)
     if _GOOD_URL.fullmatch(value):  # the common case, without urlsplit's cost
         return value
-    _refuse_chars(value, _BAD_LINE)
+    _refuse_chars(value, _BAD_LINE, "bad-url")
     try:
         parts = urlsplit(value)
     except ValueError:  # an unclosed [IPv6 bracket
