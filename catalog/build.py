@@ -15,7 +15,7 @@ from catalog.diagnostics import Diagnostic, has_errors
 from catalog.render.readme import render_readme
 from catalog.render.site import build_site
 from catalog.validate import load_catalog
-from catalog.writer import write_atomic
+from catalog.writer import output_lock, write_atomic
 
 DIFF_CONTEXT = 1
 DIFF_MAX_LINES = 60
@@ -49,6 +49,13 @@ def build(
 
     With check, nothing is written and `readme_changed`/`diff` tell whether README is stale.
     """
+    if check:
+        return _build(data_dir, readme, None, check=True)
+    with output_lock(readme):  # README and site come from the same run
+        return _build(data_dir, readme, site_dir, check=False)
+
+
+def _build(data_dir: Path, readme: Path, site_dir: Path | None, *, check: bool) -> BuildResult:
     catalog = load_catalog(data_dir)
     result = BuildResult(catalog, readme)
     if result.failed or catalog.config is None:

@@ -3,13 +3,17 @@ records only when they read back as the record meant."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, SetupError
 from catalog.model import Record
 from catalog.records import dump_record
 
@@ -106,3 +110,104 @@ def _read_back(text: str, expected: Record) -> str | None:
         differ = [k for k in Record.model_fields if getattr(loaded, k) != getattr(expected, k)]
         return f"{', '.join(differ)} would change"
     return None
+
+
+@contextmanager
+def output_lock(target: Path) -> Iterator[None]:
+    """Hold `.<name>.lock` beside `target` for as long as one command writes it, so two builds
+    never mix their outputs. A second one gets a SetupError at once (exit 2). The kernel drops
+    the lock when its holder dies, even by kill -9, so a lock file left behind is never stale."""
+    import fcntl
+
+    lock = target.parent / f".{target.name}.lock"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            by = f" (process {holder})" if holder.isdigit() else ""
+            raise SetupError(
+                f"another `catalog build`{by} is writing {target}; wait for it to finish"
+            ) from None
+        try:  # the previous holder removes the file as it lets go: retry on a fresh one
+            fresh = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            fresh = False
+        if fresh:
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def publish_folder(target: Path, make: Callable[[Path, Path], None]) -> None:
+    """Replace the folder `target` by one that `make(work, staged)` fills in `staged`, all or
+    nothing: built in a temp folder beside it, swapped in only once complete, so `target`
+    is never missing or half-built, whatever the crash. Holds target's lock throughout, so
+    it first removes what killed runs left behind (`.<name>.build-*`)."""
+    with output_lock(target):
+        _clean_leftovers(target)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+        try:
+            staged = work / "new"
+            make(work, staged)
+            _swap(staged, target, work / "previous")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _clean_leftovers(target: Path) -> None:
+    """Temp folders of killed runs; an old folder one left aside (only the two-rename swap
+    does) is put back first if the target is missing."""
+    for folder in sorted(target.parent.glob(f".{target.name}.build-*")):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        previous = folder / "previous"
+        if not target.exists() and previous.is_dir() and not previous.is_symlink():
+            os.replace(previous, target)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap(staged: Path, target: Path, previous: Path) -> None:
+    """Put `staged` at `target` in one atomic exchange where the system has one (Linux);
+    else move the old folder aside only now that the new one is complete, and put it back
+    if the second rename fails."""
+    if not target.exists():
+        os.replace(staged, target)
+    elif not _exchange(staged, target):
+        os.replace(target, previous)
+        try:
+            os.replace(staged, target)
+        except BaseException:
+            os.replace(previous, target)
+            raise
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None) if libc else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange):
+        error = ctypes.get_errno()
+        if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
+            return False
+        raise OSError(error, os.strerror(error), str(second))
+    return True
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
