@@ -47,10 +47,21 @@ _BAD_LINE = re.compile(f"[\x00-\x1f{_BAD_CHARS}]")
 _BAD_PROSE = re.compile(f"[\x00-\x09\x0b-\x1f{_BAD_CHARS}]")  # newlines allowed
 
 
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x09: "CHARACTER TABULATION",
+    0x0A: "LINE FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+}
+
+
 def describe_char(char: str) -> str:
     """A code point as people look it up: U+202E RIGHT-TO-LEFT OVERRIDE."""
     code = ord(char)
-    name = unicodedata.name(char, "")
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code, "")
     if not name:
         category = unicodedata.category(char)
         kind = {"Cc": "control character", "Cs": "surrogate"}.get(category)
