@@ -162,7 +162,7 @@ def mutants(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=mutants())
 def test_fuzzed_records_give_a_record_or_diagnostics_never_an_exception(text: str) -> None:
     data, problems = parse_text(text, "fuzz.yaml")
