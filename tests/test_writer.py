@@ -32,7 +32,7 @@ LINE_CHAR = (ANY_CHAR | YAML_CHARS).filter(lambda c: not _BAD_LINE.match(c))
 NOTES_CHAR = LINE_CHAR | st.just("\n")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(value=ANY_TEXT)
 def test_any_string_is_written_as_a_scalar_that_reads_back_as_itself(value: str) -> None:
     for document in (f"k: {scalar(value)}\n", f"k: [{scalar(value)}, x]\n"):
@@ -71,7 +71,7 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
     return fields
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(fields=records())
 def test_every_record_the_model_accepts_reads_back_as_the_same_record(
     fields: dict[str, Any],
