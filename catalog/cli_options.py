@@ -14,8 +14,10 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
+from catalog import output
 from catalog.diagnostics import shorten
-from catalog.errors import CatalogError, SetupError
+from catalog.errors import EXIT_INTERRUPTED, EXIT_USAGE, CatalogError, UsageProblem
+from catalog.interrupt import INTERRUPTED
 
 F = TypeVar("F", bound=Callable[..., Any])
 P = ParamSpec("P")
@@ -43,8 +45,9 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn CatalogError and unreadable paths into a one-line message and exit status 1
-    (2 for a SetupError)."""
+    """One line on stderr instead of a traceback: a CatalogError exits with its status (1 for
+    bad input, 2 for a UsageProblem), an OSError (unwritable path, port in use) with 2, Ctrl-C
+    with 130."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -56,17 +59,41 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {shorten(where + str(exc.strerror or exc))}", err=True)
-            sys.exit(1)
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    output.set_quiet(value)
+    return value
+
+
+QUIET_OPTION = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_quiet,
+    help="Print only the report and errors: no notes, no summary line, no progress.",
+)
+
+
+def command_options(func: Callable[P, R]) -> Callable[P, R]:
+    """What every command has: -q/--quiet, and errors (and Ctrl-C) as one line and a status."""
+    return QUIET_OPTION(user_errors(func))
 
 
 def require_data_dir(data_dir: Path) -> None:
     """A data folder with its papers/ folder, or a one-line error and exit 2: without them a
     check would find 0 problems in 0 papers and a build would write an empty list."""
     if not data_dir.is_dir():
-        raise SetupError(f"no data folder at {data_dir} (use --data DIR)")
+        raise UsageProblem(f"no data folder at {data_dir} (use --data DIR)")
     papers = data_dir / "papers"
     if not papers.is_dir() or papers.is_symlink():
         what = "is not a folder" if papers.exists() or papers.is_symlink() else "is missing"
-        raise SetupError(f"{papers} {what}: the records live in {papers}/<id>.yaml")
+        raise UsageProblem(f"{papers} {what}: the records live in {papers}/<id>.yaml")

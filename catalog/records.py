@@ -27,7 +27,17 @@ _NOT_LITERAL = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
 )
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": "\\0"}
-FIELD_ORDER = ("title", "year", "venue", "links", "keywords", "sections", "added", "authors")
+FIELD_ORDER = (
+    "title",
+    "year",
+    "venue",
+    "links",
+    "keywords",
+    "topics",
+    "sections",
+    "added",
+    "authors",
+)
 
 
 def quoted(value: str) -> str:
@@ -70,6 +80,8 @@ def dump_record(record: Record | dict[str, Any]) -> str:
     for key in (*FIELD_ORDER, *sorted(set(data) - set(FIELD_ORDER) - {"notes"}), "notes"):
         value = data.get(key)
         if value is None or (key == "sections" and value == ["papers"]):
+            continue
+        if key == "topics" and not value:  # no topics yet: absent, since `topics: []` is an error
             continue
         if key == "links":
             lines.append("links:")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from catalog.errors import CatalogError, SetupError
+from catalog.errors import CatalogError, UsageProblem
 from catalog.model import Record
 from catalog.records import dump_record
 
@@ -115,7 +115,7 @@ def _read_back(text: str, expected: Record) -> str | None:
 @contextmanager
 def output_lock(target: Path) -> Iterator[None]:
     """Hold `.<name>.lock` beside `target` for as long as one command writes it, so two builds
-    never mix their outputs. A second one gets a SetupError at once (exit 2). The kernel drops
+    never mix their outputs. A second one gets a UsageProblem at once (exit 2). The kernel drops
     the lock when its holder dies, even by kill -9, so a lock file left behind is never stale."""
     import fcntl
 
@@ -129,7 +129,7 @@ def output_lock(target: Path) -> Iterator[None]:
             holder = os.read(fd, 32).decode("ascii", "replace").strip()
             os.close(fd)
             by = f" (process {holder})" if holder.isdigit() else ""
-            raise SetupError(
+            raise UsageProblem(
                 f"another `catalog build`{by} is writing {target}; wait for it to finish"
             ) from None
         try:  # the previous holder removes the file as it lets go: retry on a fresh one

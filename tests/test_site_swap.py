@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import CatalogDir
 
 from catalog.cli import main
-from catalog.errors import SetupError
+from catalog.errors import UsageProblem
 from catalog.render.site import MARKER, build_site
 from catalog.validate import load_catalog
 from catalog.writer import output_lock, publish_folder
@@ -133,7 +133,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
 def test_one_build_at_a_time_per_output(tmp_path: Path) -> None:
     target = tmp_path / "README.md"
     busy = r"another `catalog build` \(process \d+\) is writing"
-    with output_lock(target), pytest.raises(SetupError, match=busy), output_lock(target):
+    with output_lock(target), pytest.raises(UsageProblem, match=busy), output_lock(target):
         pass
     assert not (tmp_path / ".README.md.lock").exists()  # removed when let go
     with output_lock(target):  # and free again
