@@ -293,3 +293,7 @@ class CatalogConfig(StrictModel):
     sections: list[Section]
     repo_url: Url | None = None
     site_url: Url | None = None
+    # How a checkout of this catalog is set up and checked (README footer, CONTRIBUTING);
+    # unset, the README shows this project's own commands.
+    setup_command: str | None = None
+    test_command: str | None = None

@@ -36,6 +36,24 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def create_exclusive(path: Path, content: str) -> bool:
+    """Write a new file atomically unless one already exists there; False if it does."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8"))
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)  # fails if path appeared meanwhile: never overwrites
+    except FileExistsError:
+        return False
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return True
+
+
 def record_text(record: Record | Mapping[str, Any], shown: str = "record") -> str:
     """The record's canonical YAML, checked to read back as the same record; else a
     CatalogError (so a caller can check every record before it writes any)."""
@@ -47,10 +65,13 @@ def record_text(record: Record | Mapping[str, Any], shown: str = "record") -> st
     return text
 
 
-def write_record(path: Path, record: Record | Mapping[str, Any], *, exclusive: bool = False) -> str:
+def write_record(
+    path: Path, record: Record | Mapping[str, Any], *, exclusive: bool = False
+) -> bool:
     """Write a record as canonical YAML, safely: to a temp file beside `path`, which is read
-    back from disk and must load as the same record before it is renamed into place; with
-    `exclusive`, never over an existing file. Raises CatalogError (nothing changed) if not."""
+    back from disk and must load as the same record before it is renamed into place (else a
+    CatalogError, nothing changed). With `exclusive`, never over an existing file: False if
+    one is there."""
     expected = _as_record(record, str(path))
     text = dump_record(expected)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,12 +91,12 @@ def write_record(path: Path, record: Record | Mapping[str, Any], *, exclusive: b
             try:
                 os.link(tmp, path)  # fails if path exists: never overwrites
             except FileExistsError:
-                raise CatalogError(f"{path} already exists; nothing was changed") from None
+                return False
         else:
             os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return text
+    return True
 
 
 def _as_record(record: Record | Mapping[str, Any], shown: str) -> Record:

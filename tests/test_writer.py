@@ -119,11 +119,11 @@ def test_write_record_reads_the_temp_file_back_before_renaming(
 
 def test_write_record_exclusive_never_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "lora.yaml"
-    write_record(target, record(), exclusive=True)
+    assert write_record(target, record(), exclusive=True)
     text = target.read_text(encoding="utf-8")
-    with pytest.raises(CatalogError, match="already exists"):
-        write_record(target, record(title="Another"), exclusive=True)
+    assert not write_record(target, record(title="Another"), exclusive=True)
     assert target.read_text(encoding="utf-8") == text
+    assert [p.name for p in tmp_path.iterdir()] == ["lora.yaml"]
 
 
 def _break_writer(monkeypatch: pytest.MonkeyPatch) -> None:
