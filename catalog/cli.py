@@ -389,3 +389,21 @@ def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
     from catalog.commands import check_links as command
 
     sys.exit(command.run(fmt, strict, **options))
+
+
+@main.command("cli-docs", hidden=True)
+@click.option(
+    "--output",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("docs/cli.md"),
+    show_default=True,
+    help="The reference to write.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the reference is stale.")
+@command_options
+def cli_docs(target: Path, check: bool) -> None:
+    """Write the CLI reference (docs/cli.md) from every command's --help."""
+    from catalog.commands import cli_docs as command
+
+    sys.exit(command.run(main, target, check=check))

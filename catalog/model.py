@@ -290,6 +290,11 @@ class CatalogConfig(StrictModel):
     intro: Prose = ""
     contact: Prose | None = None
     badges: list[Badge] = Field(default_factory=list)
+    # An awesome list (awesome.re) carries the Awesome badge beside its title; others say false.
+    awesome: bool = True
+    # The README's "Contributing" section, as markdown; unset: the packaged text, which says
+    # how records become the README and gives the set-up and test commands.
+    contributing: str | None = None
     sections: list[Section]
     repo_url: Url | None = None
     site_url: Url | None = None
