@@ -29,7 +29,7 @@ from catalog.render.urls import page_url
 from catalog.slug import paper_slug, unique_slug
 from catalog.sources.lookup import Found, lookup
 from catalog.validate import load_catalog, validate_record
-from catalog.writer import create_exclusive
+from catalog.writer import record_text, write_record
 
 DEFAULT_VENUE = "arXiv"
 _CANDIDATE = ""  # the new paper's id while it is compared: no file can have it
@@ -106,9 +106,9 @@ def add_paper(
     else:
         paper_id = unique_slug(paper_slug(fields["title"]), taken)
     path = target_dir / f"{paper_id}.yaml"
-    text = dump_record(fields)
-    _check_written_form(text, path, catalog)
-    if not dry_run and not create_exclusive(path, text):
+    _check_written_form(dump_record(fields), path, catalog)
+    text = record_text(fields, str(path))
+    if not dry_run and not write_record(path, fields, exclusive=True):
         raise CatalogError(f"{path} appeared while writing; nothing was changed")
     return Created(path, paper_id, text)
 
