@@ -159,6 +159,7 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "check-links": ("catalog.validate.load_catalog", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
     "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
+    "triage": ("catalog.validate.load_catalog", ["triage", "--since", "HEAD"]),
 }
 
 
