@@ -1,23 +1,32 @@
-"""The `catalog` command: parse options, call one library function, print, set the exit code.
+"""The `catalog` command: click options in, one call to a catalog/commands/ module, status out.
 
-Reports go to stdout; progress and logs go to stderr. Exit 0 when clean, 1 when the data has
-errors, 2 for usage errors.
+Every command's logic (run, print, pick the exit status) lives in catalog/commands/<verb>.py;
+this module only declares the options and imports a command module when that command runs, so
+`catalog --help` loads click and nothing else. Reports go to stdout; progress and logs to stderr.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from catalog.cli_options import DATA_OPTION, format_option, require_data_dir, user_errors
-from catalog.diagnostics import format_report, has_errors
-from catalog.links.command import check_links
+from catalog.cli_options import DATA_OPTION, F, command_options, format_option
+from catalog.errors import EXIT_CODES_HELP
+
+if TYPE_CHECKING:
+    from catalog.diagnostics import Format
+    from catalog.links.report import Format as LinkFormat
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(package_name="catalog")
 def main() -> None:
     """Build and check a curated catalog of research papers kept as YAML records."""
@@ -26,25 +35,21 @@ def main() -> None:
 @main.command()
 @DATA_OPTION
 @format_option("text", "json", "github")
-@user_errors
-def validate(data_dir: Path, fmt: str) -> None:
+@command_options
+def validate(data_dir: Path, fmt: Format) -> None:
     """Check every record and registry; report all problems at their file and line."""
-    from catalog.validate import load_catalog
+    from catalog.commands import validate as command
 
-    require_data_dir(data_dir)
-    catalog = load_catalog(data_dir)
-    report = format_report(catalog.diagnostics, catalog.files_checked, fmt)  # type: ignore[arg-type]
-    if report:
-        click.echo(report)
-    sys.exit(1 if has_errors(catalog.diagnostics) else 0)
+    sys.exit(command.run(data_dir, fmt))
 
 
 @main.command()
+@command_options
 def schema() -> None:
     """Print the JSON Schema of a paper record (data/paper.schema.json is a copy)."""
-    from catalog.schema import schema_text
+    from catalog.commands import schema as command
 
-    click.echo(schema_text(), nl=False)
+    sys.exit(command.run())
 
 
 @main.command("import")
@@ -56,28 +61,87 @@ def schema() -> None:
     default=None,
     help="The `added` date of the new records (default: today).",
 )
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option(
+    "--sections",
+    type=click.Choice(["add", "flatten"]),
+    default="add",
+    show_default=True,
+    help="Headings not in catalog.yaml: add them as sections, or put their rows in the main one.",
+)
+@click.option(
+    "--map-section",
+    "mapped",
+    multiple=True,
+    metavar="HEADING=ID",
+    help="Put the rows under HEADING into section ID; repeatable.",
+)
 @format_option("text", "json", "github")
-@user_errors
-def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
-    """Migrate an awesome list's markdown tables into records under DATA/papers/."""
-    import datetime as dt
+@command_options
+def import_(
+    markdown: Path,
+    data_dir: Path,
+    added: Any,
+    dry_run: bool,
+    sections: str,
+    mapped: tuple[str, ...],
+    fmt: Format,
+) -> None:
+    """Move an awesome list's papers into records under DATA/papers/.
 
-    from catalog.importer import import_list
+    Reads tables (any column order; Title/Paper/Name, Venue/Conference/Pub, Year/Date,
+    Code/GitHub, Keywords/Tags, Authors) and numbered or bulleted lists with links. Exit 0
+    when written (warnings allowed), 1 when rows are in error or conflict (the rest is
+    written), 2 when nothing in the file was recognized.
+    """
+    from catalog.commands import import_ as command
 
-    day = added.date() if added else dt.date.today()
-    result = import_list(markdown, data_dir, day)
-    if fmt == "text":
-        for problem in sorted(result.diagnostics):
-            click.echo(problem.text())
-        click.echo(
-            f"{len(result.written)} records written to {data_dir / 'papers'}"
-            + (f"; {len(result.overlaps)} already there" if result.overlaps else "")
-            + (f"; new keywords: {len(result.new_keywords)}" if result.new_keywords else "")
-            + (f"; new venues: {', '.join(result.new_venues)}" if result.new_venues else "")
+    section_map = {}
+    for item in mapped:
+        heading, sep, sid = item.rpartition("=")
+        if not sep or not heading or not sid:
+            raise click.BadParameter(f"{item!r} is not HEADING=ID", param_hint="--map-section")
+        section_map[heading.strip()] = sid.strip()
+    day = added.date() if added else None
+    sys.exit(
+        command.run(
+            markdown,
+            data_dir,
+            day,
+            fmt,
+            dry_run=dry_run,
+            sections=sections,
+            section_map=section_map,
         )
-    else:
-        click.echo(format_report(result.diagnostics, 1, fmt))  # type: ignore[arg-type]
-    sys.exit(1 if has_errors(result.diagnostics) else 0)
+    )
+
+
+@main.command("init")
+@click.argument(
+    "root", metavar="[DIR]", default=".", type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option("--title", help="The list's title (default: from the folder's name).")
+@click.option("--description", help="One line under the title.")
+@click.option("--repo-url", metavar="URL", help="The catalog's repository.")
+@click.option("--site-url", metavar="URL", help="Where its site is published.")
+@click.option(
+    "--requirement",
+    metavar="SPEC",
+    help="How the catalog's CI installs this tool (requirements.txt; default: this version).",
+)
+@command_options
+def init(
+    root: Path,
+    title: str | None,
+    description: str | None,
+    repo_url: str | None,
+    site_url: str | None,
+    requirement: str | None,
+) -> None:
+    """Create a new catalog in DIR: data/, workflows, CONTRIBUTING, README. Never overwrites."""
+    from catalog.commands import init as command
+
+    sys.exit(command.run(root, title, description, repo_url, site_url, requirement))
 
 
 @main.command("new")
@@ -90,11 +154,13 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
 @click.option("--project", "project_url", metavar="URL", help="Project page.")
 @click.option("--venue", help="Venue name or alias from venues.yaml (default: arXiv).")
 @click.option("--keyword", "keywords", multiple=True, help="From keywords.yaml; repeatable.")
+@click.option("--topic", "topics", multiple=True, help="A topic id from topics.yaml; repeatable.")
 @click.option("--section", "sections", multiple=True, help="README section id; repeatable.")
 @click.option("--author", "authors", multiple=True, help="An author, in order; repeatable.")
 @click.option("--id", "paper_id", help="The record's id and file name (default: from the title).")
 @click.option("--dry-run", is_flag=True, help="Print the record instead of writing it.")
-@user_errors
+@format_option("text", "json")
+@command_options
 def new_paper(
     data_dir: Path,
     arxiv_id: str | None,
@@ -105,19 +171,21 @@ def new_paper(
     project_url: str | None,
     venue: str | None,
     keywords: tuple[str, ...],
+    topics: tuple[str, ...],
     sections: tuple[str, ...],
     authors: tuple[str, ...],
     paper_id: str | None,
     dry_run: bool,
+    fmt: Literal["text", "json"],
 ) -> None:
     """Add a paper as data/papers/<id>.yaml, from arXiv (--arxiv ID) or from the flags.
 
     Refuses a paper already in the catalog and never overwrites a file. The arXiv API's
     address can be changed with $CATALOG_ARXIV_API (tests, mirrors).
     """
-    from catalog.new import Draft, add_paper, missing_flags
+    from catalog.commands import new as command
+    from catalog.new import Draft
 
-    require_data_dir(data_dir)
     draft = Draft(
         title=title,
         year=year,
@@ -126,17 +194,12 @@ def new_paper(
         project=project_url,
         venue=venue,
         keywords=list(keywords),
+        topics=list(topics),
         sections=list(sections),
         authors=list(authors),
         paper_id=paper_id,
     )
-    if not arxiv_id and missing_flags(draft):
-        raise click.UsageError(f"give --arxiv ID, or {', '.join(missing_flags(draft))}")
-    created = add_paper(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run)
-    if dry_run:
-        click.echo(created.text, nl=False)
-    else:
-        click.echo(f"wrote {created.path}")
+    sys.exit(command.run(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run, fmt=fmt))
 
 
 @main.command()
@@ -150,28 +213,24 @@ def new_paper(
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--no-build", is_flag=True, help="Serve what is already built.")
-@user_errors
+@command_options
 def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
     """Build the site, then preview it at http://127.0.0.1:PORT/ until Ctrl-C."""
-    from catalog.serve import build_site, serve_forever
+    from catalog.commands import serve as command
 
-    if not no_build:
-        require_data_dir(data_dir)
-        build_site(data_dir, site_dir)
-    serve_forever(site_dir, port)
+    sys.exit(command.run(data_dir, site_dir, port, no_build))
 
 
 @main.command()
 @DATA_OPTION
 @format_option("text", "json")
 @click.option("--fix", is_flag=True, help="Merge each group into one record, delete the rest.")
-@user_errors
-def dedupe(data_dir: Path, fmt: str, fix: bool) -> None:
+@command_options
+def dedupe(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> None:
     """List records that are the same paper; exit 1 if any (with --fix: if any remain)."""
-    from catalog.dedupe_cli import run_dedupe
+    from catalog.commands import dedupe as command
 
-    require_data_dir(data_dir)
-    sys.exit(run_dedupe(data_dir, fmt, fix))
+    sys.exit(command.run(data_dir, fmt, fix))
 
 
 @main.command()
@@ -192,38 +251,141 @@ def dedupe(data_dir: Path, fmt: str, fix: bool) -> None:
     help="Where the static site is built.",
 )
 @click.option("--no-site", is_flag=True, help="Build the README only.")
+@click.option("--no-readme", is_flag=True, help="Build the site only; leave the README alone.")
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 with a diff if the README is stale."
 )
 @format_option("text", "json", "github")
-@user_errors
+@command_options
 def build(
-    data_dir: Path, readme: Path, site_dir: Path, no_site: bool, check: bool, fmt: str
+    data_dir: Path,
+    readme: Path,
+    site_dir: Path,
+    no_site: bool,
+    no_readme: bool,
+    check: bool,
+    fmt: Format,
 ) -> None:
     """Validate the data, then render README.md and the site from it."""
-    from catalog.build import build as run_build
+    from catalog.commands import build as command
 
-    require_data_dir(data_dir)
-    result = run_build(data_dir, readme, None if no_site or check else site_dir, check=check)
-    if result.diagnostics:
-        click.echo(format_report(result.diagnostics, result.catalog.files_checked, fmt))  # type: ignore[arg-type]
-    if result.failed:
-        click.echo("error: the data has errors; nothing was written", err=True)
-        sys.exit(1)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-    if check:
-        if result.readme_changed:
-            click.echo(result.diff, nl=False)
-            click.echo(f"error: {readme} is stale: run `catalog build` and commit it", err=True)
-            sys.exit(1)
-        click.echo(f"{readme} is up to date", err=True)
-        return
-    state = "written" if result.readme_changed else "unchanged"
-    size = len((result.readme_text or "").encode("utf-8"))
-    click.echo(f"{readme}: {state} ({len(result.catalog.papers)} papers, {size} bytes)", err=True)
-    if result.site_built:
-        click.echo(f"site: built in {site_dir}", err=True)
+    if check and no_readme:
+        raise click.UsageError("--check compares the README; it cannot go with --no-readme")
+    sys.exit(
+        command.run(
+            data_dir,
+            None if no_readme else readme,
+            None if no_site else site_dir,
+            check=check,
+            fmt=fmt,
+        )
+    )
 
 
-main.add_command(check_links)
+def parse_duration(text: str) -> float:
+    """'90', '90s', '15m', '12h', '1d' -> seconds."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not match:
+        raise click.BadParameter(f"expected a duration such as 3600, 30m, 12h or 1d, got {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None and value <= 0:
+        raise click.BadParameter("must be greater than 0")
+    return value
+
+
+def _positive_option(name: str, kind: type, default: float, help: str) -> Callable[[F], F]:
+    """A number option that must be greater than 0, its default shown in --help."""
+    return click.option(
+        name, type=kind, default=default, show_default=True, callback=_positive, help=help
+    )
+
+
+@main.command("check-links")
+@DATA_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="Report format (markdown suits $GITHUB_STEP_SUMMARY).",
+)
+@click.option("--strict", is_flag=True, help="Fail on `error` verdicts too, not only `broken`.")
+@_positive_option("--concurrency", int, 64, "Requests in flight at once.")
+@_positive_option("--per-host", int, 6, "Requests in flight at once to one host.")
+@_positive_option("--timeout", float, 20.0, "Seconds to wait for a connection or an answer.")
+@click.option(
+    "--deadline",
+    type=float,
+    default=None,
+    callback=_positive,
+    help="Seconds one URL's whole check may take: connecting, redirects, retries and waits; "
+    "a Retry-After past it is reported, not waited for.  [default: 3 x --timeout]",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="Retries after a timeout, reset, 5xx or 429.",
+)
+@_positive_option(
+    "--backoff", float, 1.0, "Seconds before the first retry; doubled for each next one."
+)
+@click.option(
+    "--user-agent",
+    default=None,
+    help="User-Agent header [default: catalog-check-links/VERSION (+repo_url)].",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON file of recent results: working links are not asked again.",
+)
+@click.option(
+    "--max-age",
+    default="1d",
+    show_default=True,
+    callback=lambda _ctx, _param, value: parse_duration(value),
+    help="How long a cached working link is trusted (e.g. 3600, 30m, 12h, 1d).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also check links to private, loopback and link-local addresses.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="REGEX",
+    help="Skip URLs matching this regular expression (repeatable).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help="Only the links of records added or changed since this git revision.",
+)
+@click.option("--shard", metavar="K/N", help="Check only shard K of N (deterministic split).")
+@click.option(
+    "--merge",
+    "merge_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Check nothing: merge these JSON shard reports into one report.",
+)
+@command_options
+def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
+    """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
+
+    Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
+    Exit 1 when a link is broken (with --strict, also on errors). Ctrl-C stops the check
+    within a second or two: the partial report is printed, the cache saved, exit 130; a
+    second Ctrl-C quits at once.
+    """
+    from catalog.commands import check_links as command
+
+    sys.exit(command.run(fmt, strict, **options))

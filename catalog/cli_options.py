@@ -1,6 +1,6 @@
 """Options and error handling shared by every `catalog` command.
 
-Kept apart from cli.py so command modules elsewhere (catalog/links/command.py) can use them
+Kept apart from cli.py so the command modules (catalog/commands/) can use them
 without importing the whole CLI.
 """
 
@@ -10,13 +10,17 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from catalog.errors import CatalogError
+from catalog import output
+from catalog.errors import EXIT_INTERRUPTED, EXIT_USAGE, CatalogError
+from catalog.interrupt import INTERRUPTED
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 DATA_OPTION = click.option(
     "--data",
@@ -39,22 +43,48 @@ def format_option(*choices: str) -> Callable[[F], F]:
     )
 
 
-def user_errors(func: F) -> F:
-    """Turn CatalogError and unreadable paths into a one-line message and exit status 1."""
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """One line on stderr instead of a traceback: a CatalogError exits with its status (1 for
+    bad input, 2 for a UsageProblem), an OSError (unwritable path, port in use) with 2, Ctrl-C
+    with 130."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except CatalogError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exc.exit_code)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
-            sys.exit(1)
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    output.set_quiet(value)
+    return value
+
+
+QUIET_OPTION = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_quiet,
+    help="Print only the report and errors: no notes, no summary line, no progress.",
+)
+
+
+def command_options(func: Callable[P, R]) -> Callable[P, R]:
+    """What every command has: -q/--quiet, and errors (and Ctrl-C) as one line and a status."""
+    return QUIET_OPTION(user_errors(func))
 
 
 def require_data_dir(data_dir: Path) -> None:

@@ -98,6 +98,11 @@ class Record(StrictModel):
     keywords: list[Text] = Field(
         default_factory=list, description="Keywords from data/keywords.yaml (aliases accepted)."
     )
+    topics: list[Text] = Field(
+        default_factory=list,
+        description="Topic ids from data/topics.yaml, the list's browsable taxonomy (at least one "
+        "when the catalog declares topics).",
+    )
     sections: list[Text] = Field(
         default_factory=lambda: ["papers"],
         min_length=1,
@@ -109,7 +114,7 @@ class Record(StrictModel):
 
 
 class Paper(Record):
-    """A validated record: canonical venue and keywords, plus its id (the file's stem)."""
+    """A validated record: canonical venue, keywords and topics, plus its id (the file's stem)."""
 
     id: str
 
@@ -131,6 +136,18 @@ class Keyword(StrictModel):
 
     aliases: list[Text] = Field(default_factory=list)
     description: str | None = None
+
+
+class Topic(StrictModel):
+    """An entry of data/topics.yaml, keyed there by its id (the topic's page on the site).
+
+    Keywords are the authors' own words and rarely repeat; topics are the few headings a
+    reader browses by, so each carries the name and one-line description pages show.
+    """
+
+    name: Text
+    description: Text
+    aliases: list[Text] = Field(default_factory=list)
 
 
 class Badge(StrictModel):
@@ -158,3 +175,7 @@ class CatalogConfig(StrictModel):
     sections: list[Section]
     repo_url: Url | None = None
     site_url: Url | None = None
+    # How a checkout of this catalog is set up and checked (README footer, CONTRIBUTING);
+    # unset, the README shows this project's own commands.
+    setup_command: str | None = None
+    test_command: str | None = None

@@ -23,10 +23,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import CONFIG, record
 
+from catalog.catalog import Catalog
 from catalog.records import dump_record
 from catalog.render.pages import HOME_CHUNK, LIST_PAGE, PAGE_SIZE
 from catalog.render.site import build_site
-from catalog.validate import Catalog, load_catalog
+from catalog.validate import load_catalog
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCRIPT_TITLE = '<script>window.__pwned = 1</script></script><img src=x onerror="window.__pwned=2">'
@@ -56,6 +57,23 @@ Pioneering Paper: {{}}
 LoRA+ & Friends: {{}}
 "{SCRIPT_KEYWORD}": {{}}
 """
+
+TOPICS = """\
+foundations:
+  name: Foundations & <surveys>
+  description: Where low-rank adaptation started.
+compression:
+  name: Compression
+  description: Quantized and pruned adapters.
+federated:
+  name: Federated and private
+  description: Adapters trained across clients.
+"""
+TOPIC_OF = {
+    "lora": ["foundations"], "qlora": ["compression"], "fedlora": ["federated", "compression"],
+    "fed-iclr": ["federated"], "braces": ["foundations"], "script-title": ["foundations"],
+    "old-one": ["foundations"], "hostile-old": ["federated"], "zeta-adapt": ["compression"],
+}  # fmt: skip
 
 PAPERS: dict[str, dict[str, Any]] = {
     "lora": record(links={"paper": "https://arxiv.org/abs/2106.09685",
@@ -100,7 +118,9 @@ def write_data(root: Path) -> Path:
     (data / "catalog.yaml").write_text(CONFIG, encoding="utf-8")
     (data / "venues.yaml").write_text(VENUES, encoding="utf-8")
     (data / "keywords.yaml").write_text(KEYWORDS, encoding="utf-8")
+    (data / "topics.yaml").write_text(TOPICS, encoding="utf-8")
     for n, (paper_id, fields) in enumerate(PAPERS.items()):
+        fields = {**fields, "topics": TOPIC_OF[paper_id]}
         if fields["links"]["paper"] == record()["links"]["paper"] and paper_id != "lora":
             fields = {**fields, "links": {"paper": f"https://arxiv.org/abs/2401.{n:05d}"}}
         (data / "papers" / f"{paper_id}.yaml").write_text(dump_record(fields), encoding="utf-8")

@@ -24,7 +24,7 @@ from catalog.render.pages import (
     by_count,
     embed_json,
 )
-from catalog.validate import Catalog
+from catalog.catalog import Catalog
 
 
 def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
@@ -68,6 +68,7 @@ def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
         "slugs": {
             f: [facets.slugs[f][v] for v in values] for f, values in names.items() if f != "year"
         },
+        "labels": {f: [facets.label(f, v) for v in names[f]] for f in facets.labels},
         "venueInfo": [[v["venue_full_name"], v["venue_kind"]] for v in _venue_rows(views, names)],
         "columns": columns,
     }
@@ -122,11 +123,12 @@ def home_page(
         ordered = by_count(facets.counts[kind.facet])
         if kind.facet == "year":
             ordered = [(y, facets.counts["year"][y]) for y in facets.slugs["year"]]
+        labelled = [(v, facets.label(kind.facet, v), n) for v, n in ordered]
         groups.append(
             {
                 "facet": kind.facet,
                 "title": kind.singular,
-                "values": ordered[:FACET_TOP] if kind.facet != "year" else ordered,
+                "values": labelled[:FACET_TOP] if kind.facet != "year" else labelled,
                 "total": len(ordered),
             }
         )

@@ -13,18 +13,19 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from catalog.catalog import Catalog
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.citation import citation_meta, identifiers
 from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
 from catalog.render.related import related_papers
 from catalog.render.urls import unique_slugs
-from catalog.resources import templates_dir
-from catalog.validate import Catalog
+from catalog.resources import catalog_templates, templates_dir
 
 LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
 PAGE_SIZE = 100  # entries the home page renders and shows at once; "Show more" adds as many
@@ -77,7 +78,7 @@ class FacetKind:
 
 
 def topics_of(paper: Paper) -> list[str]:
-    return [str(t) for t in getattr(paper, "topics", None) or []]
+    return list(paper.topics)
 
 
 FACET_KINDS = (
@@ -95,6 +96,10 @@ class Facets:
     kinds: list[FacetKind] = field(default_factory=list)
     counts: dict[str, Counter[Any]] = field(default_factory=dict)
     slugs: dict[str, dict[Any, str]] = field(default_factory=dict)
+    labels: dict[str, dict[Any, str]] = field(default_factory=dict)  # shown instead of values
+
+    def label(self, facet: str, value: Any) -> str:
+        return self.labels.get(facet, {}).get(value, str(value))
 
 
 def embed_json(value: Any) -> str:
@@ -108,8 +113,11 @@ def newest_first(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(by_title, key=lambda p: (p.year, p.added), reverse=True)
 
 
-def facets_of(papers: list[Paper]) -> Facets:
-    """The facets that have values (topics only once papers carry them)."""
+def facets_of(papers: list[Paper], catalog: Catalog | None = None) -> Facets:
+    """The facets that have values (topics only once papers carry them).
+
+    A topic's value is its id, which is its page's name (the README links topics/<id>/);
+    it shows as the registry's name."""
     facets = Facets()
     for kind in FACET_KINDS:
         counts: Counter[Any] = Counter(v for p in papers for v in kind.values(p))
@@ -119,6 +127,10 @@ def facets_of(papers: list[Paper]) -> Facets:
         facets.counts[kind.facet] = counts
         if kind.facet == "year":
             facets.slugs["year"] = {y: str(y) for y in sorted(counts, reverse=True)}
+        elif kind.facet == "topic":
+            facets.slugs["topic"] = {t: t for t in sorted(counts)}
+            entries = catalog.topics.entries if catalog is not None else {}
+            facets.labels["topic"] = {t: entries[t].name if t in entries else t for t in counts}
         else:
             facets.slugs[kind.facet] = unique_slugs(counts)
     return facets
@@ -152,9 +164,9 @@ def build_pages(
     from catalog.render.home import browser_data, home_page
 
     abstracts = abstracts or {}
-    env = environment()
+    env = environment(catalog_templates(catalog.data_dir) / "site")
     papers = newest_first(catalog.papers)
-    facets = facets_of(papers)
+    facets = facets_of(papers, catalog)
     views = [paper_view(catalog, p, facets, abstracts.get(p.id, "")) for p in papers]
     entry = env.get_template("entry.html.j2")
     entries = [entry.render(root=ROOT, p=view) for view in views]
@@ -215,7 +227,7 @@ def _facet_pages(
                 members[value].append(number)
         counts = facets.counts[kind.facet]
         index_entries = [
-            {"name": str(value), "slug": slug, "count": counts[value]}
+            {"name": facets.label(kind.facet, value), "slug": slug, "count": counts[value]}
             for value, slug in sorted(slugs.items(), key=lambda kv: _index_order(kind, kv[0]))
         ]
         newest = max((dt.date.fromisoformat(v["added"]) for v in views), default=None)
@@ -242,7 +254,7 @@ def _facet_pages(
                     root=root,
                     kind=kind.singular,
                     folder=kind.folder,
-                    name=str(value),
+                    name=facets.label(kind.facet, value),
                     detail=_detail(catalog, kind.folder, value),
                     count=len(rows),
                     first=(number - 1) * list_page + 1,
@@ -260,9 +272,11 @@ def _facet_pages(
                 if feeds:
                     head += (
                         '<link rel="alternate feed" type="application/atom+xml" '
-                        f'title="{kind.singular}: {_attr(str(value))}" href="{here}feed.xml">\n'
+                        f'title="{kind.singular}: {_attr(facets.label(kind.facet, value))}" '
+                        f'href="{here}feed.xml">\n'
                     )
-                title = f"{kind.singular}: {value}" + (f" (page {number})" if number > 1 else "")
+                shown = facets.label(kind.facet, value)
+                title = f"{kind.singular}: {shown}" + (f" (page {number})" if number > 1 else "")
                 pages.append(
                     Page(
                         path,
@@ -298,9 +312,10 @@ def _attr(text: str) -> str:
     return escape(text, quote=True)
 
 
-def environment() -> Environment:
+def environment(overrides: Path | None = None) -> Environment:
+    """The site's templates; a same-named file in the catalog's templates/site/ wins."""
     return Environment(
-        loader=FileSystemLoader(templates_dir() / "site"),
+        loader=FileSystemLoader([*([overrides] if overrides else []), templates_dir() / "site"]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -329,7 +344,7 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         "venue_kind": _venue_kind(catalog, paper.venue),
         "keywords": [{"name": k, "slug": facets.slugs["keyword"][k]} for k in paper.keywords],
         "topics": [
-            {"name": t, "slug": facets.slugs["topic"][t], "title": _topic_title(catalog, t)}
+            {"name": t, "slug": facets.slugs["topic"][t], "title": facets.label("topic", t)}
             for t in values.get("topic", [])
         ],
         "values": values,
@@ -348,12 +363,6 @@ def _venue_kind(catalog: Catalog, venue: str) -> str:
     return entry.kind if entry else "preprint"
 
 
-def _topic_title(catalog: Catalog, topic: str) -> str:
-    registry = getattr(catalog, "topics", None)
-    entry = registry.entries.get(topic) if registry is not None else None
-    return str(getattr(entry, "title", None) or topic)
-
-
 def by_count(counts: Counter[Any]) -> list[tuple[Any, int]]:
     """Most papers first, then by name."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]).casefold()))
@@ -369,7 +378,8 @@ def _charts(facets: Facets) -> list[dict[str, Any]]:
         charts.append((f"Top {TOP_KEYWORDS} keywords", "Keyword", [Bar(k, n) for k, n in top]))
     if "topic" in facets.counts:
         topics = by_count(facets.counts["topic"])
-        charts.append(("Papers per topic", "Topic", [Bar(t, n) for t, n in topics]))
+        bars = [Bar(facets.label("topic", t), n) for t, n in topics]
+        charts.append(("Papers per topic", "Topic", bars))
     return [
         {"title": title, "id": f"chart-{n}", "svg": bar_chart(title, bars, label)}
         for n, (title, label, bars) in enumerate(charts)
@@ -389,9 +399,7 @@ def _detail(catalog: Catalog, folder: str, value: Any) -> dict[str, Any]:
     keyword = catalog.keywords.entries.get(value) if folder == "keywords" else None
     if keyword:
         detail["description"] = keyword.description
-    registry = getattr(catalog, "topics", None) if folder == "topics" else None
-    topic = registry.entries.get(value) if registry is not None else None
-    if topic is not None:
-        detail["full_name"] = getattr(topic, "title", None)
-        detail["description"] = getattr(topic, "description", None)
+    topic = catalog.topics.entries.get(value) if folder == "topics" else None
+    if topic:
+        detail.update(full_name=topic.name, description=topic.description)
     return detail

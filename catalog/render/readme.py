@@ -15,17 +15,18 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from catalog.model import CatalogConfig, Paper
+from catalog.model import CatalogConfig, Paper, Topic
 from catalog.render import markdown as md
 from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
 from catalog.render.urls import page_url, unique_slugs
-from catalog.resources import templates_dir
+from catalog.resources import template_override, templates_dir
 
 TEMPLATE = "README.md.j2"
 GITHUB_LIMIT = 512 * 1024
@@ -50,12 +51,20 @@ class SectionView:
 
 
 def render_readme(
-    papers: Iterable[Paper], config: CatalogConfig, *, budget: int = README_BUDGET
+    papers: Iterable[Paper],
+    config: CatalogConfig,
+    *,
+    topics: Mapping[str, Topic] | None = None,
+    budget: int = README_BUDGET,
+    templates: Path | None = None,
 ) -> str:
     """The README for these papers: byte-identical for the same data, at most `budget` bytes
-    when cutting tables can make it so."""
+    when cutting tables can make it so. `topics` (the registry's entries, in its order) adds
+    the browse-by-topic line. A README.md.j2 in `templates` (the catalog's own templates/
+    folder) replaces the packaged one."""
     ordered = sorted(papers, key=_row_order)
-    page = _Page(ordered, config)
+    template = _template(template_override(templates, TEMPLATE))
+    page = _Page(ordered, config, topics or {}, template)
     longest = max((len(r) for r in page.rows.values()), default=0)
     text = page.render(longest)
     if _size(text) <= budget or longest == 0:
@@ -133,8 +142,15 @@ class _Page:
     """Everything of the README but the tables' length, prepared once: the size budget may
     render it a dozen times with different row limits."""
 
-    def __init__(self, papers: Sequence[Paper], config: CatalogConfig) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        config: CatalogConfig,
+        topics: Mapping[str, Topic] | None = None,
+        template: jinja2.Template | None = None,
+    ) -> None:
         self.config = config
+        self._template = template or _template(None)
         self.rows = _section_rows(papers, config)
         self._tables: dict[tuple[str, int], str] = {}
         anchors = _Anchors(f"{config.title} {AWESOME_BADGE_ALT}", "Contents")
@@ -150,6 +166,7 @@ class _Page:
             )
             for name in sorted(counts, key=lambda k: (k.casefold(), k))
         ]
+        topic_line = _topic_line(papers, config, topics or {})
         self._context = {
             "config": config,
             "title": md.inline_text(config.title),
@@ -162,10 +179,12 @@ class _Page:
             ],
             "site_url": md.link_destination(config.site_url) if config.site_url else None,
             "paper_count": len(papers),
+            "topics": topic_line,
+            "topics_anchor": anchors.of("Topics") if topic_line else None,
             "keywords": keywords,
             "keywords_anchor": anchors.of("Keywords") if keywords else None,
-            "setup_command": SETUP_COMMAND,
-            "test_command": TEST_COMMAND,
+            "setup_command": config.setup_command or SETUP_COMMAND,
+            "test_command": config.test_command or TEST_COMMAND,
             "github_limit_kb": GITHUB_LIMIT // 1024,
         }
 
@@ -185,7 +204,7 @@ class _Page:
                     shown=shown,
                 )
             )
-        return _template().render(sections=sections, **self._context)
+        return self._template.render(sections=sections, **self._context)
 
     def _table(self, section_id: str, shown: int) -> str:
         key = (section_id, shown)
@@ -193,6 +212,25 @@ class _Page:
             rows = self.rows[section_id][:shown]
             self._tables[key] = md.table(HEADERS, ALIGNS, rows) if rows else ""
         return self._tables[key]
+
+
+def _topic_line(
+    papers: Sequence[Paper], config: CatalogConfig, topics: Mapping[str, Topic]
+) -> list[tuple[str, int]]:
+    """(linked name, paper count) per topic that has papers, in the registry's order: the
+    curators order topics for reading, unlike keywords (alphabetical). A topic's page on the
+    site is topics/<id>/: ids are already page names."""
+    counts = Counter(t for p in papers for t in dict.fromkeys(p.topics))
+    return [
+        (
+            md.link(topic.name, page_url(config.site_url, "topics", topic_id))
+            if config.site_url
+            else md.inline_text(topic.name),
+            counts[topic_id],
+        )
+        for topic_id, topic in topics.items()
+        if counts[topic_id]
+    ]
 
 
 def _size(text: str) -> int:
@@ -220,9 +258,9 @@ class _Anchors:
 
 
 @functools.cache
-def _template() -> jinja2.Template:
+def _template(folder: Path | None) -> jinja2.Template:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
+        loader=jinja2.FileSystemLoader([*([folder] if folder else []), templates_dir()]),
         autoescape=False,  # markdown, not HTML: every value is escaped by catalog.render.markdown
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 from catalog.render.citation import identifiers
 from catalog.render.exports import venue_full_name
-from catalog.render.pages import topics_of
 from catalog.render.search import AUTHORS, IDS, TAGS, TEXT, TITLE, VENUE, SearchDoc
 
 if TYPE_CHECKING:
     from catalog.render.pages import Site
-    from catalog.validate import Catalog
+    from catalog.catalog import Catalog
 
 
 def search_docs(catalog: Catalog, site: Site) -> tuple[list[SearchDoc], int]:
@@ -32,7 +31,9 @@ def search_docs(catalog: Catalog, site: Site) -> tuple[list[SearchDoc], int]:
                     TITLE: paper.title,
                     IDS: " ".join(x for x in (paper.id, ids.arxiv, ids.doi) if x),
                     AUTHORS: authors,
-                    TAGS: " ".join([*paper.keywords, *topics_of(paper)]),
+                    TAGS: " ".join(
+                        [*paper.keywords, *(site.facets.label("topic", t) for t in paper.topics)]
+                    ),
                     VENUE: f"{paper.venue} {full} {paper.year}",
                     TEXT: site.abstracts.get(paper.id, ""),
                 },

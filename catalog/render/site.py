@@ -23,14 +23,14 @@ from typing import Any
 
 import yaml
 
-from catalog.errors import CatalogError
+from catalog.catalog import Catalog
+from catalog.errors import CatalogError, UsageProblem
 from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url, sitemap
 from catalog.render.pages import LATE_MARKER, PAGE_SIZE, Page, Site, build_pages
 from catalog.render.search import build_index, material_stub
 from catalog.render.search_docs import search_docs
 from catalog.render.shell import CONTENT, HEAD, NO_TITLE, SHELL_PATH, SKIP, TITLE, Shell
 from catalog.resources import site_dir
-from catalog.validate import Catalog
 from catalog.writer import write_atomic
 
 MARKER = ".catalog-site"  # a folder holding it was built here and may be replaced
@@ -185,13 +185,12 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
             continue
         members: dict[Any, list[Any]] = {}
         for paper in site.order:
-            for value in (paper.venue,) if facet == "venue" else getattr(paper, "topics", []):
+            for value in (paper.venue,) if facet == "venue" else paper.topics:
                 members.setdefault(value, []).append(paper)
         for value, slug in site.facets.slugs[facet].items():
             path = f"{folder_name}/{slug}/"
-            feed = atom_feed(
-                catalog, members[value], title=str(value), path=path, summaries=site.abstracts
-            )
+            title = site.facets.label(facet, value)
+            feed = atom_feed(catalog, members[value], title=title, path=path, summaries=site.abstracts)
             (folder / path / "feed.xml").write_text(feed, encoding="utf-8")
     home = folder / "home"
     home.mkdir(exist_ok=True)
@@ -212,9 +211,9 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
 def _check_target(out_dir: Path) -> None:
     """Refuse to replace a folder that is not a site this command built."""
     if out_dir.is_file():
-        raise CatalogError(f"{out_dir}: exists and is a file, not a site folder")
+        raise UsageProblem(f"{out_dir}: exists and is a file, not a site folder")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise CatalogError(
+        raise UsageProblem(
             f"{out_dir}: folder is not empty and was not built by `catalog build --site`; "
             "refusing to replace it"
         )

@@ -37,6 +37,8 @@
     LINK_KINDS.forEach(function (k) { links[k] = []; });
     FACETS.forEach(function (f) { values[f] = []; });
     var multi = { topic: true, keyword: true };
+    var labels = data.labels || {};
+    function label(facet, k) { return labels[facet] ? labels[facet][k] : names[facet][k]; }
 
     function take(chunk) {
       var day = 0;
@@ -98,7 +100,7 @@
         var chips = document.createElement("div");
         chips.className = "cf-chips";
         topics.forEach(function (k) {
-          chips.appendChild(link("topics/" + data.slugs.topic[k] + "/", names.topic[k], "cf-chip cf-topic"));
+          chips.appendChild(link("topics/" + data.slugs.topic[k] + "/", label("topic", k), "cf-chip cf-topic"));
         });
         keywords.forEach(function (k) {
           chips.appendChild(link("keywords/" + data.slugs.keyword[k] + "/", names.keyword[k], "cf-chip"));
@@ -293,7 +295,7 @@
       var chips = [];
       FACETS.forEach(function (facet) {
         state[facet].forEach(function (k) {
-          chips.push(chip(TITLES[facet] + ": " + names[facet][k], function () { state[facet].delete(k); }));
+          chips.push(chip(TITLES[facet] + ": " + label(facet, k), function () { state[facet].delete(k); }));
         });
       });
       if (state.text) chips.push(chip("Text: " + state.text, function () { state.text = ""; }));
@@ -354,7 +356,7 @@
       var all = names[facet].map(function (name, k) { return k; });
       var total = totals[facet] || (totals[facet] = totalCounts(facet));
       all.sort(function (a, b) {
-        return total[b] - total[a] || names[facet][a].toLowerCase().localeCompare(names[facet][b].toLowerCase());
+        return total[b] - total[a] || label(facet, a).toLowerCase().localeCompare(label(facet, b).toLowerCase());
       });
       var rows = all.map(function (k) {
         if (buttons[facet][k]) return buttons[facet][k].parentNode;
@@ -365,7 +367,7 @@
         b.setAttribute("data-facet", facet);
         b.setAttribute("data-value", names[facet][k]);
         b.setAttribute("aria-pressed", "false");
-        b.textContent = names[facet][k];
+        b.textContent = label(facet, k);
         var count = document.createElement("span");
         count.className = "cf-count";
         li.appendChild(b);
@@ -396,7 +398,7 @@
       buttons[facet].forEach(function (button) {
         if (!button) return;
         button.parentNode.hidden = needle !== "" &&
-          button.getAttribute("data-value").toLowerCase().indexOf(needle) < 0;
+          button.textContent.toLowerCase().indexOf(needle) < 0;
       });
     }
 
@@ -434,7 +436,7 @@
           return (values.keyword ? values.keyword[i] : []).map(function (k) { return names.keyword[k]; });
         },
         topics: function (i) {
-          return (values.topic ? values.topic[i] : []).map(function (k) { return names.topic[k]; });
+          return (values.topic ? values.topic[i] : []).map(function (k) { return label("topic", k); });
         }
       };
     }

@@ -1,39 +1,56 @@
-"""`catalog dedupe`: find the groups, optionally merge them, print the outcome, pick the exit code.
-
-Kept out of cli.py so the command's reporting lives beside nothing else; cli.py only parses.
-"""
+"""`catalog dedupe`: find the groups, maybe merge them, print the outcome, return the status."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from catalog.dedupe import FixReport, Group, fix_duplicates
-from catalog.validate import Catalog, load_catalog
+from catalog import output
+from catalog.cli_options import require_data_dir
+from catalog.errors import EXIT_FINDINGS, EXIT_OK
+
+if TYPE_CHECKING:
+    from catalog.catalog import Catalog, Group
+    from catalog.dedupe import FixReport
 
 
-def run_dedupe(data_dir: Path, fmt: str, fix: bool) -> int:
+def run(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> int:
     """Report duplicate groups (and merge them with `fix`); return the exit status."""
+    from catalog.dedupe import fix_duplicates
+    from catalog.validate import load_catalog
+
+    require_data_dir(data_dir)
     catalog = load_catalog(data_dir)
-    skipped = {d.path for d in catalog.diagnostics if d.code != "duplicate-paper"}
+    identity_codes = ("duplicate-paper", "identity-conflict")
+    skipped = {d.path for d in catalog.diagnostics if d.code not in identity_codes}
     skipped -= {catalog.paper_path(p.id) for p in catalog.papers}
     if skipped:
-        click.echo(
-            f"warning: {len(skipped)} file(s) with errors were not checked; run `catalog validate`",
-            err=True,
-        )
+        output.warn(f"{len(skipped)} file(s) with errors were not checked; run `catalog validate`")
     groups = catalog.duplicates
     report = fix_duplicates(catalog, groups) if fix and groups else None
     if fmt == "json":
-        click.echo(json.dumps(_as_json(groups, report), indent=2, ensure_ascii=False))
+        doc = _as_json(groups, report)
+        if catalog.conflicts:  # one id under two titles: never merged, the maintainer decides
+            doc["identity_conflicts"] = [
+                {"key": c.key, "records": list(c.ids)} for c in catalog.conflicts
+            ]
+        output.emit_json(doc)
     else:
-        click.echo(_as_text(catalog, groups, report))
+        lines = _as_text(catalog, groups, report).splitlines()
+        if output.is_quiet():
+            lines = lines[:-1]  # the summary line
+        for c in catalog.conflicts:
+            files = ", ".join(catalog.paper_path(i) for i in c.ids)
+            lines.append(f"identity conflict ({c.key}): {files}: one id under two titles")
+        if lines:
+            click.echo("\n".join(lines))
+    if catalog.conflicts:
+        return EXIT_FINDINGS
     if report is not None:
-        return 1 if report.conflicts else 0
-    return 1 if groups else 0
+        return EXIT_FINDINGS if report.conflicts else EXIT_OK
+    return EXIT_FINDINGS if groups else EXIT_OK
 
 
 def _as_json(groups: list[Group], report: FixReport | None) -> dict[str, Any]:

@@ -1,0 +1,129 @@
+"""`catalog check-links`: check the links (catalog.links does the work), print the report.
+
+Only click is imported at module level; the HTTP engine (aiohttp) and rich load when the
+command runs, and the engine only when some link is not answered by the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from catalog import output
+from catalog.cli_options import require_data_dir
+from catalog.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, CatalogError
+
+if TYPE_CHECKING:
+    from catalog.links.report import Format
+
+
+def run(fmt: Format, strict: bool, **options: Any) -> int:
+    """Check (or, with merge_files, merge shard reports); 1 when a link is broken.
+
+    130 when Ctrl-C stopped the check: the partial report is printed (marked partial) and the
+    cache keeps what was checked.
+    """
+    from catalog.links.report import format_report
+
+    report = _run(**options)
+    click.echo(format_report(report, fmt, strict))
+    if report.partial:
+        return EXIT_INTERRUPTED
+    return EXIT_FINDINGS if report.failed(strict) else EXIT_OK
+
+
+def _run(
+    *,
+    data_dir: Path,
+    concurrency: int,
+    per_host: int,
+    timeout: float,
+    deadline: float | None,
+    retries: int,
+    backoff: float,
+    user_agent: str | None,
+    cache_path: Path | None,
+    max_age: float,
+    allow_private: bool,
+    exclude: tuple[str, ...],
+    changed_since: str | None,
+    shard: str | None,
+    merge_files: tuple[Path, ...],
+) -> Any:
+    from catalog.links import report as reports
+
+    if merge_files:
+        return reports.merge([_read_report(path) for path in merge_files])
+
+    from catalog.links.collect import changed_records, collect, parse_shard
+    from catalog.links.run import CheckOptions
+    from catalog.sources.http import Settings
+    from catalog.sources.http import user_agent as default_agent
+    from catalog.sources.safety import AddressPolicy
+    from catalog.validate import load_catalog
+
+    try:
+        patterns = tuple(re.compile(p) for p in exclude)
+    except re.error as exc:
+        raise click.BadParameter(f"bad regular expression: {exc}", param_hint="--exclude") from None
+    try:
+        shard_spec = parse_shard(shard) if shard else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
+    require_data_dir(data_dir)
+    catalog = load_catalog(data_dir)
+    invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
+    if invalid:
+        output.warn(
+            f"{invalid} error(s) in the data; links of invalid records are not checked "
+            "(run `catalog validate`)"
+        )
+    only = changed_records(data_dir, changed_since) if changed_since else None
+    links = collect(catalog, only)
+    contact = catalog.config.repo_url if catalog.config else None
+    settings = Settings(
+        concurrency=concurrency,
+        per_host=per_host,
+        timeout=timeout,
+        deadline=deadline,
+        retries=retries,
+        backoff=backoff,
+        user_agent=user_agent or default_agent(contact, "catalog-check-links"),
+        policy=AddressPolicy(allow_private=allow_private),
+    )
+    options = CheckOptions(
+        settings=settings,
+        cache_path=cache_path,
+        max_age=max_age,
+        exclude=patterns,
+        shard=shard_spec,
+        interruptible=True,
+    )
+    return _with_progress(links, options)
+
+
+def _with_progress(links: Any, options: Any) -> Any:
+    """Run the check with a progress bar on stderr (when it is a terminal and not -q)."""
+    from catalog.links.run import check_links
+
+    with output.progress("checking links") as shown:
+        return check_links(
+            links,
+            options,
+            on_start=shown.start,
+            on_result=lambda _result: shown.advance(1),
+            warn=output.warn,
+        )
+
+
+def _read_report(path: Path) -> Any:
+    from catalog.links.report import from_json
+
+    try:
+        return from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CatalogError(f"{path}: not a check-links JSON report ({exc})") from None
