@@ -253,10 +253,12 @@ class Watched:
         box = self.page.locator(".md-search__input")
         box.fill("")
         box.press_sequentially(text)
+        # Each keystroke gets its own answer (a one-letter query: none): wait for the last.
+        self.page.wait_for_load_state("networkidle")
         self.page.wait_for_function(
             "document.querySelector('.md-search-result__meta').textContent.includes('match')"
-            " || document.querySelector('.md-search-result__meta').textContent.includes('No')"
         )
+        self.page.wait_for_timeout(250)
         hrefs = self.page.eval_on_selector_all(
             ".md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
         )

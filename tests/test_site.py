@@ -37,16 +37,17 @@ def _expected_counts(site: BuiltSite, selected: dict[str, set[str]]) -> dict[tup
     """Counts as the spec defines them: for each facet, papers matching the other facets."""
 
     def values(paper: Any, facet: str) -> set[str]:
-        if facet == "keyword":
-            return set(paper.keywords)
+        if facet in ("keyword", "topic"):
+            return set(paper.keywords if facet == "keyword" else paper.topics)
         return {paper.venue} if facet == "venue" else {str(paper.year)}
 
+    facets = ("topic", "keyword", "venue", "year")
     counts: Counter[tuple[str, str]] = Counter()
-    for facet in ("keyword", "venue", "year"):
+    for facet in facets:
         for paper in site.catalog.papers:
             for value in values(paper, facet):
                 counts[(facet, value)] += 0  # every value has a button, even at zero
-            others = [f for f in ("keyword", "venue", "year") if f != facet and selected.get(f)]
+            others = [f for f in facets if f != facet and selected.get(f)]
             if all(values(paper, f) & selected[f] for f in others):
                 for value in values(paper, facet):
                     counts[(facet, value)] += 1
@@ -236,7 +237,10 @@ def test_a_filter_shows_a_paper_beyond_the_first_page(page: Watched, small_url: 
     chips = page.page.eval_on_selector_all(
         entry + ".cf-chip", "els => els.map(e => [e.textContent, e.getAttribute('href')])"
     )
-    assert chips == [["Quantization", "keywords/quantization/"]]
+    assert chips == [
+        ["Compression", "topics/compression/"],
+        ["Quantization", "keywords/quantization/"],
+    ]
     links = page.page.eval_on_selector_all(
         entry + ".cf-meta a", "els => els.map(e => [e.textContent, e.getAttribute('href')])"
     )
@@ -263,7 +267,7 @@ def test_a_hostile_title_rendered_by_the_script_runs_nothing(
     chips = page.page.eval_on_selector_all(
         entry + " .cf-chip", "els => els.map(e => e.textContent)"
     )
-    assert chips == ["Federated Learning", SCRIPT_KEYWORD]
+    assert chips == ["Federated and private", "Federated Learning", SCRIPT_KEYWORD]
     code = page.page.get_attribute(entry + ' .cf-link:text-is("code")', "href")
     assert code == "https://github.com/example/old?a=1&b=2"
     page.page.wait_for_load_state("networkidle")

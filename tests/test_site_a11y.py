@@ -25,6 +25,8 @@ PAGES = (
     "venues/arxiv/",
     "venues/arxiv/page/2/",
     "years/2024/",
+    "topics/federated/",
+    "topics/",
     "keywords/",
     "venues/",
     "years/",

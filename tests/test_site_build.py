@@ -179,7 +179,7 @@ def test_facet_pages_list_their_papers(site: BuiltSite) -> None:
     for year in {p.year for p in site.catalog.papers}:
         assert (site.root / "years" / str(year) / "index.html").is_file()
     stats = (site.root / "stats" / "index.html").read_text(encoding="utf-8")
-    assert stats.count('<table class="cf-chart"') == 3
+    assert stats.count('<table class="cf-chart"') == 4  # years, venues, keywords, topics
 
 
 def test_failed_build_leaves_the_previous_site_intact(

@@ -133,6 +133,14 @@ def test_venue_and_topic_feeds_are_valid_atom_and_linked(site: BuiltSite) -> Non
         page = _head(site.root / "venues" / slug / "index.html")
         feeds = [ln for ln in page.links if ln.get("type") == "application/atom+xml"]
         assert "feed.xml" in {ln["href"] for ln in feeds}
+    topic = ET.parse(site.root / "topics" / "compression" / "feed.xml").getroot()
+    assert topic.findtext(f"{ATOM}title") == "Awesome-Test: Compression"
+    titles = {e.findtext(f"{ATOM}title") for e in topic.findall(f"{ATOM}entry")}
+    assert titles == {p.title for p in site.catalog.papers if "compression" in p.topics}
+    page = _head(site.root / "topics" / "compression" / "index.html")
+    assert "feed.xml" in {
+        ln["href"] for ln in page.links if ln.get("type") == "application/atom+xml"
+    }
     neurips = ET.parse(site.root / "venues" / "neurips" / "feed.xml").getroot()
     qlora = next(
         e for e in neurips.findall(f"{ATOM}entry") if "QLoRA" in e.findtext(f"{ATOM}title", "")

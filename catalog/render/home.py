@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from catalog.catalog import Catalog
 from catalog.render.exports import safe_url
 from catalog.render.pages import (
     _EPOCH,
@@ -24,7 +25,6 @@ from catalog.render.pages import (
     by_count,
     embed_json,
 )
-from catalog.catalog import Catalog
 
 
 def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:

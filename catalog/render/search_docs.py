@@ -10,8 +10,8 @@ from catalog.render.exports import venue_full_name
 from catalog.render.search import AUTHORS, IDS, TAGS, TEXT, TITLE, VENUE, SearchDoc
 
 if TYPE_CHECKING:
-    from catalog.render.pages import Site
     from catalog.catalog import Catalog
+    from catalog.render.pages import Site
 
 
 def search_docs(catalog: Catalog, site: Site) -> tuple[list[SearchDoc], int]:

@@ -190,7 +190,9 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
         for value, slug in site.facets.slugs[facet].items():
             path = f"{folder_name}/{slug}/"
             title = site.facets.label(facet, value)
-            feed = atom_feed(catalog, members[value], title=title, path=path, summaries=site.abstracts)
+            feed = atom_feed(
+                catalog, members[value], title=title, path=path, summaries=site.abstracts
+            )
             (folder / path / "feed.xml").write_text(feed, encoding="utf-8")
     home = folder / "home"
     home.mkdir(exist_ok=True)
