@@ -25,8 +25,8 @@ from conftest import CONFIG, record
 
 from catalog.catalog import Catalog
 from catalog.records import dump_record
-from catalog.render.pages import HOME_CHUNK, LIST_PAGE, PAGE_SIZE
 from catalog.render.site import build_site
+from catalog.render.views import HOME_CHUNK, LIST_PAGE, PAGE_SIZE
 from catalog.validate import load_catalog
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

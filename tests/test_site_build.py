@@ -21,10 +21,11 @@ from catalog.cli import main
 from catalog.errors import CatalogError
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import safe_url
-from catalog.render.pages import build_pages, embed_json
+from catalog.render.pages import build_pages
 from catalog.render.readme import render_readme
 from catalog.render.site import MARKER, build_site
 from catalog.render.urls import unique_slugs
+from catalog.render.views import embed_json
 from catalog.validate import load_catalog
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)

@@ -14,7 +14,7 @@ from jinja2 import Environment
 
 from catalog.catalog import Catalog
 from catalog.render.exports import safe_url
-from catalog.render.pages import (
+from catalog.render.views import (
     _EPOCH,
     FACET_TOP,
     LATE_MARKER,

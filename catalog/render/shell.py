@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from catalog.render.pages import Page
+from catalog.render.views import Page
 
 SHELL_PATH = "papers/_shell/"
 SHELL_DEPTH = 2

@@ -26,10 +26,11 @@ import yaml
 from catalog.catalog import Catalog
 from catalog.errors import CatalogError, UsageProblem
 from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url, sitemap
-from catalog.render.pages import LATE_MARKER, PAGE_SIZE, Page, Site, build_pages
+from catalog.render.pages import Site, build_pages
 from catalog.render.search import build_index, material_stub
 from catalog.render.search_docs import search_docs
 from catalog.render.shell import CONTENT, HEAD, NO_TITLE, SHELL_PATH, SKIP, TITLE, Shell
+from catalog.render.views import LATE_MARKER, PAGE_SIZE, Page
 from catalog.resources import site_dir
 from catalog.writer import write_atomic
 
