@@ -152,6 +152,8 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "build": ("catalog.build.load_catalog", ["build", "--no-site"]),
     "check-links": ("catalog.validate.load_catalog", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
+    "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
+    "triage": ("catalog.validate.load_catalog", ["triage", "--since", "HEAD"]),
 }
 
 
@@ -167,9 +169,13 @@ def test_ctrl_c_exits_130_with_one_line(
     monkeypatch.setattr(target, _interrupt)
     listing = tmp_path / "list.md"
     listing.write_text(GOOD_LIST, encoding="utf-8")
-    args = [str(listing) if a == "LIST" else a for a in args]
-    args = [str(tmp_path / "new") if a == "NEWDIR" else a for a in args]
-    data = [] if name in ("schema", "init") else ["--data", str(catalog_dir.path)]
+    places = {
+        "LIST": str(listing),
+        "OUT": str(tmp_path / "cli.md"),
+        "NEWDIR": str(tmp_path / "new"),
+    }
+    args = [places.get(a, a) for a in args]
+    data = [] if name in ("schema", "init", "cli-docs") else ["--data", str(catalog_dir.path)]
     result = CliRunner().invoke(main, [*args, *data])
     assert result.exit_code == 130, result.output
     assert result.stderr == "interrupted\n"
