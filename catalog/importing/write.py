@@ -31,6 +31,7 @@ from catalog.validate import load_catalog
 from catalog.writer import record_text, write_atomic, write_record
 
 SectionMode = Literal["add", "flatten"]
+_PLACEHOLDER = Section(id="papers", title="Papers")
 
 
 def import_list(
@@ -94,7 +95,9 @@ class _Plan:
         self.config = base
         self.sections: list[Section] = list(base.sections)
         self.config_path = data_dir / "catalog.yaml"
-        self.fresh = catalog is None or not catalog.papers
+        # A catalog with no papers and only the placeholder section (what init and an empty
+        # folder start with) takes the list's layout: its text sections and its order.
+        self.fresh = (catalog is None or not catalog.papers) and base.sections == [_PLACEHOLDER]
         self.outputs: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def section_of(self, heading: str) -> str:
@@ -192,7 +195,10 @@ class _Plan:
             )
 
     def write(self) -> None:
-        """Registries and config first, then the records, each file all-or-nothing."""
+        """Registries and config first, then the records, each file all-or-nothing; nothing
+        at all when no record is to be written."""
+        if not self.result.written:
+            return
         data = self.data_dir
         (data / "papers").mkdir(parents=True, exist_ok=True)
         if not (data / SCHEMA_FILE).exists():
@@ -234,8 +240,7 @@ class _Plan:
         end = len(self.doc.entries) + 10**9
         order = {s.id: (first_line.get(s.id, end), i) for i, s in enumerate(self.sections)}
         used = {sid for w in self.result.written for sid in self.outputs[w["id"]][1]["sections"]}
-        placeholder = Section(id="papers", title="Papers")  # what init and empty folders have
-        kept = [s for s in self.sections if s.id in used or s != placeholder]
+        kept = [s for s in self.sections if s.id in used or s != _PLACEHOLDER]
         return sorted(kept or self.sections[:1], key=lambda s: order[s.id])
 
 
