@@ -148,7 +148,7 @@ def parse_facts(data: Any, shown: str, locate: Any = None) -> Facts:
                 raise fail((paper_id, name), f"{paper_id}.{name}: expected a list of entries")
             for i, entry in enumerate(entries):
                 where = (paper_id, name, i)
-                fact = _entry(entry, FIELDS[name], lambda m, w=where: fail(w, m))  # type: ignore[misc]
+                fact = _entry(entry, FIELDS[name], lambda m, w=where: fail(w, m))
                 if fact.source in facts.get(paper_id, name):
                     raise fail(where, f"{paper_id}.{name}: two entries from {fact.source}")
                 facts.put(paper_id, name, fact)

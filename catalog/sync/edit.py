@@ -92,7 +92,7 @@ def _insert_at(text: str, root: yaml.MappingNode, key: str) -> int:
     anchor = before[-1][1] if before else root.value[-1][1]
     end = anchor.end_mark
     if end.column == 0:  # a block value ends at the start of the next line
-        return end.index
+        return int(end.index)
     newline = text.find("\n", end.index)
     return len(text) if newline == -1 else newline + 1
 

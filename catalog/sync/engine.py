@@ -100,7 +100,7 @@ class Sync:
         try:
             for thread in threads:
                 while thread.is_alive():
-                    thread.join(0.2)
+                    thread.join(0.05)
         except KeyboardInterrupt:
             self._stop.set()
             with self._lock:
@@ -139,7 +139,7 @@ class Sync:
                     if upstream_done:
                         return
                     with self._changed:
-                        self._changed.wait(0.5)
+                        self._changed.wait(0.2)
                     continue
                 if not self._drain(adapter, queue, attempted):
                     return

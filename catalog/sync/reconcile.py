@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,8 @@ _OPENREVIEW_PDF = re.compile(r"https?://openreview\.net/pdf\?id=([^&#]+)")
 class Proposal:
     """One change (or finding) for one record, with the facts that support it."""
 
-    kind: str  # venue | authors | paper-link | code-moved | code-deleted | code-archived | conflict | pinned
+    # venue | authors | paper-link | code-moved | code-deleted | code-archived | conflict | pinned
+    kind: str
     paper_id: str
     field: str  # the record's field: venue, authors, links.paper, links.code
     old: Any
@@ -90,7 +91,7 @@ def _pinned(pins: set[str], field: str) -> bool:
 
 
 def _venue(
-    paper: Paper, facts: Facts, lookup: dict[str, str], kinds: dict[str, str], pins: set[str]
+    paper: Paper, facts: Facts, lookup: dict[str, str], kinds: Mapping[str, str], pins: set[str]
 ) -> list[Proposal]:
     stated = facts.get(paper.id, "venue")
     claims: dict[str, tuple[str, int | None]] = {}
@@ -125,8 +126,7 @@ def _venue(
                 )
             ]
         venue, year = distinct.pop()
-        rejected = decision is not None and decision.value in ("rejected", "withdrawn")
-        if venue in OPENREVIEW_VENUES and rejected:
+        if venue in OPENREVIEW_VENUES and decision and decision.value in ("rejected", "withdrawn"):
             note = f"OpenReview says the submission was {decision.value}; not shown as accepted"
             return [Proposal("conflict", paper.id, "venue", old, None, (*evidence, decision), note)]
         if venue in OPENREVIEW_VENUES and not {"dblp", "openreview"} <= set(claims):

@@ -119,9 +119,8 @@ def as_markdown(proposals: Sequence[Proposal], run: dict[str, Any]) -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         for name, s in sources.items():
-            lines.append(
-                f"| {name} | {s['asked']} | {s['known']} | {s['pending']} | {_cell(s.get('stopped', ''))} |"
-            )
+            stopped = _cell(s.get("stopped", ""))
+            lines.append(f"| {name} | {s['asked']} | {s['known']} | {s['pending']} | {stopped} |")
         lines += ["", "</details>", ""]
     return "\n".join(lines)
 

@@ -84,9 +84,11 @@ def sync(
         )
         if not only:
             facts.drop({p.id for p in catalog.papers})
-        run = Sync(
-            papers, facts, adapters, http, ctx, day, lambda: save_facts(path, facts), progress
-        )
+
+        def save() -> None:
+            save_facts(path, facts)
+
+        run = Sync(papers, facts, adapters, http, ctx, day, save, progress)
         try:
             stats = run.run()
         finally:

@@ -374,7 +374,7 @@ def serve_fakes(
             fake = Fake(name, world, interval * scale, latency)
             if name == "github":
                 fake.quota = github_quota
-            threading.Thread(target=fake.serve_forever, daemon=True).start()
+            threading.Thread(target=fake.serve_forever, args=(0.02,), daemon=True).start()
             stack.callback(fake.server_close)
             stack.callback(fake.shutdown)
             servers[name] = fake

@@ -88,14 +88,10 @@ class GitHub:
 def repo_facts(
     data: dict[str, Any], asked: str, moved: bool, today: dt.date
 ) -> list[tuple[str, Fact]]:
-    html = (
-        data.get("html_url")
-        if isinstance(data.get("html_url"), str)
-        else f"https://github.com/{asked}"
-    )
-    name = data.get("full_name") if isinstance(data.get("full_name"), str) else asked
-    moved = moved or name != asked  # a case-only difference is the same repository
-    moved = moved and name.lower() != asked.lower()
+    html_url, full_name = data.get("html_url"), data.get("full_name")
+    html = html_url if isinstance(html_url, str) else f"https://github.com/{asked}"
+    name = full_name if isinstance(full_name, str) else asked
+    moved = (moved or name != asked) and name.lower() != asked.lower()  # case alone: same repo
     facts: list[tuple[str, Fact]] = [
         ("code_status", Fact("github", html, today, "moved" if moved else "ok")),
         ("code_url", Fact("github", html, today, html)),
