@@ -10,10 +10,11 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog.catalog import Catalog
 from catalog.diagnostics import Diagnostic, has_errors
 from catalog.render.readme import render_readme
 from catalog.render.site import build_site
-from catalog.validate import Catalog, load_catalog
+from catalog.validate import load_catalog
 from catalog.writer import write_atomic
 
 DIFF_CONTEXT = 1

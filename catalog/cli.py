@@ -1,20 +1,28 @@
-"""The `catalog` command: parse options, call one library function, print, set the exit code.
+"""The `catalog` command: click options in, one call to a catalog/commands/ module, status out.
 
-Reports go to stdout; progress and logs go to stderr. Exit 0 when clean, 1 when the data has
-errors, 2 for usage errors.
+Every command's logic (run, print, pick the exit status) lives in catalog/commands/<verb>.py;
+this module only declares the options and imports a command module when that command runs, so
+`catalog --help` loads click and nothing else. Reports go to stdout; progress and logs to stderr.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from catalog.cli_options import DATA_OPTION, format_option, require_data_dir, user_errors
-from catalog.diagnostics import format_report, has_errors
-from catalog.links.command import check_links
+from catalog.cli_options import DATA_OPTION, F, format_option, user_errors
+
+if TYPE_CHECKING:
+    from catalog.diagnostics import Format
+    from catalog.links.report import Format as LinkFormat
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,24 +35,20 @@ def main() -> None:
 @DATA_OPTION
 @format_option("text", "json", "github")
 @user_errors
-def validate(data_dir: Path, fmt: str) -> None:
+def validate(data_dir: Path, fmt: Format) -> None:
     """Check every record and registry; report all problems at their file and line."""
-    from catalog.validate import load_catalog
+    from catalog.commands import validate as command
 
-    require_data_dir(data_dir)
-    catalog = load_catalog(data_dir)
-    report = format_report(catalog.diagnostics, catalog.files_checked, fmt)  # type: ignore[arg-type]
-    if report:
-        click.echo(report)
-    sys.exit(1 if has_errors(catalog.diagnostics) else 0)
+    sys.exit(command.run(data_dir, fmt))
 
 
 @main.command()
+@user_errors
 def schema() -> None:
     """Print the JSON Schema of a paper record (data/paper.schema.json is a copy)."""
-    from catalog.schema import schema_text
+    from catalog.commands import schema as command
 
-    click.echo(schema_text(), nl=False)
+    sys.exit(command.run())
 
 
 @main.command("import")
@@ -58,26 +62,11 @@ def schema() -> None:
 )
 @format_option("text", "json", "github")
 @user_errors
-def import_(markdown: Path, data_dir: Path, added: Any, fmt: str) -> None:
+def import_(markdown: Path, data_dir: Path, added: Any, fmt: Format) -> None:
     """Migrate an awesome list's markdown tables into records under DATA/papers/."""
-    import datetime as dt
+    from catalog.commands import import_ as command
 
-    from catalog.importer import import_list
-
-    day = added.date() if added else dt.date.today()
-    result = import_list(markdown, data_dir, day)
-    if fmt == "text":
-        for problem in sorted(result.diagnostics):
-            click.echo(problem.text())
-        click.echo(
-            f"{len(result.written)} records written to {data_dir / 'papers'}"
-            + (f"; {len(result.overlaps)} already there" if result.overlaps else "")
-            + (f"; new keywords: {len(result.new_keywords)}" if result.new_keywords else "")
-            + (f"; new venues: {', '.join(result.new_venues)}" if result.new_venues else "")
-        )
-    else:
-        click.echo(format_report(result.diagnostics, 1, fmt))  # type: ignore[arg-type]
-    sys.exit(1 if has_errors(result.diagnostics) else 0)
+    sys.exit(command.run(markdown, data_dir, added.date() if added else None, fmt))
 
 
 @main.command("new")
@@ -115,9 +104,9 @@ def new_paper(
     Refuses a paper already in the catalog and never overwrites a file. The arXiv API's
     address can be changed with $CATALOG_ARXIV_API (tests, mirrors).
     """
-    from catalog.new import Draft, add_paper, missing_flags
+    from catalog.commands import new as command
+    from catalog.new import Draft
 
-    require_data_dir(data_dir)
     draft = Draft(
         title=title,
         year=year,
@@ -130,13 +119,7 @@ def new_paper(
         authors=list(authors),
         paper_id=paper_id,
     )
-    if not arxiv_id and missing_flags(draft):
-        raise click.UsageError(f"give --arxiv ID, or {', '.join(missing_flags(draft))}")
-    created = add_paper(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run)
-    if dry_run:
-        click.echo(created.text, nl=False)
-    else:
-        click.echo(f"wrote {created.path}")
+    sys.exit(command.run(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run))
 
 
 @main.command()
@@ -153,12 +136,9 @@ def new_paper(
 @user_errors
 def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
     """Build the site, then preview it at http://127.0.0.1:PORT/ until Ctrl-C."""
-    from catalog.serve import build_site, serve_forever
+    from catalog.commands import serve as command
 
-    if not no_build:
-        require_data_dir(data_dir)
-        build_site(data_dir, site_dir)
-    serve_forever(site_dir, port)
+    sys.exit(command.run(data_dir, site_dir, port, no_build))
 
 
 @main.command()
@@ -166,12 +146,11 @@ def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
 @format_option("text", "json")
 @click.option("--fix", is_flag=True, help="Merge each group into one record, delete the rest.")
 @user_errors
-def dedupe(data_dir: Path, fmt: str, fix: bool) -> None:
+def dedupe(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> None:
     """List records that are the same paper; exit 1 if any (with --fix: if any remain)."""
-    from catalog.dedupe_cli import run_dedupe
+    from catalog.commands import dedupe as command
 
-    require_data_dir(data_dir)
-    sys.exit(run_dedupe(data_dir, fmt, fix))
+    sys.exit(command.run(data_dir, fmt, fix))
 
 
 @main.command()
@@ -198,32 +177,108 @@ def dedupe(data_dir: Path, fmt: str, fix: bool) -> None:
 @format_option("text", "json", "github")
 @user_errors
 def build(
-    data_dir: Path, readme: Path, site_dir: Path, no_site: bool, check: bool, fmt: str
+    data_dir: Path, readme: Path, site_dir: Path, no_site: bool, check: bool, fmt: Format
 ) -> None:
     """Validate the data, then render README.md and the site from it."""
-    from catalog.build import build as run_build
+    from catalog.commands import build as command
 
-    require_data_dir(data_dir)
-    result = run_build(data_dir, readme, None if no_site or check else site_dir, check=check)
-    if result.diagnostics:
-        click.echo(format_report(result.diagnostics, result.catalog.files_checked, fmt))  # type: ignore[arg-type]
-    if result.failed:
-        click.echo("error: the data has errors; nothing was written", err=True)
-        sys.exit(1)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-    if check:
-        if result.readme_changed:
-            click.echo(result.diff, nl=False)
-            click.echo(f"error: {readme} is stale: run `catalog build` and commit it", err=True)
-            sys.exit(1)
-        click.echo(f"{readme} is up to date", err=True)
-        return
-    state = "written" if result.readme_changed else "unchanged"
-    size = len((result.readme_text or "").encode("utf-8"))
-    click.echo(f"{readme}: {state} ({len(result.catalog.papers)} papers, {size} bytes)", err=True)
-    if result.site_built:
-        click.echo(f"site: built in {site_dir}", err=True)
+    sys.exit(command.run(data_dir, readme, site_dir, no_site=no_site, check=check, fmt=fmt))
 
 
-main.add_command(check_links)
+def parse_duration(text: str) -> float:
+    """'90', '90s', '15m', '12h', '1d' -> seconds."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not match:
+        raise click.BadParameter(f"expected a duration such as 3600, 30m, 12h or 1d, got {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None and value <= 0:
+        raise click.BadParameter("must be greater than 0")
+    return value
+
+
+def _positive_option(name: str, kind: type, default: float, help: str) -> Callable[[F], F]:
+    """A number option that must be greater than 0, its default shown in --help."""
+    return click.option(
+        name, type=kind, default=default, show_default=True, callback=_positive, help=help
+    )
+
+
+@main.command("check-links")
+@DATA_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="Report format (markdown suits $GITHUB_STEP_SUMMARY).",
+)
+@click.option("--strict", is_flag=True, help="Fail on `error` verdicts too, not only `broken`.")
+@_positive_option("--concurrency", int, 64, "Requests in flight at once.")
+@_positive_option("--per-host", int, 6, "Requests in flight at once to one host.")
+@_positive_option("--timeout", float, 20.0, "Seconds to wait for a connection or an answer.")
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="Retries after a timeout, reset, 5xx or 429.",
+)
+@_positive_option(
+    "--backoff", float, 1.0, "Seconds before the first retry; doubled for each next one."
+)
+@click.option(
+    "--user-agent",
+    default=None,
+    help="User-Agent header [default: catalog-check-links/VERSION (+repo_url)].",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON file of recent results: working links are not asked again.",
+)
+@click.option(
+    "--max-age",
+    default="1d",
+    show_default=True,
+    callback=lambda _ctx, _param, value: parse_duration(value),
+    help="How long a cached working link is trusted (e.g. 3600, 30m, 12h, 1d).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also check links to private, loopback and link-local addresses.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="REGEX",
+    help="Skip URLs matching this regular expression (repeatable).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help="Only the links of records added or changed since this git revision.",
+)
+@click.option("--shard", metavar="K/N", help="Check only shard K of N (deterministic split).")
+@click.option(
+    "--merge",
+    "merge_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Check nothing: merge these JSON shard reports into one report.",
+)
+@user_errors
+def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
+    """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
+
+    Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
+    Exit 1 when a link is broken (with --strict, also on errors).
+    """
+    from catalog.commands import check_links as command
+
+    sys.exit(command.run(fmt, strict, **options))

@@ -1,6 +1,6 @@
 """Options and error handling shared by every `catalog` command.
 
-Kept apart from cli.py so command modules elsewhere (catalog/links/command.py) can use them
+Kept apart from cli.py so the command modules (catalog/commands/) can use them
 without importing the whole CLI.
 """
 
@@ -10,13 +10,15 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
 from catalog.errors import CatalogError
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 DATA_OPTION = click.option(
     "--data",
@@ -39,11 +41,11 @@ def format_option(*choices: str) -> Callable[[F], F]:
     )
 
 
-def user_errors(func: F) -> F:
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn CatalogError and unreadable paths into a one-line message and exit status 1."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except CatalogError as exc:
@@ -54,7 +56,7 @@ def user_errors(func: F) -> F:
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             sys.exit(1)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def require_data_dir(data_dir: Path) -> None:

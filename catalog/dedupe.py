@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from catalog.catalog import Group
 from catalog.diagnostics import Diagnostic
 from catalog.identity import (
     TITLE,
@@ -34,18 +35,10 @@ from catalog.records import dump_record
 from catalog.writer import write_atomic
 
 if TYPE_CHECKING:
+    from catalog.catalog import Catalog
     from catalog.load import Source
-    from catalog.validate import Catalog
 
 LINK_SLOTS = ("paper", "code", "project")
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """Records that are one paper: the strongest key they share, and their ids (sorted)."""
-
-    key: str
-    ids: tuple[str, ...]
 
 
 class _UnionFind:

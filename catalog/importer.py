@@ -376,9 +376,9 @@ def resolve_names(
     for spelling in dict.fromkeys(ordered):
         if (known := registry.canonical(spelling)) is not None:
             mapping[spelling] = known
-        elif (name := loose.get(normalize_title(spelling))) is not None:
-            mapping[spelling] = name  # a new spelling of a registry name: record it as alias
-            additions.setdefault(name, set()).add(spelling)
+        elif (close := loose.get(normalize_title(spelling))) is not None:
+            mapping[spelling] = close  # a new spelling of a registry name: record it as alias
+            additions.setdefault(close, set()).add(spelling)
         else:
             groups.setdefault(normalize_title(spelling), []).append(spelling)
     for variants in groups.values():

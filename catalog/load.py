@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -87,7 +87,14 @@ class Source:
         return _position(mark)
 
 
-def _position(mark: yaml.Mark | None) -> tuple[int, int]:
+class _Mark(Protocol):
+    """Where libyaml saw something (its C and pure-Python marks both have these)."""
+
+    line: int
+    column: int
+
+
+def _position(mark: _Mark | None) -> tuple[int, int]:
     """libyaml's 0-based mark as the 1-based (line, column) editors show."""
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
@@ -138,10 +145,10 @@ def read_yaml(path: Path) -> tuple[Source, list[Diagnostic]]:
         if isinstance(exc, _BadDate):
             hint = "write a real day as YYYY-MM-DD"
             return source, [_diag(shown, *where, "bad-date", exc.problem or "", hint)]
-        problem = exc.problem or str(exc)
+        message = exc.problem or str(exc)
         if exc.context:
-            problem = f"{problem} ({exc.context})"
-        return source, [_diag(shown, *where, "yaml-syntax", problem)]
+            message = f"{message} ({exc.context})"
+        return source, [_diag(shown, *where, "yaml-syntax", message)]
     except yaml.YAMLError as exc:
         return source, [_diag(shown, 1, 1, "yaml-syntax", str(exc).splitlines()[0])]
     finally:
@@ -159,7 +166,7 @@ def read_yaml(path: Path) -> tuple[Source, list[Diagnostic]]:
     return source, problems
 
 
-def _find_alias(text: str) -> yaml.Mark | None:
+def _find_alias(text: str) -> _Mark | None:
     """The first anchor or alias, found from the event stream so nothing is ever expanded."""
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):

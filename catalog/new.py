@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from catalog.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
+from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import find_groups
 from catalog.errors import CatalogError
 from catalog.load import Source
@@ -23,7 +24,7 @@ from catalog.model import ID_PATTERN, Links, Paper
 from catalog.records import dump_record
 from catalog.registry import Registry
 from catalog.slug import paper_slug, unique_slug
-from catalog.validate import Catalog, load_catalog, papers_dir, validate_record
+from catalog.validate import load_catalog, validate_record
 from catalog.writer import create_exclusive
 
 DEFAULT_VENUE = "arXiv"

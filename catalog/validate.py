@@ -11,13 +11,13 @@ import gc
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from catalog.dedupe import Group, duplicate_diagnostics, find_groups
+from catalog.catalog import Catalog, papers_dir
+from catalog.dedupe import duplicate_diagnostics, find_groups
 from catalog.diagnostics import Diagnostic
 from catalog.load import Source, read_yaml
 from catalog.model import (
@@ -38,28 +38,6 @@ M = TypeVar("M", bound=BaseModel)
 _NESTED_MODELS: dict[tuple[str | int, ...], type[BaseModel]] = {(): Record, ("links",): Links}
 _TYPE_ERRORS = ("_type", "_parsing")
 _ID_HINT = "the id is the file name; rename the file instead"
-
-
-@dataclass
-class Catalog:
-    """Everything read from a data folder: valid papers, registries and all diagnostics."""
-
-    data_dir: Path
-    config: CatalogConfig | None
-    venues: Registry[Venue]
-    keywords: Registry[Keyword]
-    papers: list[Paper] = field(default_factory=list)
-    sources: dict[str, Source] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files_checked: int = 0
-    duplicates: list[Group] = field(default_factory=list)  # records that are the same paper
-
-    def paper_path(self, paper_id: str) -> str:
-        return self.sources[paper_id].path
-
-
-def papers_dir(data_dir: Path) -> Path:
-    return data_dir / "papers"
 
 
 def load_catalog(data_dir: Path) -> Catalog:

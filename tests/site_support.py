@@ -20,10 +20,11 @@ from typing import Any
 
 from conftest import CONFIG, record
 
+from catalog.catalog import Catalog
 from catalog.records import dump_record
 from catalog.render.pages import PAGE_SIZE
 from catalog.render.site import build_site
-from catalog.validate import Catalog, load_catalog
+from catalog.validate import load_catalog
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCRIPT_TITLE = '<script>window.__pwned = 1</script></script><img src=x onerror="window.__pwned=2">'

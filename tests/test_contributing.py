@@ -106,6 +106,9 @@ def test_pr_workflow_runs_every_check() -> None:
         "node scripts/awesome-lint.mjs README.md",  # the README's rules, as the tests run them
         '.venv/bin/catalog check-links --changed-since "origin/$BASE_REF" --format github',
         "bash .ci/run",
+        ".venv/bin/ruff check .",
+        ".venv/bin/ruff format --check .",
+        ".venv/bin/mypy",
     ):
         assert needed in commands
     assert "actions/checkout@v4.2.2" in uses(flow)
@@ -279,3 +282,24 @@ def test_workflow_commands_are_accepted_by_the_cli() -> None:
     for args in commands:
         result = CliRunner().invoke(main, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)
+
+
+def test_ci_runs_lint_format_and_types_before_the_tests() -> None:
+    lines = [
+        line
+        for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    checks = [".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy"]
+    where = [lines.index(check) for check in checks]
+    assert where == sorted(where)
+    assert max(where) < lines.index(".venv/bin/python -m pytest")
+
+
+def test_mypy_is_strict_on_the_package_and_the_package_is_typed() -> None:
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["mypy"]["strict"] is True
+    assert config["tool"]["mypy"]["files"] == ["catalog"]
+    assert (REPO / "catalog" / "py.typed").is_file()

@@ -99,5 +99,5 @@ def test_index_matches_by_id_then_by_title_without_clashing_ids() -> None:
     rosa = next(p for p in papers if p.id == "rosa")
     title_only = index.match({"paper": "https://example.org/rosa.pdf"}, rosa.title.upper(), 2025)
     assert title_only is not None and title_only[0] == "rosa"
-    assert index.match({"paper": "https://arxiv.org/abs/2401.04679"}, rosa.title, 2024) is None
+    assert index.match({"paper": "https://arxiv.org/abs/2401.00001"}, rosa.title, 2024) is None
     assert index.match({"paper": "https://example.org/rosa.pdf"}, rosa.title, 2026) is None

@@ -196,12 +196,6 @@ def test_no_traceback_on_bad_data_whole_process(catalog_dir: CatalogDir) -> None
     assert len(proc.stdout.splitlines()) > len(EXPECTED)
 
 
-def test_shipped_data_validates() -> None:
-    catalog = load_catalog(REPO / "data")
-    assert catalog.diagnostics == []
-    assert len(catalog.papers) == 89
-
-
 def test_record_writer_round_trips(catalog_dir: CatalogDir) -> None:
     fields = record(
         title='Hostile: "quotes", [brackets], #hash & yes',
@@ -222,17 +216,14 @@ def test_a_paper_must_be_listed_somewhere(catalog_dir: CatalogDir) -> None:
     assert problem.message.startswith("sections:")
 
 
-def test_editor_schema_accepts_shipped_records_and_rejects_bad_ones() -> None:
-    """The committed schema is what editors check as you type: it must agree with validate."""
+def test_editor_schema_rejects_bad_records() -> None:
+    """The committed schema is what editors check as you type (test_shipped: it accepts the
+    shipped records); it refuses what validate refuses."""
     import jsonschema
     import yaml
 
     schema = json.loads((REPO / "data" / "paper.schema.json").read_text(encoding="utf-8"))
     checker = jsonschema.Draft202012Validator(schema, format_checker=None)
-    for path in sorted((REPO / "data" / "papers").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data["added"] = data["added"].isoformat()  # JSON has no dates
-        assert list(checker.iter_errors(data)) == [], path
     for name in ("javascript-url.yaml", "year-range.yaml", "unknown-field.yaml"):
         data = yaml.safe_load((BAD / name).read_text(encoding="utf-8"))
         data["added"] = str(data["added"])

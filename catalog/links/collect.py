@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from catalog.catalog import Catalog, papers_dir
 from catalog.errors import CatalogError
-from catalog.validate import Catalog, papers_dir
 
 LINK_FIELDS = ("paper", "code", "project")
 _SHARD = re.compile(r"(\d+)/(\d+)")
@@ -39,11 +41,12 @@ class LinkRef:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> LinkRef:
+    def from_json(cls, data: Mapping[str, Any]) -> LinkRef:
+        """A reference read back from a JSON report (numbers missing or null count as 0)."""
         return cls(
             str(data["file"]),
-            int(data.get("line") or 0),  # type: ignore[call-overload]
-            int(data.get("column") or 0),  # type: ignore[call-overload]
+            int(data.get("line") or 0),
+            int(data.get("column") or 0),
             str(data["record"]),
             str(data.get("field", "links.paper")).removeprefix("links."),
         )

@@ -324,18 +324,20 @@ class Engine:
                     return self._probe(target, jar)
                 return self.send(method, target, headers=headers, body_cap=body_cap, jar=jar), 1
 
-            snapshot, exc, sent = self._with_retries(current, attempt, min_pause)
+            snapshot, failure, sent = self._with_retries(current, attempt, min_pause)
             outcome.attempts += sent
-            if exc is not None:
-                refused = _refused_in(exc)
+            if failure is not None:
+                refused = _refused_in(failure)
                 if refused is not None:
                     return _set(outcome, "skipped", f"refused: {refused}", current)
                 if isinstance(
-                    exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema
+                    failure, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema
                 ):
-                    return _set(outcome, "broken", f"invalid URL: {exc}", current)
+                    return _set(outcome, "broken", f"invalid URL: {failure}", current)
                 tries = self.settings.retries + 1
-                return _set(outcome, "error", f"{_describe(exc)} (after {tries} tries)", current)
+                return _set(
+                    outcome, "error", f"{_describe(failure)} (after {tries} tries)", current
+                )
             assert snapshot is not None
             location = snapshot.headers.get("location")
             if 300 <= snapshot.status < 400 and snapshot.status != 304 and location:

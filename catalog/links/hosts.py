@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from catalog.links.engine import Engine, Fetched, Task, host_key, verdict_of
-from catalog.links.verdict import Result
+from catalog.links.verdict import Result, Status
 
 DEFAULTS = {
     "CATALOG_ARXIV_API": "https://export.arxiv.org/api/query",
@@ -151,7 +151,7 @@ class Strategies:
                 if rejected is not None:
                     # One id arXiv finds malformed fails the whole query: that id is broken,
                     # and the others are asked again without it.
-                    shared = {"attempts": fetched.attempts, "elapsed_ms": elapsed}
+                    shared: dict[str, Any] = {"attempts": fetched.attempts, "elapsed_ms": elapsed}
                     status = fetched.response.status if fetched.response else None
                     for url in groups[rejected]:
                         results.append(Result(url, "broken", status, url, str(problem), **shared))
@@ -343,9 +343,9 @@ def _arxiv_result(
     elapsed: int,
     batch: int,
 ) -> Result:
-    shared = {"attempts": fetched.attempts, "elapsed_ms": elapsed}
+    shared: dict[str, Any] = {"attempts": fetched.attempts, "elapsed_ms": elapsed}
     if fetched.response is None:
-        status = "skipped" if fetched.status == "skipped" else "error"
+        status: Status = "skipped" if fetched.status == "skipped" else "error"
         return Result(url, status, message=f"arXiv API: {fetched.message}", **shared)
     if problem:
         return Result(url, "error", fetched.response.status, message=problem, **shared)
@@ -383,7 +383,7 @@ def _as(url: str, result: Result, note: str | None = None) -> Result:
     return _with(result, url=url, message=message)
 
 
-def _with(result: Result, **changes: object) -> Result:
+def _with(result: Result, **changes: Any) -> Result:
     from dataclasses import replace
 
-    return replace(result, **changes)  # type: ignore[arg-type]
+    return replace(result, **changes)

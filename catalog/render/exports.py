@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 from pydantic_core import PydanticCustomError
 
+from catalog.catalog import Catalog
 from catalog.model import Paper, check_url
 from catalog.render.urls import page_url
-from catalog.validate import Catalog
 
 SCHEMA_VERSION = 1
 FEED_SIZE = 50

@@ -15,12 +15,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from catalog.catalog import Catalog
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
 from catalog.render.urls import unique_slugs
 from catalog.resources import templates_dir
-from catalog.validate import Catalog
 
 LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
 PAGE_SIZE = 100  # entries the home page renders and shows at once; "Show more" adds as many
@@ -91,7 +91,7 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
     )
     ordered = [_paper_view(catalog, p, facets) for p in papers]
     config = catalog.config
-    site = {
+    site: dict[str, Any] = {  # the templates' context
         "title": config.title if config else "Catalog",
         "description": config.description if config else "",
         "intro": config.intro if config else "",

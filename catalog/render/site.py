@@ -22,11 +22,11 @@ from typing import Any
 
 import yaml
 
+from catalog.catalog import Catalog
 from catalog.errors import CatalogError
 from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url
 from catalog.render.pages import LATE_MARKER, PAGE_SIZE, Page, build_pages
 from catalog.resources import site_dir
-from catalog.validate import Catalog
 from catalog.writer import write_atomic
 
 MARKER = ".catalog-site"  # a folder holding it was built here and may be replaced
@@ -96,7 +96,7 @@ def mkdocs_config(catalog: Catalog, sources: Path, docs: Path, staged: Path) -> 
     Titles go into Material's templates unescaped, so they are HTML-escaped here. No
     repo_url: Material would ask GitHub's API for stars from every reader's browser.
     """
-    config = yaml.safe_load((sources / "mkdocs.yml").read_text(encoding="utf-8"))
+    config: dict[str, Any] = yaml.safe_load((sources / "mkdocs.yml").read_text(encoding="utf-8"))
     data = catalog.config
     config["site_name"] = html.escape(data.title if data else "Catalog")
     if data:

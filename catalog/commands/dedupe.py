@@ -1,22 +1,26 @@
-"""`catalog dedupe`: find the groups, optionally merge them, print the outcome, pick the exit code.
-
-Kept out of cli.py so the command's reporting lives beside nothing else; cli.py only parses.
-"""
+"""`catalog dedupe`: find the groups, maybe merge them, print the outcome, return the status."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from catalog.dedupe import FixReport, Group, fix_duplicates
-from catalog.validate import Catalog, load_catalog
+from catalog.cli_options import require_data_dir
+
+if TYPE_CHECKING:
+    from catalog.catalog import Catalog, Group
+    from catalog.dedupe import FixReport
 
 
-def run_dedupe(data_dir: Path, fmt: str, fix: bool) -> int:
+def run(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> int:
     """Report duplicate groups (and merge them with `fix`); return the exit status."""
+    from catalog.dedupe import fix_duplicates
+    from catalog.validate import load_catalog
+
+    require_data_dir(data_dir)
     catalog = load_catalog(data_dir)
     skipped = {d.path for d in catalog.diagnostics if d.code != "duplicate-paper"}
     skipped -= {catalog.paper_path(p.id) for p in catalog.papers}

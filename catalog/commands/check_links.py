@@ -1,4 +1,4 @@
-"""`catalog check-links`: the CLI over `catalog.links.run`.
+"""`catalog check-links`: check the links (catalog.links does the work), print the report.
 
 Only click is imported at module level; requests, rich and the engine load when the command
 runs, so `catalog --help` stays fast.
@@ -8,118 +8,25 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from catalog.cli_options import DATA_OPTION, require_data_dir, user_errors
+from catalog.cli_options import require_data_dir
 from catalog.errors import CatalogError
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+if TYPE_CHECKING:
+    from catalog.links.report import Format
 
 
-def parse_duration(text: str) -> float:
-    """'90', '90s', '15m', '12h', '1d' -> seconds."""
-    match = _DURATION.fullmatch(text.strip().lower())
-    if not match:
-        raise click.BadParameter(f"expected a duration such as 3600, 30m, 12h or 1d, got {text!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    if value is not None and value <= 0:
-        raise click.BadParameter("must be greater than 0")
-    return value
-
-
-def _positive_option(name: str, kind: type, default: float, help: str) -> Any:
-    """A number option that must be greater than 0, its default shown in --help."""
-    return click.option(
-        name, type=kind, default=default, show_default=True, callback=_positive, help=help
-    )
-
-
-@click.command("check-links")
-@DATA_OPTION
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown", "github"]),
-    default="text",
-    show_default=True,
-    help="Report format (markdown suits $GITHUB_STEP_SUMMARY).",
-)
-@click.option("--strict", is_flag=True, help="Fail on `error` verdicts too, not only `broken`.")
-@_positive_option("--concurrency", int, 64, "Requests in flight at once.")
-@_positive_option("--per-host", int, 6, "Requests in flight at once to one host.")
-@_positive_option("--timeout", float, 20.0, "Seconds to wait for a connection or an answer.")
-@click.option(
-    "--retries",
-    type=click.IntRange(0, 10),
-    default=2,
-    show_default=True,
-    help="Retries after a timeout, reset, 5xx or 429.",
-)
-@_positive_option(
-    "--backoff", float, 1.0, "Seconds before the first retry; doubled for each next one."
-)
-@click.option(
-    "--user-agent",
-    default=None,
-    help="User-Agent header [default: catalog-check-links/VERSION (+repo_url)].",
-)
-@click.option(
-    "--cache",
-    "cache_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="JSON file of recent results: working links are not asked again.",
-)
-@click.option(
-    "--max-age",
-    default="1d",
-    show_default=True,
-    callback=lambda _ctx, _param, value: parse_duration(value),
-    help="How long a cached working link is trusted (e.g. 3600, 30m, 12h, 1d).",
-)
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Also check links to private, loopback and link-local addresses.",
-)
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="REGEX",
-    help="Skip URLs matching this regular expression (repeatable).",
-)
-@click.option(
-    "--changed-since",
-    metavar="REV",
-    help="Only the links of records added or changed since this git revision.",
-)
-@click.option("--shard", metavar="K/N", help="Check only shard K of N (deterministic split).")
-@click.option(
-    "--merge",
-    "merge_files",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Check nothing: merge these JSON shard reports into one report.",
-)
-@user_errors
-def check_links(fmt: str, strict: bool, **options: Any) -> None:
-    """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
-
-    Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
-    Exit 1 when a link is broken (with --strict, also on errors).
-    """
+def run(fmt: Format, strict: bool, **options: Any) -> int:
+    """Check (or, with merge_files, merge shard reports); 1 when a link is broken."""
     from catalog.links.report import format_report
 
     report = _run(**options)
-    click.echo(format_report(report, fmt, strict))  # type: ignore[arg-type]
-    sys.exit(1 if report.failed(strict) else 0)
+    click.echo(format_report(report, fmt, strict))
+    return 1 if report.failed(strict) else 0
 
 
 def _run(

@@ -1,0 +1,49 @@
+"""The `Catalog` container: everything read from a data folder, as plain values.
+
+It lives in a module of its own that imports no stage (its type hints only name them), so every
+stage (validate, dedupe, links, render, the commands) can take a Catalog without importing the
+validator, and the validator can call dedupe without an import cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from catalog.diagnostics import Diagnostic
+    from catalog.load import Source
+    from catalog.model import CatalogConfig, Keyword, Paper, Venue
+    from catalog.registry import Registry
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Records that are one paper: the strongest key they share, and their ids (sorted)."""
+
+    key: str
+    ids: tuple[str, ...]
+
+
+@dataclass
+class Catalog:
+    """Everything read from a data folder: valid papers, registries and all diagnostics."""
+
+    data_dir: Path
+    config: CatalogConfig | None
+    venues: Registry[Venue]
+    keywords: Registry[Keyword]
+    papers: list[Paper] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+    duplicates: list[Group] = field(default_factory=list)  # records that are the same paper
+
+    def paper_path(self, paper_id: str) -> str:
+        return self.sources[paper_id].path
+
+
+def papers_dir(data_dir: Path) -> Path:
+    """Where a data folder keeps its records, one YAML file per paper."""
+    return data_dir / "papers"

@@ -1,0 +1,17 @@
+"""`catalog serve`: build the site, then preview it on 127.0.0.1 until Ctrl-C."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from catalog.cli_options import require_data_dir
+
+
+def run(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> int:
+    from catalog.serve import build_site, serve_forever
+
+    if not no_build:
+        require_data_dir(data_dir)
+        build_site(data_dir, site_dir)
+    serve_forever(site_dir, port)
+    return 0

@@ -1,0 +1,26 @@
+"""`catalog validate`: check every record and registry, report all problems at file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from catalog.cli_options import require_data_dir
+
+if TYPE_CHECKING:
+    from catalog.diagnostics import Format
+
+
+def run(data_dir: Path, fmt: Format) -> int:
+    """Print the diagnostics in `fmt`; 1 when any is an error."""
+    from catalog.diagnostics import format_report, has_errors
+    from catalog.validate import load_catalog
+
+    require_data_dir(data_dir)
+    catalog = load_catalog(data_dir)
+    report = format_report(catalog.diagnostics, catalog.files_checked, fmt)
+    if report:
+        click.echo(report)
+    return 1 if has_errors(catalog.diagnostics) else 0
