@@ -425,7 +425,7 @@ def test_an_arxiv_error_entry_stops_the_source_and_says_why() -> None:
     from catalog.sync.transport import SourceStopped
 
     body = (Path(__file__).parent / "fixtures" / "arxiv" / "error.atom").read_bytes()
-    with pytest.raises(SourceStopped, match="incorrect id format for 2106.0968"):
+    with pytest.raises(SourceStopped, match=r"incorrect id format for 2106\.0968"):
         parse_feed(body, TODAY)
     empty = (Path(__file__).parent / "fixtures" / "arxiv" / "empty.atom").read_bytes()
     assert parse_feed(empty, TODAY) == {}

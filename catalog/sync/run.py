@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from catalog.catalog import Catalog
 from catalog.diagnostics import has_errors
 from catalog.errors import CatalogError
 from catalog.facts import Facts, facts_path, load_facts, save_facts
@@ -25,7 +26,7 @@ from catalog.sync.edit import apply_edits
 from catalog.sync.engine import Progress, RunStats, Sync, adapters_for
 from catalog.sync.reconcile import Proposal, reconcile
 from catalog.sync.transport import Deadline, Http
-from catalog.validate import Catalog, load_catalog, validate_record
+from catalog.validate import load_catalog, validate_record
 
 
 @dataclass
