@@ -59,7 +59,13 @@ def uses(flow: dict[Any, Any]) -> list[str]:
 
 def test_workflows_pass_actionlint() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [f.name for f in files] == ["links.yml", "pages.yml", "pr.yml", "suggest.yml", "sync.yml"]
+    assert [f.name for f in files] == [
+        "links.yml",
+        "pages.yml",
+        "pr.yml",
+        "suggest.yml",
+        "sync.yml",
+    ]
     result = actionlint(*files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""

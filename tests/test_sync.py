@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -429,3 +430,113 @@ def test_an_arxiv_error_entry_stops_the_source_and_says_why() -> None:
         parse_feed(body, TODAY)
     empty = (Path(__file__).parent / "fixtures" / "arxiv" / "empty.atom").read_bytes()
     assert parse_feed(empty, TODAY) == {}
+
+
+def test_the_cli_prints_one_json_document_and_a_markdown_report(catalog_dir: Any) -> None:
+    from click.testing import CliRunner
+
+    from catalog.cli import main
+
+    preprint(catalog_dir)
+    with serve_fakes(iclr_world(), scale=1.0) as fakes:
+        env = {**fakes.env, "GITHUB_TOKEN": ""}
+        result = CliRunner().invoke(
+            main,
+            [
+                "sync",
+                "--data",
+                str(catalog_dir.path),
+                "--format",
+                "json",
+                "--source",
+                "arxiv",
+                "--source",
+                "dblp",
+            ],
+            env=env,
+        )
+        assert fakes.too_many == 0
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["run"]["sources"]["dblp"]["asked"] == 1
+    assert {p["kind"] for p in doc["proposals"]} == {"conflict", "authors"}  # ICLR needs OpenReview
+    markdown = CliRunner().invoke(
+        main, ["sync", "--data", str(catalog_dir.path), "--no-fetch", "--format", "markdown"]
+    )
+    assert markdown.exit_code == 0
+    assert (
+        "### Authors filled (1)" in markdown.stdout
+        and "[dblp](https://dblp.org/rec/conf/iclr/HuSWALWWC22)" in markdown.stdout
+    )
+
+
+def test_the_cli_exit_codes(catalog_dir: Any) -> None:
+    from click.testing import CliRunner
+
+    from catalog.cli import main
+
+    preprint(catalog_dir)
+    data = str(catalog_dir.path)
+    assert CliRunner().invoke(main, ["sync", "--data", data, "--budget", "soon"]).exit_code == 2
+    assert (
+        CliRunner().invoke(main, ["sync", "--data", str(catalog_dir.path / "nope")]).exit_code == 2
+    )
+    unknown = CliRunner().invoke(main, ["sync", "--data", data, "--no-fetch", "--only", "nope"])
+    assert unknown.exit_code == 1 and "no paper with id 'nope'" in unknown.stderr
+    (catalog_dir.path / "facts.yaml").write_text(
+        "lora:\n  stars:\n    - source: github\n      url: https://github.com/a/b\n      fetched: 2026-13-01\n      value: 1\n"
+    )
+    broken = CliRunner().invoke(main, ["sync", "--data", data, "--no-fetch"])
+    assert (
+        broken.exit_code == 1
+        and "facts.yaml:5:" in broken.stderr
+        and "Traceback" not in broken.output
+    )
+
+
+def test_ctrl_c_saves_what_was_asked_and_exits_130(catalog_dir: Any) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    world = World()
+    for i in range(40):
+        title = f"Interrupted Study {i}"
+        catalog_dir.add(
+            f"study-{i:02d}",
+            title=title,
+            venue="arXiv",
+            links={"paper": f"https://example.org/{i}"},
+        )
+        make.dblp(world, title, ["Ada Lovelace"], "ICML", 2024, f"conf/icml/I{i}")
+    with serve_fakes(world) as fakes:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "catalog",
+                "sync",
+                "--data",
+                str(catalog_dir.path),
+                "--source",
+                "dblp",
+            ],
+            env={**os.environ, **fakes.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while fakes.servers["dblp"].requests < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        _out, err = proc.communicate(timeout=10)
+        assert time.monotonic() - start < 2.0
+        assert fakes.too_many == 0
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    facts = load_facts(facts_path(catalog_dir.path))
+    asked = [i for i in range(40) if facts.checked(f"study-{i:02d}", "dblp")]
+    assert 3 <= len(asked) < 40
