@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from catalog.errors import CatalogError
+from catalog.facts_lines import read_lines
 from catalog.load import read_yaml
 from catalog.records import scalar
 from catalog.writer import write_atomic
@@ -117,6 +118,15 @@ def load_facts(path: Path) -> Facts:
     """Read the lockfile; a missing file is no facts, a broken one a CatalogError at its line."""
     if not path.exists():
         return Facts()
+    try:
+        fast = read_lines(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        fast = None
+    if fast is not None:
+        try:
+            return parse_facts(fast, str(path))
+        except CatalogError:
+            pass  # read it again with YAML for the line and column of the problem
     source, problems = read_yaml(path)
     if problems:
         first = problems[0]
@@ -206,7 +216,7 @@ def dump_facts(facts: Facts) -> str:
         fields = facts.papers[paper_id]
         if not any(fields.values()):
             continue
-        lines.append(f"{paper_id}:")
+        lines.append(f"{_text(paper_id)}:")
         for name in sorted(fields):
             by_source = fields[name]
             if not by_source:
@@ -224,7 +234,8 @@ def dump_facts(facts: Facts) -> str:
 
 def _text(value: str) -> str:
     out = scalar(value)
-    return out if ": " not in out and " #" not in out else json.dumps(value, ensure_ascii=False)
+    plain = ": " not in out and " #" not in out and not out.endswith(":")
+    return out if plain else json.dumps(value, ensure_ascii=False)
 
 
 def _value(value: Any) -> str:
@@ -250,7 +261,10 @@ def save_facts(path: Path, facts: Facts) -> bool:
     text = dump_facts(facts)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
-    again = parse_facts(yaml.load(text, Loader=yaml.CSafeLoader), str(path))
+    data = read_lines(text)
+    if data is None:
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
+    again = parse_facts(data, str(path))
     if _plain(again) != _plain(facts):
         raise CatalogError(f"{path}: the facts did not read back as written; nothing was written")
     write_atomic(path, text)

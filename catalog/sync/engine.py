@@ -162,9 +162,8 @@ class Sync:
             stopped: SourceStopped | None = None
             try:
                 found = adapter.ask(self.http, list(by_key), self.today)
-            except OutOfTime:
+            except OutOfTime:  # this source's next request would not fit: the others go on
                 self.stats.out_of_time = True
-                self._stop.set()
                 return False
             except SourceStopped as exc:
                 stopped, found = exc, exc.found

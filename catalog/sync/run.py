@@ -55,7 +55,11 @@ def sync(
     intervals: Mapping[str, float] | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Run a sync over the catalog in `data_dir`; `ask=False` reconciles the facts as they are."""
+    """Run a sync over the catalog in `data_dir`; `ask=False` reconciles the facts as they are.
+
+    The budget counts from here, reading included, so the whole run ends close to it.
+    """
+    deadline = Deadline.after(budget)
     catalog = load_catalog(data_dir)
     if has_errors(catalog.diagnostics):
         first = next(d for d in catalog.diagnostics if d.severity == "error")
@@ -80,7 +84,7 @@ def sync(
                 adapter.interval = intervals[adapter.name]
         http = Http(
             user_agent(catalog),
-            Deadline.after(budget),
+            deadline,
             {urlsplit(a.api).netloc.lower(): a.interval for a in adapters},
         )
         if not only:

@@ -135,9 +135,13 @@ class Http:
                 with response:
                     body = response.raw.read(MAX_BYTES + 1, decode_content=True)
             except requests.RequestException as exc:
+                pace.hold(pace.interval)
                 if attempt == self.retries or self.deadline.left() < 1:
                     raise SourceStopped(f"{urlsplit(url).netloc}: {type(exc).__name__}") from None
                 continue
+            # The interval counts from the answer too: a first request slowed by connecting
+            # must not bring the next one closer than the interval at the server.
+            pace.hold(pace.interval)
             reply = Reply(response.status_code, dict(response.headers), body, response.url)
             if response.status_code in (429, 502, 503, 504):
                 wait = retry_after(reply.headers.get("Retry-After"), default=2.0 * (attempt + 1))

@@ -81,6 +81,7 @@ class Fake(ThreadingHTTPServer):
         self.requests = 0
         self.too_many = 0
         self.log: list[tuple[str, str, bytes]] = []
+        self.refused_at: list[tuple[float, float]] = []  # (previous admitted, this one)
         self._last = -1e9
         self._window_start = time.monotonic()
         self._in_window = 0
@@ -90,11 +91,13 @@ class Fake(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def admit(self) -> Answer | None:
+    def admit(self, path: str) -> Answer | None:
         """None when the request is within the limit, else the 429 the API would send."""
         with self._lock:
             now = time.monotonic()
             self.requests += 1
+            if self.quota is not None and path == "/rate_limit":
+                return None  # GitHub: asking for the rate limit costs none of it
             if self.quota is not None:
                 if now - self._window_start >= self.window:
                     self._window_start, self._in_window = now, 0
@@ -109,6 +112,7 @@ class Fake(ThreadingHTTPServer):
                 return None
             if now - self._last < self.interval * 0.9:
                 self.too_many += 1
+                self.refused_at.append((self._last, now))
                 return (
                     429,
                     {
@@ -119,6 +123,11 @@ class Fake(ThreadingHTTPServer):
                 )
             self._last = now
             return None
+
+    def new_window(self) -> None:
+        """Start the next quota window now (the hour has passed)."""
+        with self._lock:
+            self._window_start, self._in_window = time.monotonic(), 0
 
     def _quota_headers(self) -> dict[str, str]:
         if self.quota is None:
@@ -228,6 +237,17 @@ class Fake(ThreadingHTTPServer):
 
     # --- GitHub ------------------------------------------------------------------------------
     def _github(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Answer:
+        if path == "/rate_limit":
+            with self._lock:
+                headers = self._quota_headers()
+            core = {
+                "limit": int(headers["x-ratelimit-limit"]),
+                "remaining": int(headers["x-ratelimit-remaining"]),
+                "reset": int(headers["x-ratelimit-reset"]),
+                "used": int(headers["x-ratelimit-limit"]) - int(headers["x-ratelimit-remaining"]),
+                "resource": "core",
+            }
+            return _json(200, {"resources": {"core": core}, "rate": core})
         repos = {k.lower(): v for k, v in self.world.github.items()}
         if path.startswith("/repositories/"):
             ident = path.removeprefix("/repositories/")
@@ -311,7 +331,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server
         with fake._lock:
             fake.log.append((self.command, self.path, body))
-        refused = fake.admit()
+        refused = fake.admit(parts.path)
         if fake.latency:
             time.sleep(fake.latency)
         status, headers, out = refused or fake.answer(

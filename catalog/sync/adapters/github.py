@@ -46,6 +46,16 @@ class GitHub:
         }
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
+        self._checked_quota = False
+
+    def _check_quota(self, http: Http) -> None:
+        """GET /rate_limit costs no quota: a spent hour is known before anything is asked."""
+        reply = http.request("GET", f"{self.api}/rate_limit", headers=self.headers)
+        if reply.status != 200:
+            return
+        core = (_json(reply).get("resources") or {}).get("core") or {}
+        if core.get("remaining") == 0:
+            raise SourceStopped(f"GitHub's rate limit is spent until {core.get('reset')}")
 
     def key(self, paper: Paper, facts: Facts) -> str | None:
         return repo_of(paper.links.code)
@@ -57,6 +67,9 @@ class GitHub:
         return f"https://github.com/{key}"
 
     def ask(self, http: Http, keys: list[str], today: dt.date) -> Found:
+        if not self._checked_quota:
+            self._checked_quota = True
+            self._check_quota(http)
         found: Found = {}
         for repo in keys:
             reply = self._get(http, f"{self.api}/repos/{repo}")
