@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import click
@@ -110,7 +111,7 @@ def asked_keys(fakes: object) -> Counter[str]:
     """Every (source, key) the fakes were asked, to find anything asked twice."""
     keys: Counter[str] = Counter()
     for name, server in fakes.servers.items():  # type: ignore[attr-defined]
-        for method, path, body in list(server.log):
+        for _method, path, body in list(server.log):
             query = parse_qs(urlsplit(path).query)
             if name == "arxiv":
                 keys.update(f"arxiv:{i}" for i in query.get("id_list", [""])[0].split(","))
@@ -145,6 +146,14 @@ def make_steady(data: Path, today: dt.date) -> None:
     save_facts(path, facts)
 
 
+def per_source(run: dict[str, Any]) -> str:
+    parts = []
+    for name, s in run["sources"].items():
+        stopped = f" (stopped: {s['stopped']})" if "stopped" in s else ""
+        parts.append(f"{name} {s['asked']} asked/{s['pending']} due{stopped}")
+    return "  per source: " + ", ".join(parts)
+
+
 @click.command()
 @click.option("-n", "papers", default=10_000, show_default=True)
 @click.option("--budget", default=60.0, show_default=True, help="Seconds (the issue: 600).")
@@ -156,57 +165,31 @@ def main(papers: int, budget: float, latency: float) -> None:
         world = world_for(data)
         print(f"catalog: {papers} papers; fakes answer in {latency * 1000:.0f} ms", flush=True)
         with serve_fakes(world, latency=latency) as fakes:
-            took, run1 = run_cli(data, fakes.env, "--budget", str(budget))
-            keys1 = asked_keys(fakes)
+            took, run = run_cli(data, fakes.env, "--budget", str(budget))
             print(
-                f"first run (--budget {budget:g}s): {took:.1f} s in all, sync {run1['seconds']} s, "
-                f"{run1['requests']} requests, {fakes.too_many} x 429, out of time: {run1['out_of_time']}"
+                f"first run (--budget {budget:g}s): {took:.1f} s in all (sync {run['seconds']} s),"
+                f" {run['requests']} requests, {fakes.too_many} x 429,"
+                f" out of time: {run['out_of_time']}; over budget: {took - budget:+.1f} s"
             )
-            print(
-                f"  over budget: {took - budget:+.1f} s (process), {run1['seconds'] - budget:+.1f} s (sync)"
-            )
-            print(
-                "  per source: "
-                + ", ".join(
-                    f"{k} {v['asked']} asked/{v['pending']} due" for k, v in run1["sources"].items()
-                )
-            )
+            print(per_source(run), flush=True)
             time.sleep(3.1)  # arXiv's interval: the next process starts its own pace
-            took, run2 = run_cli(data, fakes.env, "--budget", str(budget))
-            keys2 = asked_keys(fakes)
-            again = {k: c for k, c in keys2.items() if c > 1 and not k.startswith("github:")}
+            took, run = run_cli(data, fakes.env, "--budget", str(budget))
+            again = [k for k, c in asked_keys(fakes).items() if c > 1]
             print(
-                f"second run (--budget {budget:g}s): {took:.1f} s, {run2['requests']} requests, "
-                f"{fakes.too_many} x 429 so far; asked again: {len(again)} keys {sorted(again)[:3]}"
+                f"second run (--budget {budget:g}s): {took:.1f} s, {run['requests']} requests,"
+                f" {fakes.too_many} x 429 so far; asked again: {len(again)} {sorted(again)[:3]}"
             )
-            print(
-                "  per source: "
-                + ", ".join(
-                    f"{k} {v['asked']} asked/{v['pending']} due" for k, v in run2["sources"].items()
-                )
-            )
-            before = fakes.requests
+            print(per_source(run), flush=True)
             make_steady(data, dt.date.today())
             fakes.servers["github"].new_window()  # a week later: GitHub's hourly quota is back
             time.sleep(3.1)
-            took, run3 = run_cli(data, fakes.env)
+            before = fakes.requests
+            took, run = run_cli(data, fakes.env)
             print(
-                f"steady state: {took:.1f} s in all, {fakes.requests - before} requests "
-                f"(target <= 50, <= 120 s), {fakes.too_many} x 429 in all runs"
+                f"steady state: {took:.1f} s in all, {fakes.requests - before} requests"
+                f" (target <= 50, <= 120 s); {fakes.too_many} x 429 in all runs"
             )
-            print(
-                "  per source: "
-                + ", ".join(
-                    f"{k} {v['asked']} asked"
-                    + (f" (stopped: {v['stopped']})" if "stopped" in v else "")
-                    for k, v in run3["sources"].items()
-                )
-            )
-            del keys1
-            print(
-                "  429s by fake: "
-                + ", ".join(f"{k} {s.too_many}" for k, s in fakes.servers.items())
-            )
+            print(per_source(run))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak memory of the sync processes: {peak:.0f} MB (target <= 500 MB)")
 
