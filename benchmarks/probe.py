@@ -59,7 +59,11 @@ def run(stage: str, data_dir: Path) -> dict[str, Any]:
     if stage == "dedupe":
         result["groups"] = len(find_groups(catalog.papers))
     elif stage == "readme":
-        result["bytes"] = len(render_readme(catalog.papers, catalog.config).encode("utf-8"))
+        result["bytes"] = len(
+            render_readme(catalog.papers, catalog.config, topics=catalog.topics.entries).encode(
+                "utf-8"
+            )
+        )
     if stage != "validate":
         result["stage"] = time.perf_counter() - loaded
     return result

@@ -60,7 +60,7 @@ def main(n: int, repeat: int) -> None:
         catalog = load_catalog(data)
         loaded = time.perf_counter()
         assert catalog.config is not None and not catalog.diagnostics, catalog.diagnostics[:3]
-        text = render_readme(catalog.papers, catalog.config)
+        text = render_readme(catalog.papers, catalog.config, topics=catalog.topics.entries)
         rendered = time.perf_counter()
         size = len(text.encode("utf-8"))
         ratio = build / floor

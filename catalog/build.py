@@ -7,6 +7,7 @@ data has errors, so a failed build never leaves a half-updated README or site be
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,11 +27,12 @@ class BuildResult:
     """What a build did or, with check, would do."""
 
     catalog: Catalog
-    readme: Path
+    readme: Path | None  # None: the README was not asked for
     readme_text: str | None = None  # None when validation failed
     readme_changed: bool = False
     diff: str = ""
     site_built: bool = False
+    site_dir: Path | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -43,17 +45,31 @@ class BuildResult:
 
 
 def build(
-    data_dir: Path, readme: Path, site_dir: Path | None, *, check: bool = False
+    data_dir: Path,
+    readme: Path | None,
+    site_dir: Path | None,
+    *,
+    check: bool = False,
+    step: Callable[[str], None] = lambda stage: None,
 ) -> BuildResult:
-    """Render from data_dir; write README (and the site unless site_dir is None) unless check.
+    """Render from data_dir; write README (unless readme is None) and the site (unless
+    site_dir is None) unless check. `step` is told each stage's name as it starts (progress).
 
     With check, nothing is written and `readme_changed`/`diff` tell whether README is stale.
     """
+    step("validating")
     catalog = load_catalog(data_dir)
-    result = BuildResult(catalog, readme)
+    result = BuildResult(catalog, readme, site_dir=site_dir)
     if result.failed or catalog.config is None:
         return result
-    text = render_readme(catalog.papers, catalog.config)
+    if readme is None:
+        if site_dir is not None and not check:
+            step("site")
+            build_site(catalog, site_dir)
+            result.site_built = True
+        return result
+    step("README")
+    text = render_readme(catalog.papers, catalog.config, topics=catalog.topics.entries)
     current = _read(readme)
     result.readme_text = text
     result.readme_changed = current != text
@@ -64,6 +80,7 @@ def build(
                 result.notes.append(f"{readme} does not exist")
         return result
     if site_dir is not None:
+        step("site")
         build_site(catalog, site_dir)
         result.site_built = True
     if result.readme_changed:

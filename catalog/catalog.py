@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from catalog.diagnostics import Diagnostic
     from catalog.load import Source
-    from catalog.model import CatalogConfig, Keyword, Paper, Venue
+    from catalog.model import CatalogConfig, Keyword, Paper, Topic, Venue
     from catalog.registry import Registry
 
 
@@ -34,6 +34,7 @@ class Catalog:
     config: CatalogConfig | None
     venues: Registry[Venue]
     keywords: Registry[Keyword]
+    topics: Registry[Topic] = field(default_factory=lambda: _no_topics())
     papers: list[Paper] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -42,6 +43,14 @@ class Catalog:
 
     def paper_path(self, paper_id: str) -> str:
         return self.sources[paper_id].path
+
+
+def _no_topics() -> Registry[Topic]:
+    """A catalog without data/topics.yaml has an empty taxonomy (imported late: no stage at
+    import time)."""
+    from catalog.registry import Registry
+
+    return Registry({})
 
 
 def papers_dir(data_dir: Path) -> Path:

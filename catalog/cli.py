@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from catalog.cli_options import DATA_OPTION, F, format_option, user_errors
+from catalog.cli_options import DATA_OPTION, F, command_options, format_option
+from catalog.errors import EXIT_CODES_HELP
 
 if TYPE_CHECKING:
     from catalog.diagnostics import Format
@@ -25,7 +26,7 @@ _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(package_name="catalog")
 def main() -> None:
     """Build and check a curated catalog of research papers kept as YAML records."""
@@ -34,7 +35,7 @@ def main() -> None:
 @main.command()
 @DATA_OPTION
 @format_option("text", "json", "github")
-@user_errors
+@command_options
 def validate(data_dir: Path, fmt: Format) -> None:
     """Check every record and registry; report all problems at their file and line."""
     from catalog.commands import validate as command
@@ -43,7 +44,7 @@ def validate(data_dir: Path, fmt: Format) -> None:
 
 
 @main.command()
-@user_errors
+@command_options
 def schema() -> None:
     """Print the JSON Schema of a paper record (data/paper.schema.json is a copy)."""
     from catalog.commands import schema as command
@@ -61,7 +62,7 @@ def schema() -> None:
     help="The `added` date of the new records (default: today).",
 )
 @format_option("text", "json", "github")
-@user_errors
+@command_options
 def import_(markdown: Path, data_dir: Path, added: Any, fmt: Format) -> None:
     """Migrate an awesome list's markdown tables into records under DATA/papers/."""
     from catalog.commands import import_ as command
@@ -79,11 +80,13 @@ def import_(markdown: Path, data_dir: Path, added: Any, fmt: Format) -> None:
 @click.option("--project", "project_url", metavar="URL", help="Project page.")
 @click.option("--venue", help="Venue name or alias from venues.yaml (default: arXiv).")
 @click.option("--keyword", "keywords", multiple=True, help="From keywords.yaml; repeatable.")
+@click.option("--topic", "topics", multiple=True, help="A topic id from topics.yaml; repeatable.")
 @click.option("--section", "sections", multiple=True, help="README section id; repeatable.")
 @click.option("--author", "authors", multiple=True, help="An author, in order; repeatable.")
 @click.option("--id", "paper_id", help="The record's id and file name (default: from the title).")
 @click.option("--dry-run", is_flag=True, help="Print the record instead of writing it.")
-@user_errors
+@format_option("text", "json")
+@command_options
 def new_paper(
     data_dir: Path,
     arxiv_id: str | None,
@@ -94,10 +97,12 @@ def new_paper(
     project_url: str | None,
     venue: str | None,
     keywords: tuple[str, ...],
+    topics: tuple[str, ...],
     sections: tuple[str, ...],
     authors: tuple[str, ...],
     paper_id: str | None,
     dry_run: bool,
+    fmt: Literal["text", "json"],
 ) -> None:
     """Add a paper as data/papers/<id>.yaml, from arXiv (--arxiv ID) or from the flags.
 
@@ -115,11 +120,12 @@ def new_paper(
         project=project_url,
         venue=venue,
         keywords=list(keywords),
+        topics=list(topics),
         sections=list(sections),
         authors=list(authors),
         paper_id=paper_id,
     )
-    sys.exit(command.run(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run))
+    sys.exit(command.run(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run, fmt=fmt))
 
 
 @main.command()
@@ -133,7 +139,7 @@ def new_paper(
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--no-build", is_flag=True, help="Serve what is already built.")
-@user_errors
+@command_options
 def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
     """Build the site, then preview it at http://127.0.0.1:PORT/ until Ctrl-C."""
     from catalog.commands import serve as command
@@ -145,7 +151,7 @@ def serve(data_dir: Path, site_dir: Path, port: int, no_build: bool) -> None:
 @DATA_OPTION
 @format_option("text", "json")
 @click.option("--fix", is_flag=True, help="Merge each group into one record, delete the rest.")
-@user_errors
+@command_options
 def dedupe(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> None:
     """List records that are the same paper; exit 1 if any (with --fix: if any remain)."""
     from catalog.commands import dedupe as command
@@ -171,18 +177,35 @@ def dedupe(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> None:
     help="Where the static site is built.",
 )
 @click.option("--no-site", is_flag=True, help="Build the README only.")
+@click.option("--no-readme", is_flag=True, help="Build the site only; leave the README alone.")
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 with a diff if the README is stale."
 )
 @format_option("text", "json", "github")
-@user_errors
+@command_options
 def build(
-    data_dir: Path, readme: Path, site_dir: Path, no_site: bool, check: bool, fmt: Format
+    data_dir: Path,
+    readme: Path,
+    site_dir: Path,
+    no_site: bool,
+    no_readme: bool,
+    check: bool,
+    fmt: Format,
 ) -> None:
     """Validate the data, then render README.md and the site from it."""
     from catalog.commands import build as command
 
-    sys.exit(command.run(data_dir, readme, site_dir, no_site=no_site, check=check, fmt=fmt))
+    if check and no_readme:
+        raise click.UsageError("--check compares the README; it cannot go with --no-readme")
+    sys.exit(
+        command.run(
+            data_dir,
+            None if no_readme else readme,
+            None if no_site else site_dir,
+            check=check,
+            fmt=fmt,
+        )
+    )
 
 
 def parse_duration(text: str) -> float:
@@ -220,6 +243,14 @@ def _positive_option(name: str, kind: type, default: float, help: str) -> Callab
 @_positive_option("--concurrency", int, 64, "Requests in flight at once.")
 @_positive_option("--per-host", int, 6, "Requests in flight at once to one host.")
 @_positive_option("--timeout", float, 20.0, "Seconds to wait for a connection or an answer.")
+@click.option(
+    "--deadline",
+    type=float,
+    default=None,
+    callback=_positive,
+    help="Seconds one URL's whole check may take: connecting, redirects, retries and waits; "
+    "a Retry-After past it is reported, not waited for.  [default: 3 x --timeout]",
+)
 @click.option(
     "--retries",
     type=click.IntRange(0, 10),
@@ -272,12 +303,14 @@ def _positive_option(name: str, kind: type, default: float, help: str) -> Callab
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Check nothing: merge these JSON shard reports into one report.",
 )
-@user_errors
+@command_options
 def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
     """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
 
     Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
-    Exit 1 when a link is broken (with --strict, also on errors).
+    Exit 1 when a link is broken (with --strict, also on errors). Ctrl-C stops the check
+    within a second or two: the partial report is printed, the cache saved, exit 130; a
+    second Ctrl-C quits at once.
     """
     from catalog.commands import check_links as command
 

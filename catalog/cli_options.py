@@ -14,7 +14,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from catalog.errors import CatalogError
+from catalog import output
+from catalog.errors import EXIT_INTERRUPTED, EXIT_USAGE, CatalogError
+from catalog.interrupt import INTERRUPTED
 
 F = TypeVar("F", bound=Callable[..., Any])
 P = ParamSpec("P")
@@ -42,7 +44,9 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn CatalogError and unreadable paths into a one-line message and exit status 1."""
+    """One line on stderr instead of a traceback: a CatalogError exits with its status (1 for
+    bad input, 2 for a UsageProblem), an OSError (unwritable path, port in use) with 2, Ctrl-C
+    with 130."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -50,13 +54,37 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except CatalogError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exc.exit_code)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
-            sys.exit(1)
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    output.set_quiet(value)
+    return value
+
+
+QUIET_OPTION = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_quiet,
+    help="Print only the report and errors: no notes, no summary line, no progress.",
+)
+
+
+def command_options(func: Callable[P, R]) -> Callable[P, R]:
+    """What every command has: -q/--quiet, and errors (and Ctrl-C) as one line and a status."""
+    return QUIET_OPTION(user_errors(func))
 
 
 def require_data_dir(data_dir: Path) -> None:

@@ -102,6 +102,11 @@ class Record(StrictModel):
     keywords: list[Text] = Field(
         default_factory=list, description="Keywords from data/keywords.yaml (aliases accepted)."
     )
+    topics: list[Text] = Field(
+        default_factory=list,
+        description="Topic ids from data/topics.yaml, the list's browsable taxonomy (at least one "
+        "when the catalog declares topics).",
+    )
     sections: list[Text] = Field(
         default_factory=lambda: ["papers"],
         min_length=1,
@@ -117,7 +122,7 @@ class Record(StrictModel):
 
 
 class Paper(Record):
-    """A validated record: canonical venue and keywords, plus its id (the file's stem)."""
+    """A validated record: canonical venue, keywords and topics, plus its id (the file's stem)."""
 
     id: str
 
@@ -139,6 +144,18 @@ class Keyword(StrictModel):
 
     aliases: list[Text] = Field(default_factory=list)
     description: str | None = None
+
+
+class Topic(StrictModel):
+    """An entry of data/topics.yaml, keyed there by its id (the topic's page on the site).
+
+    Keywords are the authors' own words and rarely repeat; topics are the few headings a
+    reader browses by, so each carries the name and one-line description pages show.
+    """
+
+    name: Text
+    description: Text
+    aliases: list[Text] = Field(default_factory=list)
 
 
 class Badge(StrictModel):

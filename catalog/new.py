@@ -1,8 +1,9 @@
 """`catalog new`: add one paper as a new record, from arXiv or from flags, never overwriting.
 
-Everything is checked before anything is written: the venue, keywords and sections against the
-registries, the paper against the existing records by identity, and the finished record by the
-same validation `catalog validate` runs. Only then is the file created, exclusively.
+Everything is checked before anything is written: the venue, keywords, topics and sections
+against the registries, the paper against the existing records by identity, and the finished
+record by the same validation `catalog validate` runs. Only then is the file created,
+exclusively.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 import yaml
 
-from catalog.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import find_groups
 from catalog.errors import CatalogError
@@ -24,6 +24,7 @@ from catalog.model import ID_PATTERN, Links, Paper
 from catalog.records import dump_record
 from catalog.registry import Registry
 from catalog.slug import paper_slug, unique_slug
+from catalog.sources.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
 from catalog.validate import load_catalog, validate_record
 from catalog.writer import create_exclusive
 
@@ -42,6 +43,7 @@ class Draft:
     project: str | None = None
     venue: str | None = None
     keywords: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     paper_id: str | None = None
@@ -66,19 +68,22 @@ def add_paper(
     draft: Draft,
     *,
     arxiv_id: str | None = None,
-    fetch: Callable[[str], ArxivPaper] = fetch_arxiv,
+    fetch: Callable[[str], ArxivPaper] | None = None,
     today: dt.date | None = None,
     dry_run: bool = False,
 ) -> Created:
     """Check the draft against the catalog in data_dir and create papers/<id>.yaml.
 
     Names are checked before arXiv is asked, so a typo costs no network round trip.
+    `fetch` defaults to the arXiv client, its User-Agent naming the catalog's repo_url.
     """
     catalog = load_catalog(data_dir)
     _require_registries(catalog)
     check_names(draft, catalog)
     if arxiv_id:
-        draft.fill_from(fetch(parse_arxiv_id(arxiv_id)))
+        contact = catalog.config.repo_url if catalog.config else None
+        ask = fetch or (lambda wanted: fetch_arxiv(wanted, contact=contact))
+        draft.fill_from(ask(parse_arxiv_id(arxiv_id)))
     fields = build_fields(draft, catalog, today or dt.date.today())
     existing = find_existing(catalog, fields)
     if existing:
@@ -112,7 +117,7 @@ def build_fields(draft: Draft, catalog: Catalog, today: dt.date) -> dict[str, An
     missing = missing_flags(draft)
     if missing:
         raise CatalogError(f"missing {', '.join(missing)} (or give --arxiv ID to fetch them)")
-    venue, keywords = check_names(draft, catalog)
+    venue, keywords, topics = check_names(draft, catalog)
     links = {"paper": draft.paper, "code": draft.code, "project": draft.project}
     fields: dict[str, Any] = {
         "title": " ".join((draft.title or "").split()),
@@ -120,6 +125,7 @@ def build_fields(draft: Draft, catalog: Catalog, today: dt.date) -> dict[str, An
         "venue": venue,
         "links": {k: v for k, v in links.items() if v},
         "keywords": keywords,
+        "topics": topics or None,
         "sections": list(dict.fromkeys(draft.sections)) or None,
         "added": today,
         "authors": [" ".join(a.split()) for a in draft.authors if a.strip()] or None,
@@ -143,11 +149,13 @@ def missing_flags(draft: Draft) -> list[str]:
     return [flag for flag, value in needed if value in (None, "")]
 
 
-def check_names(draft: Draft, catalog: Catalog) -> tuple[str, list[str]]:
-    """Canonical venue and keywords; every unknown name (and section) refused in one message."""
+def check_names(draft: Draft, catalog: Catalog) -> tuple[str, list[str], list[str]]:
+    """Canonical venue, keywords and topics; every unknown name (and section) refused in one
+    message."""
     problems: list[str] = []
     venue = _canonical(catalog.venues, draft.venue or DEFAULT_VENUE, "venue", problems)
     keywords = [_canonical(catalog.keywords, k, "keyword", problems) for k in draft.keywords]
+    topics = [_canonical(catalog.topics, t, "topic", problems) for t in draft.topics]
     known_sections = {s.id for s in catalog.config.sections} if catalog.config else set()
     for section in draft.sections:
         if section not in known_sections:
@@ -156,7 +164,11 @@ def check_names(draft: Draft, catalog: Catalog) -> tuple[str, list[str]]:
             )
     if problems or venue is None:
         raise CatalogError("; ".join(problems))
-    return venue, list(dict.fromkeys(k for k in keywords if k))
+    return (
+        venue,
+        list(dict.fromkeys(k for k in keywords if k)),
+        list(dict.fromkeys(t for t in topics if t)),
+    )
 
 
 def _canonical(registry: Registry[Any], name: str, what: str, problems: list[str]) -> str | None:
@@ -179,7 +191,9 @@ def _check_written_form(text: str, path: Path, catalog: Catalog) -> None:
     """Validate the exact text about to be written, as `catalog validate` will read it."""
     source = Source(str(path), text, yaml.load(text, Loader=yaml.CSafeLoader))
     sections = {s.id for s in catalog.config.sections} if catalog.config else None
-    _, problems = validate_record(source, path, catalog.venues, catalog.keywords, sections)
+    _, problems = validate_record(
+        source, path, catalog.venues, catalog.keywords, sections, catalog.topics
+    )
     if problems:
         first = problems[0]
         raise CatalogError(

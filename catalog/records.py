@@ -17,7 +17,17 @@ SCHEMA_COMMENT = f"# yaml-language-server: $schema=../{SCHEMA_FILE}\n"
 _PLAIN = re.compile(r"[A-Za-z0-9][\w .()+/?=&%~@-]*")
 _PLAIN_URL = re.compile(r"https?://[^\s#'\"{}\[\],`]+")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
-FIELD_ORDER = ("title", "year", "venue", "links", "keywords", "sections", "added", "authors")
+FIELD_ORDER = (
+    "title",
+    "year",
+    "venue",
+    "links",
+    "keywords",
+    "topics",
+    "sections",
+    "added",
+    "authors",
+)
 
 
 def scalar(value: Any) -> str:
@@ -46,6 +56,8 @@ def dump_record(record: Record | dict[str, Any]) -> str:
     for key in (*FIELD_ORDER, *sorted(set(data) - set(FIELD_ORDER) - {"notes"}), "notes"):
         value = data.get(key)
         if value is None or (key == "sections" and value == ["papers"]):
+            continue
+        if key == "topics" and not value:  # no topics yet: absent, since `topics: []` is an error
             continue
         if key == "links":
             lines.append("links:")

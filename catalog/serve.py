@@ -14,16 +14,22 @@ from pathlib import Path
 
 import click
 
-from catalog.errors import CatalogError
+from catalog import output
+from catalog.errors import CatalogError, UsageProblem
 
 HOST = "127.0.0.1"
 
 
 def build_site(data_dir: Path, site_dir: Path) -> None:
-    """Run `catalog build` in its own process, so its exit status cannot end the preview."""
+    """Run `catalog build` in its own process, so its exit status cannot end the preview.
+
+    The site only: a preview never writes README.md (into the current folder or anywhere)."""
     command = [
-        sys.executable, "-m", "catalog", "build", "--data", str(data_dir), "--site", str(site_dir),
+        sys.executable, "-m", "catalog", "build", "--no-readme",
+        "--data", str(data_dir), "--site", str(site_dir),
     ]  # fmt: skip
+    if output.is_quiet():
+        command.append("--quiet")
     status = subprocess.run(command, check=False).returncode
     if status != 0:
         raise CatalogError(f"`catalog build` failed (exit {status}); fix it, or use --no-build")
@@ -32,7 +38,7 @@ def build_site(data_dir: Path, site_dir: Path) -> None:
 def make_server(site_dir: Path, port: int = 0) -> ThreadingHTTPServer:
     """A server for site_dir on 127.0.0.1 (port 0: any free port)."""
     if not (site_dir / "index.html").is_file():
-        raise CatalogError(f"no site at {site_dir} (no index.html); run `catalog build` first")
+        raise UsageProblem(f"no site at {site_dir} (no index.html); run `catalog build` first")
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     return ThreadingHTTPServer((HOST, port), handler)
 
@@ -46,8 +52,8 @@ def serve_forever(site_dir: Path, port: int) -> None:
         )
         try:
             server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
+        except KeyboardInterrupt:  # the way to stop a preview: a normal end, status 0
+            output.note("stopped")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -27,6 +27,7 @@ FORM_FIELDS = {
     "code link": "code",
     "project page": "project",
     "keywords": "keywords",
+    "topics": "topics",
     "readme sections": "sections",
     "authors": "authors",
     "notes": "notes",
@@ -48,6 +49,7 @@ class Suggestion:
     code: str | None = None
     project: str | None = None
     keywords: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
 
@@ -150,6 +152,7 @@ def read_suggestion(body: str) -> Suggestion:
         code=answers.get("code"),
         project=answers.get("project"),
         keywords=_items(answers.get("keywords", ""), ","),
+        topics=_items(answers.get("topics", ""), ","),
         sections=_items(answers.get("sections", ""), ","),
         authors=_items(answers.get("authors", ""), "\n"),
     )

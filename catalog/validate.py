@@ -28,6 +28,7 @@ from catalog.model import (
     Links,
     Paper,
     Record,
+    Topic,
     Venue,
 )
 from catalog.registry import Registry
@@ -38,6 +39,7 @@ M = TypeVar("M", bound=BaseModel)
 _NESTED_MODELS: dict[tuple[str | int, ...], type[BaseModel]] = {(): Record, ("links",): Links}
 _TYPE_ERRORS = ("_type", "_parsing")
 _ID_HINT = "the id is the file name; rename the file instead"
+TOPICS_FILE = "topics.yaml"
 
 
 def load_catalog(data_dir: Path) -> Catalog:
@@ -46,13 +48,19 @@ def load_catalog(data_dir: Path) -> Catalog:
     config = _load_model(data_dir / "catalog.yaml", CatalogConfig, diagnostics)
     venue_entries = _load_registry(data_dir / "venues.yaml", Venue, diagnostics)
     keyword_entries = _load_registry(data_dir / "keywords.yaml", Keyword, diagnostics)
+    topics_path = data_dir / TOPICS_FILE
+    topic_entries: dict[str, Topic] = {}
+    if topics_path.exists():  # optional: a catalog without a taxonomy still works
+        topic_entries = _load_registry(topics_path, Topic, diagnostics)
+        diagnostics.extend(_check_topic_ids(topics_path, topic_entries))
     catalog = Catalog(
         data_dir,
         config,
         Registry(venue_entries),
         Registry(keyword_entries),
+        Registry(topic_entries),
         diagnostics=diagnostics,
-        files_checked=3,
+        files_checked=3 + topics_path.exists(),
     )
     sections = {s.id for s in config.sections} if config else None
     files = _record_files(papers_dir(data_dir))
@@ -64,7 +72,9 @@ def load_catalog(data_dir: Path) -> Catalog:
             if source.data is None and problems:
                 diagnostics.extend(_check_filename(path))
                 continue
-            paper, more = validate_record(source, path, catalog.venues, catalog.keywords, sections)
+            paper, more = validate_record(
+                source, path, catalog.venues, catalog.keywords, sections, catalog.topics
+            )
             diagnostics.extend(more)
             if paper is not None and not problems:
                 catalog.papers.append(paper)
@@ -111,6 +121,7 @@ def validate_record(
     venues: Registry[Venue],
     keywords: Registry[Keyword],
     sections: set[str] | None,
+    topics: Registry[Topic] | None = None,
 ) -> tuple[Paper | None, list[Diagnostic]]:
     """Check one parsed record; return the canonical Paper when nothing is wrong."""
     problems = _check_filename(path)
@@ -131,6 +142,7 @@ def validate_record(
         _canonical(source, kw, ("keywords", i), keywords, "keyword", problems)
         for i, kw in enumerate(raw_keywords if isinstance(raw_keywords, list) else [])
     ]
+    topic_ids = _check_topics(source, data.get("topics"), topics, problems)
     if sections is not None and isinstance(data.get("sections"), list):
         for i, section in enumerate(data["sections"]):
             if isinstance(section, str) and section not in sections:
@@ -153,12 +165,62 @@ def validate_record(
         fields["venue"] = venue
     if kws and all(kws):
         fields["keywords"] = list(dict.fromkeys(kws))
+    if topic_ids and all(topic_ids):
+        fields["topics"] = list(dict.fromkeys(topic_ids))
     try:
         paper = Paper.model_validate(fields)
     except ValidationError as exc:
         problems.extend(_pydantic_diagnostics(source, exc, _NESTED_MODELS))
         return None, problems
     return (None if problems else paper), problems
+
+
+def _check_topics(
+    source: Source, value: Any, topics: Registry[Topic] | None, problems: list[Diagnostic]
+) -> list[str | None]:
+    """Canonical topic ids; in a catalog that declares topics, a record may not list none.
+
+    A record without the field is left to `catalog report` (papers without topics): new and
+    imported records arrive without one. An explicit empty list is a mistake, not a draft.
+    """
+    registry = topics if topics is not None else Registry[Topic]({})
+    if not isinstance(value, list):
+        return []  # missing, or a type error the model reports
+    if not value and len(registry):
+        problems.append(
+            _at(
+                source,
+                ("topics",),
+                "empty-topics",
+                "topics: the list is empty; name at least one topic",
+                hint=_some_of(sorted(registry.entries)),
+            )
+        )
+    return [
+        _canonical(source, t, ("topics", i), registry, "topic", problems)
+        for i, t in enumerate(value)
+    ]
+
+
+def _some_of(ids: list[str], shown: int = 6) -> str:
+    more = ", ..." if len(ids) > shown else ""
+    return f"ids from data/{TOPICS_FILE}: {', '.join(ids[:shown])}{more}"
+
+
+def _check_topic_ids(path: Path, entries: Mapping[str, Topic]) -> list[Diagnostic]:
+    """A topic's id is its page's address (topics/<id>/), like a paper's file name."""
+    problems = []
+    bad = [name for name in entries if not ID_PATTERN.fullmatch(name) or name in RESERVED_IDS]
+    if bad:
+        source, _ = read_yaml(path)
+        for name in bad:
+            hint = f"rename it to {_suggest_id(name)!r}"
+            message = f"topic id {name!r} is not made of a-z, 0-9 and '-'"
+            if name in RESERVED_IDS:
+                message = f"topic id {name!r} is reserved: topics/{name}/ is the list of topics"
+                hint = f"rename it to {name}-topic"
+            problems.append(_at(source, (name,), "bad-topic-id", message, hint, at_key=True))
+    return problems
 
 
 def _check_filename(path: Path) -> list[Diagnostic]:

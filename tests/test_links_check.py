@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -9,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
-import requests
 from click.testing import CliRunner
 from links_server import (
     huge_body,
@@ -25,17 +26,12 @@ from links_server import (
 )
 
 from catalog.cli import main
+from catalog.links.check import check
 from catalog.links.collect import collect
-from catalog.links.engine import Engine, Settings, retry_after
 from catalog.links.report import LinkReport
 from catalog.links.run import CheckOptions, check_links
-from catalog.links.safety import (
-    AddressPolicy,
-    Guard,
-    GuardedAdapter,
-    RefusedAddress,
-    parse_networks,
-)
+from catalog.sources.http import Http, Settings, retry_after
+from catalog.sources.safety import AddressPolicy, Guard, RefusedAddress, parse_networks
 from catalog.validate import load_catalog
 
 FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05"]
@@ -192,25 +188,21 @@ def test_address_policy_refuses_every_address_off_the_internet(address: str, ref
     assert AddressPolicy(allow_private=True).refuses(address) is None
 
 
-def test_connections_to_refused_addresses_fail_before_sending(catalog_dir: Any) -> None:
+def test_connections_to_refused_addresses_fail_before_sending() -> None:
     """The second layer: even a request that skips the pre-check cannot connect."""
+
+    async def unchecked_get(url: str) -> None:
+        engine = Http(settings(policy=AddressPolicy()))
+        async with engine:  # engine.send skips Guard.refusal: only the socket check is left
+            await engine.send("GET", url, end=time.monotonic() + 2)
+
     with serve(ROUTES) as server:
-        session = requests.Session()
-        session.trust_env = False
-        session.mount("http://", GuardedAdapter(AddressPolicy()))
-        with pytest.raises(requests.ConnectionError) as caught:
-            session.get(server.base + "/ok", timeout=2)
+        with pytest.raises(aiohttp.ClientConnectorError) as caught:
+            asyncio.run(unchecked_get(server.base + "/ok"))
         log = list(server.state.log)
     assert log == []
-    chain: list[Any] = [caught.value]
-    found = False
-    while chain:
-        item = chain.pop()
-        if isinstance(item, RefusedAddress):
-            found = True
-        elif isinstance(item, BaseException):
-            chain += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
-    assert found
+    assert isinstance(caught.value.os_error, RefusedAddress)
+    assert "refused: 127.0.0.1 is, or resolves to, a loopback address" in str(caught.value.os_error)
 
 
 def test_a_url_used_by_many_records_is_checked_once(catalog_dir: Any) -> None:
@@ -321,9 +313,16 @@ def test_a_name_that_does_not_exist_is_broken_a_failing_resolver_is_an_error() -
         code = socket.EAI_NONAME if host == "gone.example" else socket.EAI_AGAIN
         raise socket.gaierror(code, "resolver says no")
 
-    engine = Engine(settings(), Guard(AddressPolicy(), resolver))
-    gone = engine.check("https://gone.example/paper")
-    flaky = engine.check("https://flaky.example/paper")
+    engine = Http(settings(), Guard(AddressPolicy(), resolver))
+
+    async def both() -> tuple[Any, Any]:
+        async with engine:
+            return (
+                await check(engine, "https://gone.example/paper"),
+                await check(engine, "https://flaky.example/paper"),
+            )
+
+    gone, flaky = asyncio.run(both())
     assert gone.status == "broken" and "does not exist" in gone.message
     assert flaky.status == "error" and "could not resolve" in flaky.message
     assert engine.requests_sent == 0

@@ -12,10 +12,10 @@ from links_server import Handler, ok, serve, status
 
 from catalog.cli import main
 from catalog.links.collect import collect
-from catalog.links.engine import Settings
 from catalog.links.report import LinkReport
 from catalog.links.run import CheckOptions, check_links
-from catalog.links.safety import AddressPolicy
+from catalog.sources.http import Settings
+from catalog.sources.safety import AddressPolicy
 from catalog.validate import load_catalog
 
 ARXIV_KNOWN = {"2106.09685", "2310.11454", "2402.05445"}

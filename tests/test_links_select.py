@@ -64,7 +64,7 @@ def test_changed_since_a_bad_revision_is_one_line_error(catalog_dir: Any) -> Non
     with pytest.raises(CatalogError, match="changed-since"):
         changed_records(catalog_dir.path, "no-such-rev")
     result = cli("--data", str(catalog_dir.path), "--changed-since", "no-such-rev")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad option value: a usage error
     assert result.stderr.startswith("error: --changed-since") and "Traceback" not in result.output
 
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from catalog.arxiv import API_ENV, parse_arxiv_id
 from catalog.cli import main
 from catalog.errors import CatalogError
+from catalog.sources.arxiv import API_ENV, parse_arxiv_id
 from tests.conftest import FIXTURES, CatalogDir
 
 ATOM = FIXTURES / "arxiv"
@@ -69,7 +69,11 @@ def test_new_from_arxiv_writes_a_valid_record(catalog_dir: CatalogDir, arxiv: HT
         "added": dt.date.today(),
         "authors": ["Edward J. Hu", "Yelong Shen", "Phillip Wallis", "Zeyuan Allen-Zhu"],
     }
-    assert arxiv.log[0][0].args["id_list"] == "2106.09685"
+    request = arxiv.log[0][0]
+    assert request.args["id_list"] == "2106.09685"
+    # An honest User-Agent naming the catalog (its repo_url), not a constant; no compression.
+    assert request.headers["User-Agent"].endswith("(+https://github.com/example/awesome-test)")
+    assert request.headers["Accept-Encoding"] == "identity"
     validated = run("validate", "--data", catalog_dir.path)
     assert validated.exit_code == 0, validated.output
 
@@ -138,7 +142,7 @@ def test_api_down_is_a_clear_error(
     assert result.exit_code == 1
     assert result.output == (
         f"error: could not reach the arXiv API at http://127.0.0.1:{port}/api/query "
-        "(ConnectionError)\n"
+        "(connection refused (after 1 try))\n"
     )
     assert files(catalog_dir) == {}
 

@@ -106,6 +106,8 @@ def test_cli_builds_then_serves(catalog_dir: CatalogDir, tmp_path: Path) -> None
         assert get(f"{url}papers/lora/")[0] == 200
     finally:
         assert _stop(process) == 0
+    assert not (tmp_path / "README.md").exists()  # a preview builds the site, never the README
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "preview"]
 
 
 def test_cli_build_failure_stops_before_serving(catalog_dir: CatalogDir, tmp_path: Path) -> None:

@@ -206,7 +206,7 @@ def test_record_writer_round_trips(catalog_dir: CatalogDir) -> None:
     catalog_dir.add("hostile", fields)
     catalog = load_catalog(catalog_dir.path)
     assert catalog.diagnostics == []
-    assert catalog.papers[0].model_dump(exclude={"id"}, exclude_none=True) == fields
+    assert catalog.papers[0].model_dump(exclude={"id"}, exclude_defaults=True) == fields
 
 
 def test_a_paper_must_be_listed_somewhere(catalog_dir: CatalogDir) -> None:

@@ -1,7 +1,7 @@
 """`catalog check-links`: check the links (catalog.links does the work), print the report.
 
-Only click is imported at module level; requests, rich and the engine load when the command
-runs, so `catalog --help` stays fast.
+Only click is imported at module level; the HTTP engine (aiohttp) and rich load when the
+command runs, and the engine only when some link is not answered by the cache.
 """
 
 from __future__ import annotations
@@ -13,20 +13,27 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from catalog import output
 from catalog.cli_options import require_data_dir
-from catalog.errors import CatalogError
+from catalog.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, CatalogError
 
 if TYPE_CHECKING:
     from catalog.links.report import Format
 
 
 def run(fmt: Format, strict: bool, **options: Any) -> int:
-    """Check (or, with merge_files, merge shard reports); 1 when a link is broken."""
+    """Check (or, with merge_files, merge shard reports); 1 when a link is broken.
+
+    130 when Ctrl-C stopped the check: the partial report is printed (marked partial) and the
+    cache keeps what was checked.
+    """
     from catalog.links.report import format_report
 
     report = _run(**options)
     click.echo(format_report(report, fmt, strict))
-    return 1 if report.failed(strict) else 0
+    if report.partial:
+        return EXIT_INTERRUPTED
+    return EXIT_FINDINGS if report.failed(strict) else EXIT_OK
 
 
 def _run(
@@ -35,6 +42,7 @@ def _run(
     concurrency: int,
     per_host: int,
     timeout: float,
+    deadline: float | None,
     retries: int,
     backoff: float,
     user_agent: str | None,
@@ -52,10 +60,10 @@ def _run(
         return reports.merge([_read_report(path) for path in merge_files])
 
     from catalog.links.collect import changed_records, collect, parse_shard
-    from catalog.links.engine import Settings
-    from catalog.links.engine import user_agent as default_agent
     from catalog.links.run import CheckOptions
-    from catalog.links.safety import AddressPolicy
+    from catalog.sources.http import Settings
+    from catalog.sources.http import user_agent as default_agent
+    from catalog.sources.safety import AddressPolicy
     from catalog.validate import load_catalog
 
     try:
@@ -70,10 +78,9 @@ def _run(
     catalog = load_catalog(data_dir)
     invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
     if invalid:
-        click.echo(
-            f"warning: {invalid} error(s) in the data; links of invalid records are not checked "
-            "(run `catalog validate`)",
-            err=True,
+        output.warn(
+            f"{invalid} error(s) in the data; links of invalid records are not checked "
+            "(run `catalog validate`)"
         )
     only = changed_records(data_dir, changed_since) if changed_since else None
     links = collect(catalog, only)
@@ -82,9 +89,10 @@ def _run(
         concurrency=concurrency,
         per_host=per_host,
         timeout=timeout,
+        deadline=deadline,
         retries=retries,
         backoff=backoff,
-        user_agent=user_agent or default_agent(contact),
+        user_agent=user_agent or default_agent(contact, "catalog-check-links"),
         policy=AddressPolicy(allow_private=allow_private),
     )
     options = CheckOptions(
@@ -93,39 +101,22 @@ def _run(
         max_age=max_age,
         exclude=patterns,
         shard=shard_spec,
+        interruptible=True,
     )
     return _with_progress(links, options)
 
 
 def _with_progress(links: Any, options: Any) -> Any:
-    """Run the check with a rich progress bar on stderr when stderr is a terminal."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    """Run the check with a progress bar on stderr (when it is a terminal and not -q)."""
     from catalog.links.run import check_links
 
-    console = Console(stderr=True)
-
-    def warn(message: str) -> None:
-        click.echo(f"warning: {message}", err=True)
-
-    if not console.is_terminal:
-        return check_links(links, options, warn=warn)
-    with Progress(
-        TextColumn("checking links"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        bar = progress.add_task("links", total=None)
+    with output.progress("checking links") as shown:
         return check_links(
             links,
             options,
-            on_start=lambda total: progress.update(bar, total=total),
-            on_result=lambda _result: progress.advance(bar),
-            warn=warn,
+            on_start=shown.start,
+            on_result=lambda _result: shown.advance(1),
+            warn=output.warn,
         )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from catalog import output
 from catalog.cli_options import require_data_dir
+from catalog.errors import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from catalog.catalog import Catalog, Group
@@ -25,19 +26,20 @@ def run(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> int:
     skipped = {d.path for d in catalog.diagnostics if d.code != "duplicate-paper"}
     skipped -= {catalog.paper_path(p.id) for p in catalog.papers}
     if skipped:
-        click.echo(
-            f"warning: {len(skipped)} file(s) with errors were not checked; run `catalog validate`",
-            err=True,
-        )
+        output.warn(f"{len(skipped)} file(s) with errors were not checked; run `catalog validate`")
     groups = catalog.duplicates
     report = fix_duplicates(catalog, groups) if fix and groups else None
     if fmt == "json":
-        click.echo(json.dumps(_as_json(groups, report), indent=2, ensure_ascii=False))
+        output.emit_json(_as_json(groups, report))
     else:
-        click.echo(_as_text(catalog, groups, report))
+        lines = _as_text(catalog, groups, report).splitlines()
+        if output.is_quiet():
+            lines = lines[:-1]  # the summary line
+        if lines:
+            click.echo("\n".join(lines))
     if report is not None:
-        return 1 if report.conflicts else 0
-    return 1 if groups else 0
+        return EXIT_FINDINGS if report.conflicts else EXIT_OK
+    return EXIT_FINDINGS if groups else EXIT_OK
 
 
 def _as_json(groups: list[Group], report: FixReport | None) -> dict[str, Any]:

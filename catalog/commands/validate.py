@@ -7,20 +7,25 @@ from typing import TYPE_CHECKING
 
 import click
 
+from catalog import output
 from catalog.cli_options import require_data_dir
+from catalog.errors import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from catalog.diagnostics import Format
 
 
 def run(data_dir: Path, fmt: Format) -> int:
-    """Print the diagnostics in `fmt`; 1 when any is an error."""
+    """Print the diagnostics in `fmt` (with -q, text has no summary line); 1 on an error."""
     from catalog.diagnostics import format_report, has_errors
     from catalog.validate import load_catalog
 
     require_data_dir(data_dir)
     catalog = load_catalog(data_dir)
-    report = format_report(catalog.diagnostics, catalog.files_checked, fmt)
+    if fmt == "text" and output.is_quiet():
+        report = "\n".join(d.text() for d in sorted(catalog.diagnostics))
+    else:
+        report = format_report(catalog.diagnostics, catalog.files_checked, fmt)
     if report:
         click.echo(report)
-    return 1 if has_errors(catalog.diagnostics) else 0
+    return EXIT_FINDINGS if has_errors(catalog.diagnostics) else EXIT_OK

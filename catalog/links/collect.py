@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.catalog import Catalog, papers_dir
-from catalog.errors import CatalogError
+from catalog.errors import UsageProblem
 
 LINK_FIELDS = ("paper", "code", "project")
 _SHARD = re.compile(r"(\d+)/(\d+)")
@@ -105,8 +105,8 @@ def _git(cwd: Path, *args: str) -> str:
             ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise CatalogError(f"--changed-since needs git: {exc}") from None
+        raise UsageProblem(f"--changed-since needs git: {exc}") from None
     if done.returncode != 0:
         said = (done.stderr.strip().splitlines() or ["failed"])[-1]
-        raise CatalogError(f"--changed-since: git {args[0]}: {said}")
+        raise UsageProblem(f"--changed-since: git {args[0]}: {said}")
     return done.stdout.strip("\n") if args[0] == "rev-parse" else done.stdout

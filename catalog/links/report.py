@@ -27,6 +27,7 @@ class LinkReport:
     elapsed_ms: int = 0
     requests: int = 0
     notes: list[str] = field(default_factory=list)
+    partial: bool = False  # interrupted (Ctrl-C): only the links checked before it
 
     def __post_init__(self) -> None:
         self.results = sorted(self.results, key=lambda r: r.url)
@@ -44,6 +45,7 @@ class LinkReport:
             "requests": self.requests,
             "elapsed_ms": self.elapsed_ms,
             "failed": self.failed(strict),
+            "partial": self.partial,
         }
 
     def problems(self) -> list[tuple[LinkRef, Result]]:
@@ -110,6 +112,7 @@ def from_json(doc: Any) -> LinkReport:
         int(summary.get("elapsed_ms") or 0),
         int(summary.get("requests") or 0),
         [str(n) for n in doc.get("notes") or []],
+        bool(summary.get("partial")),
     )
 
 
@@ -133,6 +136,7 @@ def merge(reports: list[LinkReport]) -> LinkReport:
         max((r.elapsed_ms for r in reports), default=0),
         sum(r.requests for r in reports),
         [note for r in reports for note in r.notes],
+        any(r.partial for r in reports),
     )
 
 
@@ -141,7 +145,8 @@ def _summary_line(report: LinkReport, strict: bool) -> str:
     parts = ", ".join(f"{s[status]} {status}" for status in STATUSES)
     extra = f", {s['cached']} from cache" if s["cached"] else ""
     seconds = s["elapsed_ms"] / 1000
-    return f"{s['total']} links checked in {seconds:.1f} s: {parts}{extra}"
+    partial = "PARTIAL (interrupted): " if report.partial else ""
+    return f"{partial}{s['total']} links checked in {seconds:.1f} s: {parts}{extra}"
 
 
 def _text(report: LinkReport, strict: bool) -> str:
@@ -187,6 +192,8 @@ def _cell(text: str) -> str:
 def _markdown(report: LinkReport, strict: bool) -> str:
     s = report.summary(strict)
     verdict = "failed" if s["failed"] else "passed"
+    if report.partial:
+        verdict = f"interrupted (partial; {verdict} so far)"
     lines = [
         f"### Link check {verdict}",
         "",

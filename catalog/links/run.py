@@ -1,29 +1,50 @@
-"""One link check from start to end: select URLs, reuse the cache, check the rest, report."""
+"""One link check from start to end: select URLs, reuse the cache, check the rest, report.
+
+The network part runs on one event loop through the shared HTTP engine (`catalog.sources`);
+nothing of it is imported when the cache answers every URL. With `interruptible`, the first
+Ctrl-C cancels what is queued and in flight, and the run returns a partial report (the cache
+is saved with what was checked); a second Ctrl-C exits at once with status 130.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catalog.links.cache import LinkCache
 from catalog.links.collect import LinkRef, in_shard
-from catalog.links.engine import Engine, Scheduler, Settings
-from catalog.links.hosts import ARXIV_BATCH, ARXIV_INTERVAL, Strategies
 from catalog.links.report import LinkReport
 from catalog.links.verdict import EXCLUDED, Result
 
+if TYPE_CHECKING:
+    from catalog.links.scheduler import Outcome
+    from catalog.sources.http import Settings
+
 DAY = 86400.0
+ARXIV_BATCH = 100
+ARXIV_INTERVAL = 3.0  # arXiv's terms: one API request every three seconds (sources.arxiv)
+
+
+def _default_settings() -> Settings:
+    from catalog.sources.http import Settings
+
+    return Settings()
 
 
 @dataclass
 class CheckOptions:
     """What to check and how; the defaults are what `catalog check-links` uses."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=_default_settings)
     cache_path: Path | None = None
     max_age: float = DAY
     exclude: tuple[re.Pattern[str], ...] = ()
@@ -31,6 +52,7 @@ class CheckOptions:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     arxiv_batch: int = ARXIV_BATCH
     arxiv_interval: float = ARXIV_INTERVAL
+    interruptible: bool = False  # Ctrl-C gives a partial report (the CLI sets it)
 
 
 def check_links(
@@ -54,9 +76,12 @@ def check_links(
             warn(cache.warning)
     results: list[Result] = []
     to_check: list[str] = []
+    now = time.time()
     for url in urls:
-        pattern = next((p for p in options.exclude if p.search(url)), None)
-        hit = cache.fresh(url, options.max_age) if cache and pattern is None else None
+        pattern = (
+            next((p for p in options.exclude if p.search(url)), None) if options.exclude else None
+        )
+        hit = cache.fresh(url, options.max_age, now) if cache and pattern is None else None
         if pattern is not None:
             message = f"{EXCLUDED}{pattern.pattern!r}"
             results.append(Result(url, "skipped", message=message))
@@ -66,16 +91,18 @@ def check_links(
             to_check.append(url)
     if on_start is not None:
         on_start(len(to_check))
-    engine = Engine(options.settings)
-    try:
-        strategies = Strategies(engine, options.env, options.arxiv_batch, options.arxiv_interval)
-        checked = Scheduler(engine).run(strategies.tasks(to_check), on_result=on_result)
-    finally:
-        engine.close()
-    if cache is not None:
+    checked: list[Result] = []
+    sent = 0
+    interrupted = False
+    if to_check:
+        outcome, sent = asyncio.run(_check(to_check, options, on_result))
+        checked, interrupted = outcome.results, outcome.interrupted
+    if cache is not None and (checked or cache.warning or not cache.path.exists()):
         cache.update(checked)
         cache.save(options.max_age)
     results.extend(checked)
+    if interrupted:
+        notes.append(f"interrupted: {len(checked)} of {len(to_check)} links checked before Ctrl-C")
     with_records = [
         replace(r, records=tuple(sorted({ref.record for ref in links.get(r.url, [])})))
         for r in results
@@ -84,6 +111,57 @@ def check_links(
         with_records,
         {url: list(links[url]) for url in urls},
         int((time.monotonic() - started) * 1000),
-        engine.requests_sent,
+        sent,
         notes,
+        interrupted,
     )
+
+
+async def _check(
+    urls: list[str], options: CheckOptions, on_result: Callable[[Result], None] | None
+) -> tuple[Outcome, int]:
+    from catalog.links.hosts import Strategies
+    from catalog.links.scheduler import Scheduler
+    from catalog.sources.http import Http
+
+    engine = Http(options.settings)
+    async with engine:
+        strategies = Strategies(engine, options.env, options.arxiv_batch, options.arxiv_interval)
+        scheduler = Scheduler(engine)
+        run = asyncio.ensure_future(scheduler.run(strategies.tasks(urls), on_result))
+        if options.interruptible:
+            _on_ctrl_c(run)
+        outcome = await run
+    return outcome, engine.requests_sent
+
+
+def _on_ctrl_c(run: asyncio.Future[Outcome]) -> None:
+    """First Ctrl-C: cancel the run (it returns what it has). Second: exit now, 130.
+
+    The asyncio form of `catalog.interrupt.graceful_stop`: a plain signal handler would only
+    run between two callbacks of the loop, and could not cancel what is waiting in it.
+    """
+    from catalog.errors import EXIT_INTERRUPTED
+    from catalog.interrupt import INTERRUPTED
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    loop = asyncio.get_running_loop()
+    pressed = 0
+
+    def handler() -> None:
+        nonlocal pressed
+        pressed += 1
+        if pressed > 1:
+            sys.stderr.write(f"{INTERRUPTED}\n")
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        sys.stderr.write("stopping: cancelling the checks (Ctrl-C again to quit at once)\n")
+        sys.stderr.flush()
+        run.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, handler)
+    except (NotImplementedError, RuntimeError):  # not on this platform or loop
+        return
+    run.add_done_callback(lambda _: loop.remove_signal_handler(signal.SIGINT))

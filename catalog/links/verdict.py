@@ -7,9 +7,10 @@ The verdicts separate what is really gone (`broken`) from what could not be veri
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
-Status = Literal["ok", "redirected", "broken", "blocked", "error", "skipped"]
+from catalog.sources.types import Status
+
 STATUSES: tuple[Status, ...] = ("ok", "redirected", "broken", "blocked", "error", "skipped")
 
 # Answers that mean "not for robots": unverifiable, never proof that a link is dead.

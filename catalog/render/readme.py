@@ -15,13 +15,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
-from catalog.model import CatalogConfig, Paper
+from catalog.model import CatalogConfig, Paper, Topic
 from catalog.render import markdown as md
 from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
 from catalog.render.urls import page_url, unique_slugs
@@ -50,12 +50,17 @@ class SectionView:
 
 
 def render_readme(
-    papers: Iterable[Paper], config: CatalogConfig, *, budget: int = README_BUDGET
+    papers: Iterable[Paper],
+    config: CatalogConfig,
+    *,
+    topics: Mapping[str, Topic] | None = None,
+    budget: int = README_BUDGET,
 ) -> str:
     """The README for these papers: byte-identical for the same data, at most `budget` bytes
-    when cutting tables can make it so."""
+    when cutting tables can make it so. `topics` (the registry's entries, in its order) adds
+    the browse-by-topic line."""
     ordered = sorted(papers, key=_row_order)
-    page = _Page(ordered, config)
+    page = _Page(ordered, config, topics or {})
     longest = max((len(r) for r in page.rows.values()), default=0)
     text = page.render(longest)
     if _size(text) <= budget or longest == 0:
@@ -133,7 +138,12 @@ class _Page:
     """Everything of the README but the tables' length, prepared once: the size budget may
     render it a dozen times with different row limits."""
 
-    def __init__(self, papers: Sequence[Paper], config: CatalogConfig) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        config: CatalogConfig,
+        topics: Mapping[str, Topic] | None = None,
+    ) -> None:
         self.config = config
         self.rows = _section_rows(papers, config)
         self._tables: dict[tuple[str, int], str] = {}
@@ -150,6 +160,7 @@ class _Page:
             )
             for name in sorted(counts, key=lambda k: (k.casefold(), k))
         ]
+        topic_line = _topic_line(papers, config, topics or {})
         self._context = {
             "config": config,
             "title": md.inline_text(config.title),
@@ -162,6 +173,8 @@ class _Page:
             ],
             "site_url": md.link_destination(config.site_url) if config.site_url else None,
             "paper_count": len(papers),
+            "topics": topic_line,
+            "topics_anchor": anchors.of("Topics") if topic_line else None,
             "keywords": keywords,
             "keywords_anchor": anchors.of("Keywords") if keywords else None,
             "setup_command": SETUP_COMMAND,
@@ -193,6 +206,25 @@ class _Page:
             rows = self.rows[section_id][:shown]
             self._tables[key] = md.table(HEADERS, ALIGNS, rows) if rows else ""
         return self._tables[key]
+
+
+def _topic_line(
+    papers: Sequence[Paper], config: CatalogConfig, topics: Mapping[str, Topic]
+) -> list[tuple[str, int]]:
+    """(linked name, paper count) per topic that has papers, in the registry's order: the
+    curators order topics for reading, unlike keywords (alphabetical). A topic's page on the
+    site is topics/<id>/: ids are already page names."""
+    counts = Counter(t for p in papers for t in dict.fromkeys(p.topics))
+    return [
+        (
+            md.link(topic.name, page_url(config.site_url, "topics", topic_id))
+            if config.site_url
+            else md.inline_text(topic.name),
+            counts[topic_id],
+        )
+        for topic_id, topic in topics.items()
+        if counts[topic_id]
+    ]
 
 
 def _size(text: str) -> int:

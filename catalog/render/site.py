@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from catalog.catalog import Catalog
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, UsageProblem
 from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url
 from catalog.render.pages import LATE_MARKER, PAGE_SIZE, Page, build_pages
 from catalog.resources import site_dir
@@ -138,9 +138,9 @@ def write_exports(catalog: Catalog, folder: Path) -> None:
 def _check_target(out_dir: Path) -> None:
     """Refuse to replace a folder that is not a site this command built."""
     if out_dir.is_file():
-        raise CatalogError(f"{out_dir}: exists and is a file, not a site folder")
+        raise UsageProblem(f"{out_dir}: exists and is a file, not a site folder")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise CatalogError(
+        raise UsageProblem(
             f"{out_dir}: folder is not empty and was not built by `catalog build --site`; "
             "refusing to replace it"
         )

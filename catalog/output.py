@@ -1,0 +1,100 @@
+"""What every command prints besides its report: notes, warnings, JSON, progress.
+
+Reports go to stdout; notes, warnings and progress to stderr. `-q/--quiet` (set once per run by
+the CLI) silences notes and progress; warnings and errors always show. Progress is drawn with
+rich only when stderr is a terminal, so logs and pipes get nothing, and rich is imported only
+then, so a command in CI never pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+_state = {"quiet": False}
+
+
+def set_quiet(quiet: bool) -> None:
+    _state["quiet"] = quiet
+
+
+def is_quiet() -> bool:
+    return _state["quiet"]
+
+
+def note(message: str) -> None:
+    """An informational line on stderr, unless -q."""
+    if not _state["quiet"]:
+        click.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    """A `warning:` line on stderr, even with -q: it asks for the user's attention."""
+    click.echo(f"warning: {message}", err=True)
+
+
+def emit_json(document: Any) -> None:
+    """The command's result as exactly one JSON document on stdout."""
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@dataclass
+class Progress:
+    """Steps of long work: `start(total)` once the size is known, `advance(n)` as items finish,
+    `step(label)` to name the current stage. All no-ops when progress is not shown."""
+
+    start: Callable[[int | None], None] = field(default=lambda total: None)
+    advance: Callable[[int], None] = field(default=lambda count: None)
+    step: Callable[[str], None] = field(default=lambda label: None)
+
+
+def progress_shown() -> bool:
+    return not _state["quiet"] and sys.stderr.isatty()
+
+
+@contextmanager
+def progress(label: str, total: int | None = None) -> Iterator[Progress]:
+    """A transient rich progress bar on stderr while the block runs (a no-op when -q or when
+    stderr is not a terminal)."""
+    if not progress_shown():
+        yield Progress()
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.progress import (
+        Progress as Bar,
+    )
+
+    with Bar(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+
+        def start(size: int | None) -> None:
+            bar.update(task, total=size)
+
+        def advance(count: int) -> None:
+            bar.advance(task, count)
+
+        def step(name: str) -> None:
+            bar.update(task, description=f"{label}: {name}")
+
+        yield Progress(start=start, advance=advance, step=step)

@@ -1,0 +1,442 @@
+"""The one HTTP engine every outside request goes through: link checks and source clients.
+
+- One aiohttp session: pooled, reused connections; no proxies, no cookie jar shared across URLs.
+- The SSRF guard (`safety.py`) on every hop: redirects are followed here, by hand.
+- Per-host politeness (`limits.py`): in-flight slots, an API's published interval, and
+  `Retry-After` windows (a 429 holds back the whole host, then its slots come back).
+- One deadline bounds a whole fetch: connecting, redirects, retries and waits. A `Retry-After`
+  that would end past it is reported ("asks to wait 600 s") instead of slept through.
+- Bodies are never decoded (`Accept-Encoding: identity`, no decompression) and never read past
+  a cap, so a gzip bomb or an endless body costs at most the cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import math
+import re
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+from yarl import URL
+
+from catalog.sources.limits import Hosts
+from catalog.sources.safety import AddressPolicy, Guard, NameNotFound, PinnedResolver
+from catalog.sources.safety import RefusedAddress as RefusedAddress
+from catalog.sources.types import Fetched, Snapshot, Status
+
+# Statuses some servers give HEAD but not GET: ask again with GET before judging.
+HEAD_REFUSED = frozenset({400, 401, 403, 404, 405, 406, 409, 410, 418, 500, 501, 999})
+SMALL_BODY = 64 * 1024  # a body this small is read so the connection can be reused
+API_BODY_CAP = 2_000_000  # an API answer larger than this is not a real answer
+DEADLINE_FACTOR = 3  # the default deadline: this many times the per-request timeout
+_SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
+
+
+def user_agent(contact: str | None = None, product: str = "catalog") -> str:
+    """An honest User-Agent: who we are and, from catalog.yaml's repo_url, where to complain."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ours = version("catalog")
+    except PackageNotFoundError:
+        ours = "0"
+    return f"{product}/{ours} (+{contact})" if contact else f"{product}/{ours}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes how hard and how long we knock on each host."""
+
+    concurrency: int = 64
+    per_host: int = 6
+    timeout: float = 20.0  # one connect, or one wait for bytes
+    retries: int = 2
+    backoff: float = 1.0
+    max_redirects: int = 10
+    deadline: float | None = None  # one URL's whole fetch; None: DEADLINE_FACTOR x timeout
+    user_agent: str = field(default_factory=user_agent)
+    policy: AddressPolicy = field(default_factory=AddressPolicy)
+    intervals: Mapping[str, float] = field(default_factory=dict)  # base URL -> least seconds
+
+    @property
+    def budget(self) -> float:
+        return self.deadline if self.deadline is not None else DEADLINE_FACTOR * self.timeout
+
+
+class TooLongWait(Exception):
+    """The host may not be asked before the deadline: `seconds` is how long it asks to wait."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def host_key(url: str) -> str:
+    """What politeness is counted by: the host, and its port when the URL names one."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        return f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return ""
+
+
+def retry_after(headers: Mapping[str, str], cap: float = math.inf) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date), capped."""
+    value = (headers.get("retry-after") or "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - time.time()
+    if math.isnan(seconds):
+        return None
+    return min(max(seconds, 0.0), cap)
+
+
+@dataclass
+class _Tries:
+    snapshot: Snapshot | None = None
+    error: BaseException | None = None
+    sent: int = 0
+    wait: float | None = None  # the host's wait that would pass the deadline
+
+
+class Http:
+    """The engine: one session, the guard, per-host state. Create and use it in one loop."""
+
+    def __init__(
+        self, settings: Settings | None = None, guard: Guard | None = None, **guard_options: Any
+    ) -> None:
+        self.settings = settings or Settings()
+        self.guard = guard or Guard(self.settings.policy, **guard_options)
+        self.hosts = Hosts(self.settings.per_host, self.settings.intervals)
+        self.requests_sent = 0
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Http:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            timeout = self.settings.timeout
+            connector = aiohttp.TCPConnector(
+                limit=0,  # the scheduler bounds what is in flight
+                resolver=PinnedResolver(self.guard),
+                socket_factory=self.guard.socket_factory,
+                use_dns_cache=False,  # the guard's cache is the one
+                happy_eyeballs_delay=None,
+            )
+            session = aiohttp.ClientSession(
+                connector=connector,
+                auto_decompress=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                trust_env=False,
+                timeout=aiohttp.ClientTimeout(total=None, connect=timeout, sock_read=timeout),
+                headers={
+                    "User-Agent": self.settings.user_agent,
+                    "Accept": "*/*",
+                    "Accept-Encoding": "identity",
+                },
+            )
+            # aiohttp silently resends an idempotent request once after a disconnect; the
+            # retries here are the only ones, so that --retries means what it says.
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
+            self._session = session
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # -- one request -------------------------------------------------------------------------
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body_cap: int = 0,
+        cookies: dict[str, str] | None = None,
+        end: float | None = None,
+    ) -> Snapshot:
+        """One request, no redirect followed, after the host's turn; reads at most `body_cap`.
+
+        Raises TooLongWait when the host may not be asked before `end`.
+        """
+        wait = await self.hosts.turn(host_key(url), url, end)
+        if wait is not None:
+            raise TooLongWait(wait)
+        self.requests_sent += 1
+        try:
+            async with self.session().request(
+                method,
+                _as_sent(url),
+                headers=dict(headers or {}),
+                cookies=cookies or None,
+                allow_redirects=False,
+            ) as response:
+                body, truncated = await _read_capped(response, method, body_cap)
+                if cookies is not None:
+                    cookies.update({k: v.value for k, v in response.cookies.items()})
+                return Snapshot(response.status, response.headers, url, body, truncated)
+        finally:
+            self.hosts.answered(url)
+
+    async def _with_retries(
+        self, url: str, attempt: Callable[[], Awaitable[tuple[Snapshot, int]]], end: float
+    ) -> _Tries:
+        """Run `attempt` until a final answer: retries timeouts, resets, 5xx and 429."""
+        host = host_key(url)
+        tries = _Tries()
+        count = self.settings.retries + 1
+        for number in range(count):
+            last = number == count - 1
+            pause = self.settings.backoff * (2**number)
+            try:
+                snapshot, sent = await attempt()
+                tries.sent += sent
+            except TooLongWait as waiting:
+                tries.wait = waiting.seconds
+                return tries
+            except (aiohttp.ClientError, OSError) as exc:
+                tries.sent += 1
+                tries.error = exc
+                if last or _final_error(exc) or time.monotonic() + pause > end:
+                    return tries
+                await asyncio.sleep(pause)
+                continue
+            tries.snapshot, tries.error = snapshot, None
+            status = snapshot.status
+            if status == 429:
+                asked = retry_after(snapshot.headers)
+                self.hosts.slow_down(host, pause if asked is None else asked)
+                if last:
+                    return tries
+                continue  # the next attempt's turn waits out the window, or reports it
+            if status >= 500 and status != 501 and not last:
+                asked = retry_after(snapshot.headers)
+                delay = pause if asked is None else asked
+                if time.monotonic() + delay > end:
+                    if asked is not None:
+                        tries.wait = asked
+                    return tries
+                await asyncio.sleep(delay)
+                continue
+            return tries
+        return tries
+
+    async def _probe(self, url: str, cookies: dict[str, str], end: float) -> tuple[Snapshot, int]:
+        """HEAD, and GET when the server refuses HEAD (remembered per host)."""
+        state = self.hosts.get(host_key(url))
+        if not state.head_refused:
+            head = await self.send("HEAD", url, cookies=cookies, end=end)
+            if head.status not in HEAD_REFUSED:
+                return head, 1
+            if head.status in (405, 501):
+                state.head_refused = True
+            return await self.send("GET", url, cookies=cookies, end=end), 2
+        return await self.send("GET", url, cookies=cookies, end=end), 1
+
+    # -- a URL, redirects followed -----------------------------------------------------------
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        method: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        body_cap: int = 0,
+    ) -> Fetched:
+        """Follow `url` to its final response within the deadline, every hop guarded.
+
+        `method=None` probes with HEAD then GET; otherwise that method is sent each hop.
+        """
+        outcome = Fetched(url)
+        budget = self.settings.budget
+        end = time.monotonic() + budget
+        try:
+            async with asyncio.timeout(budget):
+                return await self._follow(outcome, method, headers, body_cap, end)
+        except TimeoutError:
+            said = f"no answer within the {budget:g} s deadline (a slow or dripping server)"
+            return outcome.fail("error", said, outcome.final_url or url)
+
+    async def _follow(
+        self,
+        outcome: Fetched,
+        method: str | None,
+        headers: Mapping[str, str] | None,
+        body_cap: int,
+        end: float,
+    ) -> Fetched:
+        chain = [outcome.url]
+        current = outcome.url
+        permanent_so_far = True
+        cookies: dict[str, str] = {}
+        while True:
+            outcome.final_url = current
+            try:
+                refusal = await self.guard.refusal(current)
+            except NameNotFound as exc:
+                return outcome.fail("broken", str(exc), current)
+            except ValueError as exc:
+                return outcome.fail("broken", f"invalid URL {current!r}: {exc}", current)
+            except OSError as exc:
+                return outcome.fail("error", str(exc), current)
+            if refusal:
+                return outcome.fail("skipped", refusal, current)
+
+            async def attempt(
+                target: str = current, jar: dict[str, str] = cookies
+            ) -> tuple[Snapshot, int]:
+                if method is None:
+                    return await self._probe(target, jar, end)
+                snapshot = await self.send(
+                    method, target, headers=headers, body_cap=body_cap, cookies=jar, end=end
+                )
+                return snapshot, 1
+
+            tries = await self._with_retries(current, attempt, end)
+            outcome.attempts += tries.sent
+            if tries.wait is not None:
+                host = host_key(current)
+                said = (
+                    f"{host} asks to wait {tries.wait:.0f} s (Retry-After), past this check's "
+                    f"{self.settings.budget:g} s deadline; not verified"
+                )
+                if tries.snapshot is not None:
+                    outcome.response = tries.snapshot
+                return outcome.fail("error", said, current)
+            if tries.error is not None:
+                return outcome.fail(*_error_verdict(tries.error, self.settings.retries), current)
+            snapshot = tries.snapshot
+            assert snapshot is not None
+            location = snapshot.headers.get("location")
+            if 300 <= snapshot.status < 400 and snapshot.status != 304 and location:
+                try:
+                    target = urljoin(current, location.strip())
+                except ValueError:
+                    return outcome.fail("broken", f"redirects to an invalid URL {location!r}")
+                if target in chain:
+                    loop = " -> ".join([*chain[chain.index(target) :], target])
+                    return outcome.fail("error", f"redirect loop: {loop}", current)
+                if len(chain) > self.settings.max_redirects:
+                    limit = self.settings.max_redirects
+                    return outcome.fail("error", f"more than {limit} redirects", current)
+                if snapshot.status in (301, 308) and permanent_so_far:
+                    outcome.suggestion = target
+                else:
+                    permanent_so_far = False
+                if host_key(target) != host_key(current):
+                    cookies = {}  # a cookie never travels to another host
+                chain.append(target)
+                current = target
+                continue
+            outcome.response = snapshot
+            outcome.final_url = current
+            return outcome
+
+
+def _as_sent(url: str) -> URL:
+    """The URL as written when it is already valid ASCII (no re-quoting of %2C and alike)."""
+    if _SENDABLE.fullmatch(url):
+        return URL(url, encoded=True)
+    return URL(url)
+
+
+def _final_error(exc: BaseException) -> bool:
+    """Errors that another try cannot change."""
+    return _refused_in(exc) is not None or isinstance(
+        exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
+    )
+
+
+def _refused_in(exc: BaseException) -> RefusedAddress | None:
+    """The RefusedAddress buried in an aiohttp exception chain, if any."""
+    seen: set[int] = set()
+    todo: list[Any] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, RefusedAddress):
+            return item
+        todo.extend([item.__cause__, item.__context__, getattr(item, "os_error", None)])
+        todo.extend(item.args)
+    if "refused: " in str(exc) and "--allow-private" in str(exc):
+        return RefusedAddress(str(exc)[str(exc).index("refused: ") :])
+    return None
+
+
+def _error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
+    refused = _refused_in(exc)
+    if refused is not None:
+        return "skipped", str(refused)
+    if isinstance(exc, aiohttp.InvalidURL | ValueError):
+        return "broken", f"invalid URL: {exc}"
+    tries = retries + 1
+    return "error", f"{describe(exc)} (after {tries} {'try' if tries == 1 else 'tries'})"
+
+
+def describe(exc: BaseException) -> str:
+    """A short, stable phrase for a transport failure."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return "connection timed out"
+    if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
+        return "timed out waiting for the server"
+    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+        return "TLS error"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "server closed the connection"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        if isinstance(exc.os_error, ConnectionRefusedError):
+            return "connection refused"
+        return "could not connect"
+    if isinstance(exc, ConnectionResetError) or "reset by peer" in str(exc):
+        return "connection reset"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the server broke off its answer"
+    return type(exc).__name__
+
+
+async def _read_capped(
+    response: aiohttp.ClientResponse, method: str, cap: int
+) -> tuple[bytes, bool]:
+    """At most `cap` raw bytes; a small body is read whole so the connection is reused."""
+    if method == "HEAD":
+        return b"", False
+    if cap > 0:
+        chunks: list[bytes] = []
+        got = 0
+        while got <= cap:
+            chunk = await response.content.read(cap + 1 - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        data = b"".join(chunks)
+        return data[:cap], got > cap
+    length = response.content_length
+    if length is not None and length <= SMALL_BODY:
+        await response.read()
+    return b"", False

@@ -1,0 +1,217 @@
+"""Never let a URL make us request an address off the public internet (the SSRF guard).
+
+Two layers. `Guard.refusal` refuses a URL before any connection: a scheme other than http(s),
+user info (`user@host`, a classic way to make two URL parsers disagree about the host), and a
+host that is, or resolves to, an address the policy refuses. The connector then resolves names
+only through the same guard (`PinnedResolver`: the addresses checked are the addresses used) and
+`socket_factory` checks every address again right before its socket connects, so neither DNS
+rebinding nor a parser that reads the host differently can reach 127.0.0.1 or a metadata address.
+
+Every refusal is decided before a byte is sent and names only the host and the kind of address,
+so its text never depends on whether a port is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp.abc import AbstractResolver, ResolveResult
+from yarl import URL
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+SCHEMES = ("http", "https")
+HINT = " (use --allow-private to check it)"
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class RefusedAddress(OSError):
+    """A connection to an address the policy forbids; raised before any byte is sent."""
+
+
+class NameNotFound(OSError):
+    """The host name does not exist (NXDOMAIN): the link is broken, not flaky."""
+
+
+def _embedded(ip: IPAddress) -> list[IPAddress]:
+    """The address and every IPv4 address an IPv6 one carries (mapped, 6to4, Teredo, NAT64)."""
+    found: list[IPAddress] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        for inner in (ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None):
+            if inner is not None:
+                found.append(inner)
+        if ip in _NAT64:
+            found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
+def _kind(ip: IPAddress) -> str | None:
+    for kind, flag in (
+        ("loopback", ip.is_loopback),
+        ("private", ip.is_private),
+        ("link-local", ip.is_link_local),
+        ("site-local", isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
+        ("unspecified", ip.is_unspecified),
+        # Not private, still not on the internet: 100.64.0.0/10 (carrier-grade NAT, and a
+        # cloud's metadata service at 100.100.100.200).
+        ("non-public", not ip.is_global),
+    ):
+        if flag:
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Which addresses may be contacted: public ones, plus private ones when allowed."""
+
+    allow_private: bool = False
+    allow_networks: tuple[Network, ...] = ()
+
+    def refuses(self, address: str) -> str | None:
+        """Why `address` must not be contacted ("loopback address 127.0.0.1"), or None."""
+        try:
+            ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            return f"{address} is not an IP address"
+        if self.allow_private:
+            return None
+        for inner in _embedded(ip):
+            if any(inner in net for net in self.allow_networks):
+                return None
+            kind = _kind(inner)
+            if kind is not None:
+                wrapped = f" wrapped in {ip}" if inner != ip else ""
+                return f"{kind} address {inner}{wrapped}"
+        return None
+
+
+def refusal_text(host: str, reason: str) -> str:
+    """The one wording of a refused address, at either layer."""
+    return f"refused: {host} is, or resolves to, a {reason}{HINT}"
+
+
+Resolver = Callable[..., list[Any]]
+
+
+@dataclass
+class Guard:
+    """Resolves a URL's host and applies the policy; answers are remembered for one run.
+
+    `trusted` holds `host:port` pairs the operator configured (an API base URL set by an
+    environment variable): those are contacted whatever the policy says of their address.
+    """
+
+    policy: AddressPolicy
+    resolver: Resolver | None = None  # tests inject one; None asks the system, off the loop
+    trusted: frozenset[str] = frozenset()
+    _cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    _trusted_addresses: set[str] = field(default_factory=set)
+
+    def static_refusal(self, url: str) -> tuple[str | None, str, int]:
+        """What can be refused without DNS: (why or None, host, port).
+
+        Raises ValueError for a malformed URL (no host, a bad port).
+        """
+        parsed = URL(url)
+        scheme = parsed.scheme
+        if scheme not in SCHEMES:
+            return f"only http(s) URLs are checked, not {scheme or 'a relative URL'}", "", 0
+        if parsed.raw_user is not None or parsed.raw_password is not None:
+            return "refused: a URL with user info (user@host) is never requested", "", 0
+        host = parsed.raw_host or ""
+        if not host:
+            raise ValueError("no host name")
+        port = parsed.port or (443 if scheme == "https" else 80)
+        return None, host, port
+
+    async def refusal(self, url: str) -> str | None:
+        """Why `url` must not be requested, or None.
+
+        Raises ValueError for a malformed URL, NameNotFound when the name does not exist,
+        OSError when resolution fails for another (maybe passing) reason.
+        """
+        why, host, port = self.static_refusal(url)
+        if why is not None:
+            return why
+        if f"{host.lower()}:{port}" in self.trusted:
+            for address in await self.resolve(host, port):
+                self._trusted_addresses.add(f"{address}:{port}")
+            return None
+        for address in await self.resolve(host, port):
+            reason = self.policy.refuses(address)
+            if reason:
+                return refusal_text(host, reason)
+        return None
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        try:  # an address needs no resolving
+            return [str(ipaddress.ip_address(host.strip("[]")))]
+        except ValueError:
+            pass
+        key = (host, port)
+        known = self._cache.get(key)
+        if known is not None:
+            return known
+        try:
+            if self.resolver is not None:
+                infos = self.resolver(host, port, type=socket.SOCK_STREAM)
+            else:
+                loop = asyncio.get_running_loop()
+                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
+                raise NameNotFound(f"the name {host} does not exist") from None
+            raise OSError(f"could not resolve {host}: {exc.strerror or exc}") from None
+        addresses = sorted({str(info[4][0]) for info in infos})
+        self._cache[key] = addresses
+        return addresses
+
+    def socket_factory(self, addr_info: Any) -> socket.socket:
+        """The connector's socket maker: checks the address right before connecting."""
+        family, kind, proto, _, sockaddr = addr_info
+        address = str(sockaddr[0])
+        reason = self.policy.refuses(address)
+        if reason and f"{address}:{sockaddr[1]}" not in self._trusted_addresses:
+            raise RefusedAddress(refusal_text(address, reason))
+        return socket.socket(family, kind, proto)
+
+
+class PinnedResolver(AbstractResolver):
+    """The connector resolves through the guard: it connects to the addresses that were checked."""
+
+    def __init__(self, guard: Guard) -> None:
+        self._guard = guard
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results: list[ResolveResult] = []
+        for address in await self._guard.resolve(host, port):
+            v6 = ":" in address
+            results.append(
+                {
+                    "hostname": host,
+                    "host": address,
+                    "port": port,
+                    "family": socket.AF_INET6 if v6 else socket.AF_INET,
+                    "proto": 0,
+                    "flags": socket.AI_NUMERICHOST,
+                }
+            )
+        return results
+
+    async def close(self) -> None:
+        return None
+
+
+def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
+    """CIDR strings to networks; raises ValueError on a malformed one."""
+    return tuple(ipaddress.ip_network(v, strict=False) for v in values)
