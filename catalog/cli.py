@@ -337,8 +337,7 @@ def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
     help="Only ask this source (repeatable).",
 )
 @click.option("--no-fetch", is_flag=True, help="Ask nothing: reconcile the facts file as it is.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr.")
-@user_errors
+@command_options
 def sync(
     data_dir: Path,
     fmt: Literal["text", "json", "markdown"],
@@ -347,7 +346,6 @@ def sync(
     only: tuple[str, ...],
     sources: tuple[str, ...],
     no_fetch: bool,
-    quiet: bool,
 ) -> None:
     """Reconcile the records with arXiv, DBLP, OpenReview, Crossref, Semantic Scholar, GitHub.
 
@@ -359,7 +357,8 @@ def sync(
     is asked, each source at its published rate limit. Base URLs: $CATALOG_ARXIV_API,
     $CATALOG_DBLP_API, $CATALOG_OPENREVIEW_API, $CATALOG_CROSSREF_API,
     $CATALOG_SEMANTIC_SCHOLAR_API, $CATALOG_GITHUB_API; tokens: $GITHUB_TOKEN,
-    $SEMANTIC_SCHOLAR_API_KEY. Exit 0 when the run completed, 1 on data errors, 130 on Ctrl-C.
+    $SEMANTIC_SCHOLAR_API_KEY. Exit 0 when the run completed (proposals and conflicts are its
+    report), 1 on data errors, 2 on usage errors, 130 on Ctrl-C (what was asked is saved).
     """
     from catalog.commands import sync as command
 
@@ -372,6 +371,5 @@ def sync(
             only=only,
             sources=sources,
             fetch=not no_fetch,
-            quiet=quiet,
         )
     )

@@ -533,7 +533,7 @@ def test_ctrl_c_saves_what_was_asked_and_exits_130(catalog_dir: Any) -> None:
         proc.send_signal(signal.SIGINT)
         start = time.monotonic()
         _out, err = proc.communicate(timeout=10)
-        assert time.monotonic() - start < 2.0
+        assert time.monotonic() - start < 5.0  # the facts saved, the process gone
         assert fakes.too_many == 0
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
