@@ -151,6 +151,7 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "build": ("catalog.build.load_catalog", ["build", "--no-site"]),
     "check-links": ("catalog.validate.load_catalog", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
+    "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
 }
 
 

@@ -13,7 +13,7 @@ import click
 
 from catalog import output
 from catalog.cli_options import require_data_dir
-from catalog.errors import EXIT_INTERRUPTED, EXIT_OK
+from catalog.errors import EXIT_OK
 
 if TYPE_CHECKING:
     from catalog.sync.report import Format
@@ -29,7 +29,7 @@ def run(
     sources: Sequence[str],
     fetch: bool,
 ) -> int:
-    """Print the report in `fmt`; 0 when the run completed, 130 when interrupted."""
+    """Print the report in `fmt`; 0 when the run completed."""
     from catalog.sync.report import render, summary
     from catalog.sync.run import sync
 
@@ -39,19 +39,16 @@ def run(
         def progress(source: str, done: int, total: int) -> None:
             bar.step(f"{source} {done}/{total}")
 
-        try:
-            outcome = sync(
-                data_dir,
-                write=write,
-                budget=budget,
-                only=only,
-                sources=sources,
-                ask=fetch,
-                progress=progress,
-            )
-        except KeyboardInterrupt:
-            click.echo("interrupted: what was asked so far is saved in the facts file", err=True)
-            return EXIT_INTERRUPTED
+        # Ctrl-C: sync saves what was asked before the interrupt goes on (exit 130).
+        outcome = sync(
+            data_dir,
+            write=write,
+            budget=budget,
+            only=only,
+            sources=sources,
+            ask=fetch,
+            progress=progress,
+        )
     stats = outcome.stats
     click.echo(render(fmt, outcome.proposals, summary(stats, len(outcome.written), write)))
     if stats is not None and stats.out_of_time:
