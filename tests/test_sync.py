@@ -421,15 +421,13 @@ def test_facts_file_is_sorted_and_a_broken_one_is_an_error_at_its_line(tmp_path:
         load_facts(path)
 
 
-def test_an_arxiv_error_entry_stops_the_source_and_says_why() -> None:
-    from catalog.sync.adapters.arxiv import parse_feed
-    from catalog.sync.transport import SourceStopped
-
-    body = (Path(__file__).parent / "fixtures" / "arxiv" / "error.atom").read_bytes()
-    with pytest.raises(SourceStopped, match=r"incorrect id format for 2106\.0968"):
-        parse_feed(body, TODAY)
-    empty = (Path(__file__).parent / "fixtures" / "arxiv" / "empty.atom").read_bytes()
-    assert parse_feed(empty, TODAY) == {}
+def test_an_arxiv_error_entry_stops_the_source_and_says_why(catalog_dir: Any) -> None:
+    preprint(catalog_dir)
+    world = iclr_world()
+    world.malformed.add("2106.09685")  # the API answers its error entry for the whole query
+    outcome = run(catalog_dir, world, sources=["arxiv"])
+    assert "incorrect id format for 2106.09685" in outcome.stats.stopped["arxiv"]
+    assert load_facts(facts_path(catalog_dir.path)).checked("lora", "arxiv") is None
 
 
 def test_the_cli_prints_one_json_document_and_a_markdown_report(catalog_dir: Any) -> None:

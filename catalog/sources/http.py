@@ -177,6 +177,7 @@ class Http:
         body_cap: int = 0,
         cookies: dict[str, str] | None = None,
         end: float | None = None,
+        data: bytes | None = None,
     ) -> Snapshot:
         """One request, no redirect followed, after the host's turn; reads at most `body_cap`.
 
@@ -193,6 +194,7 @@ class Http:
                 headers=dict(headers or {}),
                 cookies=cookies or None,
                 allow_redirects=False,
+                data=data,
             ) as response:
                 body, truncated = await _read_capped(response, method, body_cap)
                 if cookies is not None:
@@ -265,17 +267,23 @@ class Http:
         method: str | None = None,
         headers: Mapping[str, str] | None = None,
         body_cap: int = 0,
+        data: bytes | None = None,
+        until: float | None = None,
     ) -> Fetched:
         """Follow `url` to its final response within the deadline, every hop guarded.
 
-        `method=None` probes with HEAD then GET; otherwise that method is sent each hop.
+        `method=None` probes with HEAD then GET; otherwise that method is sent each hop (with
+        `data` as its body: an API's POST). `until` (a `time.monotonic()` time) ends the fetch
+        sooner than the settings' deadline: a caller's own budget (`catalog sync --budget`).
         """
         outcome = Fetched(url)
         budget = self.settings.budget
+        if until is not None:
+            budget = max(0.0, min(budget, until - time.monotonic()))
         end = time.monotonic() + budget
         try:
             async with asyncio.timeout(budget):
-                return await self._follow(outcome, method, headers, body_cap, end)
+                return await self._follow(outcome, method, headers, body_cap, end, data)
         except TimeoutError:
             said = f"no answer within the {budget:g} s deadline (a slow or dripping server)"
             return outcome.fail("error", said, outcome.final_url or url)
@@ -287,6 +295,7 @@ class Http:
         headers: Mapping[str, str] | None,
         body_cap: int,
         end: float,
+        data: bytes | None = None,
     ) -> Fetched:
         chain = [outcome.url]
         current = outcome.url
@@ -311,7 +320,13 @@ class Http:
                 if method is None:
                     return await self._probe(target, jar, end)
                 snapshot = await self.send(
-                    method, target, headers=headers, body_cap=body_cap, cookies=jar, end=end
+                    method,
+                    target,
+                    headers=headers,
+                    body_cap=body_cap,
+                    cookies=jar,
+                    end=end,
+                    data=data,
                 )
                 return snapshot, 1
 

@@ -12,7 +12,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
@@ -37,9 +36,9 @@ class Outcome:
     facts: Facts = field(default_factory=Facts)
 
 
-def user_agent(catalog: Catalog) -> str:
-    repo = catalog.config.repo_url if catalog.config and catalog.config.repo_url else None
-    return f"catalog-sync (+{repo})" if repo else "catalog-sync"
+def repo_url(catalog: Catalog) -> str | None:
+    """Named in the User-Agent, so a source knows whom to tell about a problem."""
+    return catalog.config.repo_url if catalog.config and catalog.config.repo_url else None
 
 
 def sync(
@@ -83,9 +82,11 @@ def sync(
             if intervals and adapter.name in intervals:
                 adapter.interval = intervals[adapter.name]
         http = Http(
-            user_agent(catalog),
-            deadline,
-            {urlsplit(a.api).netloc.lower(): a.interval for a in adapters},
+            [a.service for a in adapters],
+            contact=repo_url(catalog),
+            env=ctx.env,
+            deadline=deadline,
+            intervals={a.api: a.interval for a in adapters},
         )
         if not only:
             facts.drop({p.id for p in catalog.papers})
@@ -98,6 +99,7 @@ def sync(
             stats = run.run()
         finally:
             save_facts(path, facts)
+            http.close()
     proposals = reconcile(papers, catalog.venues, facts)
     outcome = Outcome(proposals, stats, facts=facts)
     if write:

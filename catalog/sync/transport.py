@@ -1,23 +1,28 @@
-"""The polite request path sync's adapters use: one per-host pace, Retry-After, and a deadline.
+"""Sync's request path: the shared HTTP layer (catalog/sources), driven from sync's threads.
 
-Adapters only see `Http.request` and `Reply`, so the path can be re-pointed at the shared HTTP
-layer (catalog/sources/) without touching them.
+Each source's thread calls `request` (or `run` with a source client's coroutine); all of them go
+through one engine on one event loop (`sources.blocking.Blocking`), so per-host intervals,
+retries, Retry-After and the address guard hold across the run. The run's budget is a deadline
+every fetch is cut to; a request that cannot go out before it ends the source's turn
+(`OutOfTime`), one a source refuses stops asking it (`SourceStopped`).
 """
 
 from __future__ import annotations
 
-import threading
+import json
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
 
-import requests
+from catalog.sources.blocking import Blocking
+from catalog.sources.http import API_BODY_CAP
+from catalog.sources.request import with_params
+from catalog.sources.service import Service, open_http
+from catalog.sources.types import Fetched, Snapshot
 
-MAX_BYTES = 20_000_000
-TIMEOUT = 20.0
+T = TypeVar("T")
+MARGIN = 1.0  # seconds: no new request this close to the deadline
 
 
 class OutOfTime(Exception):
@@ -35,22 +40,9 @@ class SourceStopped(Exception):
         self.found = found or {}
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    url: str
-
-    def json(self) -> Any:
-        import json
-
-        return json.loads(self.body.decode("utf-8"))
-
-
 @dataclass
 class Deadline:
-    """When the run must stop; `None` means no budget."""
+    """When the run must stop (`time.monotonic()`); `None` means no budget."""
 
     at: float | None = None
 
@@ -62,49 +54,41 @@ class Deadline:
         return float("inf") if self.at is None else self.at - time.monotonic()
 
 
-@dataclass
-class Pace:
-    """At most one request per `interval` seconds to one host, across threads."""
-
-    interval: float
-    _next: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def slot(self, deadline: Deadline) -> None:
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next)
-            if start - now >= deadline.left() - 0.5:
-                raise OutOfTime()
-            self._next = start + self.interval
-        if start > now:
-            time.sleep(start - now)
-
-    def hold(self, seconds: float) -> None:
-        """The host asked us to wait (Retry-After): push the next slot back."""
-        with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+Reply = Snapshot
 
 
 @dataclass
 class Http:
-    """Requests with a pace per host, Retry-After honoured, and nothing past the deadline."""
+    """The shared engine for the run's services, with the run's deadline."""
 
-    user_agent: str
+    services: Iterable[Service]
+    contact: str | None = None
+    env: Mapping[str, str] | None = None
     deadline: Deadline = field(default_factory=Deadline)
-    intervals: Mapping[str, float] = field(default_factory=dict)  # host -> seconds
-    retries: int = 2
-    requests_made: int = 0
-    _paces: dict[str, Pace] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _session: requests.Session = field(default_factory=requests.Session)
+    intervals: Mapping[str, float] = field(default_factory=dict)  # base URL -> seconds
 
-    def pace(self, url: str) -> Pace:
-        host = urlsplit(url).netloc.lower()
-        with self._lock:
-            if host not in self._paces:
-                self._paces[host] = Pace(self.intervals.get(host, 1.0))
-            return self._paces[host]
+    def __post_init__(self) -> None:
+        engine = open_http(
+            self.services, contact=self.contact, env=self.env, product="catalog-sync"
+        )
+        for base, seconds in self.intervals.items():
+            engine.hosts.set_interval(base, seconds)
+        self.engine = engine
+        self._blocking = Blocking(engine)
+
+    @property
+    def requests_made(self) -> int:
+        return self.engine.requests_sent
+
+    def close(self) -> None:
+        self._blocking.close()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """A source client's coroutine on the shared engine (its own fetches, same limits)."""
+        if self.deadline.left() < MARGIN:
+            coroutine.close()
+            raise OutOfTime()
+        return self._blocking.run(coroutine)
 
     def request(
         self,
@@ -115,53 +99,34 @@ class Http:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> Reply:
-        pace = self.pace(url)
-        for attempt in range(self.retries + 1):
-            pace.slot(self.deadline)
-            timeout = min(TIMEOUT, max(0.5, self.deadline.left()))
-            with self._lock:
-                self.requests_made += 1
-            try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    headers={"User-Agent": self.user_agent, **(headers or {})},
-                    timeout=timeout,
-                    allow_redirects=False,
-                    stream=True,
-                )
-                with response:
-                    body = response.raw.read(MAX_BYTES + 1, decode_content=True)
-            except requests.RequestException as exc:
-                pace.hold(pace.interval)
-                if attempt == self.retries or self.deadline.left() < 1:
-                    raise SourceStopped(f"{urlsplit(url).netloc}: {type(exc).__name__}") from None
-                continue
-            # The interval counts from the answer too: a first request slowed by connecting
-            # must not bring the next one closer than the interval at the server.
-            pace.hold(pace.interval)
-            reply = Reply(response.status_code, dict(response.headers), body, response.url)
-            if response.status_code in (429, 502, 503, 504):
-                wait = retry_after(reply.headers.get("Retry-After"), default=2.0 * (attempt + 1))
-                if attempt == self.retries or wait >= self.deadline.left() - 1:
-                    raise SourceStopped(f"{urlsplit(url).netloc} answered {response.status_code}")
-                pace.hold(wait)
-                continue
-            return reply
-        raise SourceStopped(url)  # pragma: no cover - the loop always returns or raises
+        """One API call; its final response whatever the status, or OutOfTime/SourceStopped."""
+        data = None if json_body is None else json.dumps(json_body).encode()
+        sent = dict(headers or {})
+        if data is not None:
+            sent.setdefault("Content-Type", "application/json")
+        if self.deadline.left() < MARGIN:
+            raise OutOfTime()
+        fetched = self._blocking.run(
+            self.engine.fetch(
+                with_params(url, params),
+                method=method,
+                headers=sent,
+                body_cap=API_BODY_CAP,
+                data=data,
+                until=self.deadline.at,
+            )
+        )
+        return self.answer(fetched)
 
-
-def retry_after(value: str | None, default: float) -> float:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return default
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return default
+    def answer(self, fetched: Fetched) -> Reply:
+        """The usable response of a fetch, or why there is none as OutOfTime/SourceStopped."""
+        response = fetched.response
+        if response is not None and fetched.status is None:
+            if response.truncated:
+                raise SourceStopped(f"{fetched.url}: the answer was larger than the cap")
+            if response.status in (429, 503):
+                raise SourceStopped(f"{fetched.url} answered {response.status} (try again later)")
+            return response
+        if self.deadline.at is not None and self.deadline.left() < MARGIN * 5:
+            raise OutOfTime()
+        raise SourceStopped(fetched.message or f"could not ask {fetched.url}")

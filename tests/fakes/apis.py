@@ -60,6 +60,7 @@ class World:
     s2: dict[str, dict[str, Any]] = field(default_factory=dict)  # "ARXIV:id"/"DOI:x" -> paper
     github: dict[str, dict[str, Any]] = field(default_factory=dict)  # full name -> repo
     renamed: dict[str, str] = field(default_factory=dict)  # old full name -> new full name
+    malformed: set[str] = field(default_factory=set)  # arXiv ids its API calls malformed
 
     def add_dblp(self, info: dict[str, Any]) -> None:
         self.dblp.setdefault(_norm(info["title"]), []).append(info)
@@ -152,7 +153,7 @@ class Fake(ThreadingHTTPServer):
         ids = [i for i in (query.get("id_list") or [""])[0].split(",") if i]
         entries = []
         for ident in ids:
-            if not _arxiv_id_ok(ident):
+            if not _arxiv_id_ok(ident) or ident in self.world.malformed:
                 entries = [_arxiv_error(ident)]
                 break
             entry = self.world.arxiv.get(ident)
@@ -368,7 +369,9 @@ class Fakes:
 
     @property
     def env(self) -> dict[str, str]:
-        return {ENV[name][0]: server.url + ENV[name][1] for name, server in self.servers.items()}
+        env = {ENV[name][0]: server.url + ENV[name][1] for name, server in self.servers.items()}
+        env["CATALOG_OPENREVIEW_API_V1"] = self.servers["openreview"].url + "/v1"  # its 404s
+        return env
 
     @property
     def requests(self) -> int:

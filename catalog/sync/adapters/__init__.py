@@ -10,6 +10,7 @@ from typing import Protocol
 
 from catalog.facts import Fact, Facts
 from catalog.model import Paper
+from catalog.sources.service import Service
 from catalog.sync.transport import Http
 
 Found = dict[str, list[tuple[str, Fact]]]  # key asked -> (field, fact) pairs
@@ -19,6 +20,7 @@ class Adapter(Protocol):
     """A source: `key` says what to ask about a paper (None: nothing), `ask` asks for a batch."""
 
     name: str
+    service: Service  # where it is (its CATALOG_<NAME>_API) and its published manners
     api: str  # base URL (its host gets the source's pace)
     batch: int  # keys per request
     interval: float  # seconds between requests: the source's published rate limit

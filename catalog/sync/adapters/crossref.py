@@ -13,23 +13,24 @@ from urllib.parse import quote
 
 from catalog.facts import Fact, Facts
 from catalog.model import Paper
+from catalog.sources.crossref import CROSSREF
 from catalog.sync.adapters import Ctx, Found
 from catalog.sync.adapters.common import FRESH_DAYS, SETTLED_DAYS, known
 from catalog.sync.transport import Http, SourceStopped
 
-DEFAULT = "https://api.crossref.org"
 _VENUE_TYPES = {"journal-article", "proceedings-article"}
 
 
 class Crossref:
     name = "crossref"
+    service = CROSSREF
     batch = 1
-    interval = 0.2
+    interval = CROSSREF.interval
     after: tuple[str, ...] = ("arxiv", "dblp", "semantic-scholar")  # they name DOIs
 
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
-        self.api = ctx.base("CATALOG_CROSSREF_API", DEFAULT)
+        self.api = CROSSREF.base(ctx.env)
 
     def key(self, paper: Paper, facts: Facts) -> str | None:
         doi = known(paper, facts, "doi", "doi")

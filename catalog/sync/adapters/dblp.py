@@ -15,24 +15,25 @@ from typing import Any
 from catalog.facts import Fact, Facts
 from catalog.identity import normalize_title
 from catalog.model import Paper
+from catalog.sources.dblp import DBLP
 from catalog.sync.adapters import Ctx, Found
 from catalog.sync.adapters.common import FRESH_DAYS, SETTLED_DAYS
 from catalog.sync.transport import Http, SourceStopped
 
-DEFAULT = "https://dblp.org/search/publ/api"
 _HOMONYM = re.compile(r"\s+\d{4}$")
 _INFORMAL = "Informal and Other Publications"
 
 
 class Dblp:
     name = "dblp"
+    service = DBLP
     batch = 1
-    interval = 1.0
+    interval = DBLP.interval
     after: tuple[str, ...] = ()
 
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
-        self.api = ctx.base("CATALOG_DBLP_API", DEFAULT)
+        self.api = DBLP.base(ctx.env)
 
     def key(self, paper: Paper, facts: Facts) -> str | None:
         return paper.title

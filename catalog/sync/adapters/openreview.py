@@ -15,11 +15,11 @@ from typing import Any
 
 from catalog.facts import Fact, Facts
 from catalog.model import Paper
+from catalog.sources.openreview import OPENREVIEW, OpenReviewClient
 from catalog.sync.adapters import Ctx, Found
 from catalog.sync.adapters.common import FRESH_DAYS, SETTLED_DAYS, known
 from catalog.sync.transport import Http, SourceStopped
 
-DEFAULT = "https://api2.openreview.net"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _GROUP_NAMES = {
     "NeurIPS.cc": "NeurIPS",
@@ -31,13 +31,14 @@ _GROUP_NAMES = {
 
 class OpenReview:
     name = "openreview"
+    service = OPENREVIEW
     batch = 1
-    interval = 1.0
+    interval = 1.0  # no published number; it throttles bursts
     after: tuple[str, ...] = ("dblp",)  # DBLP's `ee` of an ICLR paper is its forum
 
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
-        self.api = ctx.base("CATALOG_OPENREVIEW_API", DEFAULT)
+        self.api = OPENREVIEW.base(ctx.env)
 
     def key(self, paper: Paper, facts: Facts) -> str | None:
         return known(paper, facts, "openreview", "paper_url")
@@ -55,16 +56,15 @@ class OpenReview:
 
     def ask(self, http: Http, keys: list[str], today: dt.date) -> Found:
         found: Found = {}
+        client = OpenReviewClient(http.engine, self.ctx.env)
         for note_id in keys:
-            reply = http.request("GET", f"{self.api}/notes", params={"id": note_id})
-            if reply.status == 404:
-                continue  # {"name": "NotFoundError", ...}: no such forum
-            if reply.status != 200:
-                raise SourceStopped(f"OpenReview answered HTTP {reply.status}")
-            notes = reply.json().get("notes") or []
-            note = next((n for n in notes if isinstance(n, dict) and n.get("id") == note_id), None)
-            if note is not None:
-                found[note_id] = note_facts(note, self.checked_url(note_id), today)
+            answer = http.run(client.note(note_id))  # API v2, then v1 for older venues
+            if answer.found == "unknown":
+                http.answer(answer.fetched)
+                raise SourceStopped(f"OpenReview could not answer about {note_id}")
+            if answer.found == "found" and answer.note is not None:
+                found[note_id] = note_facts(answer.note, self.checked_url(note_id), today)
+            # missing: {"name": "NotFoundError"} from both APIs; forbidden: not public
         return found
 
 

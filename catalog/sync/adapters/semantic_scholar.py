@@ -13,23 +13,24 @@ from typing import Any
 
 from catalog.facts import Fact, Facts
 from catalog.model import Paper
+from catalog.sources.semantic_scholar import SEMANTIC_SCHOLAR
 from catalog.sync.adapters import Ctx, Found
 from catalog.sync.adapters.common import FRESH_DAYS, known, paper_key
 from catalog.sync.transport import Http, SourceStopped
 
-DEFAULT = "https://api.semanticscholar.org/graph/v1"
 FIELDS = "externalIds,citationCount,url"
 
 
 class SemanticScholar:
     name = "semantic-scholar"
+    service = SEMANTIC_SCHOLAR
     batch = 500
-    interval = 1.0
+    interval = SEMANTIC_SCHOLAR.interval
     after: tuple[str, ...] = ()
 
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
-        self.api = ctx.base("CATALOG_SEMANTIC_SCHOLAR_API", DEFAULT)
+        self.api = SEMANTIC_SCHOLAR.base(ctx.env)
         self.key_header = ctx.env.get("SEMANTIC_SCHOLAR_API_KEY")
 
     def key(self, paper: Paper, facts: Facts) -> str | None:
