@@ -36,6 +36,7 @@ HEAD_REFUSED = frozenset({400, 401, 403, 404, 405, 406, 409, 410, 418, 500, 501,
 SMALL_BODY = 64 * 1024  # a body this small is read so the connection can be reused
 API_BODY_CAP = 2_000_000  # an API answer larger than this is not a real answer
 DEADLINE_FACTOR = 3  # the default deadline: this many times the per-request timeout
+UNTIL_MARGIN = 1.0  # seconds before a caller's `until` when no request goes out any more
 _SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 
@@ -186,6 +187,8 @@ class Http:
         wait = await self.hosts.turn(host_key(url), url, end)
         if wait is not None:
             raise TooLongWait(wait)
+        if end is not None and time.monotonic() > end:
+            raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
         self.requests_sent += 1
         try:
             async with self.session().request(
@@ -274,13 +277,15 @@ class Http:
 
         `method=None` probes with HEAD then GET; otherwise that method is sent each hop (with
         `data` as its body: an API's POST). `until` (a `time.monotonic()` time) ends the fetch
-        sooner than the settings' deadline: a caller's own budget (`catalog sync --budget`).
+        sooner than the settings' deadline: a caller's own budget (`catalog sync --budget`);
+        no request goes out in its last UNTIL_MARGIN seconds, so none is cut off unanswered.
         """
         outcome = Fetched(url)
         budget = self.settings.budget
+        end = time.monotonic() + budget
         if until is not None:
             budget = max(0.0, min(budget, until - time.monotonic()))
-        end = time.monotonic() + budget
+            end = min(end, until - UNTIL_MARGIN)
         try:
             async with asyncio.timeout(budget):
                 return await self._follow(outcome, method, headers, body_cap, end, data)

@@ -338,12 +338,15 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, out = refused or fake.answer(
             self.command, parts.path, parse_qs(parts.query), body
         )
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
+        try:
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (its deadline): nothing to answer
 
     do_GET = _serve
     do_POST = _serve
