@@ -15,6 +15,7 @@ from catalog.catalog import Catalog
 from catalog.diagnostics import Diagnostic, has_errors
 from catalog.render.readme import render_readme
 from catalog.render.site import build_site
+from catalog.resources import catalog_templates
 from catalog.validate import load_catalog
 from catalog.writer import write_atomic
 
@@ -69,7 +70,12 @@ def build(
             result.site_built = True
         return result
     step("README")
-    text = render_readme(catalog.papers, catalog.config, topics=catalog.topics.entries)
+    text = render_readme(
+        catalog.papers,
+        catalog.config,
+        topics=catalog.topics.entries,
+        templates=catalog_templates(data_dir),
+    )
     current = _read(readme)
     result.readme_text = text
     result.readme_changed = current != text

@@ -26,6 +26,14 @@ class Group:
     ids: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Conflict:
+    """Two records that share an id key under titles that disagree: not one paper, not two."""
+
+    key: str
+    ids: tuple[str, str]
+
+
 @dataclass
 class Catalog:
     """Everything read from a data folder: valid papers, registries and all diagnostics."""
@@ -40,6 +48,7 @@ class Catalog:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
     duplicates: list[Group] = field(default_factory=list)  # records that are the same paper
+    conflicts: list[Conflict] = field(default_factory=list)  # one id under two titles
 
     def paper_path(self, paper_id: str) -> str:
         return self.sources[paper_id].path

@@ -61,13 +61,87 @@ def schema() -> None:
     default=None,
     help="The `added` date of the new records (default: today).",
 )
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option(
+    "--sections",
+    type=click.Choice(["add", "flatten"]),
+    default="add",
+    show_default=True,
+    help="Headings not in catalog.yaml: add them as sections, or put their rows in the main one.",
+)
+@click.option(
+    "--map-section",
+    "mapped",
+    multiple=True,
+    metavar="HEADING=ID",
+    help="Put the rows under HEADING into section ID; repeatable.",
+)
 @format_option("text", "json", "github")
 @command_options
-def import_(markdown: Path, data_dir: Path, added: Any, fmt: Format) -> None:
-    """Migrate an awesome list's markdown tables into records under DATA/papers/."""
+def import_(
+    markdown: Path,
+    data_dir: Path,
+    added: Any,
+    dry_run: bool,
+    sections: str,
+    mapped: tuple[str, ...],
+    fmt: Format,
+) -> None:
+    """Move an awesome list's papers into records under DATA/papers/.
+
+    Reads tables (any column order; Title/Paper/Name, Venue/Conference/Pub, Year/Date,
+    Code/GitHub, Keywords/Tags, Authors) and numbered or bulleted lists with links. Exit 0
+    when written (warnings allowed), 1 when rows are in error or conflict (the rest is
+    written), 2 when nothing in the file was recognized.
+    """
     from catalog.commands import import_ as command
 
-    sys.exit(command.run(markdown, data_dir, added.date() if added else None, fmt))
+    section_map = {}
+    for item in mapped:
+        heading, sep, sid = item.rpartition("=")
+        if not sep or not heading or not sid:
+            raise click.BadParameter(f"{item!r} is not HEADING=ID", param_hint="--map-section")
+        section_map[heading.strip()] = sid.strip()
+    day = added.date() if added else None
+    sys.exit(
+        command.run(
+            markdown,
+            data_dir,
+            day,
+            fmt,
+            dry_run=dry_run,
+            sections=sections,
+            section_map=section_map,
+        )
+    )
+
+
+@main.command("init")
+@click.argument(
+    "root", metavar="[DIR]", default=".", type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option("--title", help="The list's title (default: from the folder's name).")
+@click.option("--description", help="One line under the title.")
+@click.option("--repo-url", metavar="URL", help="The catalog's repository.")
+@click.option("--site-url", metavar="URL", help="Where its site is published.")
+@click.option(
+    "--requirement",
+    metavar="SPEC",
+    help="How the catalog's CI installs this tool (requirements.txt; default: this version).",
+)
+@command_options
+def init(
+    root: Path,
+    title: str | None,
+    description: str | None,
+    repo_url: str | None,
+    site_url: str | None,
+    requirement: str | None,
+) -> None:
+    """Create a new catalog in DIR: data/, workflows, CONTRIBUTING, README. Never overwrites."""
+    from catalog.commands import init as command
+
+    sys.exit(command.run(root, title, description, repo_url, site_url, requirement))
 
 
 @main.command("new")
@@ -373,3 +447,21 @@ def sync(
             fetch=not no_fetch,
         )
     )
+
+
+@main.command("cli-docs", hidden=True)
+@click.option(
+    "--output",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("docs/cli.md"),
+    show_default=True,
+    help="The reference to write.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the reference is stale.")
+@command_options
+def cli_docs(target: Path, check: bool) -> None:
+    """Write the CLI reference (docs/cli.md) from every command's --help."""
+    from catalog.commands import cli_docs as command
+
+    sys.exit(command.run(main, target, check=check))

@@ -186,6 +186,26 @@ def normalize_title(title: str) -> str:
     return text
 
 
+_HEAD = re.compile(r":|\s[-–—]\s")
+
+
+def title_head(title: str) -> str:
+    """The normalized short name before the first colon or dash: ``lora`` of ``LoRA: ...``."""
+    return normalize_title(_HEAD.split(title, maxsplit=1)[0])
+
+
+def titles_agree(first: str, second: str) -> bool:
+    """Two titles name one paper: equal when normalized, or one is the other's short name.
+
+    A shared id is evidence only when the titles agree too: a row whose arXiv link points at
+    another paper (a "CorDA" row with PeriodicLoRA's id) must not be folded into that paper.
+    """
+    a, b = normalize_title(first), normalize_title(second)
+    if a == b:
+        return bool(a)
+    return bool(a and b) and (a == title_head(second) or b == title_head(first))
+
+
 def title_key(title: str, year: int) -> str | None:
     """``title:<normalized title>:<year>``, the last resort; None for a title of no letters."""
     norm = normalize_title(title)

@@ -180,6 +180,15 @@ class CatalogConfig(StrictModel):
     intro: str = ""
     contact: str | None = None
     badges: list[Badge] = Field(default_factory=list)
+    # An awesome list (awesome.re) carries the Awesome badge beside its title; others say false.
+    awesome: bool = True
+    # The README's "Contributing" section, as markdown; unset: the packaged text, which says
+    # how records become the README and gives the set-up and test commands.
+    contributing: str | None = None
     sections: list[Section]
     repo_url: Url | None = None
     site_url: Url | None = None
+    # How a checkout of this catalog is set up and checked (README footer, CONTRIBUTING);
+    # unset, the README shows this project's own commands.
+    setup_command: str | None = None
+    test_command: str | None = None

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from catalog.catalog import Catalog, papers_dir
-from catalog.dedupe import find_groups
+from catalog.dedupe import find_identity
 from catalog.errors import CatalogError
 from catalog.load import Source
 from catalog.model import ID_PATTERN, Links, Paper
@@ -137,7 +137,16 @@ def find_existing(catalog: Catalog, fields: dict[str, Any]) -> list[str]:
     """Ids of records that are the same paper, by the rules `catalog dedupe` groups with."""
     links = Links.model_construct(**fields["links"])
     candidate = Paper.model_construct(**{**fields, "links": links, "id": _CANDIDATE})
-    for group in find_groups([*catalog.papers, candidate]):
+    identity = find_identity([*catalog.papers, candidate])
+    for conflict in identity.conflicts:
+        if _CANDIDATE in conflict.ids:
+            other = next(i for i in conflict.ids if i != _CANDIDATE)
+            title = next(p.title for p in catalog.papers if p.id == other)
+            raise CatalogError(
+                f"{conflict.key} is already {catalog.paper_path(other)} ({title!r}), "
+                f"under another title than {fields['title']!r}; check the link"
+            )
+    for group in identity.groups:
         if _CANDIDATE in group.ids:
             return [paper_id for paper_id in group.ids if paper_id != _CANDIDATE]
     return []

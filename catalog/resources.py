@@ -1,4 +1,5 @@
-"""Where the templates and the site's sources live, in a checkout or in an installed wheel.
+"""Where the templates and the site's sources live, in a checkout or in an installed wheel,
+and the catalog's own templates/ folder, whose files replace packaged ones of the same name.
 
 The wheel force-includes templates/ as catalog/_templates and site/ as catalog/_site
 (see pyproject.toml); a checkout or an editable install uses the folders at the repo root.
@@ -26,3 +27,16 @@ def templates_dir() -> Path:
 def site_dir() -> Path:
     """The site's sources: mkdocs.yml, overrides/, assets/ and hooks/."""
     return _first_dir(_PACKAGE / "_site", _PACKAGE.parent / "site")
+
+
+def catalog_templates(data_dir: Path) -> Path:
+    """A catalog's own templates/ folder, beside its data folder (it may not exist)."""
+    return data_dir.resolve().parent / "templates"
+
+
+def template_override(folder: Path | None, name: str) -> Path | None:
+    """`folder` when it holds a template called `name` (which then replaces the packaged
+    one), else None."""
+    if folder is not None and (folder / name).is_file():
+        return folder
+    return None

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from catalog.catalog import Catalog, papers_dir
-from catalog.dedupe import duplicate_diagnostics, find_groups
+from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
 from catalog.diagnostics import Diagnostic
 from catalog.load import Source, read_yaml
 from catalog.model import (
@@ -80,10 +80,12 @@ def load_catalog(data_dir: Path) -> Catalog:
                 catalog.papers.append(paper)
                 catalog.sources[paper.id] = source
         catalog.papers.sort(key=lambda p: p.id)
-        catalog.duplicates = find_groups(catalog.papers)
+        identity = find_identity(catalog.papers)
+        catalog.duplicates, catalog.conflicts = identity.groups, identity.conflicts
         diagnostics.extend(
             duplicate_diagnostics(catalog.duplicates, catalog.papers, catalog.sources)
         )
+        diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
     return catalog
 
 

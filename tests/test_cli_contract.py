@@ -145,13 +145,15 @@ def _interrupt(*args: Any, **kwargs: Any) -> Any:
 INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "validate": ("catalog.validate.load_catalog", ["validate"]),
     "schema": ("catalog.schema.schema_text", ["schema"]),
-    "import": ("catalog.importer.import_list", ["import", "LIST"]),
+    "import": ("catalog.importing.import_list", ["import", "LIST"]),
+    "init": ("catalog.scaffold.init_catalog", ["init", "NEWDIR"]),
     "new": ("catalog.new.load_catalog", ["new", *NEW_FLAGS]),
     "dedupe": ("catalog.validate.load_catalog", ["dedupe"]),
     "build": ("catalog.build.load_catalog", ["build", "--no-site"]),
     "check-links": ("catalog.validate.load_catalog", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
     "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
+    "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
 }
 
 
@@ -167,8 +169,13 @@ def test_ctrl_c_exits_130_with_one_line(
     monkeypatch.setattr(target, _interrupt)
     listing = tmp_path / "list.md"
     listing.write_text(GOOD_LIST, encoding="utf-8")
-    args = [str(listing) if a == "LIST" else a for a in args]
-    data = [] if name == "schema" else ["--data", str(catalog_dir.path)]
+    places = {
+        "LIST": str(listing),
+        "OUT": str(tmp_path / "cli.md"),
+        "NEWDIR": str(tmp_path / "new"),
+    }
+    args = [places.get(a, a) for a in args]
+    data = [] if name in ("schema", "init", "cli-docs") else ["--data", str(catalog_dir.path)]
     result = CliRunner().invoke(main, [*args, *data])
     assert result.exit_code == 130, result.output
     assert result.stderr == "interrupted\n"
@@ -242,7 +249,12 @@ def test_import_json_lists_what_it_wrote(catalog_dir: CatalogDir, tmp_path: Path
     bad.write_text(BAD_LIST, encoding="utf-8")
     clean = one_json(run("import", good, "--data", catalog_dir.path, "--format", "json"))
     assert clean["written"] == [
-        {"id": "good", "file": str(catalog_dir.papers / "good.yaml")},
+        {
+            "id": "good",
+            "file": str(catalog_dir.papers / "good.yaml"),
+            "title": "Good: A Paper",
+            "line": 4,
+        },
     ]
     assert clean["diagnostics"] == []
     other = tmp_path / "other"
@@ -250,7 +262,8 @@ def test_import_json_lists_what_it_wrote(catalog_dir: CatalogDir, tmp_path: Path
     assert [w["id"] for w in dirty["written"]] == ["good"]
     assert [(d["line"], d["code"]) for d in dirty["diagnostics"]] == [(5, "bad-row")]
     again = one_json(run("import", good, "--data", catalog_dir.path, "--format", "json"))
-    assert again["written"] == [] and again["overlaps"] == [{"line": 4, "record": "good"}]
+    assert again["written"] == []
+    assert [(o["line"], o["record"]) for o in again["overlaps"]] == [(4, "good")]
 
 
 def test_new_json(catalog_dir: CatalogDir) -> None:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.cli import main
-from catalog.dedupe import Group, find_groups, merge
+from catalog.dedupe import Conflict, Group, find_groups, find_identity, merge
 from catalog.model import Paper
 from catalog.validate import load_catalog
 
@@ -84,13 +84,48 @@ def test_one_arxiv_paper_under_several_url_forms_is_one_group() -> None:
         "https://arxiv.org/pdf/2106.09685v2.pdf",
         "http://export.arxiv.org/abs/2106.09685v1",
     ]
-    papers = [paper(f"p{i}", links=url, title=f"Title {i}") for i, url in enumerate(forms)]
+    titles = [
+        "LoRA: Low-Rank Adaptation",
+        "LORA: low-rank adaptation!",
+        "LoRA",
+        "LoRA - Low-Rank Adaptation",
+    ]
+    papers = [
+        paper(f"p{i}", links=url, title=t)
+        for i, (url, t) in enumerate(zip(forms, titles, strict=True))
+    ]
     assert find_groups(papers) == [Group("arxiv:2106.09685", ("p0", "p1", "p2", "p3"))]
+
+
+def test_one_id_under_titles_that_disagree_is_a_conflict_never_a_group() -> None:
+    """A row whose arXiv link points at another paper (CorDA with PeriodicLoRA's id)."""
+    url = "https://arxiv.org/abs/2402.16141"
+    periodic = paper(
+        "periodiclora", title="PeriodicLoRA: Breaking the Low-Rank Bottleneck", links=url
+    )
+    corda = paper("corda", title="CorDA: Context-Oriented Decomposition Adaptation", links=url)
+    copy = paper("periodic-2", title="PeriodicLoRA", links=url + "v2")
+    identity = find_identity([corda, periodic, copy])
+    assert identity.groups == [Group("arxiv:2402.16141", ("periodic-2", "periodiclora"))]
+    assert identity.conflicts == [Conflict("arxiv:2402.16141", ("corda", "periodic-2"))]
+    assert find_identity([copy, periodic, corda]) == identity
+
+
+def test_validate_reports_an_identity_conflict_naming_both_records(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("lora", added=dt.date(2024, 1, 1))
+    catalog_dir.add(
+        "corda", title="CorDA: Context-Oriented Decomposition", added=dt.date(2025, 1, 1)
+    )
+    [diag] = [d for d in load_catalog(catalog_dir.path).diagnostics if d.severity == "error"]
+    assert diag.code == "identity-conflict" and Path(diag.path).name == "corda.yaml"
+    assert (
+        "lora.yaml" in diag.message and "CorDA" in diag.message and "LoRA: Low-Rank" in diag.message
+    )
 
 
 def test_doi_case_and_publisher_urls_match() -> None:
     a = paper("a", links="https://doi.org/10.1145/ABC.1", title="One")
-    b = paper("b", links="https://dl.acm.org/doi/pdf/10.1145/abc.1", title="Two")
+    b = paper("b", links="https://dl.acm.org/doi/pdf/10.1145/abc.1", title="ONE")
     assert find_groups([a, b]) == [Group("doi:10.1145/abc.1", ("a", "b"))]
 
 
@@ -104,14 +139,14 @@ def test_code_urls_are_no_identity() -> None:
 def test_a_shared_id_in_any_link_slot_joins_and_the_strongest_key_names_the_group() -> None:
     a = paper(
         "a",
-        title="One",
+        title="One: the paper",
         links={
             "paper": "https://openreview.net/forum?id=X1",
             "project": "https://arxiv.org/abs/2106.09685",
         },
     )
-    b = paper("b", title="Two", links="https://openreview.net/pdf?id=X1")
-    c = paper("c", title="Three", links="https://arxiv.org/pdf/2106.09685")
+    b = paper("b", title="One", links="https://openreview.net/pdf?id=X1")
+    c = paper("c", title="ONE: The Paper", links="https://arxiv.org/pdf/2106.09685")
     assert find_groups([c, b, a]) == [Group("arxiv:2106.09685", ("a", "b", "c"))]
 
 
@@ -184,14 +219,30 @@ def test_groups_do_not_depend_on_file_order(data: st.DataObject) -> None:
 
 @settings(deadline=None, max_examples=200)
 @given(catalogs())
-def test_records_sharing_a_link_id_are_always_grouped(papers: list[Paper]) -> None:
-    from catalog.identity import link_keys
+def test_records_sharing_a_link_id_are_grouped_or_in_conflict(papers: list[Paper]) -> None:
+    """Same id and agreeing titles: one group; same id, titles that disagree: never one group
+    unless a third record joins them, and then no conflict is left between them."""
+    from catalog.identity import link_keys, titles_agree
 
-    group_of = {i: g.ids for g in find_groups(papers) for i in g.ids}
+    identity = find_identity(papers)
+    group_of = {i: g.ids for g in identity.groups for i in g.ids}
+
+    def component(i: str) -> tuple[str, ...]:
+        return group_of.get(i, (i,))
+
+    clashing = {
+        frozenset((component(a), component(b))) for a, b in (c.ids for c in identity.conflicts)
+    }
     for a in papers:
         for b in papers:
             if a.id < b.id and set(link_keys(a.links).values()) & set(link_keys(b.links).values()):
-                assert b.id in group_of.get(a.id, ())
+                together = b.id in group_of.get(a.id, ())
+                if titles_agree(a.title, b.title):
+                    assert together
+                else:
+                    assert together or frozenset((component(a.id), component(b.id))) in clashing
+    for conflict in identity.conflicts:
+        assert conflict.ids[1] not in group_of.get(conflict.ids[0], ())
 
 
 @settings(deadline=None, max_examples=200)
@@ -418,7 +469,6 @@ def test_trivially_different_code_urls_are_no_conflict() -> None:
     [
         ("venue", "ICLR", "ICML"),
         ("authors", ["A. One"], ["B. Two"]),
-        ("title", "LoRA", "Totally Different"),
     ],
 )
 def test_unsettleable_differences_are_conflicts(field: str, first: Any, second: Any) -> None:
@@ -428,3 +478,14 @@ def test_unsettleable_differences_are_conflicts(field: str, first: Any, second: 
     result = merge(group, [a, b], lambda venue: venue == "arXiv")
     assert result.fields is None
     assert [c.split(":")[0] for c in result.conflicts] == [field]
+
+
+def test_a_short_name_gives_way_to_the_full_title_and_unrelated_titles_never_group() -> None:
+    a = paper("a", title="LoRA")
+    b = paper("b", links="https://arxiv.org/pdf/2106.09685")
+    [group] = find_groups([a, b])
+    result = merge(group, [a, b], lambda venue: venue == "arXiv")
+    assert result.fields is not None and result.fields["title"] == b.title
+    assert f"title: kept {b.title!r}, dropped 'LoRA' (a)" in result.notes
+    other = paper("c", title="Totally Different", links="https://arxiv.org/pdf/2106.09685")
+    assert find_groups([b, other]) == []

@@ -437,3 +437,31 @@ def test_refused_and_reset_connections_are_errors_not_broken(catalog_dir: Any) -
     assert refused.status == "error" and "connection refused" in refused.message
     assert reset.status == "error" and "closed the connection" in reset.message
     assert refused.attempts == 2 and hits == 2  # retried (--retries 1), then given up
+
+
+def test_a_hosts_limit_comes_back_once_its_429_window_has_passed(catalog_dir: Any) -> None:
+    """A 429 halves the host's slots (4 -> 2); after its Retry-After (1 s) all 4 are back."""
+    inflight = {"now": 0}
+    starts: list[tuple[float, int]] = []
+    lock = threading.Lock()
+
+    def counted(h: Any) -> None:
+        with lock:
+            inflight["now"] += 1
+            starts.append((time.monotonic(), inflight["now"]))
+        time.sleep(0.2)
+        with lock:
+            inflight["now"] -= 1
+        ok(h)
+
+    with serve({"/a-limited": rate_limited_once, "/p*": counted}) as server:
+        catalog_dir.add("limited", links={"paper": f"{server.base}/a-limited"})
+        for i in range(16):
+            catalog_dir.add(f"p{i:02d}", links={"paper": f"{server.base}/p{i}"})
+        report = run(catalog_dir.path, settings=settings(per_host=4, concurrency=10))
+        refused_at = server.state.times["/a-limited"][0]
+    assert {r.status for r in report.results} == {"ok"}
+    during = [n for t, n in starts if refused_at + 0.05 < t < refused_at + 0.95]
+    after = [n for t, n in starts if t >= refused_at + 0.95]
+    assert not during  # the whole host waits out the window
+    assert max(after) == 4  # and then gets its 4 slots back, not the halved 2

@@ -108,13 +108,26 @@ def test_same_paper_under_another_id_is_found_by_identity(
 ) -> None:
     catalog_dir.add(
         "hu-2021",
-        title="Low-rank adaptation",
+        title="LoRA: Low-rank adaptation of large language models",
         links={"paper": "https://arxiv.org/pdf/2106.09685v1"},
     )
     before = files(catalog_dir)
     result = run("new", "--data", catalog_dir.path, "--arxiv", "2106.09685")
     assert result.exit_code == 1
     assert "hu-2021.yaml" in result.output
+    assert files(catalog_dir) == before
+
+
+def test_same_id_under_another_title_is_refused_as_a_conflict(
+    catalog_dir: CatalogDir, arxiv: HTTPServer
+) -> None:
+    catalog_dir.add("corda", title="CorDA", links={"paper": "https://arxiv.org/abs/2106.09685"})
+    before = files(catalog_dir)
+    result = run("new", "--data", catalog_dir.path, "--arxiv", "2106.09685")
+    assert result.exit_code == 1
+    assert (
+        "arxiv:2106.09685 is already" in result.output and "corda.yaml ('CorDA')" in result.output
+    )
     assert files(catalog_dir) == before
 
 

@@ -23,20 +23,31 @@ def run(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> int:
 
     require_data_dir(data_dir)
     catalog = load_catalog(data_dir)
-    skipped = {d.path for d in catalog.diagnostics if d.code != "duplicate-paper"}
+    identity_codes = ("duplicate-paper", "identity-conflict")
+    skipped = {d.path for d in catalog.diagnostics if d.code not in identity_codes}
     skipped -= {catalog.paper_path(p.id) for p in catalog.papers}
     if skipped:
         output.warn(f"{len(skipped)} file(s) with errors were not checked; run `catalog validate`")
     groups = catalog.duplicates
     report = fix_duplicates(catalog, groups) if fix and groups else None
     if fmt == "json":
-        output.emit_json(_as_json(groups, report))
+        doc = _as_json(groups, report)
+        if catalog.conflicts:  # one id under two titles: never merged, the maintainer decides
+            doc["identity_conflicts"] = [
+                {"key": c.key, "records": list(c.ids)} for c in catalog.conflicts
+            ]
+        output.emit_json(doc)
     else:
         lines = _as_text(catalog, groups, report).splitlines()
         if output.is_quiet():
             lines = lines[:-1]  # the summary line
+        for c in catalog.conflicts:
+            files = ", ".join(catalog.paper_path(i) for i in c.ids)
+            lines.append(f"identity conflict ({c.key}): {files}: one id under two titles")
         if lines:
             click.echo("\n".join(lines))
+    if catalog.conflicts:
+        return EXIT_FINDINGS
     if report is not None:
         return EXIT_FINDINGS if report.conflicts else EXIT_OK
     return EXIT_FINDINGS if groups else EXIT_OK

@@ -1,4 +1,4 @@
-"""`catalog import`: migrate an awesome list's markdown tables into records."""
+"""`catalog import`: move an awesome list's papers (tables or lists) into records."""
 
 from __future__ import annotations
 
@@ -9,46 +9,85 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from catalog import output
-from catalog.errors import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from catalog.diagnostics import Format
-    from catalog.importer import ImportResult
+    from catalog.importing import ImportResult
 
 
-def run(markdown: Path, data_dir: Path, added: dt.date | None, fmt: Format) -> int:
-    """Import the list, print what was written or found; 1 when a row had an error."""
-    from catalog.diagnostics import format_report, has_errors
-    from catalog.importer import import_list
+def run(
+    markdown: Path,
+    data_dir: Path,
+    added: dt.date | None,
+    fmt: Format,
+    *,
+    dry_run: bool = False,
+    sections: str = "add",
+    section_map: dict[str, str] | None = None,
+) -> int:
+    """Import, print what was (or would be) written, found again, in conflict or skipped.
+
+    0 when written (warnings allowed), 1 when rows are in error or conflict (what could be
+    written is written), 2 when nothing in the file was recognized."""
+    from catalog.diagnostics import format_report
+    from catalog.importing import import_list
 
     with output.progress("import"):
-        result = import_list(markdown, data_dir, added or dt.date.today())
+        result = import_list(
+            markdown,
+            data_dir,
+            added or dt.date.today(),
+            dry_run=dry_run,
+            sections=sections,  # type: ignore[arg-type]
+            section_map=section_map,
+        )
     if fmt == "json":
-        output.emit_json(as_json(result, data_dir))
+        output.emit_json(as_json(result))
     elif fmt == "github":
-        click.echo(format_report(result.diagnostics, 1, fmt))
+        report = format_report(result.diagnostics, 1, fmt)
+        if report:
+            click.echo(report)
     else:
         for problem in sorted(result.diagnostics):
             click.echo(problem.text())
-        output.note(
-            f"{len(result.written)} records written to {data_dir / 'papers'}"
-            + (f"; {len(result.overlaps)} already there" if result.overlaps else "")
-            + (f"; new keywords: {len(result.new_keywords)}" if result.new_keywords else "")
-            + (f"; new venues: {', '.join(result.new_venues)}" if result.new_venues else "")
-        )
-    return EXIT_FINDINGS if has_errors(result.diagnostics) else EXIT_OK
+        output.note(summary_line(result, data_dir))
+    return result.exit_code()
 
 
-def as_json(result: ImportResult, data_dir: Path) -> dict[str, Any]:
-    """Everything the import did: the records written, the rows already in the catalog, the
-    registry names it added, and every diagnostic."""
+def summary_line(result: ImportResult, data_dir: Path) -> str:
+    verb = "would be written" if result.dry_run else "written"
+    parts = [f"{len(result.written)} records {verb} to {data_dir / 'papers'}"]
+    if result.overlaps:
+        parts.append(f"{len(result.overlaps)} already there")
+    if result.conflicts:
+        parts.append(f"{len(result.conflicts)} identity conflict(s)")
+    if result.skipped:
+        lines = ", ".join(str(s["line"]) for s in result.skipped)
+        parts.append(f"{len(result.skipped)} rows skipped (lines {lines})")
+    if result.new_sections:
+        parts.append(f"new sections: {', '.join(result.new_sections)}")
+    if result.new_keywords:
+        parts.append(f"new keywords: {len(result.new_keywords)}")
+    if result.new_venues:
+        parts.append(f"new venues: {', '.join(result.new_venues)}")
+    if result.dry_run:
+        parts.append("nothing written (--dry-run)")
+    return "; ".join(parts)
+
+
+def as_json(result: ImportResult) -> dict[str, Any]:
+    """Everything the import did (or would do): the records written, the rows already in the
+    catalog, the identity conflicts, every skipped row, the names it added, every diagnostic."""
     from catalog.diagnostics import summary
 
     diagnostics = sorted(result.diagnostics)
-    papers = data_dir / "papers"
     return {
-        "written": [{"id": i, "file": str(papers / f"{i}.yaml")} for i in result.written],
-        "overlaps": [{"line": line, "record": record} for line, record in result.overlaps],
+        "dry_run": result.dry_run,
+        "written": result.written,
+        "overlaps": result.overlaps,
+        "conflicts": result.conflicts,
+        "skipped": result.skipped,
+        "new_sections": result.new_sections,
         "new_keywords": result.new_keywords,
         "new_venues": result.new_venues,
         "diagnostics": [d.as_json() for d in diagnostics],

@@ -1,65 +1,86 @@
 """Remember working links between runs, so a second run asks hosts only about the rest.
 
 Only `ok` and `redirected` results are reused, and only within max-age; every failure is
-checked again. A cache that cannot be read is reported and replaced, never fatal.
+checked again. The file is checked against its schema on load: anything other than a regular
+file (a FIFO, a folder, a device), an oversized or deeply nested document, an entry with a
+field of the wrong type: one warning, and a fresh cache. Never a traceback, never a hang.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
+import stat
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from catalog.links.verdict import Result
+from catalog.links.verdict import STATUSES, Result
 from catalog.writer import write_atomic
 
 VERSION = 1
 REUSABLE = ("ok", "redirected")
+MAX_BYTES = 64 * 1024 * 1024
+# field -> the types its JSON value may have (None: null allowed)
+_FIELDS: dict[str, tuple[type, ...]] = {
+    "status": (str,),
+    "checked_at": (int, float),
+    "http_status": (int, type(None)),
+    "final_url": (str, type(None)),
+    "message": (str,),
+    "suggestion": (str, type(None)),
+    "warning": (str, type(None)),
+}
+_REQUIRED = ("status", "checked_at")
+
+
+class CacheError(ValueError):
+    """The file is not a link cache we will use."""
 
 
 @dataclass
 class LinkCache:
     path: Path
-    entries: dict[str, dict[str, object]] = field(default_factory=dict)
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     warning: str | None = None
 
     @classmethod
     def load(cls, path: Path) -> LinkCache:
-        """Read the cache; a missing file is an empty cache, a corrupt one a warning."""
+        """Read the cache; a missing file is an empty cache, anything wrong a warning."""
         try:
-            raw = path.read_text(encoding="utf-8")
+            raw = _read_regular(path)
         except FileNotFoundError:
             return cls(path)
+        except CacheError as exc:
+            return cls(path, warning=f"cache {path} {exc}; starting a fresh one")
         except (OSError, UnicodeDecodeError) as exc:
             return cls(path, warning=f"cannot read cache {path} ({exc}); starting a fresh one")
         try:
-            data = json.loads(raw)
-            if not isinstance(data, dict) or data.get("version") != VERSION:
-                raise ValueError("not a link cache of this version")
-            entries = data["entries"]
-            if not isinstance(entries, dict) or not all(
-                isinstance(v, dict) and isinstance(v.get("checked_at"), int | float)
-                for v in entries.values()
-            ):
-                raise ValueError("malformed entries")
-        except (ValueError, KeyError) as exc:
+            entries = parse(raw)
+        except CacheError as exc:
             return cls(path, warning=f"cache {path} is corrupt ({exc}); starting a fresh one")
         return cls(path, entries)
 
     def fresh(self, url: str, max_age: float, now: float | None = None) -> Result | None:
         """The cached result for `url` when it is a reusable one checked within max_age."""
         entry = self.entries.get(url)
-        if entry is None or entry.get("status") not in REUSABLE:
+        if entry is None or entry["status"] not in REUSABLE:
             return None
-        age = (now if now is not None else time.time()) - _stamp(entry)
+        age = (now if now is not None else time.time()) - entry["checked_at"]
         if not 0 <= age <= max_age:
             return None
-        try:
-            result = Result.from_json({**entry, "url": url})
-        except (ValueError, TypeError):
-            return None
-        return replace(result, cached=True, attempts=0, elapsed_ms=0, records=())
+        return Result(
+            url,
+            entry["status"],
+            entry.get("http_status"),
+            entry.get("final_url"),
+            entry.get("message", ""),
+            suggestion=entry.get("suggestion"),
+            warning=entry.get("warning"),
+            cached=True,
+        )
 
     def update(self, results: list[Result], now: float | None = None) -> None:
         stamp = now if now is not None else time.time()
@@ -78,12 +99,62 @@ class LinkCache:
         keep = {
             url: entry
             for url, entry in sorted(self.entries.items())
-            if entry.get("status") in REUSABLE and stamp - _stamp(entry) <= max_age
+            if entry["status"] in REUSABLE and stamp - entry["checked_at"] <= max_age
         }
         doc = {"version": VERSION, "entries": keep}
         write_atomic(self.path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
 
 
-def _stamp(entry: dict[str, object]) -> float:
-    value = entry.get("checked_at")
-    return float(value) if isinstance(value, int | float) else 0.0
+def _read_regular(path: Path) -> str:
+    """The file's text, opened without blocking and read only when it is a regular file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CacheError("is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise CacheError(f"is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    return data.decode("utf-8")
+
+
+def parse(raw: str) -> dict[str, dict[str, Any]]:
+    """The entries of a cache document; CacheError naming the first thing wrong."""
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise CacheError("nested too deeply") from None
+    except ValueError as exc:
+        raise CacheError(f"not JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise CacheError("not a link cache of this version")
+    entries = data.get("entries")
+    if not isinstance(entries, dict):
+        raise CacheError("'entries' is not an object")
+    for url, entry in entries.items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise CacheError(f"entry {url[:80]!r}: {problem}")
+    return entries
+
+
+def _entry_problem(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "not an object"
+    for name in _REQUIRED:
+        if name not in entry:
+            return f"no {name!r}"
+    for name, value in entry.items():
+        kinds = _FIELDS.get(name)
+        if kinds is None:
+            continue  # a field a later version added: ignored
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return f"{name!r} is {type(value).__name__}"
+    if not math.isfinite(entry["checked_at"]):
+        return "'checked_at' is not a finite number"
+    if entry["status"] not in STATUSES:
+        return f"unknown status {entry['status']!r}"
+    return None

@@ -99,7 +99,13 @@ def check_links(
         checked, interrupted = outcome.results, outcome.interrupted
     if cache is not None and (checked or cache.warning or not cache.path.exists()):
         cache.update(checked)
-        cache.save(options.max_age)
+        try:
+            cache.save(options.max_age)
+        except OSError as exc:  # the report still counts; the next run checks again
+            said = f"cannot write cache {cache.path} ({exc.strerror or exc})"
+            notes.append(f"warning: {said}")
+            if warn is not None:
+                warn(said)
     results.extend(checked)
     if interrupted:
         notes.append(f"interrupted: {len(checked)} of {len(to_check)} links checked before Ctrl-C")

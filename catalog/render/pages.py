@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,7 +21,7 @@ from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
 from catalog.render.urls import unique_slugs
-from catalog.resources import templates_dir
+from catalog.resources import catalog_templates, templates_dir
 
 LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
 PAGE_SIZE = 100  # entries the home page renders and shows at once; "Show more" adds as many
@@ -79,7 +80,7 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
     what a reader without JavaScript gets beside the keyword, venue and year pages); its
     embedded data lets the script render any other entry, which keeps the page small.
     """
-    env = _environment()
+    env = _environment(catalog_templates(catalog.data_dir) / "site")
     papers = newest_first(catalog.papers)
     keyword_counts = Counter(k for p in papers for k in p.keywords)
     venue_counts = Counter(p.venue for p in papers)
@@ -191,9 +192,10 @@ def build_pages(catalog: Catalog, page_size: int = PAGE_SIZE) -> list[Page]:
     return pages
 
 
-def _environment() -> Environment:
+def _environment(overrides: Path) -> Environment:
+    """The site's templates; a same-named file in the catalog's templates/site/ wins."""
     return Environment(
-        loader=FileSystemLoader(templates_dir() / "site"),
+        loader=FileSystemLoader([overrides, templates_dir() / "site"]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

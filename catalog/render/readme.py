@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -25,7 +26,7 @@ from catalog.model import CatalogConfig, Paper, Topic
 from catalog.render import markdown as md
 from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
 from catalog.render.urls import page_url, unique_slugs
-from catalog.resources import templates_dir
+from catalog.resources import template_override, templates_dir
 
 TEMPLATE = "README.md.j2"
 GITHUB_LIMIT = 512 * 1024
@@ -35,6 +36,7 @@ ALIGNS: tuple[md.Align, ...] = ("center", "left", "center", "center", "center", 
 NO_LINK = "-"
 SEEN_LINK = "(above)"
 AWESOME_BADGE_ALT = "Awesome"
+AWESOME_BADGE = f"[![{AWESOME_BADGE_ALT}](https://awesome.re/badge.svg)](https://awesome.re)"
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,15 @@ def render_readme(
     *,
     topics: Mapping[str, Topic] | None = None,
     budget: int = README_BUDGET,
+    templates: Path | None = None,
 ) -> str:
     """The README for these papers: byte-identical for the same data, at most `budget` bytes
     when cutting tables can make it so. `topics` (the registry's entries, in its order) adds
-    the browse-by-topic line."""
+    the browse-by-topic line. A README.md.j2 in `templates` (the catalog's own templates/
+    folder) replaces the packaged one."""
     ordered = sorted(papers, key=_row_order)
-    page = _Page(ordered, config, topics or {})
+    template = _template(template_override(templates, TEMPLATE))
+    page = _Page(ordered, config, topics or {}, template)
     longest = max((len(r) for r in page.rows.values()), default=0)
     text = page.render(longest)
     if _size(text) <= budget or longest == 0:
@@ -143,11 +148,14 @@ class _Page:
         papers: Sequence[Paper],
         config: CatalogConfig,
         topics: Mapping[str, Topic] | None = None,
+        template: jinja2.Template | None = None,
     ) -> None:
         self.config = config
+        self._template = template or _template(None)
         self.rows = _section_rows(papers, config)
         self._tables: dict[tuple[str, int], str] = {}
-        anchors = _Anchors(f"{config.title} {AWESOME_BADGE_ALT}", "Contents")
+        title = f"{config.title} {AWESOME_BADGE_ALT}" if config.awesome else config.title
+        anchors = _Anchors(title, "Contents")
         self._anchors = [anchors.of(section.title) for section in config.sections]
         counts = Counter(k for p in papers for k in dict.fromkeys(p.keywords))
         slugs = unique_slugs(counts)
@@ -164,7 +172,8 @@ class _Page:
         self._context = {
             "config": config,
             "title": md.inline_text(config.title),
-            "awesome_alt": AWESOME_BADGE_ALT,
+            "title_badge": AWESOME_BADGE if config.awesome else None,
+            "contributing": (config.contributing or "").strip() or None,
             "description": md.inline_text(config.description),
             "badges": [
                 f"[![{md.inline_text(b.label)}]({md.link_destination(b.image)})]"
@@ -177,8 +186,8 @@ class _Page:
             "topics_anchor": anchors.of("Topics") if topic_line else None,
             "keywords": keywords,
             "keywords_anchor": anchors.of("Keywords") if keywords else None,
-            "setup_command": SETUP_COMMAND,
-            "test_command": TEST_COMMAND,
+            "setup_command": config.setup_command or SETUP_COMMAND,
+            "test_command": config.test_command or TEST_COMMAND,
             "github_limit_kb": GITHUB_LIMIT // 1024,
         }
 
@@ -198,7 +207,7 @@ class _Page:
                     shown=shown,
                 )
             )
-        return _template().render(sections=sections, **self._context)
+        return self._template.render(sections=sections, **self._context)
 
     def _table(self, section_id: str, shown: int) -> str:
         key = (section_id, shown)
@@ -252,9 +261,9 @@ class _Anchors:
 
 
 @functools.cache
-def _template() -> jinja2.Template:
+def _template(folder: Path | None) -> jinja2.Template:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
+        loader=jinja2.FileSystemLoader([*([folder] if folder else []), templates_dir()]),
         autoescape=False,  # markdown, not HTML: every value is escaped by catalog.render.markdown
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

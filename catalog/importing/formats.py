@@ -1,0 +1,431 @@
+"""Read an awesome list's markdown: its title, intro, sections, and one `Entry` per paper.
+
+Lists come as tables (any column order, common header names, the link inside the title
+cell) or as numbered or bulleted items (`1. **Title.** \\`Venue\\`` with `[[PDF](..)]` on the
+next line, `- [Title](url) - Venue 2024 [code](url)`). Both become the same `Entry`: named
+cells (title, venue, year, paper, code, project, keywords, authors) at the item's line.
+Pure: text in, a `Document` out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from catalog.diagnostics import Diagnostic
+from catalog.importing.cells import is_none, plain_text, split_venue_year, strip_html
+from catalog.importing.links import Link, find_links, slot_of
+from catalog.importing.venues import is_known_venue
+
+# Header names -> column. "paper" is the title when no other column holds it.
+HEADERS = {
+    "title": ("title", "paper title", "name", "paper name", "method", "model", "titles"),
+    "venue": ("venue", "conference", "conf", "publication", "pub", "published", "journal",
+              "venue & year", "venue/year", "conference/journal", "where", "published in",
+              "publisher", "conference / journal", "proceedings"),
+    "year": ("year", "date", "time", "published date", "release", "released", "pub date"),
+    "paper": ("link", "links", "pdf", "url", "arxiv", "paper link", "paper url", "paper links",
+              "download"),
+    "code": ("code", "github", "repo", "repository", "implementation", "official code",
+             "source code", "code link", "codes", "official implementation"),
+    "project": ("project", "project page", "website", "homepage", "page", "demo"),
+    "keywords": ("keywords", "keyword", "tags", "tag", "topic", "topics", "category",
+                 "categories", "task", "tasks"),
+    "authors": ("authors", "author", "by"),
+}  # fmt: skip
+_COLUMN_OF = {name: column for column, names in HEADERS.items() for name in names}
+LOOKED_FOR = (
+    "tables with a Title (or Paper/Name) column, and list items with a title and a paper link "
+    "(`- [Title](url)`, `1. **Title.** [[PDF](url)]`)"
+)
+# Sections of a README that are about the list, not papers: never entries, never the intro.
+_SKIPPED = re.compile(
+    r"^(table of contents|contents|toc|overview of contents|contribut\w*|how to contribute|"
+    r"licen[cs]e|citation|cite|citing|acknowledg\w*|star history|stargazers|contact\w*|"
+    r"contributors|footnotes?|back to top|todo|news|updates?|changelog)\b",
+    re.IGNORECASE,
+)
+# Sections whose items are tools and links, not papers: kept as the section's text.
+_RESOURCES = re.compile(
+    r"\b(packages?|tools?|librar(y|ies)|frameworks?|resources?|datasets?|benchmarks?|"
+    r"tutorials?|blogs?|courses?|videos?|talks?|related|awesome lists?|links)\b",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,4}[.)])\s+(?:\[[ xX]\]\s+)?(?P<body>.*)$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s+")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
+_HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_YEAR_HEADING = re.compile(r"^(?:19|20)\d{2}$")
+_REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S")
+_RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_ITALIC = re.compile(r"(?<![*\w])\*([^*]+)\*(?!\*)|(?<![_\w])_([^_]+)_(?!\w)")
+_BACKTICK = re.compile(r"`([^`]+)`")
+_FRAGMENT = re.compile(r"\s+[-–—|]\s+|[,;]\s+|\.\s+|\s*[()\[\]]\s*")
+_TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as the list states it: named raw cells at a line, under a heading."""
+
+    line: int
+    heading: str
+    cells: dict[str, str]
+    year_hint: int | None = None  # from a `### 2024` heading above it
+
+
+@dataclass
+class Heading:
+    """A heading of the list: its clean title, line, the text under it, its entries."""
+
+    title: str
+    line: int
+    text: str | None = None
+    entries: int = 0
+
+
+@dataclass
+class Document:
+    """What the markdown holds."""
+
+    title: str | None = None
+    intro: str = ""
+    headings: list[Heading] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    tables: int = 0
+
+
+def clean_heading(text: str) -> str:
+    """`## 🔥 2.1 Vision Models:` -> `Vision Models`: no emoji, numbering, links or markup."""
+    text = _HEADING_LINK.sub(r"\1", strip_html(text))
+    text = _SHORTCODE.sub("", text)
+    text = "".join(c for c in text if unicodedata.category(c)[0] not in "SC" or c == " ")
+    text = plain_text(text).strip(" :-–—|.")
+    return _NUMBERING.sub("", text).strip(" :-–—|.") or text
+
+
+def split_cells(line: str) -> list[str]:
+    """Cells of a `| a | b |` row; a backslash-escaped pipe stays inside its cell."""
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", body)]
+
+
+def columns_of(header: list[str]) -> list[str | None]:
+    """Each header cell's column; `Paper` is the title unless another column names it."""
+    names = [plain_text(cell).casefold().strip(" :") for cell in header]
+    columns: list[str | None] = [_COLUMN_OF.get(name) for name in names]
+    for i, name in enumerate(names):
+        if name in ("paper", "papers"):
+            columns[i] = "paper" if "title" in columns else "title"
+    seen: set[str] = set()
+    for i, column in enumerate(columns):  # a second "Code" column is not read over the first
+        if column in seen:
+            columns[i] = None
+        elif column:
+            seen.add(column)
+    return columns
+
+
+def parse_document(text: str, path: str) -> Document:
+    """Every heading, table and list item of the list, in order."""
+    return _Parser(text.lstrip("\ufeff").splitlines(), path).run()
+
+
+class _Parser:
+    def __init__(self, lines: list[str], path: str) -> None:
+        self.lines, self.path = lines, path
+        self.doc = Document()
+        self.heading: Heading | None = None
+        self.parent = ""  # the heading entries go under (a year heading keeps its parent's)
+        self.year: int | None = None
+        self.skipping = False
+        self.body: list[str] = []
+        self.items: list[tuple[int, str]] = []  # (line, text) of the current heading's items
+
+    def run(self) -> Document:
+        i, lines = 0, self.lines
+        while i < len(lines):
+            line = lines[i]
+            if _FENCE.match(line):
+                i = self._skip_fence(i)
+                continue
+            if line.lstrip().startswith("<!--"):
+                while i < len(lines) and "-->" not in lines[i]:
+                    i += 1
+                i += 1
+                continue
+            match = _HEADING.match(line)
+            setext = i + 1 < len(lines) and line.strip() and _SETEXT.match(lines[i + 1])
+            if match or (setext and not _ITEM.match(line) and "|" not in line):
+                self._open(match.group(2) if match else line, i + 1)
+                i += 1 if match else 2
+                continue
+            if "|" in line and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]):
+                i = self._table(i)
+                continue
+            item = _ITEM.match(line)
+            if item and not self.skipping:
+                start = i
+                text, i = self._item_text(i, len(item["indent"]), item["body"])
+                self.items.append((start + 1, text))
+                self.body.append(line)
+                continue
+            self.body.append(line)
+            i += 1
+        self._close()
+        return self.doc
+
+    def _skip_fence(self, i: int) -> int:
+        fence = _FENCE.match(self.lines[i]).group(1)  # type: ignore[union-attr]
+        i += 1
+        while i < len(self.lines) and not self.lines[i].lstrip().startswith(fence):
+            i += 1
+        return i + 1
+
+    def _item_text(self, i: int, indent: int, body: str) -> tuple[str, int]:
+        """An item and its continuation lines (links on the next line); returns (text, next)."""
+        parts = [body]
+        i += 1
+        while i < len(self.lines):
+            line = self.lines[i]
+            if (
+                not line.strip()
+                or _HEADING.match(line)
+                or ("|" in line and line.lstrip()[:1] == "|")
+            ):
+                break
+            item = _ITEM.match(line)
+            if item and len(item["indent"]) <= indent:
+                break
+            if item:  # a nested item: links or notes of this paper only if it has no title
+                if _BOLD.search(item["body"]) or re.match(r"\s*\[[^\]]{12,}\]\(", item["body"]):
+                    break
+                parts.append(item["body"])
+            else:
+                parts.append(line.strip())
+            i += 1
+        return " ".join(parts), i
+
+    def _open(self, raw: str, line: int) -> None:
+        self._close()
+        title = clean_heading(raw)
+        if self.doc.title is None:
+            self.doc.title = title or "Awesome list"
+            self.heading = None
+            self.skipping = False
+            return
+        if _YEAR_HEADING.match(title):
+            self.year = int(title)
+            self.skipping = False
+            return
+        self.year = None
+        self.skipping = bool(_SKIPPED.match(title))
+        self.heading = None if self.skipping else Heading(title, line)
+        if self.heading is not None:
+            self.doc.headings.append(self.heading)
+            self.parent = title
+
+    def _close(self) -> None:
+        """End the current heading: its items become entries or its text."""
+        items, body = self.items, self.body
+        self.items, self.body = [], []
+        if self.skipping:
+            return
+        entries = [] if _RESOURCES.search(self.parent) else self._list_entries(items)
+        self.doc.entries += entries
+        text = _paragraphs(body, keep_lists=not entries)
+        if self.heading is None and self.doc.title is not None and not self.doc.headings:
+            if not self.doc.intro:
+                self.doc.intro = _paragraphs(body, keep_lists=False)
+            return
+        target = self.doc.headings[-1] if self.doc.headings else None
+        if target is not None:
+            target.entries += len(entries)
+            if text and not target.entries:
+                target.text = text if target.text is None else f"{target.text}\n{text}"
+
+    def _list_entries(self, items: list[tuple[int, str]]) -> list[Entry]:
+        parsed = [(line, item_cells(text)) for line, text in items]
+        papers = [(line, cells) for line, cells in parsed if cells is not None]
+        if not any("paper" in cells for _, cells in papers):
+            return []  # a list of links to other things, not a list of papers
+        return [Entry(line, self.parent, cells, self.year) for line, cells in papers]
+
+    def _table(self, start: int) -> int:
+        lines = self.lines
+        header = split_cells(lines[start])
+        columns = columns_of(header)
+        self.doc.tables += 1
+        i = start + 2
+        if self.skipping:
+            while i < len(lines) and "|" in lines[i]:
+                i += 1
+            return i
+        if "title" not in columns:
+            names = ", ".join(plain_text(h) for h in header)
+            self.doc.diagnostics.append(
+                Diagnostic(
+                    self.path,
+                    start + 1,
+                    1,
+                    "error",
+                    "bad-table",
+                    f"table with columns {names} has no title column; its rows are not imported",
+                    "name the column Title, Paper or Name",
+                )
+            )
+        found = 0
+        while i < len(lines) and "|" in lines[i] and lines[i].strip():
+            if "title" in columns:
+                found += self._row(i, header, columns)
+            i += 1
+        target = self.doc.headings[-1] if self.doc.headings else None
+        if target is not None:
+            target.entries += found
+        return i
+
+    def _row(self, i: int, header: list[str], columns: list[str | None]) -> int:
+        cells = split_cells(self.lines[i])
+        if len(cells) < len(header):
+            self._warn(i, "short-row", f"row has {len(cells)} cells, the header {len(header)}; "
+                       "the missing ones are read as empty")  # fmt: skip
+        extra = [cell for cell in cells[len(header) :] if cell]
+        if extra:
+            self._warn(i, "long-row", f"row has {len(cells)} cells, the header has "
+                       f"{len(header)}; {' | '.join(extra)!r} is not imported",
+                       "escape a '|' inside a cell as '\\|'")  # fmt: skip
+        named = {c: cells[k] for k, c in enumerate(columns) if c and k < len(cells)}
+        if all(is_none(v) for v in named.values()):
+            return 0
+        self.doc.entries.append(Entry(i + 1, self.parent, table_cells(named), self.year))
+        return 1
+
+    def _warn(self, i: int, code: str, message: str, hint: str | None = None) -> None:
+        self.doc.diagnostics.append(Diagnostic(self.path, i + 1, 1, "warning", code, message, hint))
+
+
+def table_cells(named: dict[str, str]) -> dict[str, str]:
+    """A table row's cells; a link inside the title cell (or a links cell) fills link slots."""
+    cells = {k: v for k, v in named.items() if not is_none(v, strict=k in ("year", "title"))}
+    title = cells.get("title", "")
+    links = find_links(title)
+    if links:
+        label = links[0].label
+        cells["title"] = plain_text(label) if label else _without_links(title)
+        for link in links:
+            slot = slot_of(link, title_link=link is links[0])
+            if slot and slot not in cells and slot != "venue":
+                cells[slot] = link.url
+    for column in ("paper", "code", "project"):
+        if column in cells:
+            found = find_links(cells[column])
+            labeled = [(slot_of(link), link.url) for link in found]
+            if found:
+                cells[column] = found[0].url
+            for slot, url in labeled[1:]:
+                if slot in ("paper", "code", "project") and slot not in cells:
+                    cells[slot] = url
+    return cells
+
+
+def item_cells(text: str) -> dict[str, str] | None:
+    """A list item's cells, or None when it names no paper (navigation, prose)."""
+    links = [link for link in find_links(text) if not link.url.startswith("#")]
+    if not links:
+        return None
+    cells: dict[str, str] = {}
+    bold = _BOLD.search(text)
+    first = links[0]
+    stripped = text.lstrip()
+    if bold and bold.start() < first.start:
+        cells["title"] = plain_text(bold.group(1) or bold.group(2)).rstrip(" .")
+        rest = text[: bold.start()] + " " + text[bold.end() :]
+    elif stripped.startswith("[") and first.label and slot_of(first, title_link=True) != "label":
+        cells["title"] = plain_text(first.label).rstrip(" .")
+        slot = slot_of(first, title_link=True)
+        cells[slot if slot in ("paper", "code", "project") else "paper"] = first.url
+        links = links[1:]
+        rest = text[first.end :]
+    else:
+        head = _TITLE_END.split(_without_links(text[: first.start]).strip(), maxsplit=1)[0]
+        cells["title"] = plain_text(head).rstrip(" .:[(-–—|")
+        rest = text[len(head) :]
+    if not cells["title"]:
+        return None
+    for link in links:
+        slot = slot_of(link)
+        if slot == "venue":
+            cells.setdefault("venue", link.label)
+            cells.setdefault("paper", link.url)
+        elif slot in ("paper", "code", "project"):
+            cells.setdefault(slot, link.url)
+    rest = _without_links(rest)
+    italic = _ITALIC.search(rest)
+    if italic:
+        names = italic.group(1) or italic.group(2)
+        if "," in names or " and " in names:
+            cells["authors"] = names
+            rest = rest.replace(italic.group(0), " ")
+    if "venue" not in cells:
+        venue = _venue_in(rest)
+        if venue:
+            cells["venue"] = venue
+    return cells
+
+
+def _venue_in(rest: str) -> str | None:
+    """The venue of an item's remaining text: backticks first, then a fragment naming one."""
+    for quoted in _BACKTICK.findall(rest):
+        if not is_none(quoted):
+            return str(quoted)
+    for fragment in _FRAGMENT.split(plain_text(rest)):
+        fragment = fragment.strip(" .:-")
+        if not fragment or len(fragment) > 60:
+            continue
+        venue, year, _ = split_venue_year(fragment)
+        if year and (venue is None or is_known_venue(venue) or len(venue.split()) <= 3):
+            return fragment
+        if venue and is_known_venue(venue) and len(venue.split()) <= 4:
+            return fragment
+    return None
+
+
+def _without_links(text: str) -> str:
+    out, pos = [], 0
+    for link in find_links(text):
+        out.append(text[pos : link.start])
+        pos = link.end
+    out.append(text[pos:])
+    return re.sub(r"\[\s*\]|\(\s*\)", " ", "".join(out))
+
+
+def _paragraphs(body: list[str], *, keep_lists: bool) -> str:
+    """Text lines of a section, minus rules, badges, HTML-only lines and reference definitions."""
+    kept = []
+    for raw in body:
+        line = raw.strip()
+        if not line or _RULE.match(line) or _REFERENCE.match(line):
+            continue
+        if line.startswith(("[![", "![")) or (
+            line.startswith("<") and not plain_text(_without_links(line)).strip()
+        ):
+            continue  # badges, and HTML that holds no text
+        item = _ITEM.match(raw)
+        if item:
+            links: list[Link] = find_links(line)
+            if not keep_lists or (links and all(lk.url.startswith("#") for lk in links)):
+                continue
+        cleaned = strip_html(line).strip()
+        if cleaned:
+            kept.append(cleaned)
+    return "\n".join(kept)

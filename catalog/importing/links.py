@@ -1,0 +1,94 @@
+"""Links inside a list's markdown, and which slot of a record each one fills.
+
+`[[PDF](url)]`, `[paper](url)`, `[code](url)`, `[NeurIPS 2024](url)`, badges
+`[![stars](img)](url)` and bare URLs are all found; the label says the slot when it can
+(`pdf` -> paper, `github` -> code, a venue name -> venue), else the URL's host does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from catalog.identity import url_key
+from catalog.importing.cells import plain_text, split_venue_year
+from catalog.importing.venues import is_known_venue
+
+_LINK = re.compile(
+    r"\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+)
+_BARE = re.compile(r"(?<![(<\w/\"'=])https?://[^\s)<>\]|\"']+")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_PAPER_LABELS = {
+    "pdf", "paper", "arxiv", "link", "abs", "abstract", "openreview", "doi", "acl", "html",
+    "full text", "ieee", "springer", "acm", "published", "proceedings", "url", "preprint",
+    "ar5iv", "semantic scholar", "paper link", "pub", "publication", "here",
+}  # fmt: skip
+_CODE_LABELS = {
+    "code", "github", "repo", "repository", "implementation", "official", "official code",
+    "source", "source code", "gitlab", "pytorch", "jax", "tensorflow", "codes", "git",
+    "huggingface", "hf", "model", "models", "weights", "checkpoint", "stars", "github stars",
+}  # fmt: skip
+_PROJECT_LABELS = {"project", "project page", "page", "website", "homepage", "home", "demo",
+                   "blog", "site", "webpage"}  # fmt: skip
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "anonymous.4open.science",
+               "huggingface.co", "colab.research.google.com", "paperswithcode.com")  # fmt: skip
+_HOST = re.compile(r"https?://(?:www\.)?([^/?#:\s]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in the text: its label (plain), target and where it stands."""
+
+    label: str
+    url: str
+    start: int
+    end: int
+
+
+def find_links(text: str) -> list[Link]:
+    """Every markdown link and bare URL in `text`, in order."""
+    found = []
+    spans = []
+    for match in _LINK.finditer(text):
+        label = _IMAGE.sub(lambda m: m.group(1), match["label"])
+        found.append(Link(plain_text(label), match["url"], match.start(), match.end()))
+        spans.append((match.start(), match.end()))
+    for match in _BARE.finditer(text):
+        if not any(a <= match.start() < b for a, b in spans):
+            url = match.group(0).rstrip(".,;:")
+            found.append(Link("", url, match.start(), match.start() + len(url)))
+    found.sort(key=lambda link: link.start)
+    return found
+
+
+def host_of(url: str) -> str:
+    match = _HOST.match(url)
+    return match.group(1).lower() if match else ""
+
+
+def slot_of(link: Link, *, title_link: bool = False) -> str | None:
+    """`paper`, `code`, `project`, `venue`, or `label` (a title link whose label is a slot
+    word, not a title); None for a link that is none of these."""
+    label = link.label.strip(" []().:").casefold()
+    for words, slot in (
+        (_PAPER_LABELS, "paper"),
+        (_CODE_LABELS, "code"),
+        (_PROJECT_LABELS, "project"),
+    ):
+        if label in words or (label and label.split()[0] in words and len(label.split()) <= 2):
+            return "label" if title_link else slot
+    if label and not title_link:
+        venue, year, _ = split_venue_year(link.label)
+        if venue and (is_known_venue(venue) or (year and len(venue.split()) <= 3)):
+            return "venue"
+    if not link.url.startswith(("http://", "https://")):
+        return "paper" if title_link else None
+    host = host_of(link.url)
+    if host.endswith(_CODE_HOSTS) and not (host == "huggingface.co" and "/papers/" in link.url):
+        return "code"
+    if host.endswith(".github.io"):
+        return "project"
+    if url_key(link.url) is not None or link.url.lower().split("?")[0].endswith(".pdf"):
+        return "paper"
+    return "paper" if title_link or label else None

@@ -1,0 +1,110 @@
+"""Venue names as lists write them: canonical spellings, common aliases, and the kind a name says.
+
+`NIPS 2021` and `NeurIPS` are one venue; `TPAMI` is a journal, `... Workshop` a workshop,
+`arXiv` a preprint. Only what the name itself says is used: no lookup, no guess from memory
+about a particular paper.
+"""
+
+from __future__ import annotations
+
+import re
+
+from catalog.model import VenueKind
+
+# Canonical spellings of venues lists name often; a registry entry always wins over these.
+_CANONICAL = [
+    "AAAI",
+    "ACL",
+    "ACM",
+    "MM",
+    "AISTATS",
+    "BMVC",
+    "COLING",
+    "COLM",
+    "CoRL",
+    "CVPR",
+    "EACL",
+    "ECCV",
+    "EMNLP",
+    "ICASSP",
+    "ICCV",
+    "ICLR",
+    "ICML",
+    "ICRA",
+    "IJCAI",
+    "IJCV",
+    "Interspeech",
+    "IROS",
+    "JMLR",
+    "KDD",
+    "MICCAI",
+    "NAACL",
+    "NeurIPS",
+    "SIGIR",
+    "TACL",
+    "TIP",
+    "TMLR",
+    "TNNLS",
+    "TPAMI",
+    "UAI",
+    "WACV",
+    "WWW",
+    "arXiv",
+]
+_SPELLING = {name.casefold(): name for name in _CANONICAL} | {"acm mm": "ACM MM", "mm": "ACM MM"}
+_ALIASES = {
+    "nips": "NeurIPS",
+    "neurlps": "NeurIPS",
+    "neural information processing systems": "NeurIPS",
+    "advances in neural information processing systems": "NeurIPS",
+    "arxiv preprint": "arXiv",
+    "preprint": "arXiv",
+    "corr": "arXiv",
+    "arxiv.org": "arXiv",
+    "t-pami": "TPAMI",
+    "ieee tpami": "TPAMI",
+    "ieee t-pami": "TPAMI",
+    "the web conference": "WWW",
+    "acm multimedia": "ACM MM",
+}
+_JOURNAL = re.compile(
+    r"\b(journal|transactions|trans\.|letters|magazine|review|tpami|tmlr|jmlr|tacl|ijcv|tip|"
+    r"tnnls|nature|science|pnas|access)\b",
+    re.IGNORECASE,
+)
+_WORKSHOP = re.compile(r"\b(workshops?|ws)\b", re.IGNORECASE)
+_PREPRINT = re.compile(r"\b(arxiv|preprint|biorxiv|medrxiv|corr|ssrn|techrxiv)\b", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def canonical_spelling(name: str) -> str:
+    """`nips` -> `NeurIPS`, `iclr` -> `ICLR`, `ACL findings` -> `ACL Findings`; else `name`."""
+    key = _SPACES.sub(" ", name.strip()).casefold()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if key in _SPELLING:
+        return _SPELLING[key]
+    words = name.split()
+    if len(words) > 1 and words[0].casefold() in _SPELLING | _ALIASES:
+        first = _ALIASES.get(words[0].casefold()) or _SPELLING[words[0].casefold()]
+        rest = [w if any(c.isupper() for c in w) else w.capitalize() for w in words[1:]]
+        return " ".join([first, *rest])
+    return " ".join(words)
+
+
+def is_known_venue(name: str) -> bool:
+    """A name lists use for a venue (with or without a qualifier such as `Findings`)."""
+    key = _SPACES.sub(" ", name.strip()).casefold()
+    first = key.split(" ", 1)[0] if key else ""
+    return key in _ALIASES or key in _SPELLING or first in _SPELLING or first in _ALIASES
+
+
+def venue_kind(name: str) -> VenueKind:
+    """What the name says: preprint (arXiv), workshop, journal, else conference."""
+    if _PREPRINT.search(name):
+        return "preprint"
+    if _WORKSHOP.search(name):
+        return "workshop"
+    if _JOURNAL.search(name):
+        return "journal"
+    return "conference"
