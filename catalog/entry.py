@@ -26,9 +26,13 @@ def main(argv: list[str] | None = None, prog: str = "catalog") -> int:
         sys.stdout.write(text)
         return 0
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from catalog.cli import main as cli
-
-    cli.main(args, prog_name=prog)  # exits with the command's status
+    try:
+        from catalog.cli import main as cli
+    except KeyboardInterrupt:  # Ctrl-C before a command's own handler is in place
+        sys.stderr.write("interrupted\n")
+        return 130
+    cli.main(args, prog_name=prog)  # exits with the command's status (130 on Ctrl-C)
+    return 0
 
 
 def _terminal_columns() -> int:

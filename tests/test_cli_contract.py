@@ -154,6 +154,7 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "serve": ("catalog.serve.build_site", ["serve"]),
     "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
     "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
+    "triage": ("catalog.validate.load_catalog", ["triage", "--since", "HEAD"]),
 }
 
 

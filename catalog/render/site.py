@@ -5,8 +5,8 @@ successor can replace this module alone). The pages themselves come from
 catalog/render/pages.py as HTML fragments; a small hook (site/hooks/fragments.py) inserts them
 after the markdown conversion, so markdown never parses thousands of rows.
 
-The build happens in a temp folder beside the target and is swapped in at the end: a failed
-build leaves the previous site as it was.
+The build happens in a temp folder beside the target and is swapped in at the end, under a
+lock (writer.publish_folder): a failed or killed build leaves the previous site as it was.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from catalog.errors import CatalogError, UsageProblem
 from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url
 from catalog.render.pages import LATE_MARKER, PAGE_SIZE, Page, build_pages
 from catalog.resources import site_dir
-from catalog.writer import write_atomic
+from catalog.writer import publish_folder, write_atomic
 
 MARKER = ".catalog-site"  # a folder holding it was built here and may be replaced
 LOCAL_SITE_URL = "http://localhost/"
@@ -48,17 +46,14 @@ def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE) -
     out_dir = out_dir.absolute()
     _check_target(out_dir)
     pages = build_pages(catalog, page_size)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    try:
-        staged = work / "site"
+
+    def make(work: Path, staged: Path) -> None:
         config_file = write_sources(catalog, pages, work, staged)
         run_mkdocs(config_file)
         write_exports(catalog, staged)
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
-        _swap(staged, out_dir, work / "previous")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+    publish_folder(out_dir, make)
 
 
 def write_sources(catalog: Catalog, pages: list[Page], work: Path, staged: Path) -> Path:
@@ -144,15 +139,3 @@ def _check_target(out_dir: Path) -> None:
             f"{out_dir}: folder is not empty and was not built by `catalog build --site`; "
             "refusing to replace it"
         )
-
-
-def _swap(staged: Path, out_dir: Path, previous: Path) -> None:
-    """Put the new site in place; the old one is moved aside and deleted with the temp folder."""
-    if out_dir.exists():
-        os.replace(out_dir, previous)
-    try:
-        os.replace(staged, out_dir)
-    except OSError:
-        if previous.exists() and not out_dir.exists():
-            os.replace(previous, out_dir)
-        raise
