@@ -129,6 +129,7 @@ def import_(
     metavar="SPEC",
     help="How the catalog's CI installs this tool (requirements.txt; default: this version).",
 )
+@format_option("text", "json")
 @command_options
 def init(
     root: Path,
@@ -137,11 +138,12 @@ def init(
     repo_url: str | None,
     site_url: str | None,
     requirement: str | None,
+    fmt: Literal["text", "json"],
 ) -> None:
     """Create a new catalog in DIR: data/, workflows, CONTRIBUTING, README. Never overwrites."""
     from catalog.commands import init as command
 
-    sys.exit(command.run(root, title, description, repo_url, site_url, requirement))
+    sys.exit(command.run(root, title, description, repo_url, site_url, requirement, fmt))
 
 
 @main.command()

@@ -255,7 +255,7 @@ class _Plan:
                         1,
                         "warning",
                         "import-overlap",
-                        f"{fields['title']!r} is already in the catalog as {where} "
+                        f"{plain_text(listed[line])!r} is already in the catalog as {where} "
                         f"({key_of[cid]}); not imported",
                     )
                 )
