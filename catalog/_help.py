@@ -22,6 +22,7 @@ GROUP_HELP = (
     "  new          Add a paper as data/papers/<id>.yaml, from its identifier or...\n"
     "  schema       Print the JSON Schema of a paper record...\n"
     "  serve        Build the site, then preview it at http://127.0.0.1:PORT/...\n"
+    "  sync         Reconcile the records with arXiv, DBLP, OpenReview,...\n"
     "  triage       Flag the records changed since REV whose ids don't resolve,...\n"
     "  validate     Check every record and registry; report all problems at...\n"
     "\n"
