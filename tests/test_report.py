@@ -46,12 +46,13 @@ def sick(catalog_dir: CatalogDir) -> CatalogDir:
         "keywords": ["Quantization", "Federated Learning"],
     }
     catalog_dir.add("healthy", **healthy)
-    catalog_dir.add(
-        "twin",
-        **{**healthy, "title": "LoRA: Low-Rank Adaptation of Large Language Model"},
-        links={"paper": "https://arxiv.org/abs/2301.00002", "code": "https://github.com/c/d"},
-        keywords=["Quantization", "Federated Learning", "High-Rank Updates"],
-    )
+    twin = {
+        **healthy,
+        "title": "LoRA: Low-Rank Adaptation of Large Language Model",
+        "links": {"paper": "https://arxiv.org/abs/2301.00002", "code": "https://github.com/c/d"},
+        "keywords": ["Quantization", "Federated Learning", "High-Rank Updates"],
+    }
+    catalog_dir.add("twin", **twin)
     catalog_dir.add(
         "bare",
         title="A Paper With Nothing Around It",
