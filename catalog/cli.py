@@ -149,6 +149,28 @@ def init(
 @main.command()
 @DATA_OPTION
 @click.option(
+    "--links",
+    "links_report",
+    metavar="REPORT.json",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The last link check's report (`catalog check-links --format json`).",
+)
+@format_option("text", "json", "markdown")
+@command_options
+def report(
+    data_dir: Path, links_report: Path | None, fmt: Literal["text", "json", "markdown"]
+) -> None:
+    """What a maintainer should look at: keywords used once or written two ways, papers
+    without topics, authors or code, preprints whose venue nobody checked in a while, broken
+    links, records that look alike. Exit 0 with the report; 1 when the data has errors."""
+    from catalog.commands import report as command
+
+    sys.exit(command.run(data_dir, links_report, fmt))
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
     "--since",
     metavar="REV",
     required=True,

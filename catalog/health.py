@@ -12,13 +12,14 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 from catalog.catalog import Catalog
 from catalog.identity import normalize_title
+from catalog.links.verdict import Result
 
 # Finding kinds in report order; the stable contract of `catalog report --format json`.
 KINDS = {
@@ -80,19 +81,18 @@ class Health:
 
 def check_health(
     catalog: Catalog,
-    facts: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
-    broken_links: Iterable[Mapping[str, Any]] = (),
+    last_checked: Callable[[str], dt.date | None] = lambda paper_id: None,
+    links: Iterable[Result] = (),
     today: dt.date | None = None,
 ) -> Health:
-    """Every finding for the catalog; `facts` is data/facts.yaml, `broken_links` the last
-    check's broken results (check-links' JSON `results` with status broken)."""
+    """Every finding for the catalog. `last_checked(id)` is the last day a source was asked
+    about a paper's venue (from data/facts.yaml); `links` the last link check's results."""
     day = today or dt.date.today()
-    facts = facts or {}
     findings = [
         *_keyword_findings(catalog),
         *_missing_fields(catalog),
-        *_unchecked_preprints(catalog, facts, day),
-        *_broken(catalog, broken_links),
+        *_unchecked_preprints(catalog, last_checked, day),
+        *_broken(catalog, links),
         *_suspects(catalog),
     ]
     papers = catalog.papers
@@ -101,7 +101,7 @@ def check_health(
         "papers": len(papers),
         "with_authors": sum(1 for p in papers if p.authors),
         "with_code": sum(1 for p in papers if p.links.code),
-        "with_topics": sum(1 for p in papers if getattr(p, "topics", None)),
+        "with_topics": sum(1 for p in papers if p.topics),
         "preprints": sum(1 for p in papers if p.venue in preprints),
         "keywords": len(catalog.keywords),
         "keywords_used_once": sum(1 for f in findings if f.kind == "keyword-used-once"),
@@ -148,10 +148,10 @@ def _keyword_findings(catalog: Catalog) -> list[Finding]:
 
 def _missing_fields(catalog: Catalog) -> list[Finding]:
     found = []
-    has_topics = bool(getattr(catalog, "topics", None))
+    has_topics = len(catalog.topics) > 0
     for paper in catalog.papers:
         path, line = _paper_at(catalog, paper.id)
-        if has_topics and not getattr(paper, "topics", None):
+        if has_topics and not paper.topics:
             found.append(Finding("no-topics", paper.id, "no topic", path, line))
         if not paper.authors:
             found.append(Finding("no-authors", paper.id, "no authors", path, line))
@@ -165,15 +165,14 @@ def _preprint_venues(catalog: Catalog) -> set[str]:
 
 
 def _unchecked_preprints(
-    catalog: Catalog, facts: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]], day: dt.date
+    catalog: Catalog, last_checked: Callable[[str], dt.date | None], day: dt.date
 ) -> list[Finding]:
     preprints = _preprint_venues(catalog)
     found = []
     for paper in catalog.papers:
         if paper.venue not in preprints or paper.year > day.year - 1:
             continue
-        checked = [_date(e.get("fetched")) for e in facts.get(paper.id, {}).get("venue", ())]
-        last = max((d for d in checked if d is not None), default=None)
+        last = last_checked(paper.id)
         if last is not None and (day - last).days <= RECHECK_DAYS:
             continue
         since = f"last checked {last.isoformat()}" if last else "never checked"
@@ -183,18 +182,17 @@ def _unchecked_preprints(
     return found
 
 
-def _broken(catalog: Catalog, results: Iterable[Mapping[str, Any]]) -> list[Finding]:
+def _broken(catalog: Catalog, results: Iterable[Result]) -> list[Finding]:
     found = []
     for result in results:
-        if result.get("status") != "broken":
+        if result.status != "broken":
             continue
-        url = str(result.get("url", ""))
-        records = [str(r) for r in result.get("records", ()) if isinstance(r, str | int)]
-        detail = str(result.get("detail") or result.get("message") or "broken")
-        paper_id = records[0] if records else ""
-        path, line = _paper_at(catalog, paper_id) if paper_id in catalog.sources else ("", 0)
-        who = f" ({', '.join(records)})" if records else ""
-        found.append(Finding("broken-link", url, f"{detail}{who}", path, line))
+        records = [r for r in result.records if r in catalog.sources]
+        status = f"HTTP {result.http_status}" if result.http_status else "broken"
+        detail = result.message or status
+        path, line = _paper_at(catalog, records[0]) if records else ("", 0)
+        who = f" ({', '.join(result.records)})" if result.records else ""
+        found.append(Finding("broken-link", result.url, f"{detail}{who}", path, line))
     return found
 
 
@@ -231,17 +229,6 @@ def _similar(a: str, b: str) -> bool:
 def _paper_at(catalog: Catalog, paper_id: str) -> tuple[str, int]:
     source = catalog.sources.get(paper_id)
     return (source.path, 1) if source else ("", 0)
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def _order(finding: Finding) -> tuple[int, str, str]:
