@@ -207,7 +207,10 @@ Added = Annotated[dt.date, AfterValidator(check_added)]
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # defer_build: a model's validator is built when first used, so start-up pays only for the
+    # models a command validates (validate never builds Record's, Links', Badge's or Section's
+    # own: 7% of `catalog validate`'s CPU on the shipped data, benchmarks/startup_bench.py).
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Links(StrictModel):
@@ -216,6 +219,10 @@ class Links(StrictModel):
     paper: Url = Field(description="The paper itself: arXiv, OpenReview, publisher or PDF URL.")
     code: Url | None = Field(default=None, description="Official code repository.")
     project: Url | None = Field(default=None, description="Project page.")
+
+
+# Fields `catalog sync` may propose to change; a record lists those it must leave alone.
+PinnedField = Literal["authors", "venue", "year", "links", "links.paper", "links.code"]
 
 
 class Record(StrictModel):
@@ -246,6 +253,10 @@ class Record(StrictModel):
     added: Added = Field(description="When the paper joined the list (YYYY-MM-DD).")
     authors: list[Name] | None = Field(default=None, description="Authors, in order.")
     notes: Notes | None = Field(default=None, description="Free-form remarks for maintainers.")
+    pin: list[PinnedField] | None = Field(
+        default=None,
+        description="Fields `catalog sync` must leave alone (venue covers year, links both links).",
+    )
 
 
 class Paper(Record):

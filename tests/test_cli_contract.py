@@ -124,6 +124,12 @@ def test_serve_statuses(catalog_dir: CatalogDir, tmp_path: Path) -> None:
     assert failed.exit_code == 1
 
 
+def test_init_statuses(tmp_path: Path) -> None:
+    assert run("init", tmp_path / "new").exit_code == 0
+    assert run("init", tmp_path / "new").exit_code == 1  # refuses to overwrite
+    assert run("init", tmp_path / "other", "--format", "yaml").exit_code == 2
+
+
 def test_an_unwritable_output_is_an_environment_error(
     catalog_dir: CatalogDir, tmp_path: Path
 ) -> None:
@@ -152,7 +158,10 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "build": ("catalog.build.load_catalog", ["build", "--no-site"]),
     "check-links": ("catalog.validate.load_catalog", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
+    "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
     "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
+    "triage": ("catalog.validate.load_catalog", ["triage", "--since", "HEAD"]),
+    "report": ("catalog.validate.load_catalog", ["report"]),
 }
 
 
@@ -274,6 +283,16 @@ def test_new_json(catalog_dir: CatalogDir) -> None:
     done = one_json(run("new", "--data", catalog_dir.path, *NEW_FLAGS, "--format", "json"))
     assert done["written"] is True
     assert Path(done["file"]).read_text(encoding="utf-8") == done["record"]
+
+
+def test_init_json_lists_every_file_it_wrote(tmp_path: Path) -> None:
+    doc = one_json(run("init", tmp_path / "new", "--title", "Awesome Tests", "--format", "json"))
+    assert doc["title"] == "Awesome Tests" and doc["root"] == str(tmp_path / "new")
+    written = sorted(Path(p) for p in doc["written"])
+    on_disk = sorted(p for p in (tmp_path / "new").rglob("*") if p.is_file())
+    assert written == on_disk and written
+    refused = run("init", tmp_path / "new", "--format", "json")
+    assert refused.exit_code == 1 and refused.stdout == "" and refused.stderr.startswith("error:")
 
 
 def test_dedupe_json(catalog_dir: CatalogDir) -> None:
