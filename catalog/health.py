@@ -34,6 +34,7 @@ KINDS = {
 }
 RECHECK_DAYS = 90  # a preprint's venue evidence older than this is due again
 SUSPECT_RATIO = 0.9  # title similarity that asks a person (dedupe merges only equal titles)
+NEIGHBOURS = 5  # how many sorted neighbours a title is compared with
 _STOP = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "via", "lora"})
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s")
 _WORD = re.compile(r"[^\W_]+")
@@ -95,19 +96,26 @@ def check_health(
         *_broken(catalog, links),
         *_suspects(catalog),
     ]
+    figures = {
+        **headline(catalog),
+        "keywords_used_once": sum(1 for f in findings if f.kind == "keyword-used-once"),
+        "broken_links": sum(1 for f in findings if f.kind == "broken-link"),
+    }
+    return Health(sorted(findings, key=_order), figures)
+
+
+def headline(catalog: Catalog) -> dict[str, int]:
+    """The figures the stats page shows: cheap counts, no comparisons."""
     papers = catalog.papers
     preprints = _preprint_venues(catalog)
-    figures = {
+    return {
         "papers": len(papers),
         "with_authors": sum(1 for p in papers if p.authors),
         "with_code": sum(1 for p in papers if p.links.code),
         "with_topics": sum(1 for p in papers if p.topics),
         "preprints": sum(1 for p in papers if p.venue in preprints),
         "keywords": len(catalog.keywords),
-        "keywords_used_once": sum(1 for f in findings if f.kind == "keyword-used-once"),
-        "broken_links": sum(1 for f in findings if f.kind == "broken-link"),
     }
-    return Health(sorted(findings, key=_order), figures)
 
 
 def keyword_stem(name: str) -> tuple[str, ...]:
@@ -198,28 +206,38 @@ def _broken(catalog: Catalog, results: Iterable[Result]) -> list[Finding]:
 
 def _suspects(catalog: Catalog) -> list[Finding]:
     """Pairs with near-equal titles, or one code repository under two titles, that dedupe
-    left apart. Candidates come from shared title words, so this stays near-linear."""
+    left apart. Titles are compared only with their neighbours in sorted order within a block
+    of shared first words, so a catalog of 100k similar titles stays linear."""
     grouped = {paper_id for group in catalog.duplicates for paper_id in group.ids}
     papers = [p for p in catalog.papers if p.id not in grouped]
     titles = {p.id: normalize_title(p.title) for p in papers}
     blocks: dict[str, list[str]] = defaultdict(list)
+    code: dict[str, list[str]] = defaultdict(list)
     for paper in papers:
         words = [w for w in _WORD.findall(paper.title.casefold()) if w not in _STOP]
-        blocks["t:" + " ".join(words[:3])].append(paper.id)
+        blocks[" ".join(words[:3])].append(paper.id)
         if paper.links.code:
-            blocks["c:" + paper.links.code.rstrip("/").casefold()].append(paper.id)
-    pairs: set[tuple[str, str]] = set()
-    for key, ids in blocks.items():
-        for a, b in combinations(sorted(ids), 2):
-            if key.startswith("c:") or _similar(titles[a], titles[b]):
-                pairs.add((a, b))
-    found = []
-    for a, b in sorted(pairs):
-        same_code = any(a in ids and b in ids for k, ids in blocks.items() if k.startswith("c:"))
-        why = "share a code repository" if same_code else "have near-identical titles"
-        message = f"{a} and {b} {why}: the same paper, or two that need telling apart?"
-        found.append(Finding("duplicate-suspect", f"{a} / {b}", message, *_paper_at(catalog, b)))
-    return found
+            code[paper.links.code.rstrip("/").casefold()].append(paper.id)
+    pairs: dict[tuple[str, str], str] = {}
+    for ids in blocks.values():
+        ordered = sorted(ids, key=lambda i: titles[i])
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 : i + 1 + NEIGHBOURS]:
+                if _similar(titles[a], titles[b]):
+                    pairs[(min(a, b), max(a, b))] = "have near-identical titles"
+    for ids in code.values():
+        if len(ids) <= NEIGHBOURS:  # one repository of a whole series is no suspect
+            for a, b in combinations(sorted(ids), 2):
+                pairs[(a, b)] = "share a code repository"
+    return [
+        Finding(
+            "duplicate-suspect",
+            f"{a} / {b}",
+            f"{a} and {b} {why}: the same paper, or two that need telling apart?",
+            *_paper_at(catalog, b),
+        )
+        for (a, b), why in sorted(pairs.items())
+    ]
 
 
 def _similar(a: str, b: str) -> bool:
