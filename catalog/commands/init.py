@@ -39,7 +39,6 @@ def run(
     for path in written:
         click.echo(str(path))
     output.note(
-        f"next: cd {root} && catalog new --arxiv ID (or catalog import LIST.md), "
-        "then catalog build"
+        f"next: cd {root} && catalog new --arxiv ID (or catalog import LIST.md), then catalog build"
     )
     return EXIT_OK
