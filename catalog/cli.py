@@ -149,6 +149,28 @@ def init(
 @main.command()
 @DATA_OPTION
 @click.option(
+    "--links",
+    "links_report",
+    metavar="REPORT.json",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The last link check's report (`catalog check-links --format json`).",
+)
+@format_option("text", "json", "markdown")
+@command_options
+def report(
+    data_dir: Path, links_report: Path | None, fmt: Literal["text", "json", "markdown"]
+) -> None:
+    """What a maintainer should look at: keywords used once or written two ways, papers
+    without topics, authors or code, preprints whose venue nobody checked in a while, broken
+    links, records that look alike. Exit 0 with the report; 1 when the data has errors."""
+    from catalog.commands import report as command
+
+    sys.exit(command.run(data_dir, links_report, fmt))
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
     "--since",
     metavar="REV",
     required=True,
@@ -461,6 +483,64 @@ def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
     from catalog.commands import check_links as command
 
     sys.exit(command.run(fmt, strict, **options))
+
+
+@main.command("sync")
+@DATA_OPTION
+@format_option("text", "json", "markdown")
+@click.option("--write", is_flag=True, help="Apply the proposals to the records (in place).")
+@click.option(
+    "--budget",
+    default=None,
+    metavar="DURATION",
+    callback=lambda _ctx, _param, value: None if value is None else parse_duration(value),
+    help="Stop cleanly after this long (e.g. 600, 10m); the next run resumes.",
+)
+@click.option("--only", multiple=True, metavar="ID", help="Only this paper (repeatable).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(["arxiv", "dblp", "openreview", "crossref", "semantic-scholar", "github"]),
+    help="Only ask this source (repeatable).",
+)
+@click.option("--no-fetch", is_flag=True, help="Ask nothing: reconcile the facts file as it is.")
+@command_options
+def sync(
+    data_dir: Path,
+    fmt: Literal["text", "json", "markdown"],
+    write: bool,
+    budget: float | None,
+    only: tuple[str, ...],
+    sources: tuple[str, ...],
+    no_fetch: bool,
+) -> None:
+    """Reconcile the records with arXiv, DBLP, OpenReview, Crossref, Semantic Scholar, GitHub.
+
+    What the sources say goes to DATA/facts.yaml with its evidence; changes to the records
+    (authors, venue and year of a published preprint, abstract page for a PDF link, a moved
+    repository) are proposed, and applied with --write keeping each file's comments and
+    layout. Conflicts, pinned fields (`pin:` in a record), deleted and archived repositories
+    are reported, never applied. Incremental: only what is missing or older than its max age
+    is asked, each source at its published rate limit. Base URLs: $CATALOG_ARXIV_API,
+    $CATALOG_DBLP_API, $CATALOG_OPENREVIEW_API, $CATALOG_CROSSREF_API,
+    $CATALOG_SEMANTIC_SCHOLAR_API, $CATALOG_GITHUB_API; tokens: $GITHUB_TOKEN,
+    $SEMANTIC_SCHOLAR_API_KEY. Exit 0 when the run completed (proposals and conflicts are its
+    report), 1 on data errors, 2 on usage errors, 130 on Ctrl-C (what was asked is saved).
+    """
+    from catalog.commands import sync as command
+
+    sys.exit(
+        command.run(
+            data_dir,
+            fmt=fmt,
+            write=write,
+            budget=budget,
+            only=only,
+            sources=sources,
+            fetch=not no_fetch,
+        )
+    )
 
 
 @main.command("cli-docs", hidden=True)

@@ -201,6 +201,10 @@ class Links(StrictModel):
     project: Url | None = Field(default=None, description="Project page.")
 
 
+# Fields `catalog sync` may propose to change; a record lists those it must leave alone.
+PinnedField = Literal["authors", "venue", "year", "links", "links.paper", "links.code"]
+
+
 class Record(StrictModel):
     """One paper as a contributor writes it in data/papers/<id>.yaml."""
 
@@ -229,6 +233,10 @@ class Record(StrictModel):
     added: Added = Field(description="When the paper joined the list (YYYY-MM-DD).")
     authors: list[Name] | None = Field(default=None, description="Authors, in order.")
     notes: Notes | None = Field(default=None, description="Free-form remarks for maintainers.")
+    pin: list[PinnedField] | None = Field(
+        default=None,
+        description="Fields `catalog sync` must leave alone (venue covers year, links both links).",
+    )
 
 
 class Paper(Record):

@@ -158,8 +158,10 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "build": ("catalog.build.load_catalog", ["build", "--no-site"]),
     "check-links": ("catalog.validate.load_catalog", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
+    "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
     "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
     "triage": ("catalog.validate.load_catalog", ["triage", "--since", "HEAD"]),
+    "report": ("catalog.validate.load_catalog", ["report"]),
 }
 
 

@@ -59,7 +59,9 @@ def uses(flow: dict[Any, Any]) -> list[str]:
 
 def test_workflows_pass_actionlint() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert {"links.yml", "pages.yml", "pr.yml", "suggest.yml"} <= {f.name for f in files}
+    assert {"links.yml", "pages.yml", "pr.yml", "suggest.yml", "sync.yml"} <= {
+        f.name for f in files
+    }
     result = actionlint(*files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
@@ -125,7 +127,9 @@ def test_link_workflow_caches_reports_and_tracks_one_issue() -> None:
     cache = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == ".catalog-cache"
     commands = run_lines(flow)
-    assert "check-links --cache .catalog-cache/links.json --format markdown" in commands
+    assert "check-links --cache .catalog-cache/links.json --format json" in commands
+    assert "check-links --merge link-report.json --format markdown" in commands
+    assert "catalog report --links link-report.json --format markdown" in commands
     assert '>> "$GITHUB_STEP_SUMMARY"' in commands
     for gh in ("gh issue list", "gh issue edit", "gh issue create", "gh issue close"):
         assert gh in commands
@@ -239,7 +243,8 @@ def test_suggest_paper_form_matches_the_record() -> None:
         for item in form["body"]
         if item["type"] in ("input", "textarea", "dropdown")
     }
-    record_fields = (set(Record.model_fields) - {"links", "added"}) | set(Links.model_fields)
+    # `pin` is the maintainers' word to `catalog sync`, not something a suggestion sets.
+    record_fields = (set(Record.model_fields) - {"links", "added", "pin"}) | set(Links.model_fields)
     assert set(fields) == record_fields
     required = {k for k, item in fields.items() if item.get("validations", {}).get("required")}
     model_required = {
@@ -278,7 +283,8 @@ def _workflow_catalog_commands() -> list[list[str]]:
 def test_workflow_commands_are_accepted_by_the_cli() -> None:
     """The options the workflows pass exist: a renamed flag fails here, not in CI."""
     commands = _workflow_catalog_commands()
-    assert {"validate", "build", "check-links", "new", "triage"} <= {args[0] for args in commands}
+    named = {args[0] for args in commands}
+    assert {"validate", "build", "check-links", "new", "triage", "sync"} <= named
     for args in commands:
         result = CliRunner().invoke(main, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)

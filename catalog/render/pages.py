@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from catalog.catalog import Catalog
+from catalog.health import headline
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.citation import citation_meta, identifiers
@@ -84,7 +85,7 @@ def build_pages(
             "stats/",
             "Statistics",
             env.get_template("stats.html.j2").render(
-                total=len(papers), charts=_charts(facets), root="../"
+                total=len(papers), charts=_charts(facets), root="../", health=headline(catalog)
             ),
             lastmod=newest,
         ),
