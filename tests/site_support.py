@@ -69,6 +69,15 @@ federated:
   name: Federated and private
   description: Adapters trained across clients.
 """
+ABSTRACT = "We present paged optimizers & <4-bit> NormalFloat for memory-efficient finetuning."
+FACTS = f"""\
+qlora:
+  abstract:
+    - source: arxiv
+      url: https://arxiv.org/abs/2305.14314
+      fetched: 2026-12-01
+      value: "{ABSTRACT}"
+"""
 TOPIC_OF = {
     "lora": ["foundations"], "qlora": ["compression"], "fedlora": ["federated", "compression"],
     "fed-iclr": ["federated"], "braces": ["foundations"], "script-title": ["foundations"],
@@ -119,6 +128,7 @@ def write_data(root: Path) -> Path:
     (data / "venues.yaml").write_text(VENUES, encoding="utf-8")
     (data / "keywords.yaml").write_text(KEYWORDS, encoding="utf-8")
     (data / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (data / "facts.yaml").write_text(FACTS, encoding="utf-8")
     for n, (paper_id, fields) in enumerate(PAPERS.items()):
         fields = {**fields, "topics": TOPIC_OF[paper_id]}
         if fields["links"]["paper"] == record()["links"]["paper"] and paper_id != "lora":
