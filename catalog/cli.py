@@ -37,7 +37,11 @@ def main() -> None:
 @format_option("text", "json", "github")
 @command_options
 def validate(data_dir: Path, fmt: Format) -> None:
-    """Check every record and registry; report all problems at their file and line."""
+    """Check every record and registry; report all problems at their file and line.
+
+    A data file may be at most 1 MB ($CATALOG_MAX_FILE_BYTES to change it); what a record may
+    hold is in CONTRIBUTING.md.
+    """
     from catalog.commands import validate as command
 
     sys.exit(command.run(data_dir, fmt))
@@ -360,7 +364,11 @@ def build(
     check: bool,
     fmt: Format,
 ) -> None:
-    """Validate the data, then render README.md and the site from it."""
+    """Validate the data, then render README.md and the site from it.
+
+    One build at a time per output: a second build writing the same README or site stops at
+    once (exit 2). A data file may be at most 1 MB ($CATALOG_MAX_FILE_BYTES to change it).
+    """
     from catalog.commands import build as command
 
     if check and no_readme:
