@@ -101,12 +101,17 @@ def merge(group: Group, papers: Sequence[Paper], is_preprint: Callable[[str], bo
         "sections": _union(p.sections for p in ordered),
         "added": min(p.added for p in ordered),
         "authors": authors_given[0].authors if authors_given else None,
-        "notes": "\n\n".join(n.rstrip("\n") for n in notes)
-        if len(notes) > 1
-        else (notes or [None])[0],
+        "notes": _joined(notes),
         "pin": _union(p.pin or [] for p in ordered) or None,
     }
     return result
+
+
+def _joined(notes: list[str]) -> str | None:
+    """One record's notes exactly as written; several records' notes one after another."""
+    if len(notes) == 1:
+        return notes[0]
+    return "\n\n".join(n.rstrip("\n") for n in notes) or None
 
 
 def _distinct(items: Iterable[Any], value: Callable[[Any], Any]) -> list[Any]:
