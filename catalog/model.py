@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 RESERVED_IDS = frozenset({"index"})  # the site's folder pages are <folder>/index
+DEFAULT_SECTION = "papers"  # the README section of a record that names none
 FIRST_YEAR = 1950
 _SCHEME_TYPO = re.compile(r"^(https?)(?::/?|//)(?!/)(.+)$", re.IGNORECASE)
 
@@ -247,7 +248,7 @@ class Record(StrictModel):
         "when the catalog declares topics).",
     )
     sections: list[Name] = Field(
-        default_factory=lambda: ["papers"],
+        default_factory=lambda: [DEFAULT_SECTION],
         min_length=1,
         description="Sections of the README that list the paper (ids from data/catalog.yaml).",
     )

@@ -23,6 +23,7 @@ from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
 from catalog.load import Source, file_kind, internal_error, not_a_file, read_yaml
 from catalog.model import (
+    DEFAULT_SECTION,
     ID_PATTERN,
     RESERVED_IDS,
     CatalogConfig,
@@ -162,6 +163,19 @@ def validate_record(
         for i, kw in enumerate(raw_keywords if isinstance(raw_keywords, list) else [])
     ]
     topic_ids = _check_topics(source, data.get("topics"), topics, problems)
+    if sections is not None and "sections" not in data and DEFAULT_SECTION not in sections:
+        config = path.parent.parent / "catalog.yaml"
+        problems.append(
+            _at(
+                source,
+                (),
+                "unknown-section",
+                f"no `sections`, and the default section {DEFAULT_SECTION!r} is not in {config}:"
+                " the paper would be in no README section",
+                hint=f"add `sections: [...]` naming one of {', '.join(sorted(sections))}, or a "
+                f"section with id {DEFAULT_SECTION!r} to {config}",
+            )
+        )
     if sections is not None and isinstance(data.get("sections"), list):
         for i, section in enumerate(data["sections"]):
             if isinstance(section, str) and section not in sections:

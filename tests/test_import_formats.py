@@ -163,8 +163,8 @@ def test_tables_with_other_headers_links_in_titles_and_venue_years(tmp_path: Pat
     assert config["title"] == "Awesome Sparse Adapters"
     assert config["intro"] == "A hand-made list of sparse adapter papers, for the importer's tests."
     # numbered emoji headings are sections; the TOC, Contributing and License are not, and the
-    # heading-only section adds nothing
-    assert [s["title"] for s in config["sections"]] == ["Methods", "Surveys"]
+    # heading-only section adds nothing; the default section (of records naming none) stays
+    assert [s["title"] for s in config["sections"]] == ["Methods", "Surveys", "Papers"]
     assert "Not A Paper" not in json.dumps(got, default=str)
     assert load_catalog(data).diagnostics == []
 

@@ -141,6 +141,7 @@ def test_import_into_an_empty_folder_writes_config_registries_and_schema(tmp_pat
     assert config["sections"] == [
         {"id": "surveys", "title": "Surveys"},
         {"id": "background", "title": "Background", "text": "Some text."},
+        {"id": "papers", "title": "Papers"},  # kept: a record naming no section goes there
     ]
     venues = yaml.safe_load((data / "venues.yaml").read_text())
     assert venues["TPAMI"]["kind"] == "journal"

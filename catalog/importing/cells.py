@@ -27,6 +27,19 @@ _YEAR_VENUE = re.compile(r"^(?P<year>(?:19|20)\d{2})[\s,\-_]+(?P<venue>[^\d].*)$
 _GLUED = re.compile(r"^(?P<venue>[A-Za-z]{3,})(?P<short>\d{2})$")  # ICLR24, NeurIPS23
 _NOTE = re.compile(r"^\s*[\(\[]\s*(?P<note>[^)\]]*)[\)\]]\s*(?P<tail>.*)$")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# A date, not a venue: `2023.12.01`, `2024-01`, `2024/1/8`, `01.12.2023`, `Dec 2023`,
+# `December 1, 2023`, `2023 Dec`: it gives the year only.
+_DATE = re.compile(
+    rf"^(?:(?P<a>(?:19|20)\d{{2}})[.\-/]\d{{1,2}}(?:[.\-/]\d{{1,2}})?"
+    rf"|\d{{1,2}}[.\-/]\d{{1,2}}[.\-/](?P<b>(?:19|20)\d{{2}})"
+    rf"|(?:\d{{1,2}}\s+)?{_MONTH}\s*(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s*)?(?P<c>(?:19|20)\d{{2}})"
+    rf"|(?P<d>(?:19|20)\d{{2}})[\s\-/.]*{_MONTH}(?:\s*\d{{1,2}})?)$",
+    re.IGNORECASE,
+)
 
 
 def strip_html(text: str) -> str:
@@ -66,6 +79,9 @@ def split_venue_year(text: str) -> tuple[str | None, int | None, str | None]:
     value = plain_text(text).strip(" .,;")
     if is_none(value):
         return None, None, None
+    date = _DATE.match(value.strip(" ()[]"))
+    if date:
+        return None, int(next(y for y in date.groups() if y)), None
     match = _VENUE_YEAR.match(value)
     if match:
         year = int(match["year"]) if match["year"] else 2000 + int(match["short"])

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from catalog.diagnostics import Diagnostic
 from catalog.importing.cells import is_none, plain_text, strip_html
-from catalog.importing.items import item_cells, table_cells
-from catalog.importing.links import Link, find_links, without_links
+from catalog.importing.items import TITLE_AUTHORS, item_cells, table_cells
+from catalog.importing.prose import ITEM as _ITEM
+from catalog.importing.prose import definitions, section_text
 
 # Header names -> column. "paper" is the title when no other column holds it.
 HEADERS = {
@@ -43,28 +44,31 @@ LOOKED_FOR = (
 _SKIPPED = re.compile(
     r"^(table of contents|contents|toc|overview of contents|contribut\w*|how to contribute|"
     r"licen[cs]e|citation|cite|citing|acknowledg\w*|star history|stargazers|contact\w*|"
-    r"contributors|footnotes?|back to top|todo|news|updates?|changelog)\b",
+    r"contributors|footnotes?|back to top|todo|news|updates?|changelog|guidelines?|"
+    r"submission\w*|how to (?:add|submit|cite|use this)|code of conduct|sponsors?|"
+    r"support(?:ing)? (?:us|this)|star(?:s| us)\b|feedback)\b",
     re.IGNORECASE,
 )
 # Sections whose items are tools and links, not papers: kept as the section's text.
 _RESOURCES = re.compile(
     r"\b(packages?|tools?|librar(y|ies)|frameworks?|resources?|datasets?|benchmarks?|"
-    r"tutorials?|blogs?|courses?|videos?|talks?|related|awesome lists?|links)\b",
+    r"tutorials?|blogs?|books?|courses?|videos?|talks?|related|awesome\b.*\blists?|links)\b"
+    r"|^(?:codes?|implementations?|repositories|repos)$",
     re.IGNORECASE,
+)
+# `Title & Authors`, `Paper / Authors`, `Title (Authors)`: the title link, then the names.
+_TITLE_AUTHORS = re.compile(
+    r"^(?:titles?|papers?|names?)\s*(?:&|and|/|,|\+|\(|with)\s*(?:the\s+)?authors?\)?$"
 )
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-_ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,4}[.)])\s+(?:\[[ xX]\]\s+)?(?P<body>.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s+")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 _HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _YEAR_HEADING = re.compile(r"^(?:19|20)\d{2}$")
-_REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S")
-_RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_ITEM_DASH = re.compile(r"^([-*+]\s+\[[^\]]*\]\([^)]*\))\s+[—–:]\s+")
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,12 @@ def split_cells(line: str) -> list[str]:
 def columns_of(header: list[str]) -> list[str | None]:
     """Each header cell's column; `Paper` is the title unless another column names it."""
     names = [plain_text(cell).casefold().strip(" :") for cell in header]
-    columns: list[str | None] = [_COLUMN_OF.get(name) for name in names]
+    columns: list[str | None] = [
+        TITLE_AUTHORS if _TITLE_AUTHORS.match(name) else _COLUMN_OF.get(name) for name in names
+    ]
     for i, name in enumerate(names):
         if name in ("paper", "papers"):
-            columns[i] = "paper" if "title" in columns else "title"
+            columns[i] = "paper" if _has_title(columns) else "title"
     seen: set[str] = set()
     for i, column in enumerate(columns):  # a second "Code" column is not read over the first
         if column in seen:
@@ -131,6 +137,10 @@ def columns_of(header: list[str]) -> list[str | None]:
         elif column:
             seen.add(column)
     return columns
+
+
+def _has_title(columns: list[str | None]) -> bool:
+    return "title" in columns or TITLE_AUTHORS in columns
 
 
 def parse_document(text: str, path: str) -> Document:
@@ -141,11 +151,13 @@ def parse_document(text: str, path: str) -> Document:
 class _Parser:
     def __init__(self, lines: list[str], path: str) -> None:
         self.lines, self.path = lines, path
+        self.refs = definitions(lines)
         self.doc = Document()
         self.heading: Heading | None = None
         self.parent = ""  # the heading entries go under (a year heading keeps its parent's)
         self.year: int | None = None
         self.skipping = False
+        self.skip_level: int | None = None  # the level of the skipped heading we are under
         self.body: list[str] = []
         self.items: list[tuple[int, str]] = []  # (line, text) of the current heading's items
 
@@ -164,7 +176,11 @@ class _Parser:
             match = _HEADING.match(line)
             setext = i + 1 < len(lines) and line.strip() and _SETEXT.match(lines[i + 1])
             if match or (setext and not _ITEM.match(line) and "|" not in line):
-                self._open(match.group(2) if match else line, i + 1)
+                if match:
+                    level = len(match.group(1))
+                else:
+                    level = 1 if lines[i + 1].strip().startswith("=") else 2
+                self._open(match.group(2) if match else line, i + 1, level)
                 i += 1 if match else 2
                 continue
             if "|" in line and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]):
@@ -175,7 +191,7 @@ class _Parser:
                 start = i
                 text, i = self._item_text(i, len(item["indent"]), item["body"])
                 self.items.append((start + 1, text))
-                self.body.append(line)
+                self.body.extend(lines[start:i])
                 continue
             self.body.append(line)
             i += 1
@@ -213,9 +229,12 @@ class _Parser:
             i += 1
         return " ".join(parts), i
 
-    def _open(self, raw: str, line: int) -> None:
+    def _open(self, raw: str, line: int, level: int) -> None:
         self._close()
         title = clean_heading(raw)
+        if self.skip_level is not None and level > self.skip_level:
+            return  # a subsection of Contributing or License is about the list too
+        self.skip_level = None
         if self.doc.title is None:
             self.doc.title = title or "Awesome list"
             self.heading = None
@@ -227,6 +246,7 @@ class _Parser:
             return
         self.year = None
         self.skipping = bool(_SKIPPED.match(title))
+        self.skip_level = level if self.skipping else None
         self.heading = None if self.skipping else Heading(title, line)
         if self.heading is not None:
             self.doc.headings.append(self.heading)
@@ -240,10 +260,10 @@ class _Parser:
             return
         entries = [] if _RESOURCES.search(self.parent) else self._list_entries(items)
         self.doc.entries += entries
-        text = _paragraphs(body, keep_lists=not entries)
+        text = section_text(body, keep_lists=not entries, refs=self.refs)
         if self.heading is None and self.doc.title is not None and not self.doc.headings:
             if not self.doc.intro:
-                self.doc.intro = _paragraphs(body, keep_lists=False)
+                self.doc.intro = section_text(body, keep_lists=False, refs=self.refs)
             return
         target = self.doc.headings[-1] if self.doc.headings else None
         if target is not None:
@@ -268,7 +288,7 @@ class _Parser:
             while i < len(lines) and "|" in lines[i]:
                 i += 1
             return i
-        if "title" not in columns:
+        if not _has_title(columns):
             names = ", ".join(plain_text(h) for h in header)
             self.doc.diagnostics.append(
                 Diagnostic(
@@ -283,7 +303,7 @@ class _Parser:
             )
         found = 0
         while i < len(lines) and "|" in lines[i] and lines[i].strip():
-            if "title" in columns:
+            if _has_title(columns):
                 found += self._row(i, header, columns)
             i += 1
         target = self.doc.headings[-1] if self.doc.headings else None
@@ -309,25 +329,3 @@ class _Parser:
 
     def _warn(self, i: int, code: str, message: str, hint: str | None = None) -> None:
         self.doc.diagnostics.append(Diagnostic(self.path, i + 1, 1, "warning", code, message, hint))
-
-
-def _paragraphs(body: list[str], *, keep_lists: bool) -> str:
-    """Text lines of a section, minus rules, badges, HTML-only lines and reference definitions."""
-    kept = []
-    for raw in body:
-        line = raw.strip()
-        if not line or _RULE.match(line) or _REFERENCE.match(line):
-            continue
-        if line.startswith(("[![", "![")) or (
-            line.startswith("<") and not plain_text(without_links(line)).strip()
-        ):
-            continue  # badges, and HTML that holds no text
-        item = _ITEM.match(raw)
-        if item:
-            links: list[Link] = find_links(line)
-            if not keep_lists or (links and all(lk.url.startswith("#") for lk in links)):
-                continue
-        cleaned = _ITEM_DASH.sub(r"\1 - ", strip_html(line).strip())  # awesome-lint's " - "
-        if cleaned:
-            kept.append(cleaned)
-    return "\n".join(kept)

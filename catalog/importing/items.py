@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 
 from catalog.importing.cells import is_none, plain_text, split_venue_year
-from catalog.importing.links import find_links, slot_of, without_links
+from catalog.importing.links import badge_venue, find_links, slot_of, without_links
 from catalog.importing.venues import is_known_venue
 
+_GENERIC_LABELS = {"link", "links", "url", "here", "click", "[link]"}
+TITLE_AUTHORS = "title+authors"  # a `Title & Authors` column: the title link, then names
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ITALIC = re.compile(r"(?<![*\w])\*([^*]+)\*(?!\*)|(?<![_\w])_([^_]+)_(?!\w)")
 _BACKTICK = re.compile(r"`([^`]+)`")
@@ -22,27 +24,63 @@ _TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
 
 
 def table_cells(named: dict[str, str]) -> dict[str, str]:
-    """A table row's cells; a link inside the title cell (or a links cell) fills link slots."""
+    """A table row's cells. Links in the Paper/Code/Project cells go to the slot their label
+    or host says; then the first link of the title cell that is not a badge is the title's
+    link. A `Title & Authors` cell gives the authors after the link, a venue badge the venue."""
     cells = {k: v for k, v in named.items() if not is_none(v, strict=k in ("year", "title"))}
+    raw_title = cells.pop(TITLE_AUTHORS, None)
+    if raw_title is not None:
+        cells["title"] = raw_title
     title = cells.get("title", "")
-    links = find_links(title)
-    if links:
-        label = links[0].label
-        cells["title"] = plain_text(label) if label else without_links(title)
-        for link in links:
-            slot = slot_of(link, title_link=link is links[0])
-            if slot and slot not in cells and slot != "venue":
-                cells[slot] = link.url
     for column in ("paper", "code", "project"):
-        if column in cells:
-            found = find_links(cells[column])
-            labeled = [(slot_of(link), link.url) for link in found]
-            if found:
-                cells[column] = found[0].url
-            for slot, url in labeled[1:]:
-                if slot in ("paper", "code", "project") and slot not in cells:
-                    cells[slot] = url
+        found = find_links(cells[column]) if column in cells else []
+        if not found:
+            continue  # a bare value: `rows.url_of` reads (or rejects) it
+        del cells[column]
+        for link in found:
+            slot = None if link.label.casefold() in _GENERIC_LABELS else slot_of(link)
+            cells.setdefault(slot if slot in ("paper", "code", "project") else column, link.url)
+    links = [link for link in find_links(title) if not link.image]
+    if links:
+        first = links[0]
+        cells["title"] = plain_text(first.label) if first.label else without_links(title)
+        if raw_title is not None:
+            authors = _authors_after(title[first.end :])
+            if authors:
+                cells.setdefault("authors", authors)
+        for link in links:
+            slot = slot_of(link, title_link=link is first)
+            if slot in ("paper", "code", "project"):
+                cells.setdefault(slot, link.url)
+        for link in find_links(title):
+            if link.image and slot_of(link) == "code":  # a stars badge links the repository
+                cells.setdefault("code", link.url)
+    elif raw_title is not None:  # no link: the first piece is the title, the next the names
+        pieces = [p for p in _pieces(title) if p]
+        cells["title"] = pieces[0] if pieces else ""
+        if len(pieces) > 1:
+            cells.setdefault("authors", pieces[1])
+    elif title:
+        cells["title"] = without_links(title)
+    if "venue" not in cells and (venue := badge_venue(title)):
+        cells["venue"] = venue
     return cells
+
+
+def _pieces(text: str) -> list[str]:
+    """The `<br>`-separated parts of a cell as plain text (badges and links left out)."""
+    parts = re.split(r"<br\s*/?>", text, flags=re.IGNORECASE)
+    return [plain_text(without_links(part)).strip(" ,.;[]") for part in parts]
+
+
+def _authors_after(text: str) -> str | None:
+    """The names after a title link: the first `<br>`-separated piece that is plain text."""
+    for piece, names in zip(
+        re.split(r"<br\s*/?>", text, flags=re.IGNORECASE), _pieces(text), strict=True
+    ):
+        if names and not find_links(piece):
+            return names
+    return None
 
 
 def item_cells(text: str) -> dict[str, str] | None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from catalog.identity import url_key
 from catalog.importing.cells import plain_text, split_venue_year
 from catalog.importing.venues import is_known_venue
 
 _LINK = re.compile(
-    r"\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+    r"(?<!!)\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
 )
 _BARE = re.compile(r"(?<![(<\w/\"'=])https?://[^\s)<>\]|\"']+")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -44,6 +45,7 @@ class Link:
     url: str
     start: int
     end: int
+    image: bool = False  # the label is only an image: a badge, not a title
 
 
 def find_links(text: str) -> list[Link]:
@@ -52,7 +54,8 @@ def find_links(text: str) -> list[Link]:
     spans = []
     for match in _LINK.finditer(text):
         label = _IMAGE.sub(lambda m: m.group(1), match["label"])
-        found.append(Link(plain_text(label), match["url"], match.start(), match.end()))
+        image = bool(_IMAGE.fullmatch(match["label"].strip()))
+        found.append(Link(plain_text(label), match["url"], match.start(), match.end(), image))
         spans.append((match.start(), match.end()))
     for match in _BARE.finditer(text):
         if not any(a <= match.start() < b for a, b in spans):
@@ -102,3 +105,23 @@ def without_links(text: str) -> str:
         pos = link.end
     out.append(text[pos:])
     return re.sub(r"\[\s*\]|\(\s*\)", " ", "".join(out))
+
+
+_BADGE = re.compile(r"img\.shields\.io/badge/(?P<path>[^)\s\"<>?]+)", re.IGNORECASE)
+_VENUE_BADGES = {"conference", "journal", "venue", "publish", "published", "publication", "pub",
+                 "accepted", "workshop"}  # fmt: skip
+
+
+def badge_venue(text: str) -> str | None:
+    """The venue a shields.io badge states: `badge/Conference-ICML'23-blue` -> `ICML'23`.
+
+    Only badges whose label says it is a venue (Conference, Journal, Publish, ...) count."""
+    for match in _BADGE.finditer(text):
+        path = unquote(match["path"]).removesuffix(".svg")
+        parts = [p.replace("\0", "-") for p in path.replace("--", "\0").split("-")]
+        if len(parts) < 3:
+            continue
+        words = [p.replace("__", "\0").replace("_", " ").replace("\0", "_") for p in parts]
+        if words[0].strip().casefold() in _VENUE_BADGES and words[1].strip():
+            return words[1].strip()
+    return None

@@ -23,7 +23,7 @@ from catalog.importing.formats import LOOKED_FOR, Document, parse_document
 from catalog.importing.result import ImportResult
 from catalog.importing.rows import entry_fields
 from catalog.load import decode_utf8
-from catalog.model import CatalogConfig, Keyword, Record, Section, Venue
+from catalog.model import DEFAULT_SECTION, CatalogConfig, Keyword, Record, Section, Venue
 from catalog.registry import Registry
 from catalog.schema import SCHEMA_FILE, schema_text
 from catalog.slug import paper_slug, unique_slug
@@ -31,7 +31,7 @@ from catalog.validate import load_catalog
 from catalog.writer import record_text, write_atomic, write_record
 
 SectionMode = Literal["add", "flatten"]
-_PLACEHOLDER = Section(id="papers", title="Papers")
+_PLACEHOLDER = Section(id=DEFAULT_SECTION, title="Papers")
 
 
 def import_list(
@@ -54,7 +54,7 @@ def import_list(
         return result
     doc = parse_document(text, shown)
     result.diagnostics.extend(doc.diagnostics)
-    if not doc.entries and not doc.tables:
+    if not doc.entries:  # no list item or table row reads as a paper (tables named above)
         result.recognized = False
         result.diagnostics.append(
             Diagnostic(
@@ -134,6 +134,7 @@ class _Plan:
         self._add_text_sections()
         kept = repeats.decide(rows, self.catalog, self.shown, result)
         self._names(kept)
+        self._drop_empty_sections()
         if result.new_sections:
             result.diagnostics.append(
                 Diagnostic(
@@ -147,6 +148,18 @@ class _Plan:
                     "--map-section HEADING=ID or --sections flatten",
                 )
             )
+
+    def _drop_empty_sections(self) -> None:
+        """A section the import added whose rows were all skipped (and that has no text) is
+        not added: it would be an empty heading in the README."""
+        used = {sid for _, fields in self.outputs.values() for sid in fields["sections"]}
+        empty = {
+            s.id
+            for s in self.sections
+            if s.id in self.result.new_sections and s.id not in used and not s.text
+        }
+        self.sections = [s for s in self.sections if s.id not in empty]
+        self.result.new_sections = [sid for sid in self.result.new_sections if sid not in empty]
 
     def _add_text_sections(self) -> None:
         """A fresh catalog takes the list's text-only sections ("What is LoRA?") as well."""
@@ -231,19 +244,20 @@ class _Plan:
                 self.result.skip(written["line"], written["title"], problem)
 
     def _in_list_order(self) -> list[Section]:
-        """A fresh catalog's sections in the order the list has them; unused ones after."""
+        """A fresh catalog's sections in the order the list has them; unused ones after. The
+        default section stays (a record that names no section, e.g. from `catalog new`, is
+        listed there): last while it is empty."""
         first_line: dict[str, int] = {}
-        for entry in self.doc.entries:
-            first_line.setdefault(self.section_of(entry.heading), entry.line)
+        for written in sorted(self.result.written, key=lambda w: w["line"]):
+            for sid in self.outputs[written["id"]][1]["sections"]:
+                first_line.setdefault(sid, written["line"])
         for heading in self.doc.headings:
             sid = registries.section_id(heading.title, self.sections)
-            if sid is not None:
+            if sid is not None and (sid != DEFAULT_SECTION or sid in first_line):
                 first_line.setdefault(sid, heading.line)
         end = len(self.doc.entries) + 10**9
         order = {s.id: (first_line.get(s.id, end), i) for i, s in enumerate(self.sections)}
-        used = {sid for w in self.result.written for sid in self.outputs[w["id"]][1]["sections"]}
-        kept = [s for s in self.sections if s.id in used or s != _PLACEHOLDER]
-        return sorted(kept or self.sections[:1], key=lambda s: order[s.id])
+        return sorted(self.sections, key=lambda s: order[s.id])
 
 
 def registries_config(doc: Document) -> CatalogConfig:
@@ -253,7 +267,7 @@ def registries_config(doc: Document) -> CatalogConfig:
         title=title,
         description=f"{title}: a curated list of papers.",
         intro=doc.intro,
-        sections=[Section(id="papers", title="Papers")],
+        sections=[_PLACEHOLDER],
     )  # the list's own headings are added as its rows are read
 
 

@@ -35,6 +35,8 @@ HEADERS = ("Year", "Title", "Venue", "Paper", "Code", "Keywords")
 ALIGNS: tuple[md.Align, ...] = ("center", "left", "center", "center", "center", "left")
 NO_LINK = "-"
 SEEN_LINK = "(above)"
+LATER_LINK = "(below)"  # a section's text further down links it (the maintainers' markdown)
+_TEXT_URL = re.compile(r"\]\(\s*<?(https?://[^)\s>]+)|(?<![(<])(https?://[^\s)<>\]]+)")
 AWESOME_BADGE_ALT = "Awesome"
 AWESOME_BADGE = f"[![{AWESOME_BADGE_ALT}](https://awesome.re/badge.svg)](https://awesome.re)"
 
@@ -97,17 +99,21 @@ def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, l
             if section_id in by_section:
                 by_section[section_id].append(paper)
     header_links = [b.link for b in config.badges] + [config.site_url or ""]
+    header_links += _text_links(config.intro)
     seen = {_link_key(url) for url in header_links if url}  # the header links them first
+    texts = {s.id: {_link_key(u) for u in _text_links(s.text or "")} for s in config.sections}
     rows: dict[str, list[md.Row]] = {}
-    for section_id, members in by_section.items():
+    for position, (section_id, members) in enumerate(by_section.items()):
+        seen |= texts.get(section_id, set())  # a section's text stands above its table
+        later = set[str]().union(*(texts[s.id] for s in config.sections[position + 1 :]))
         rows[section_id] = [
             md.cells(
                 (
                     str(p.year),
                     f"**{md.inline_text(p.title)}**",
                     _short_text(p.venue),
-                    _link_cell(p.links.paper, seen),
-                    _link_cell(p.links.code, seen),
+                    _link_cell(p.links.paper, seen, later),
+                    _link_cell(p.links.code, seen, later),
                     "; ".join(_short_text(k) for k in p.keywords),
                 )
             )
@@ -122,12 +128,19 @@ def _short_text(value: str) -> str:
     return md.inline_text(value)
 
 
-def _link_cell(url: str | None, seen: set[str]) -> str:
+def _text_links(text: str) -> list[str]:
+    """The URLs a config text (intro, section text) links: awesome-lint counts those too."""
+    return [a or b for a, b in _TEXT_URL.findall(text)] if "http" in text else []
+
+
+def _link_cell(url: str | None, seen: set[str], later: set[str]) -> str:
     if url is None:
         return NO_LINK
     key = _link_key(url)
     if key in seen:
         return SEEN_LINK
+    if key in later:
+        return LATER_LINK
     seen.add(key)
     return f"[Link]({md.link_destination(url)})"
 

@@ -1,0 +1,249 @@
+"""Shapes of real lists that the first importer got wrong, from fixtures written for these
+tests: items ending in their arXiv date `(2023.12.01)`, resource sections with `*` bullets and
+`[[URL](..)]` links, Contributing subsections, tables whose title cell holds badges, the
+title link and the authors, and the default section that records naming none go to."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES
+from test_awesome_lint import awesome_lint
+
+from catalog.cli import main
+from catalog.importing.cells import split_venue_year
+from catalog.importing.formats import columns_of
+from catalog.importing.links import badge_venue
+from catalog.importing.prose import lint_item, section_text
+from catalog.validate import load_catalog
+
+LISTS = FIXTURES / "lists"
+
+
+def run(*args: Any) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def fresh(root: Path) -> Path:
+    """A new catalog as `catalog init` makes it; its data folder."""
+    assert run("init", root, "-q").exit_code == 0
+    return root / "data"
+
+
+def imported(root: Path, name: str, *extra: str) -> tuple[Path, Any]:
+    data = fresh(root)
+    return data, run("import", LISTS / name, "--data", data, "--added", "2024-07-12", *extra)
+
+
+def records(data: Path) -> dict[str, dict[str, Any]]:
+    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted((data / "papers").glob("*.yaml"))}
+
+
+def build_and_lint(root: Path) -> Any:
+    built = run("build", "--data", root / "data", "--readme", root / "README.md", "--no-site")
+    assert built.exit_code == 0, built.output
+    return awesome_lint(root / "README.md")  # init wrote CONTRIBUTING.md beside it
+
+
+@pytest.mark.parametrize(
+    ("cell", "year"),
+    [
+        ("2023.12.01", 2023),
+        ("(2024.01.08)", 2024),
+        ("2024-01-17", 2024),
+        ("2024/1/8", 2024),
+        ("01.12.2023", 2023),
+        ("Feb 2024", 2024),
+        ("December 1, 2023", 2023),
+        ("2023 Dec", 2023),
+    ],
+)
+def test_a_date_is_a_year_and_no_venue(cell: str, year: int) -> None:
+    assert split_venue_year(cell) == (None, year, None)
+
+
+def test_words_that_start_like_months_are_still_venues() -> None:
+    assert split_venue_year("Decoupled 2024") == ("Decoupled", 2024, None)
+    assert split_venue_year("NeurIPS 2024") == ("NeurIPS", 2024, None)
+
+
+def test_items_ending_in_their_date_are_arxiv_preprints_of_that_year(tmp_path: Path) -> None:
+    data, result = imported(tmp_path / "dated", "dated.md", "--format", "json")
+    assert result.exit_code == 1, result.output  # the chip row: no year, not on arXiv
+    doc = json.loads(result.output)
+    assert [(s["line"], s["code"]) for s in doc["skipped"]] == [(21, "bad-row")]
+    assert doc["new_venues"] == []
+    got = records(data)
+    assert {name: (r["venue"], r["year"]) for name, r in got.items()} == {
+        "dated-adapters": ("arXiv", 2023),
+        "dated-pixels-month-first": ("arXiv", 2024),
+        "dated-vision-adapters": ("arXiv", 2024),
+        "moe-dated": ("arXiv", 2024),
+    }
+    assert got["dated-adapters"]["links"] == {
+        "paper": "https://arxiv.org/abs/2312.00031",
+        "code": "https://github.com/example/dated",
+    }
+    venues = yaml.safe_load((data / "venues.yaml").read_text())
+    assert list(venues) == ["arXiv"]  # no ".12.01" and kin
+    assert load_catalog(data).diagnostics == []
+
+
+def test_copied_section_text_passes_awesome_lint_and_about_the_list_is_left_out(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "dated"
+    data, result = imported(root, "dated.md")
+    assert result.exit_code == 1, result.output
+    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    # Hardware's only row was skipped: no empty section; Guidelines is Contributing's;
+    # the default section stays, last while empty.
+    assert [s["id"] for s in config["sections"]] == [
+        "foundations", "vision", "blogs", "videos", "codes", "papers",
+    ]  # fmt: skip
+    texts = {s["id"]: s.get("text", "") for s in config["sections"]}
+    assert texts["blogs"] == (
+        "- The Annotated Adapter [URL](https://blog.example.org/annotated-adapter#part-1)"
+    )
+    assert texts["videos"] == (
+        "- Dated adapters explained | A Speaker [URL](https://video.example.org/watch?v=dated1)!\n"
+        "- See also [the slides](https://slides.example.org/dated) and \\[the notes\\]."
+    )
+    assert texts["codes"] == (
+        "- The official repository is only tested on Linux. [URL](https://github.com/example/dated)\n"
+        "- If you want a minimal version,\n"
+        "  - dated-minimal: one file of PyTorch. [URL](https://github.com/example/dated-minimal)"
+    )
+    assert "Follow the existing structure" not in (data / "catalog.yaml").read_text()
+    assert "Another List" not in (data / "catalog.yaml").read_text()
+    lint = build_and_lint(root)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    readme = (root / "README.md").read_text()
+    # the code link the Codes text repeats is not linked twice (awesome-lint's double-link)
+    assert readme.count("](https://github.com/example/dated)") == 1 and "(below)" in readme
+
+
+def test_copied_text_keeps_blocks_and_lint_shapes() -> None:
+    body = [
+        "Some intro text",
+        "continued here.",
+        "",
+        "* [Kit](https://kit.example.org) - a kit for adapters",
+        "    + nested [[PDF](https://x.example.org/a.pdf)]",
+        "1. **Bold start** then text [link](https://y.example.org)",
+        "[ref]: https://z.example.org",
+    ]
+    assert section_text(body, keep_lists=True, refs={"ref": "https://z.example.org"}) == (
+        "Some intro text\ncontinued here.\n\n"
+        "- [Kit](https://kit.example.org) - A kit for adapters.\n"
+        "  - nested [PDF](https://x.example.org/a.pdf)\n"
+        "1. Bold start then text [link](https://y.example.org)"
+    )
+    assert (
+        lint_item("[Kit](https://k.example.org): tools") == "[Kit](https://k.example.org) - Tools."
+    )
+    assert lint_item("[Kit](https://k.example.org) (2024)") == "[Kit](https://k.example.org) (2024)"
+    assert lint_item("Plain start [a](https://a.example.org)") == (
+        "Plain start [a](https://a.example.org)"
+    )
+
+
+def test_title_and_authors_tables_with_badges(tmp_path: Path) -> None:
+    assert columns_of(["Title & Authors", "Introduction", "Links"]) == [
+        "title+authors", None, "paper",
+    ]  # fmt: skip
+    assert badge_venue("[![Publish](https://img.shields.io/badge/Conference-ICML'23-blue)]()") == (
+        "ICML'23"
+    )
+    assert badge_venue("[![Star](https://img.shields.io/github/stars/a/b.svg)](x)") is None
+    root = tmp_path / "badges"
+    data, result = imported(root, "badges.md", "--format", "json")
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.output)
+    assert [w["title"] for w in doc["written"]] == [
+        "QAdapt: Quantized Adapters for Everyone",
+        "Findings Adapters at Four Bits",
+        "Plain Adapters, No Badge",
+    ]  # never a badge's alt text ("Star", "Publish") as a title
+    assert [(s["line"], s["title"], s["code"]) for s in doc["skipped"]] == [
+        (12, "Adapters Without a Paper Link", "bad-row")
+    ]
+    got = records(data)
+    qadapt = got["qadapt"]
+    assert (qadapt["venue"], qadapt["year"]) == ("ICML", 2023)  # from the Conference badge
+    assert qadapt["authors"] == ["Ada One", "Bo Two", "Cy Three"]
+    assert qadapt["links"] == {
+        "paper": "https://arxiv.org/abs/2301.00041",
+        "code": "https://github.com/example/qadapt",
+    }
+    findings = got["findings-adapters-four-bits"]
+    assert (findings["venue"], findings["year"]) == ("EMNLP Findings", 2023)
+    plain = got["plain-adapters-no-badge"]
+    assert (plain["venue"], plain["year"]) == ("arXiv", 2023)  # the year from the arXiv id
+    assert plain["authors"] == ["Fay Six"]
+    assert plain["links"]["code"] == "https://github.com/example/plain"
+    assert load_catalog(data).diagnostics == []
+    lint = build_and_lint(root)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_a_file_whose_tables_have_no_title_column_is_exit_2(tmp_path: Path) -> None:
+    """Nothing recognized (14.6): no row of the file reads as a paper."""
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "# L\n\n## Papers\n\n| Introduction | Links |\n|---|---|\n"
+        "| An intro | [Paper](https://arxiv.org/abs/2401.00001) |\n"
+    )
+    data = fresh(tmp_path / "a")
+    result = run("import", listing, "--data", data)
+    assert result.exit_code == 2, result.output
+    assert f"{listing}:5:1: error[bad-table]" in result.output
+    assert "error[nothing-recognized] no paper found" in result.output
+    assert list((data / "papers").glob("*.yaml")) == []
+    # rows that are read but all in error are exit 1, each named (what could be, was written)
+    listing.write_text(
+        "# L\n\n## Papers\n\n| Title | Venue |\n|---|---|\n| No Link Paper | ICML 2024 |\n"
+    )
+    result = run("import", listing, "--data", data)
+    assert result.exit_code == 1, result.output
+    assert f"{listing}:7:1: error[bad-row] 'No Link Paper': no paper link" in result.output
+
+
+def test_a_record_naming_no_section_is_listed_after_an_import(tmp_path: Path) -> None:
+    root = tmp_path / "dated"
+    data, _ = imported(root, "dated.md")
+    new = run(
+        "new", "--data", data, "--title", "Undated Adapters", "--year", "2024",
+        "--paper", "https://arxiv.org/abs/2405.00051",
+    )  # fmt: skip
+    assert new.exit_code == 0, new.output
+    assert "sections" not in yaml.safe_load((data / "papers" / "undated-adapters.yaml").read_text())
+    assert run("validate", "--data", data).exit_code == 0
+    assert build_and_lint(root).returncode == 0
+    assert "Undated Adapters" in (root / "README.md").read_text()
+
+
+def test_validate_names_a_record_whose_default_section_is_gone(catalog_dir: Any) -> None:
+    catalog_dir.add("lora")
+    config_path = catalog_dir.path / "catalog.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    config["sections"] = [s for s in config["sections"] if s["id"] != "papers"]
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    record = catalog_dir.papers / "lora.yaml"
+    record.write_text(
+        "\n".join(line for line in record.read_text().splitlines() if "sections" not in line)
+    )
+    lines = record.read_text().splitlines()
+    first = 1 + next(i for i, ln in enumerate(lines) if not ln.startswith("#"))  # after comments
+    problems = [d for d in load_catalog(catalog_dir.path).diagnostics if d.severity == "error"]
+    assert [(d.path, d.line, d.code) for d in problems] == [(str(record), first, "unknown-section")]
+    assert "default section 'papers'" in problems[0].message
+    assert str(config_path) in (problems[0].hint or "")
+    result = run("validate", "--data", catalog_dir.path)
+    assert result.exit_code == 1
+    assert f"{record}:{first}:1: error[unknown-section]" in result.output
