@@ -21,9 +21,11 @@ from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.citation import citation_meta, identifiers
 from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
+from catalog.render.facts_view import paper_facts
 from catalog.render.home import browser_data, home_page
 from catalog.render.related import related_papers
 from catalog.render.views import (
+    FACET_TOP,
     HOME_CHUNK,
     LATE_MARKER,
     LINK_LABELS,
@@ -59,6 +61,7 @@ def build_pages(
     *,
     chunk: int = HOME_CHUNK,
     list_page: int = LIST_PAGE,
+    facet_top: int = FACET_TOP,
     abstracts: dict[str, str] | None = None,
 ) -> Site:
     """Every page: home browser, stats, the index pages, one per paper and facet value.
@@ -67,7 +70,8 @@ def build_pages(
     a reader without JavaScript gets beside the facet pages) and embeds the data of the
     first `chunk` papers; the script fetches the other chunks.
     """
-    abstracts = abstracts or {}
+    if abstracts is None:  # what `catalog sync` found (data/facts.yaml)
+        abstracts = {p.id: a for p in catalog.papers if (a := paper_facts(catalog, p)["abstract"])}
     env = environment(catalog_templates(catalog.data_dir) / "site")
     papers = newest_first(catalog.papers)
     facets = facets_of(papers, catalog)
@@ -75,7 +79,7 @@ def build_pages(
     entry = env.get_template("entry.html.j2")
     entries = [entry.render(root=ROOT, p=view) for view in views]
     data = browser_data(views, facets)
-    home, chunks = home_page(env, catalog, facets, data, entries, page_size, chunk)
+    home, chunks = home_page(env, catalog, facets, data, entries, page_size, chunk, facet_top)
     newest = max((p.added for p in papers), default=None)
     pages = [
         home,
@@ -237,6 +241,7 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         )
     ]
     ids = identifiers(paper)
+    facts = paper_facts(catalog, paper)
     values = {kind.facet: kind.values(paper) for kind in facets.kinds}
     return {
         "id": paper.id,
@@ -255,9 +260,10 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         "links": [(label, url) for label, url in links if url],
         "authors": list(paper.authors or []),
         "added": paper.added.isoformat(),
-        "arxiv": ids.arxiv,
-        "doi": ids.doi,
+        "arxiv": ids.arxiv or facts["arxiv_id"],
+        "doi": ids.doi or facts["doi"],
         "abstract": abstract,
+        "facts": facts,  # published, citations, stars (with the day fetched), archived
         "bibtex": bibtex_entry(catalog, paper),
     }
 
