@@ -498,47 +498,9 @@
     else fetchChunks(1);
   }
 
-  function initCopy() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
-      if (button.getAttribute("data-ready")) return;
-      button.setAttribute("data-ready", "1");
-      button.addEventListener("click", function () {
-        var code = button.parentNode.querySelector("[data-bibtex]");
-        if (!code) return;
-        var text = code.textContent;
-        var done = function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
-        };
-        if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(text).then(done, function () { selectAndCopy(code); done(); });
-        } else {
-          selectAndCopy(code);
-          done();
-        }
-      });
-    });
-  }
-
-  function selectAndCopy(element) {
-    var range = document.createRange();
-    range.selectNodeContents(element);
-    var selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    try { document.execCommand("copy"); } catch (e) { /* the text stays selected */ }
-  }
-
-  function init() {
-    initBrowser();
-    initCopy();
-  }
-
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initBrowser);
   } else {
-    init();
+    initBrowser();
   }
 })();
