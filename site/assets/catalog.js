@@ -8,7 +8,7 @@
 (function () {
   "use strict";
 
-  var PAGE = 100;  // entries shown at once, unless the page sets data-page-size
+  var PAGE = 30;  // entries shown at once, unless the page sets data-page-size
   var PARAM = { topic: "topic", keyword: "kw", venue: "venue", year: "year" };
   var OTHER = ["text", "sort", "code", "from", "to"];
   var LINK_KINDS = ["paper", "code", "project"];
@@ -215,7 +215,8 @@
       var matched = 0;
       var shownItems = [];
       matchedRows = [];
-      var scores = state.text && textFor === state.text ? textScores : null;
+      // While a new text's answer is on its way, the last answer stands (no flash of all).
+      var scores = state.text ? textScores : null;
       for (var p = 0; p < order.length; p++) {
         var i = order[p];
         if (scores && !scores.has(i)) continue;
@@ -338,7 +339,7 @@
     function lookUp(text) {
       if (!searchIndex || !window.CatalogSearch.queryWords(text).length) {
         textFor = text;
-        textScores = null;
+        textScores = null;  // no word of two letters or more: no text filter
         return;
       }
       searchIndex.search(text).then(function (scores) {
