@@ -36,6 +36,11 @@ class Outcome:
     facts: Facts = field(default_factory=Facts)
 
 
+def reserve(budget: float) -> float:
+    """Seconds of the budget kept for the work after the last request: a tenth, at most 10 s."""
+    return min(10.0, budget / 10)
+
+
 def repo_url(catalog: Catalog) -> str | None:
     """Named in the User-Agent, so a source knows whom to tell about a problem."""
     return catalog.config.repo_url if catalog.config and catalog.config.repo_url else None
@@ -56,9 +61,10 @@ def sync(
 ) -> Outcome:
     """Run a sync over the catalog in `data_dir`; `ask=False` reconciles the facts as they are.
 
-    The budget counts from here, reading included, so the whole run ends close to it.
+    The budget counts from here, reading included, and keeps a reserve for what follows the
+    last request (saving the facts, reconciling, the report), so the run ends within it.
     """
-    deadline = Deadline.after(budget)
+    deadline = Deadline.after(None if budget is None else budget - reserve(budget))
     catalog = load_catalog(data_dir)
     if has_errors(catalog.diagnostics):
         first = next(d for d in catalog.diagnostics if d.severity == "error")
