@@ -343,6 +343,11 @@
       apply();
     }
 
+    function isDefault() {
+      return !state.text && !state.code && state.sort === "newest" && state.from === minYear &&
+        state.to === maxYear && FACETS.every(function (f) { return state[f].size === 0; });
+    }
+
     function lookUp(text) {
       if (!searchIndex || !window.CatalogSearch.queryWords(text).length) {
         textFor = text;
@@ -497,9 +502,11 @@
       }).then(function (chunk) {
         take(chunk);
         totals = {};
-        update();
+        // Unfiltered, the page already shows the newest entries and every count (the
+        // server rendered them for all papers): the list changes only once all are in.
+        if (loaded >= n || !isDefault()) update();
         if (loaded >= n) root.classList.add("cf-complete");
-        fetchChunks(next + 1);
+        setTimeout(function () { fetchChunks(next + 1); }, 0);
       }).catch(function (error) { console.warn("catalog: " + error); });
     }
     if (loaded >= n) root.classList.add("cf-complete");
