@@ -18,7 +18,7 @@ import yaml
 from catalog.catalog import Catalog
 from catalog.diagnostics import has_errors
 from catalog.errors import CatalogError
-from catalog.facts import Facts, facts_path, load_facts, save_facts
+from catalog.facts import Facts, facts_path, save_facts
 from catalog.load import Source
 from catalog.sync.adapters import Ctx
 from catalog.sync.edit import apply_edits
@@ -70,7 +70,7 @@ def sync(
         first = next(d for d in catalog.diagnostics if d.severity == "error")
         raise CatalogError(f"the data has errors (first: {first.text()}); run `catalog validate`")
     path = facts_path(data_dir)
-    facts = load_facts(path)
+    facts = catalog.facts  # read (and checked) with the records
     papers = catalog.papers
     if only:
         ids = {p.id for p in papers}
