@@ -16,58 +16,58 @@ import asyncio
 import email.utils
 import math
 import re
+import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from catalog.sources.limits import Hosts
-from catalog.sources.safety import AddressPolicy, Guard, NameNotFound, PinnedResolver
+from catalog.sources.safety import Guard, NameNotFound
 from catalog.sources.safety import RefusedAddress as RefusedAddress
+from catalog.sources.settings import Settings as Settings
+from catalog.sources.settings import user_agent as user_agent
 from catalog.sources.types import Fetched, Snapshot, Status
 
 # Statuses some servers give HEAD but not GET: ask again with GET before judging.
 HEAD_REFUSED = frozenset({400, 401, 403, 404, 405, 406, 409, 410, 418, 500, 501, 999})
 SMALL_BODY = 64 * 1024  # a body this small is read so the connection can be reused
 API_BODY_CAP = 2_000_000  # an API answer larger than this is not a real answer
-DEADLINE_FACTOR = 3  # the default deadline: this many times the per-request timeout
 _SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 
-def user_agent(contact: str | None = None, product: str = "catalog") -> str:
-    """An honest User-Agent: who we are and, from catalog.yaml's repo_url, where to complain."""
-    from importlib.metadata import PackageNotFoundError, version
+class PinnedResolver(AbstractResolver):
+    """The connector resolves through the guard: it connects to the addresses that were checked."""
 
-    try:
-        ours = version("catalog")
-    except PackageNotFoundError:
-        ours = "0"
-    return f"{product}/{ours} (+{contact})" if contact else f"{product}/{ours}"
+    def __init__(self, guard: Guard) -> None:
+        self._guard = guard
 
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results: list[ResolveResult] = []
+        for address in await self._guard.resolve(host, port):
+            v6 = ":" in address
+            results.append(
+                {
+                    "hostname": host,
+                    "host": address,
+                    "port": port,
+                    "family": socket.AF_INET6 if v6 else socket.AF_INET,
+                    "proto": 0,
+                    "flags": socket.AI_NUMERICHOST,
+                }
+            )
+        return results
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything that shapes how hard and how long we knock on each host."""
-
-    concurrency: int = 64
-    per_host: int = 6
-    timeout: float = 20.0  # one connect, or one wait for bytes
-    retries: int = 2
-    backoff: float = 1.0
-    max_redirects: int = 10
-    deadline: float | None = None  # one URL's whole fetch; None: DEADLINE_FACTOR x timeout
-    user_agent: str = field(default_factory=user_agent)
-    policy: AddressPolicy = field(default_factory=AddressPolicy)
-    intervals: Mapping[str, float] = field(default_factory=dict)  # base URL -> least seconds
-
-    @property
-    def budget(self) -> float:
-        return self.deadline if self.deadline is not None else DEADLINE_FACTOR * self.timeout
+    async def close(self) -> None:
+        return None
 
 
 class TooLongWait(Exception):
@@ -78,14 +78,29 @@ class TooLongWait(Exception):
         self.seconds = seconds
 
 
+_HOST_KEYS: dict[str, str] = {}
+
+
 def host_key(url: str) -> str:
-    """What politeness is counted by: the host, and its port when the URL names one."""
+    """What politeness is counted by: the host, and its port when the URL names one.
+
+    Remembered by the URL's scheme and authority: asked several times for every URL.
+    """
+    origin = url.split("/", 3)[:3]
+    memo = "/".join(origin) if len(origin) == 3 else None
+    if memo is not None:
+        known = _HOST_KEYS.get(memo)
+        if known is not None:
+            return known
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        return f"{host}:{parts.port}" if parts.port else host
+        key = f"{host}:{parts.port}" if parts.port else host
     except ValueError:
         return ""
+    if memo is not None and len(_HOST_KEYS) < 100_000:
+        _HOST_KEYS[memo] = key
+    return key
 
 
 def retry_after(headers: Mapping[str, str], cap: float = math.inf) -> float | None:
@@ -149,7 +164,7 @@ class Http:
                 trust_env=False,
                 timeout=aiohttp.ClientTimeout(total=None, connect=timeout, sock_read=timeout),
                 headers={
-                    "User-Agent": self.settings.user_agent,
+                    "User-Agent": self.settings.agent,
                     "Accept": "*/*",
                     "Accept-Encoding": "identity",
                 },
@@ -182,15 +197,17 @@ class Http:
 
         Raises TooLongWait when the host may not be asked before `end`.
         """
-        wait = await self.hosts.turn(host_key(url), url, end)
-        if wait is not None:
-            raise TooLongWait(wait)
+        host = host_key(url)
+        if not self.hosts.free(host, url):
+            wait = await self.hosts.turn(host, url, end)
+            if wait is not None:
+                raise TooLongWait(wait)
         self.requests_sent += 1
         try:
             async with self.session().request(
                 method,
                 _as_sent(url),
-                headers=dict(headers or {}),
+                headers=headers,
                 cookies=cookies or None,
                 allow_redirects=False,
             ) as response:
@@ -199,7 +216,8 @@ class Http:
                     cookies.update({k: v.value for k, v in response.cookies.items()})
                 return Snapshot(response.status, response.headers, url, body, truncated)
         finally:
-            self.hosts.answered(url)
+            if self.hosts.intervals:
+                self.hosts.answered(url)
 
     async def _with_retries(
         self, url: str, attempt: Callable[[], Awaitable[tuple[Snapshot, int]]], end: float
@@ -277,7 +295,7 @@ class Http:
             async with asyncio.timeout(budget):
                 return await self._follow(outcome, method, headers, body_cap, end)
         except TimeoutError:
-            said = f"no answer within the {budget:g} s deadline (a slow or dripping server)"
+            said = f"timed out: no answer within the {budget:g} s deadline (slow or dripping)"
             return outcome.fail("error", said, outcome.final_url or url)
 
     async def _follow(
