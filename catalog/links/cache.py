@@ -112,7 +112,9 @@ class LinkCache:
         doc: dict[str, Any] = {"version": VERSION, "entries": keep}
         if self.index is not None:
             doc["index"] = self.index.as_json()
-        write_atomic(self.path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+        # compact: read by machines, and the C encoder only runs without indent
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        write_atomic(self.path, text + "\n")
 
 
 def _read_regular(path: Path) -> str:

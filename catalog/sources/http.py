@@ -17,7 +17,6 @@ import email.utils
 import math
 import re
 import socket
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -28,12 +27,13 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from catalog.sources.failures import error_verdict, final_error
 from catalog.sources.limits import Hosts
 from catalog.sources.safety import Guard, NameNotFound
 from catalog.sources.safety import RefusedAddress as RefusedAddress
 from catalog.sources.settings import Settings as Settings
 from catalog.sources.settings import user_agent as user_agent
-from catalog.sources.types import Fetched, Snapshot, Status
+from catalog.sources.types import Fetched, Snapshot
 
 # Statuses some servers give HEAD but not GET: ask again with GET before judging.
 HEAD_REFUSED = frozenset({400, 401, 403, 404, 405, 406, 409, 410, 418, 500, 501, 999})
@@ -238,7 +238,7 @@ class Http:
             except (aiohttp.ClientError, OSError) as exc:
                 tries.sent += 1
                 tries.error = exc
-                if last or _final_error(exc) or time.monotonic() + pause > end:
+                if last or final_error(exc) or time.monotonic() + pause > end:
                     return tries
                 await asyncio.sleep(pause)
                 continue
@@ -345,7 +345,7 @@ class Http:
                     outcome.response = tries.snapshot
                 return outcome.fail("error", said, current)
             if tries.error is not None:
-                return outcome.fail(*_error_verdict(tries.error, self.settings.retries), current)
+                return outcome.fail(*error_verdict(tries.error, self.settings.retries), current)
             snapshot = tries.snapshot
             assert snapshot is not None
             location = snapshot.headers.get("location")
@@ -379,62 +379,6 @@ def _as_sent(url: str) -> URL:
     if _SENDABLE.fullmatch(url):
         return URL(url, encoded=True)
     return URL(url)
-
-
-def _final_error(exc: BaseException) -> bool:
-    """Errors that another try cannot change."""
-    return _refused_in(exc) is not None or isinstance(
-        exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
-    )
-
-
-def _refused_in(exc: BaseException) -> RefusedAddress | None:
-    """The RefusedAddress buried in an aiohttp exception chain, if any."""
-    seen: set[int] = set()
-    todo: list[Any] = [exc]
-    while todo:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, RefusedAddress):
-            return item
-        todo.extend([item.__cause__, item.__context__, getattr(item, "os_error", None)])
-        todo.extend(item.args)
-    if "refused: " in str(exc) and "--allow-private" in str(exc):
-        return RefusedAddress(str(exc)[str(exc).index("refused: ") :])
-    return None
-
-
-def _error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
-    refused = _refused_in(exc)
-    if refused is not None:
-        return "skipped", str(refused)
-    if isinstance(exc, aiohttp.InvalidURL | ValueError):
-        return "broken", f"invalid URL: {exc}"
-    tries = retries + 1
-    return "error", f"{describe(exc)} (after {tries} {'try' if tries == 1 else 'tries'})"
-
-
-def describe(exc: BaseException) -> str:
-    """A short, stable phrase for a transport failure."""
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return "connection timed out"
-    if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
-        return "timed out waiting for the server"
-    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
-        return "TLS error"
-    if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return "server closed the connection"
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        if isinstance(exc.os_error, ConnectionRefusedError):
-            return "connection refused"
-        return "could not connect"
-    if isinstance(exc, ConnectionResetError) or "reset by peer" in str(exc):
-        return "connection reset"
-    if isinstance(exc, aiohttp.ClientPayloadError):
-        return "the server broke off its answer"
-    return type(exc).__name__
 
 
 async def _read_capped(

@@ -135,17 +135,20 @@ class Hosts:
             )
 
     def slow_down(self, host: str, delay: float) -> None:
-        """After a 429: nothing for `delay` seconds and half the slots, until the window ends."""
+        """After a 429: nothing for `delay` seconds and half the slots, until the window ends.
+
+        The requests already in flight when the window opened answer 429 too: they extend the
+        window but halve the slots only once per window.
+        """
         state = self.get(host)
-        until = time.monotonic() + delay
-        state.not_before = max(state.not_before, until)
-        state.limit = max(1, state.limit // 2)
+        now = time.monotonic()
+        if state.not_before <= now:
+            state.limit = max(1, state.limit // 2)
+        state.not_before = max(state.not_before, now + delay)
         if state.restore is not None:
             state.restore.cancel()
         loop = asyncio.get_running_loop()
-        state.restore = loop.call_later(
-            max(0.0, state.not_before - time.monotonic()), self._restore, state
-        )
+        state.restore = loop.call_later(state.not_before - now, self._restore, state)
 
     def _restore(self, state: HostState) -> None:
         """The window has passed: the host gets all its slots back."""
