@@ -1,6 +1,8 @@
 """`python -m catalog` runs the same CLI as the `catalog` console script."""
 
-from catalog.cli import main
+import sys
+
+from catalog.entry import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(prog="python -m catalog"))

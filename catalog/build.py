@@ -17,7 +17,7 @@ from catalog.render.readme import render_readme
 from catalog.render.site import build_site
 from catalog.resources import catalog_templates
 from catalog.validate import load_catalog
-from catalog.writer import write_atomic
+from catalog.writer import output_lock, write_atomic
 
 DIFF_CONTEXT = 1
 DIFF_MAX_LINES = 60
@@ -58,6 +58,20 @@ def build(
 
     With check, nothing is written and `readme_changed`/`diff` tell whether README is stale.
     """
+    if check or readme is None:  # the site takes its own lock (writer.publish_folder)
+        return _build(data_dir, readme, site_dir, check=check, step=step)
+    with output_lock(readme):  # one build at a time: README and site come from the same run
+        return _build(data_dir, readme, site_dir, check=check, step=step)
+
+
+def _build(
+    data_dir: Path,
+    readme: Path | None,
+    site_dir: Path | None,
+    *,
+    check: bool,
+    step: Callable[[str], None],
+) -> BuildResult:
     step("validating")
     catalog = load_catalog(data_dir)
     result = BuildResult(catalog, readme, site_dir=site_dir)

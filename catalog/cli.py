@@ -129,6 +129,7 @@ def import_(
     metavar="SPEC",
     help="How the catalog's CI installs this tool (requirements.txt; default: this version).",
 )
+@format_option("text", "json")
 @command_options
 def init(
     root: Path,
@@ -137,22 +138,74 @@ def init(
     repo_url: str | None,
     site_url: str | None,
     requirement: str | None,
+    fmt: Literal["text", "json"],
 ) -> None:
     """Create a new catalog in DIR: data/, workflows, CONTRIBUTING, README. Never overwrites."""
     from catalog.commands import init as command
 
-    sys.exit(command.run(root, title, description, repo_url, site_url, requirement))
+    sys.exit(command.run(root, title, description, repo_url, site_url, requirement, fmt))
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
+    "--since",
+    metavar="REV",
+    required=True,
+    help="The git revision the pull request starts from (e.g. origin/main).",
+)
+@click.option(
+    "--max-new",
+    type=click.IntRange(0),
+    default=10,
+    show_default=True,
+    help="Flag a pull request that adds more papers than this.",
+)
+@format_option("text", "json", "markdown", "github")
+@command_options
+def triage(
+    data_dir: Path, since: str, max_new: int, fmt: Literal["text", "json", "markdown", "github"]
+) -> None:
+    """Flag the records changed since REV whose ids don't resolve, or too many new at once.
+
+    Asks each identifier's source (arXiv, Crossref, OpenReview, ACL Anthology) whether the
+    paper exists. Exit 1 when something is flagged, for a maintainer to look at.
+    """
+    from catalog.commands import triage as command
+
+    sys.exit(command.run(data_dir, since, max_new, fmt))
 
 
 @main.command("new")
+@click.argument("identifier", required=False)
 @DATA_OPTION
-@click.option("--arxiv", "arxiv_id", metavar="ID", help="Fetch title, year, authors from arXiv.")
-@click.option("--title", help="The paper's title (default: arXiv's).")
-@click.option("--year", type=int, help="Year of publication (default: arXiv's first version).")
-@click.option("--paper", "paper_url", metavar="URL", help="Paper link (default: arXiv abs page).")
+@click.option("--arxiv", "arxiv_id", metavar="ID", help="Fetch the paper from arXiv.")
+@click.option("--doi", metavar="DOI", help="Fetch the paper from Crossref by its DOI.")
+@click.option("--openreview", metavar="ID", help="Fetch the paper from OpenReview (forum id).")
+@click.option("--acl", metavar="ID", help="Fetch the paper from the ACL Anthology.")
+@click.option(
+    "--from-issue",
+    "event_file",
+    metavar="EVENT.json",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Decide a 'Suggest a paper' issue from a GitHub event payload (the suggestion workflow).",
+)
+@click.option(
+    "--label",
+    default="accepted",
+    show_default=True,
+    help="With --from-issue: the label whose addition by a maintainer starts the work.",
+)
+@click.option("--title", help="The paper's title (default: the source's).")
+@click.option("--year", type=int, help="Year of publication (default: the source's).")
+@click.option(
+    "--paper", "paper_url", metavar="URL", help="Paper link (default: its abstract page)."
+)
 @click.option("--code", "code_url", metavar="URL", help="Official code repository.")
 @click.option("--project", "project_url", metavar="URL", help="Project page.")
-@click.option("--venue", help="Venue name or alias from venues.yaml (default: arXiv).")
+@click.option(
+    "--venue", help="Venue name or alias from venues.yaml (default: the source's, else arXiv)."
+)
 @click.option("--keyword", "keywords", multiple=True, help="From keywords.yaml; repeatable.")
 @click.option("--topic", "topics", multiple=True, help="A topic id from topics.yaml; repeatable.")
 @click.option("--section", "sections", multiple=True, help="README section id; repeatable.")
@@ -162,8 +215,14 @@ def init(
 @format_option("text", "json")
 @command_options
 def new_paper(
+    identifier: str | None,
     data_dir: Path,
     arxiv_id: str | None,
+    doi: str | None,
+    openreview: str | None,
+    acl: str | None,
+    event_file: Path | None,
+    label: str,
     title: str | None,
     year: int | None,
     paper_url: str | None,
@@ -178,14 +237,19 @@ def new_paper(
     dry_run: bool,
     fmt: Literal["text", "json"],
 ) -> None:
-    """Add a paper as data/papers/<id>.yaml, from arXiv (--arxiv ID) or from the flags.
+    """Add a paper as data/papers/<id>.yaml, from its identifier or from the flags.
 
-    Refuses a paper already in the catalog and never overwrites a file. The arXiv API's
-    address can be changed with $CATALOG_ARXIV_API (tests, mirrors).
+    IDENTIFIER is an arXiv id, a DOI, an OpenReview or ACL Anthology id, or a URL that holds
+    one (or say which with --arxiv, --doi, --openreview, --acl); title, year, authors and the
+    venue then come from that source. Refuses a paper already in the catalog and never
+    overwrites a file. Each source's address can be changed with $CATALOG_ARXIV_API,
+    $CATALOG_CROSSREF_API, $CATALOG_OPENREVIEW_API, $CATALOG_ACL_API (tests, mirrors).
     """
     from catalog.commands import new as command
     from catalog.new import Draft
 
+    if event_file is not None:
+        sys.exit(command.run_from_issue(event_file, data_dir, label=label, fmt=fmt))
     draft = Draft(
         title=title,
         year=year,
@@ -199,7 +263,15 @@ def new_paper(
         authors=list(authors),
         paper_id=paper_id,
     )
-    sys.exit(command.run(data_dir, draft, arxiv_id=arxiv_id, dry_run=dry_run, fmt=fmt))
+    given = {
+        None: identifier,
+        "arxiv": arxiv_id,
+        "doi": doi,
+        "openreview": openreview,
+        "acl": acl,
+    }
+    chosen = {kind: text for kind, text in given.items() if text}
+    sys.exit(command.run(data_dir, draft, identifiers=chosen, dry_run=dry_run, fmt=fmt))
 
 
 @main.command()
@@ -389,3 +461,79 @@ def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
     from catalog.commands import check_links as command
 
     sys.exit(command.run(fmt, strict, **options))
+
+
+@main.command("sync")
+@DATA_OPTION
+@format_option("text", "json", "markdown")
+@click.option("--write", is_flag=True, help="Apply the proposals to the records (in place).")
+@click.option(
+    "--budget",
+    default=None,
+    metavar="DURATION",
+    callback=lambda _ctx, _param, value: None if value is None else parse_duration(value),
+    help="Stop cleanly after this long (e.g. 600, 10m); the next run resumes.",
+)
+@click.option("--only", multiple=True, metavar="ID", help="Only this paper (repeatable).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(["arxiv", "dblp", "openreview", "crossref", "semantic-scholar", "github"]),
+    help="Only ask this source (repeatable).",
+)
+@click.option("--no-fetch", is_flag=True, help="Ask nothing: reconcile the facts file as it is.")
+@command_options
+def sync(
+    data_dir: Path,
+    fmt: Literal["text", "json", "markdown"],
+    write: bool,
+    budget: float | None,
+    only: tuple[str, ...],
+    sources: tuple[str, ...],
+    no_fetch: bool,
+) -> None:
+    """Reconcile the records with arXiv, DBLP, OpenReview, Crossref, Semantic Scholar, GitHub.
+
+    What the sources say goes to DATA/facts.yaml with its evidence; changes to the records
+    (authors, venue and year of a published preprint, abstract page for a PDF link, a moved
+    repository) are proposed, and applied with --write keeping each file's comments and
+    layout. Conflicts, pinned fields (`pin:` in a record), deleted and archived repositories
+    are reported, never applied. Incremental: only what is missing or older than its max age
+    is asked, each source at its published rate limit. Base URLs: $CATALOG_ARXIV_API,
+    $CATALOG_DBLP_API, $CATALOG_OPENREVIEW_API, $CATALOG_CROSSREF_API,
+    $CATALOG_SEMANTIC_SCHOLAR_API, $CATALOG_GITHUB_API; tokens: $GITHUB_TOKEN,
+    $SEMANTIC_SCHOLAR_API_KEY. Exit 0 when the run completed (proposals and conflicts are its
+    report), 1 on data errors, 2 on usage errors, 130 on Ctrl-C (what was asked is saved).
+    """
+    from catalog.commands import sync as command
+
+    sys.exit(
+        command.run(
+            data_dir,
+            fmt=fmt,
+            write=write,
+            budget=budget,
+            only=only,
+            sources=sources,
+            fetch=not no_fetch,
+        )
+    )
+
+
+@main.command("cli-docs", hidden=True)
+@click.option(
+    "--output",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("docs/cli.md"),
+    show_default=True,
+    help="The reference to write.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the reference is stale.")
+@command_options
+def cli_docs(target: Path, check: bool) -> None:
+    """Write the CLI reference (docs/cli.md) from every command's --help."""
+    from catalog.commands import cli_docs as command
+
+    sys.exit(command.run(main, target, check=check))

@@ -6,6 +6,7 @@ Codes are the stable contract (tests and CI match on them); wording may change.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -13,6 +14,18 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 Format = Literal["text", "json", "github"]
+MAX_MESSAGE = 300  # characters of a message or hint; a 10 MB title must not become a 10 MB line
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """One line of at most `limit` characters (controls escaped, an ellipsis marking a cut):
+    the one place that bounds what a message prints."""
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub(lambda found: repr(found.group())[1:-1], text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -26,6 +39,11 @@ class Diagnostic:
     code: str
     message: str
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", shorten(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", shorten(self.hint))
 
     def text(self) -> str:
         """Compiler-style line that editors and CI logs make clickable."""

@@ -11,6 +11,7 @@ Every function here is pure: strings in, strings out.
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
 import unicodedata
@@ -195,15 +196,36 @@ def title_head(title: str) -> str:
 
 
 def titles_agree(first: str, second: str) -> bool:
-    """Two titles name one paper: equal when normalized, or one is the other's short name.
+    """Two titles name one paper: what lists and records do to one title, and no more.
 
-    A shared id is evidence only when the titles agree too: a row whose arXiv link points at
-    another paper (a "CorDA" row with PeriodicLoRA's id) must not be folded into that paper.
+    Equal when normalized; or one is the other's short name (``LoRA``); or one is the other
+    cut short (a truncated cell) or without its short name (``Expressive ...`` beside
+    ``LoRASC: Expressive ...``); or they differ by a typo or two. A shared id is evidence only
+    when the titles agree too: a row whose arXiv link points at another paper (a "CorDA" row
+    with PeriodicLoRA's id) must not be folded into that paper.
     """
     a, b = normalize_title(first), normalize_title(second)
+    if not (a and b):
+        return False
     if a == b:
-        return bool(a)
-    return bool(a and b) and (a == title_head(second) or b == title_head(first))
+        return True
+    (short, short_title), (long, long_title) = sorted(((a, first), (b, second)), key=_by_length)
+    head = title_head(long_title)
+    if short == head or short == title_head(short_title) == head:
+        return True
+    if long.startswith(short) and len(short) >= _MIN_PREFIX:
+        return True
+    if head != long and long.removeprefix(head).startswith(short) and len(short) >= _MIN_PREFIX:
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= _TYPO_RATIO
+
+
+_MIN_PREFIX = 20  # normalized characters: a cut-short title still says which paper it is
+_TYPO_RATIO = 0.9
+
+
+def _by_length(item: tuple[str, str]) -> tuple[int, str]:
+    return (len(item[0]), item[0])
 
 
 def title_key(title: str, year: int) -> str | None:

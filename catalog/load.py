@@ -2,11 +2,18 @@
 
 Every file is parsed once with libyaml's C loader. Line numbers are recovered only on demand
 (`Source.locate`), by composing the file's node tree, which only files with problems need.
+
+Hostile input is normal: a file holding `&`, `*` or `!` is first scanned as events (anchors,
+aliases and explicit tags are refused without constructing anything); integers are capped at
+MAX_INT_CHARS characters, nesting at MAX_DEPTH levels, a file at $CATALOG_MAX_FILE_BYTES
+(default 1 MB). Whatever else goes wrong becomes a diagnostic, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,7 +23,13 @@ import yaml
 from catalog.diagnostics import Diagnostic
 
 Key = str | int
-_ALIAS_HINT = re.compile(r"[&*]")
+DEFAULT_MAX_FILE_BYTES = 1_000_000
+MAX_BYTES_ENV = "CATALOG_MAX_FILE_BYTES"
+MAX_INT_CHARS = 64  # far below Python's 4,300-digit int-string limit
+MAX_DEPTH = 32  # a record needs 3
+MAX_SCAN_PROBLEMS = 20
+_YAML_TAGS = "tag:yaml.org,2002:"
+_SCAN_HINT = re.compile(r"[&*!]")  # anchors, aliases and tags all need one of these
 
 
 class _Loader(yaml.CSafeLoader):
@@ -24,7 +37,7 @@ class _Loader(yaml.CSafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.duplicates: list[tuple[str, yaml.Mark]] = []
+        self.duplicates: list[tuple[str, _Mark]] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -44,12 +57,31 @@ class _Loader(yaml.CSafeLoader):
                 None, None, f"{node.value!r} is not a date: {exc}", node.start_mark
             ) from None
 
+    def construct_int(self, node: yaml.ScalarNode) -> Any:
+        """An integer too long to be a number anyone means is refused before int() sees it."""
+        if len(node.value) > MAX_INT_CHARS:
+            message = (
+                f"a number of {len(node.value)} characters is too long (at most {MAX_INT_CHARS})"
+            )
+            raise _LongNumber(None, None, message, node.start_mark)
+        return self.construct_yaml_int(node)
+
+    def construct_value(self, node: yaml.ScalarNode) -> str:
+        """A bare `=` resolves to YAML 1.1's "value" tag, which has no constructor: text."""
+        return str(self.construct_scalar(node))
+
 
 class _BadDate(yaml.constructor.ConstructorError):
     """A date-shaped scalar naming no real day."""
 
 
+class _LongNumber(yaml.constructor.ConstructorError):
+    """An integer with more digits than any field could want."""
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_date)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_value)
 
 
 @dataclass(slots=True)
@@ -72,7 +104,7 @@ class Source:
         if self._root is None:
             try:
                 self._root = yaml.compose(self.text, Loader=yaml.CSafeLoader)
-            except yaml.YAMLError:
+            except Exception:  # a file that failed to parse has no positions to give
                 return (1, 1)
         node = self._root
         if node is None:
@@ -120,39 +152,71 @@ def decode_utf8(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         return None, _diag(path, line, column, "invalid-utf8", message, "save the file as UTF-8")
 
 
-def read_yaml(path: Path) -> tuple[Source, list[Diagnostic]]:
-    """Parse one YAML file; report unreadable text, syntax errors, duplicate keys and aliases."""
+def max_file_bytes() -> int:
+    """The size cap of one data file: $CATALOG_MAX_FILE_BYTES, else 1 MB."""
+    value = os.environ.get(MAX_BYTES_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_FILE_BYTES
+
+
+def read_yaml(path: Path, *, follow_symlinks: bool = True) -> tuple[Source, list[Diagnostic]]:
+    """Parse one YAML file; report unreadable text, syntax errors, duplicate keys, aliases,
+    tags and oversized input. Never raises: anything unforeseen is an `internal-error`."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Source(shown, None), [_diag(shown, 0, 0, "unreadable", exc.strerror or str(exc))]
+        return _read_yaml(path, shown, follow_symlinks)
+    except Exception as exc:  # the last resort: one bad file must not stop the others
+        return Source(shown, None), [internal_error(shown, exc)]
+
+
+def internal_error(shown: str, exc: Exception) -> Diagnostic:
+    """What a bug of ours looks like to the user: the file that met it, not a traceback."""
+    message = f"could not check this file ({type(exc).__name__}: {exc})"
+    return _diag(shown, 1, 1, "internal-error", message, "please report this as a bug")
+
+
+def _read_yaml(path: Path, shown: str, follow_symlinks: bool) -> tuple[Source, list[Diagnostic]]:
+    limit = max_file_bytes()
+    raw = _read_regular(path, shown, limit, follow_symlinks)
+    if isinstance(raw, Diagnostic):
+        return Source(shown, None), [raw]
     text, problem = decode_utf8(raw, shown)
     if text is None:
         return Source(shown, None), [problem] if problem else []
     source = Source(shown, text)
-    if _ALIAS_HINT.search(text):
-        alias = _find_alias(text)
-        if alias is not None:
-            message = "anchors and aliases are not allowed in data files"
-            hint = "write the value out in full"
-            return source, [_diag(shown, *_position(alias), "yaml-alias", message, hint)]
+    source.data, problems = _parse(text, shown)
+    return source, problems
+
+
+def parse_text(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+    """The value of YAML text as read_yaml would read it from a file, with its problems."""
+    try:
+        return _parse(text, shown)
+    except Exception as exc:
+        return None, [internal_error(shown, exc)]
+
+
+def _parse(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+    if _SCAN_HINT.search(text):
+        problems = _scan_events(text, shown)
+        if problems:
+            return None, problems
     loader = _Loader(text)
     try:
-        source.data = loader.get_single_data()
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        where = _position(exc.problem_mark or exc.context_mark)
-        if isinstance(exc, _BadDate):
-            hint = "write a real day as YYYY-MM-DD"
-            return source, [_diag(shown, *where, "bad-date", exc.problem or "", hint)]
-        message = exc.problem or str(exc)
-        if exc.context:
-            message = f"{message} ({exc.context})"
-        return source, [_diag(shown, *where, "yaml-syntax", message)]
-    except yaml.YAMLError as exc:
-        return source, [_diag(shown, 1, 1, "yaml-syntax", str(exc).splitlines()[0])]
+        return None, [_marked(exc, shown)]
+    except RecursionError:
+        return None, _scan_events(text, shown, depth=0) or [
+            _diag(shown, 1, 1, "yaml-syntax", "values are nested too deeply")
+        ]
+    except Exception as exc:  # whatever else libyaml or a constructor raises, at its line
+        return None, [_unmarked(exc, text, shown)]
     finally:
         loader.dispose()
+    if _may_nest_deeply(text) and _depth(data) > MAX_DEPTH:
+        return None, _scan_events(text, shown) or [
+            _diag(shown, 1, 1, "yaml-syntax", f"values are nested more than {MAX_DEPTH} deep")
+        ]
     problems = [
         _diag(
             shown,
@@ -163,18 +227,177 @@ def read_yaml(path: Path) -> tuple[Source, list[Diagnostic]]:
         )
         for key, mark in loader.duplicates
     ]
-    return source, problems
+    return data, problems
 
 
-def _find_alias(text: str) -> _Mark | None:
-    """The first anchor or alias, found from the event stream so nothing is ever expanded."""
+def _read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | Diagnostic:
+    """The bytes of a regular file of at most `limit` bytes, or why not.
+
+    Opened without blocking (a FIFO would hang) and, unless `follow`, without following a
+    symlink; only then is the type checked, on the open file, so nothing can swap it between.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow and path.is_symlink():
+            return not_a_file(shown, "a symbolic link")
+        return _diag(shown, 0, 0, "unreadable", exc.strerror or str(exc))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return not_a_file(shown, file_kind(info.st_mode))
+        if info.st_size > limit:
+            return _too_large(shown, info.st_size, limit)
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        return _too_large(shown, len(raw), limit)
+    return raw
+
+
+def not_a_file(shown: str, kind: str) -> Diagnostic:
+    message = f"is {kind}, not a regular file; it is not read"
+    hint = "keep records as plain files in data/papers"
+    return _diag(shown, 1, 1, "not-a-file", message, hint)
+
+
+def file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def _too_large(shown: str, size: int, limit: int) -> Diagnostic:
+    message = f"file is {size:,} bytes, more than the {limit:,} a data file may have"
+    hint = f"shorten it, or raise ${MAX_BYTES_ENV}"
+    return _diag(shown, 1, 1, "file-too-large", message, hint)
+
+
+def _marked(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
+    where = _position(exc.problem_mark or exc.context_mark)
+    if isinstance(exc, _BadDate):
+        return _diag(shown, *where, "bad-date", exc.problem or "", "write a real day as YYYY-MM-DD")
+    if isinstance(exc, _LongNumber):
+        return _diag(shown, *where, "number-too-long", exc.problem or "", "quote it if it is text")
+    problem = exc.problem or str(exc)
+    if exc.context:
+        problem = f"{problem} ({exc.context})"
+    return _diag(shown, *where, "yaml-syntax", problem)
+
+
+def _unmarked(exc: Exception, text: str, shown: str) -> Diagnostic:
+    """An error without a position: find the first node that fails on its own to place it."""
+    message = f"cannot read this value ({type(exc).__name__}: {exc})"
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as marked:
+        return _marked(marked, shown)
+    except Exception:
+        return _diag(shown, 1, 1, "yaml-syntax", message)
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.constructor.SafeConstructor().construct_object(node)
+            except Exception:
+                return _diag(shown, *_position(node.start_mark), "yaml-syntax", message)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return _diag(shown, 1, 1, "yaml-syntax", message)
+
+
+def _scan_events(text: str, shown: str, depth: int = MAX_DEPTH) -> list[Diagnostic]:
+    """Anchors, aliases, explicit tags and too-deep nesting, found from the event stream so
+    nothing is ever expanded or constructed. depth=0 reports only the nesting (at the
+    deepest point libyaml reaches)."""
+    problems: list[Diagnostic] = []
+    level = 0
+    aliased = False
+    deepest: _Mark | None = None
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                level += 1
+                if level > MAX_DEPTH and deepest is None:
+                    deepest = event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                level -= 1
+            if not depth:
+                continue
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return event.start_mark
-    except yaml.YAMLError:
-        return None  # the syntax error is reported by the real parse
-    return None
+                if aliased:
+                    continue  # one is enough: the fix is the same for all
+                aliased = True
+                problems.append(
+                    _diag(
+                        shown,
+                        *_position(event.start_mark),
+                        "yaml-alias",
+                        "anchors and aliases are not allowed in data files",
+                        "write the value out in full",
+                    )
+                )
+            elif (tag := getattr(event, "tag", None)) is not None:
+                problems.append(
+                    _diag(
+                        shown,
+                        *_position(event.start_mark),
+                        "yaml-tag",
+                        f"explicit tag {_short_tag(tag)} is not allowed in data files",
+                        "remove the tag; quote the value if it is text",
+                    )
+                )
+            if len(problems) >= MAX_SCAN_PROBLEMS:
+                break
+    except yaml.MarkedYAMLError as exc:
+        if deepest is None and not problems:
+            return [] if depth else [_marked(exc, shown)]
+    except Exception:
+        pass  # the real parse reports it
+    if deepest is not None:
+        message = f"values are nested more than {MAX_DEPTH} deep"
+        problems.append(_diag(shown, *_position(deepest), "yaml-syntax", message))
+    return problems
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as it is usually written: !!int for tag:yaml.org,2002:int."""
+    return "!!" + tag[len(_YAML_TAGS) :] if tag.startswith(_YAML_TAGS) else tag
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Cheap: each level of nesting needs one of these characters, so few means shallow."""
+    return sum(text.count(c) for c in ":-?[{") > MAX_DEPTH
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and mappings nest in a parsed value (iteratively: no recursion)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _diag(

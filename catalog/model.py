@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -25,14 +26,87 @@ def last_year() -> int:
     return dt.date.today().year + 1
 
 
-_GOOD_URL = re.compile(r"https?://[^\s/?#@:]+(?::\d+)?(?:[/?#]\S*)?")
+MAX_URL = 2_000
+MAX_TITLE = 500
+MAX_NAME = 200  # an author, venue, keyword or section name
+MAX_NOTES = 5_000
+MAX_PROSE = 20_000  # the list's intro and section texts
+# The common URL, checked by one regex without urlsplit's cost: an ASCII host, no userinfo,
+# printable ASCII after it.
+_GOOD_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][!-~]*)?")
+# What no text field may hold: controls (C0, DEL, C1), bidi embeddings, overrides, isolates
+# and marks, zero-width characters, line/paragraph separators (line breaks to YAML and JS),
+# surrogates and noncharacters. They hide or reorder what a reviewer sees, or break the
+# outputs (XML forbids most controls).
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_BAD_CHARS = "\x7f-\x9f" + _INVISIBLE + "\ud800-\udfff" + _NONCHARACTERS
+_BAD_LINE = re.compile(f"[\x00-\x1f{_BAD_CHARS}]")
+_BAD_PROSE = re.compile(f"[\x00-\x09\x0b-\x1f{_BAD_CHARS}]")  # newlines allowed
+
+
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x09: "CHARACTER TABULATION",
+    0x0A: "LINE FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+}
+
+
+def describe_char(char: str) -> str:
+    """A code point as people look it up: U+202E RIGHT-TO-LEFT OVERRIDE."""
+    code = ord(char)
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code, "")
+    if not name:
+        category = unicodedata.category(char)
+        kind = {"Cc": "control character", "Cs": "surrogate"}.get(category)
+        noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+        name = kind or ("noncharacter" if noncharacter else "unassigned")
+        return f"U+{code:04X} ({name})"
+    return f"U+{code:04X} {name}"
+
+
+def _refuse_chars(value: str, bad: re.Pattern[str], code: str = "bad-text") -> None:
+    found = bad.search(value)
+    if found:
+        raise PydanticCustomError(
+            code,
+            "holds {char} at character {index}; invisible and control characters are not allowed",
+            {"char": describe_char(found.group()), "index": found.start() + 1},
+        )
+
+
+def _refuse_length(value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise PydanticCustomError(
+            "too-long",
+            "is {length} characters long; at most {limit} are allowed",
+            {"length": f"{len(value):,}", "limit": f"{limit:,}"},
+        )
 
 
 def check_url(value: str) -> str:
-    """Accept only absolute http(s) URLs; suggest the fix for a mangled scheme separator."""
+    """Accept only absolute http(s) URLs without userinfo, spaces or controls; suggest the fix
+    for a mangled scheme separator."""
+    _refuse_length(value, MAX_URL)
     if _GOOD_URL.fullmatch(value):  # the common case, without urlsplit's cost
         return value
-    parts = urlsplit(value)
+    _refuse_chars(value, _BAD_LINE, "bad-url")
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed [IPv6 bracket
+        parts = urlsplit("")
+    if "@" in parts.netloc:
+        raise PydanticCustomError(
+            "bad-url",
+            "a URL must not hold a user name or password (before '@'), got {value}",
+            {"value": repr(value), "hint": None},
+        )
     if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value):
         return value
     typo = _SCHEME_TYPO.match(value)
@@ -54,21 +128,65 @@ def check_year(value: int) -> int:
     return value
 
 
+def check_added(value: dt.date) -> dt.date:
+    """`added` is when the paper joined the list: not later than tomorrow (time zones)."""
+    latest = dt.date.today() + dt.timedelta(days=1)
+    if value > latest:
+        raise PydanticCustomError(
+            "future-date",
+            "{value} is in the future (at most {latest})",
+            {"value": value.isoformat(), "latest": latest.isoformat()},
+        )
+    return value
+
+
 def check_text(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("empty-value", "must not be empty", {})
     return value
 
 
+def _line(limit: int) -> AfterValidator:
+    """One line of text: not empty, at most `limit` characters, nothing invisible."""
+
+    def check(value: str) -> str:
+        _refuse_length(value, limit)
+        _refuse_chars(value, _BAD_LINE)
+        return check_text(value)
+
+    return AfterValidator(check)
+
+
+def _prose(limit: int) -> AfterValidator:
+    """Free text that may span lines: at most `limit` characters, nothing invisible."""
+
+    def check(value: str) -> str:
+        _refuse_length(value, limit)
+        _refuse_chars(value, _BAD_PROSE)
+        return value
+
+    return AfterValidator(check)
+
+
+def _string_schema(limit: int, **more: object) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "maxLength": limit, **more})
+
+
 # The JSON Schema carries what editors can check as you type (the upper year bound moves with
-# the calendar, so only the model checks it).
+# the calendar, so only the model checks it; so are the invisible characters).
 Url = Annotated[
-    str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": r"^https?://\S+$"})
+    str,
+    AfterValidator(check_url),
+    _string_schema(MAX_URL, pattern=r"^https?://\S+$"),
 ]
 Year = Annotated[
     int, AfterValidator(check_year), WithJsonSchema({"type": "integer", "minimum": FIRST_YEAR})
 ]
-Text = Annotated[str, AfterValidator(check_text)]
+Text = Annotated[str, _line(MAX_TITLE), _string_schema(MAX_TITLE, minLength=1)]
+Name = Annotated[str, _line(MAX_NAME), _string_schema(MAX_NAME, minLength=1)]
+Notes = Annotated[str, _prose(MAX_NOTES), _string_schema(MAX_NOTES)]
+Prose = Annotated[str, _prose(MAX_PROSE), _string_schema(MAX_PROSE)]
+Added = Annotated[dt.date, AfterValidator(check_added)]
 
 
 class StrictModel(BaseModel):
@@ -83,6 +201,10 @@ class Links(StrictModel):
     project: Url | None = Field(default=None, description="Project page.")
 
 
+# Fields `catalog sync` may propose to change; a record lists those it must leave alone.
+PinnedField = Literal["authors", "venue", "year", "links", "links.paper", "links.code"]
+
+
 class Record(StrictModel):
     """One paper as a contributor writes it in data/papers/<id>.yaml."""
 
@@ -93,24 +215,28 @@ class Record(StrictModel):
 
     title: Text = Field(description="The paper's title as published.")
     year: Year = Field(description="Year of publication (of the venue, when published).")
-    venue: Text = Field(description="Canonical venue name or alias from data/venues.yaml.")
+    venue: Name = Field(description="Canonical venue name or alias from data/venues.yaml.")
     links: Links
-    keywords: list[Text] = Field(
+    keywords: list[Name] = Field(
         default_factory=list, description="Keywords from data/keywords.yaml (aliases accepted)."
     )
-    topics: list[Text] = Field(
+    topics: list[Name] = Field(
         default_factory=list,
         description="Topic ids from data/topics.yaml, the list's browsable taxonomy (at least one "
         "when the catalog declares topics).",
     )
-    sections: list[Text] = Field(
+    sections: list[Name] = Field(
         default_factory=lambda: ["papers"],
         min_length=1,
         description="Sections of the README that list the paper (ids from data/catalog.yaml).",
     )
-    added: dt.date = Field(description="When the paper joined the list (YYYY-MM-DD).")
-    authors: list[Text] | None = Field(default=None, description="Authors, in order.")
-    notes: str | None = Field(default=None, description="Free-form remarks for maintainers.")
+    added: Added = Field(description="When the paper joined the list (YYYY-MM-DD).")
+    authors: list[Name] | None = Field(default=None, description="Authors, in order.")
+    notes: Notes | None = Field(default=None, description="Free-form remarks for maintainers.")
+    pin: list[PinnedField] | None = Field(
+        default=None,
+        description="Fields `catalog sync` must leave alone (venue covers year, links both links).",
+    )
 
 
 class Paper(Record):
@@ -127,15 +253,15 @@ class Venue(StrictModel):
 
     full_name: Text
     kind: VenueKind
-    aliases: list[Text] = Field(default_factory=list)
+    aliases: list[Name] = Field(default_factory=list)
     url: Url | None = None
 
 
 class Keyword(StrictModel):
     """An entry of data/keywords.yaml, keyed there by its canonical spelling."""
 
-    aliases: list[Text] = Field(default_factory=list)
-    description: str | None = None
+    aliases: list[Name] = Field(default_factory=list)
+    description: Prose | None = None
 
 
 class Topic(StrictModel):
@@ -147,7 +273,7 @@ class Topic(StrictModel):
 
     name: Text
     description: Text
-    aliases: list[Text] = Field(default_factory=list)
+    aliases: list[Name] = Field(default_factory=list)
 
 
 class Badge(StrictModel):
@@ -161,7 +287,7 @@ class Section(StrictModel):
 
     id: Annotated[str, Field(pattern=ID_PATTERN.pattern)]
     title: Text
-    text: str | None = None
+    text: Prose | None = None
 
 
 class CatalogConfig(StrictModel):
@@ -169,9 +295,14 @@ class CatalogConfig(StrictModel):
 
     title: Text
     description: Text
-    intro: str = ""
-    contact: str | None = None
+    intro: Prose = ""
+    contact: Prose | None = None
     badges: list[Badge] = Field(default_factory=list)
+    # An awesome list (awesome.re) carries the Awesome badge beside its title; others say false.
+    awesome: bool = True
+    # The README's "Contributing" section, as markdown; unset: the packaged text, which says
+    # how records become the README and gives the set-up and test commands.
+    contributing: str | None = None
     sections: list[Section]
     repo_url: Url | None = None
     site_url: Url | None = None

@@ -9,6 +9,7 @@ exclusively.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +20,16 @@ import yaml
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import find_identity
 from catalog.errors import CatalogError
+from catalog.identity import identity_keys, normalize_title
 from catalog.load import Source
-from catalog.model import ID_PATTERN, Links, Paper
+from catalog.model import ID_PATTERN, Links, Paper, Venue
 from catalog.records import dump_record
 from catalog.registry import Registry
+from catalog.render.urls import page_url
 from catalog.slug import paper_slug, unique_slug
-from catalog.sources.arxiv import ArxivPaper, fetch_arxiv, parse_arxiv_id
+from catalog.sources.lookup import Found, lookup
 from catalog.validate import load_catalog, validate_record
-from catalog.writer import create_exclusive
+from catalog.writer import record_text, write_record
 
 DEFAULT_VENUE = "arXiv"
 _CANDIDATE = ""  # the new paper's id while it is compared: no file can have it
@@ -48,12 +51,14 @@ class Draft:
     authors: list[str] = field(default_factory=list)
     paper_id: str | None = None
 
-    def fill_from(self, found: ArxivPaper) -> None:
-        """arXiv's metadata, except where a flag already said otherwise."""
+    def fill_from(self, found: Found, venues: Registry[Venue]) -> None:
+        """The source's metadata, except where a flag already said otherwise."""
         self.title = self.title or found.title
         self.year = self.year or found.year
-        self.paper = self.paper or found.abs_url
+        self.paper = self.paper or found.url
         self.authors = self.authors or list(found.authors)
+        if self.venue is None and found.venue:
+            self.venue = match_venue(found.venue, venues)
 
 
 @dataclass(frozen=True)
@@ -67,31 +72,27 @@ def add_paper(
     data_dir: Path,
     draft: Draft,
     *,
-    arxiv_id: str | None = None,
-    fetch: Callable[[str], ArxivPaper] | None = None,
+    identifier: str | None = None,
+    fetch: Callable[[str], Found] | None = None,
     today: dt.date | None = None,
     dry_run: bool = False,
+    catalog: Catalog | None = None,
 ) -> Created:
     """Check the draft against the catalog in data_dir and create papers/<id>.yaml.
 
-    Names are checked before arXiv is asked, so a typo costs no network round trip.
-    `fetch` defaults to the arXiv client, its User-Agent naming the catalog's repo_url.
+    `identifier` is an identity key (``arxiv:…``, ``doi:…``, ``openreview:…``, ``acl:…``).
+    Names are checked before any source is asked, so a typo costs no network round trip.
+    `fetch` defaults to `sources.lookup`, its User-Agent naming the catalog's repo_url.
     """
-    catalog = load_catalog(data_dir)
+    catalog = catalog or load_catalog(data_dir)
     _require_registries(catalog)
     check_names(draft, catalog)
-    if arxiv_id:
+    if identifier:
         contact = catalog.config.repo_url if catalog.config else None
-        ask = fetch or (lambda wanted: fetch_arxiv(wanted, contact=contact))
-        draft.fill_from(ask(parse_arxiv_id(arxiv_id)))
+        ask = fetch or (lambda key: lookup(key, contact=contact))
+        draft.fill_from(ask(identifier), catalog.venues)
     fields = build_fields(draft, catalog, today or dt.date.today())
-    existing = find_existing(catalog, fields)
-    if existing:
-        where = ", ".join(catalog.paper_path(paper_id) for paper_id in existing)
-        raise CatalogError(
-            f"this paper is already in the catalog as {where} "
-            f"(id {', '.join(existing)}); edit that record instead"
-        )
+    refuse_existing(catalog, find_existing(catalog, fields))
     target_dir = papers_dir(data_dir)
     taken = {p.stem for p in target_dir.glob("*.y*ml")} if target_dir.is_dir() else set()
     if draft.paper_id:
@@ -105,9 +106,9 @@ def add_paper(
     else:
         paper_id = unique_slug(paper_slug(fields["title"]), taken)
     path = target_dir / f"{paper_id}.yaml"
-    text = dump_record(fields)
-    _check_written_form(text, path, catalog)
-    if not dry_run and not create_exclusive(path, text):
+    _check_written_form(dump_record(fields), path, catalog)
+    text = record_text(fields, str(path))
+    if not dry_run and not write_record(path, fields, exclusive=True):
         raise CatalogError(f"{path} appeared while writing; nothing was changed")
     return Created(path, paper_id, text)
 
@@ -116,7 +117,9 @@ def build_fields(draft: Draft, catalog: Catalog, today: dt.date) -> dict[str, An
     """The record's fields with canonical names; every unknown name refused in one message."""
     missing = missing_flags(draft)
     if missing:
-        raise CatalogError(f"missing {', '.join(missing)} (or give --arxiv ID to fetch them)")
+        raise CatalogError(
+            f"missing {', '.join(missing)} (or give an arXiv id, DOI, OpenReview or ACL id)"
+        )
     venue, keywords, topics = check_names(draft, catalog)
     links = {"paper": draft.paper, "code": draft.code, "project": draft.project}
     fields: dict[str, Any] = {
@@ -131,6 +134,45 @@ def build_fields(draft: Draft, catalog: Catalog, today: dt.date) -> dict[str, An
         "authors": [" ".join(a.split()) for a in draft.authors if a.strip()] or None,
     }
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def refuse_existing(catalog: Catalog, existing: list[str]) -> None:
+    """A paper already listed is a CatalogError naming its record and its page on the site."""
+    if not existing:
+        return
+    where = ", ".join(catalog.paper_path(paper_id) for paper_id in existing)
+    site = catalog.config.site_url if catalog.config else None
+    page = f"; its page: {page_url(site, 'papers', existing[0])}" if site else ""
+    raise CatalogError(
+        f"this paper is already in the catalog as {where} "
+        f"(id {', '.join(existing)}){page}; edit that record instead"
+    )
+
+
+def listed(catalog: Catalog, key: str, title: str | None = None) -> list[str]:
+    """Ids of records that carry identity `key`, or (when given) the same normalized title."""
+    wanted = normalize_title(title) if title else None
+    found = []
+    for paper in catalog.papers:
+        if key in identity_keys(paper.links) or (wanted and normalize_title(paper.title) == wanted):
+            found.append(paper.id)
+    return found
+
+
+def match_venue(name: str, venues: Registry[Venue]) -> str | None:
+    """A source's venue words ("ICLR 2024 poster", "Proceedings of the 2023 Conference on
+    Empirical Methods…") -> a registry name, or None when no entry is clearly meant."""
+    words = " ".join(name.split())
+    short = re.split(r"[\s'’]*(?:\d{2,4}\b|\(|,)", words, maxsplit=1)[0].strip()
+    for attempt in (words, short):
+        canonical = venues.canonical(attempt) if attempt else None
+        if canonical:
+            return canonical
+    folded = words.casefold()
+    for canonical, venue in venues.entries.items():
+        if venue.kind != "preprint" and venue.full_name.casefold() in folded:
+            return canonical
+    return None
 
 
 def find_existing(catalog: Catalog, fields: dict[str, Any]) -> list[str]:

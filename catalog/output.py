@@ -59,9 +59,10 @@ def progress_shown() -> bool:
 
 
 @contextmanager
-def progress(label: str, total: int | None = None) -> Iterator[Progress]:
-    """A transient rich progress bar on stderr while the block runs (a no-op when -q or when
-    stderr is not a terminal)."""
+def progress(label: str, total: int | None = None, *, counted: bool = False) -> Iterator[Progress]:
+    """A transient rich progress line on stderr while the block runs (a no-op when -q or when
+    stderr is not a terminal): a spinner, the label and current step, the time taken, and
+    for `counted` work (items of a known total) a bar with done/total."""
     if not progress_shown():
         yield Progress()
         return
@@ -77,15 +78,10 @@ def progress(label: str, total: int | None = None) -> Iterator[Progress]:
         Progress as Bar,
     )
 
-    with Bar(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if counted:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    with Bar(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
 
         def start(size: int | None) -> None:

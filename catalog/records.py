@@ -6,17 +6,27 @@ files look alike and diffs stay small.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
+
+import yaml
 
 from catalog.model import Record
 from catalog.schema import SCHEMA_FILE
 
 SCHEMA_COMMENT = f"# yaml-language-server: $schema=../{SCHEMA_FILE}\n"
 _PLAIN = re.compile(r"[A-Za-z0-9][\w .()+/?=&%~@-]*")
-_PLAIN_URL = re.compile(r"https?://[^\s#'\"{}\[\],`]+")
+# RFC 3986's characters minus those YAML might read otherwise; never a final ':'.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?@!$&()*+;=%]*[A-Za-z0-9\-._~/?@!$&()*+;=%]")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
+# What a double-quoted scalar must escape: quote, backslash, and all that YAML would not read
+# back as itself (controls, NEL and the Unicode line breaks it folds, BOM, surrogates, and
+# the BMP noncharacters outside YAML's printable set).
+_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
+_NOT_LITERAL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+)
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": "\\0"}
 FIELD_ORDER = (
     "title",
     "year",
@@ -30,8 +40,22 @@ FIELD_ORDER = (
 )
 
 
+def quoted(value: str) -> str:
+    """A YAML double-quoted scalar that reads back as exactly `value`, on one line."""
+    return '"' + _ESCAPE.sub(_escape_char, value) + '"'
+
+
+def _escape_char(found: re.Match[str]) -> str:
+    char = found.group()
+    short = _SHORT_ESCAPES.get(char)
+    if short:
+        return short
+    code = ord(char)
+    return f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}"
+
+
 def scalar(value: Any) -> str:
-    """A YAML scalar: plain when unambiguous, else a double-quoted (JSON-compatible) string."""
+    """A YAML scalar: plain when unambiguous, else double-quoted."""
     if isinstance(value, bool) or value is None:
         raise TypeError(f"unexpected scalar {value!r}")
     if not isinstance(value, str):
@@ -45,7 +69,7 @@ def scalar(value: Any) -> str:
         and value == value.strip()
     ):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value)
 
 
 def dump_record(record: Record | dict[str, Any]) -> str:
@@ -64,9 +88,28 @@ def dump_record(record: Record | dict[str, Any]) -> str:
             lines += [f"  {k}: {scalar(v)}" for k, v in value.items() if v is not None]
         elif isinstance(value, list):
             lines.append(f"{key}: [{', '.join(scalar(v) for v in value)}]")
-        elif key == "notes" and "\n" in value:
-            lines.append("notes: |-")
-            lines += [f"  {line}" if line else "" for line in value.rstrip("\n").split("\n")]
+        elif key == "notes" and isinstance(value, str) and "\n" in value:
+            lines.append(f"notes: {_literal(value) or quoted(value)}")
         else:
             lines.append(f"{key}: {scalar(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _literal(value: str) -> str | None:
+    """`value` as a literal block (easier to read and diff), or None when only the quoted
+    form is exact: escapes needed, no visible text, or a layout YAML would read otherwise."""
+    body = value.rstrip("\n")
+    if not body.strip() or _NOT_LITERAL.search(value):
+        return None
+    trailing = len(value) - len(body)
+    chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
+    first = next(line for line in body.split("\n") if line.strip())
+    indent = "2" if first[:1] == " " or body[:1] == "\n" else ""
+    lines = [f"  {line}" if line else "" for line in body.split("\n")]
+    block = f"|{indent}{chomp}\n" + "\n".join(lines) + "\n" * max(trailing - 1, 0)
+    try:
+        if yaml.load(f"notes: {block}\n", Loader=yaml.CSafeLoader) == {"notes": value}:
+            return block
+    except yaml.YAMLError:
+        pass
+    return None

@@ -7,10 +7,14 @@ binding to 127.0.0.1 keeps a contributor's preview off their network.
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 import sys
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import click
 
@@ -40,7 +44,7 @@ def make_server(site_dir: Path, port: int = 0) -> ThreadingHTTPServer:
     if not (site_dir / "index.html").is_file():
         raise UsageProblem(f"no site at {site_dir} (no index.html); run `catalog build` first")
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    return ThreadingHTTPServer((HOST, port), handler)
+    return _Server((HOST, port), handler)
 
 
 def serve_forever(site_dir: Path, port: int) -> None:
@@ -57,8 +61,31 @@ def serve_forever(site_dir: Path, port: int) -> None:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Logs only failed requests: a page load fetches dozens of files."""
+    """Logs only failed requests: a page load fetches dozens of files. A path holding bytes
+    no file name has (NUL, controls, lone surrogates) is a 400, not a traceback from os.stat."""
+
+    def send_head(self) -> Any:
+        if _bad_path(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request path")
+            return None
+        return super().send_head()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if str(code).isdigit() and int(code) >= 400:
             super().log_request(code, size)
+
+
+def _bad_path(path: str) -> bool:
+    decoded = unquote(path.split("?", 1)[0].split("#", 1)[0], errors="surrogatepass")
+    return bool(_BAD_PATH_CHARS.search(path) or _BAD_PATH_CHARS.search(decoded))
+
+
+_BAD_PATH_CHARS = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+class _Server(ThreadingHTTPServer):
+    """One line on stderr for a request that fails in a way the handler did not foresee."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        click.echo(f"error: request from {client_address[0]} failed: {error!r}", err=True)

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from catalog.identity import acl_key, arxiv_key, doi_key, normalize_title, url_key
+from catalog.identity import normalize_title
+from catalog.sources.lookup import identifier_key
 
 ACCEPTED_LABEL = "accepted"
 NO_RESPONSE = "_No response_"  # what GitHub writes for an optional field left empty
@@ -32,7 +33,6 @@ FORM_FIELDS = {
     "authors": "authors",
     "notes": "notes",
 }
-IDENTIFIER_KINDS = ("arxiv", "doi", "openreview", "acl")
 
 Action = Literal["ignore", "comment", "pull-request"]
 
@@ -63,6 +63,7 @@ class Decision:
     issue: int | None = None
     comment: str | None = None
     problems: list[str] = field(default_factory=list)
+    pull_request: dict[str, str] | None = None  # title, body, branch, record, id
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +72,7 @@ class Decision:
             "issue": self.issue,
             "comment": self.comment,
             "problems": self.problems,
+            "pull_request": self.pull_request,
         }
 
 
@@ -98,18 +100,6 @@ def parse_form(body: str) -> dict[str, str]:
         if name and value and value != NO_RESPONSE and name not in answers:
             answers[name] = value
     return answers
-
-
-def identifier_key(text: str) -> str | None:
-    """The identity key an arXiv id, DOI, OpenReview/ACL Anthology id or a URL naming one gives.
-
-    Only kinds a source can be asked about count: a NeurIPS or CVF URL names a paper but no
-    client can fetch its metadata, so it is refused with a hint rather than half-handled.
-    """
-    given = text.strip().strip("<>")
-    by_id = arxiv_key(given) or doi_key(given) or acl_key(given)
-    key = url_key(given) if "://" in given else by_id
-    return key if key and key.partition(":")[0] in IDENTIFIER_KINDS else None
 
 
 def read_suggestion(body: str) -> Suggestion:

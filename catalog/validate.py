@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
 from catalog.diagnostics import Diagnostic
-from catalog.load import Source, read_yaml
+from catalog.load import Source, file_kind, internal_error, not_a_file, read_yaml
 from catalog.model import (
     ID_PATTERN,
     RESERVED_IDS,
@@ -63,18 +63,23 @@ def load_catalog(data_dir: Path) -> Catalog:
         files_checked=3 + topics_path.exists(),
     )
     sections = {s.id for s in config.sections} if config else None
-    files = _record_files(papers_dir(data_dir))
+    files, strays = _record_files(papers_dir(data_dir))
+    diagnostics.extend(strays)
     with _gc_paused():
         for path in files:
-            source, problems = read_yaml(path)
             catalog.files_checked += 1
-            diagnostics.extend(problems)
-            if source.data is None and problems:
-                diagnostics.extend(_check_filename(path))
+            try:
+                source, problems = read_yaml(path, follow_symlinks=False)
+                diagnostics.extend(problems)
+                if source.data is None and problems:
+                    diagnostics.extend(_check_filename(path))
+                    continue
+                paper, more = validate_record(
+                    source, path, catalog.venues, catalog.keywords, sections, catalog.topics
+                )
+            except Exception as exc:  # the last resort: one record must not stop the others
+                diagnostics.append(internal_error(str(path), exc))
                 continue
-            paper, more = validate_record(
-                source, path, catalog.venues, catalog.keywords, sections, catalog.topics
-            )
             diagnostics.extend(more)
             if paper is not None and not problems:
                 catalog.papers.append(paper)
@@ -106,15 +111,21 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _record_files(folder: Path) -> list[Path]:
-    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order."""
+def _record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order, plus a
+    `not-a-file` error for each entry that is no regular file (symlink, folder, FIFO, ...):
+    those are never opened, so a link to a system file cannot print its lines."""
     if not folder.is_dir():
-        return []
+        return [], []
+    names, strays = [], []
     with os.scandir(folder) as entries:
-        names = sorted(
-            e.name for e in entries if e.name.lower().endswith((".yaml", ".yml")) and e.is_file()
-        )
-    return [folder / name for name in names]
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False):
+                kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
+                strays.append(not_a_file(str(folder / entry.name), kind))
+            elif entry.name.lower().endswith((".yaml", ".yml")):
+                names.append(entry.name)
+    return [folder / name for name in sorted(names)], sorted(strays)
 
 
 def validate_record(

@@ -1,10 +1,21 @@
-"""The one way files are written: all-or-nothing, so a crash never leaves half a file."""
+"""The one way files are written: all-or-nothing, so a crash never leaves half a file, and
+records only when they read back as the record meant."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from catalog.errors import CatalogError, UsageProblem
+from catalog.model import Record
+from catalog.records import dump_record
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -41,3 +52,183 @@ def create_exclusive(path: Path, content: str) -> bool:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return True
+
+
+def record_text(record: Record | Mapping[str, Any], shown: str = "record") -> str:
+    """The record's canonical YAML, checked to read back as the same record; else a
+    CatalogError (so a caller can check every record before it writes any)."""
+    expected = _as_record(record, shown)
+    text = dump_record(expected)
+    problem = _read_back(text, expected)
+    if problem:
+        raise CatalogError(f"{shown}: the record would not read back as written ({problem})")
+    return text
+
+
+def write_record(
+    path: Path, record: Record | Mapping[str, Any], *, exclusive: bool = False
+) -> bool:
+    """Write a record as canonical YAML, safely: to a temp file beside `path`, which is read
+    back from disk and must load as the same record before it is renamed into place (else a
+    CatalogError, nothing changed). With `exclusive`, never over an existing file: False if
+    one is there."""
+    expected = _as_record(record, str(path))
+    text = dump_record(expected)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        problem = _read_back(tmp.read_bytes().decode("utf-8"), expected)
+        if problem:
+            raise CatalogError(
+                f"{path}: the record would not read back as written ({problem}); "
+                "nothing was changed"
+            )
+        if exclusive:
+            try:
+                os.link(tmp, path)  # fails if path exists: never overwrites
+            except FileExistsError:
+                return False
+        else:
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+def _as_record(record: Record | Mapping[str, Any], shown: str) -> Record:
+    from pydantic import ValidationError
+
+    if isinstance(record, Record):
+        return record
+    try:
+        return Record.model_validate({k: v for k, v in record.items() if k != "id"})
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in error["loc"]) or "record"
+        raise CatalogError(f"{shown}: not a valid record: {where}: {error['msg']}") from None
+
+
+def _read_back(text: str, expected: Record) -> str | None:
+    """Why `text` does not load as `expected` (None when it does), as the loader reads it."""
+    from pydantic import ValidationError
+
+    from catalog.load import parse_text
+
+    data, problems = parse_text(text, "record")
+    if problems:
+        return problems[0].message
+    if not isinstance(data, dict):
+        return "not a mapping"
+    try:
+        loaded = Record.model_validate(data)
+    except ValidationError as exc:
+        return str(exc.errors(include_url=False)[0]["msg"])
+    if loaded != expected:
+        differ = [k for k in Record.model_fields if getattr(loaded, k) != getattr(expected, k)]
+        return f"{', '.join(differ)} would change"
+    return None
+
+
+@contextmanager
+def output_lock(target: Path) -> Iterator[None]:
+    """Hold `.<name>.lock` beside `target` for as long as one command writes it, so two builds
+    never mix their outputs. A second one gets a UsageProblem at once (exit 2). The kernel drops
+    the lock when its holder dies, even by kill -9, so a lock file left behind is never stale."""
+    import fcntl
+
+    lock = target.parent / f".{target.name}.lock"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            by = f" (process {holder})" if holder.isdigit() else ""
+            raise UsageProblem(
+                f"another `catalog build`{by} is writing {target}; wait for it to finish"
+            ) from None
+        try:  # the previous holder removes the file as it lets go: retry on a fresh one
+            fresh = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            fresh = False
+        if fresh:
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def publish_folder(target: Path, make: Callable[[Path, Path], None]) -> None:
+    """Replace the folder `target` by one that `make(work, staged)` fills in `staged`, all or
+    nothing: built in a temp folder beside it, swapped in only once complete, so `target`
+    is never missing or half-built, whatever the crash. Holds target's lock throughout, so
+    it first removes what killed runs left behind (`.<name>.build-*`)."""
+    with output_lock(target):
+        _clean_leftovers(target)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+        try:
+            staged = work / "new"
+            make(work, staged)
+            _swap(staged, target, work / "previous")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _clean_leftovers(target: Path) -> None:
+    """Temp folders of killed runs; an old folder one left aside (only the two-rename swap
+    does) is put back first if the target is missing."""
+    for folder in sorted(target.parent.glob(f".{target.name}.build-*")):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        previous = folder / "previous"
+        if not target.exists() and previous.is_dir() and not previous.is_symlink():
+            os.replace(previous, target)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap(staged: Path, target: Path, previous: Path) -> None:
+    """Put `staged` at `target` in one atomic exchange where the system has one (Linux);
+    else move the old folder aside only now that the new one is complete, and put it back
+    if the second rename fails."""
+    if not target.exists():
+        os.replace(staged, target)
+    elif not _exchange(staged, target):
+        os.replace(target, previous)
+        try:
+            os.replace(staged, target)
+        except BaseException:
+            os.replace(previous, target)
+            raise
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None) if libc else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange):
+        error = ctypes.get_errno()
+        if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
+            return False
+        raise OSError(error, os.strerror(error), str(second))
+    return True
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None

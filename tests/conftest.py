@@ -11,6 +11,9 @@ import pytest
 
 from catalog.records import dump_record
 
+# The site's browser fixtures (one chromium, one built site per session) for tests/test_site*.
+pytest_plugins = ["site_support"]
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

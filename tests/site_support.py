@@ -9,21 +9,24 @@ import atexit
 import datetime as dt
 import functools
 import http.server
+import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from conftest import CONFIG, record
 
 from catalog.catalog import Catalog
 from catalog.records import dump_record
-from catalog.render.pages import PAGE_SIZE
 from catalog.render.site import build_site
+from catalog.render.views import HOME_CHUNK, LIST_PAGE, PAGE_SIZE
 from catalog.validate import load_catalog
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -54,6 +57,23 @@ Pioneering Paper: {{}}
 LoRA+ & Friends: {{}}
 "{SCRIPT_KEYWORD}": {{}}
 """
+
+TOPICS = """\
+foundations:
+  name: Foundations & <surveys>
+  description: Where low-rank adaptation started.
+compression:
+  name: Compression
+  description: Quantized and pruned adapters.
+federated:
+  name: Federated and private
+  description: Adapters trained across clients.
+"""
+TOPIC_OF = {
+    "lora": ["foundations"], "qlora": ["compression"], "fedlora": ["federated", "compression"],
+    "fed-iclr": ["federated"], "braces": ["foundations"], "script-title": ["foundations"],
+    "old-one": ["foundations"], "hostile-old": ["federated"], "zeta-adapt": ["compression"],
+}  # fmt: skip
 
 PAPERS: dict[str, dict[str, Any]] = {
     "lora": record(links={"paper": "https://arxiv.org/abs/2106.09685",
@@ -98,7 +118,9 @@ def write_data(root: Path) -> Path:
     (data / "catalog.yaml").write_text(CONFIG, encoding="utf-8")
     (data / "venues.yaml").write_text(VENUES, encoding="utf-8")
     (data / "keywords.yaml").write_text(KEYWORDS, encoding="utf-8")
+    (data / "topics.yaml").write_text(TOPICS, encoding="utf-8")
     for n, (paper_id, fields) in enumerate(PAPERS.items()):
+        fields = {**fields, "topics": TOPIC_OF[paper_id]}
         if fields["links"]["paper"] == record()["links"]["paper"] and paper_id != "lora":
             fields = {**fields, "links": {"paper": f"https://arxiv.org/abs/2401.{n:05d}"}}
         (data / "papers" / f"{paper_id}.yaml").write_text(dump_record(fields), encoding="utf-8")
@@ -106,17 +128,22 @@ def write_data(root: Path) -> Path:
 
 
 @functools.cache
-def built_site(page_size: int = PAGE_SIZE) -> BuiltSite:
+def built_site(
+    page_size: int = PAGE_SIZE, chunk: int = HOME_CHUNK, list_page: int = LIST_PAGE
+) -> BuiltSite:
     """Build once per session (mkdocs takes a second or two even for a small catalog).
 
-    With the default page size the home page renders every test paper itself; a small one
-    leaves the rest for the script to render from the embedded data.
+    With the default sizes the home page renders and embeds every test paper itself; small
+    ones leave the rest for the script to render from data it fetches in chunks, and give
+    the facet pages more than one page.
     """
     root = Path(tempfile.mkdtemp(prefix="catalog-site-test-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     catalog = load_catalog(write_data(root))
     assert not catalog.diagnostics, catalog.diagnostics
-    build_site(catalog, root / "build" / "site", page_size=page_size)
+    build_site(
+        catalog, root / "build" / "site", page_size=page_size, chunk=chunk, list_page=list_page
+    )
     return BuiltSite(root / "build" / "site", catalog)
 
 
@@ -136,3 +163,134 @@ def serve(root: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Browser fixtures shared by the tests/test_site*.py modules (imported there by name): one
+# chromium and one built site (each size) per session.
+
+SMALL_PAGE = 3  # the small site's home page renders this many entries itself
+SMALL_CHUNK = 3  # and embeds the data of this many papers; the rest come in chunks
+SMALL_LIST = 2  # its facet pages list this many papers a page
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing under CI (.ci/run installs Debian's chromium)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def site() -> BuiltSite:
+    return built_site()
+
+
+@pytest.fixture(scope="session")
+def base_url(site: BuiltSite) -> Iterator[str]:
+    with serve(site.root) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def small_site() -> BuiltSite:
+    """The same papers, in small pages and chunks."""
+    return built_site(SMALL_PAGE, SMALL_CHUNK, SMALL_LIST)
+
+
+@pytest.fixture(scope="session")
+def small_url(small_site: BuiltSite) -> Iterator[str]:
+    with serve(small_site.root) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watched:
+    page: Any
+    base: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def visible_ids(self) -> set[str]:
+        return set(self.ids())
+
+    def ids(self) -> list[str]:
+        return list(
+            self.page.eval_on_selector_all(
+                "[data-papers] [data-paper-id]",
+                "els => els.map(e => e.dataset.paperId)",
+            )
+        )
+
+    def query(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.page.url).query)
+
+    def open_home(self, query: str = "") -> None:
+        self.page.goto(self.base + query)
+        self.page.wait_for_selector("#catalog-browser.cf-live.cf-complete")
+
+    def filter(self, text: str) -> None:
+        """Type into the home filter and wait until the list answers."""
+        self.page.fill('input[data-filter="text"]', text)
+        self.page.wait_for_function(
+            "!document.querySelector('[data-status]').textContent.includes('loading')"
+        )
+
+    def site_search(self, text: str) -> list[str]:
+        """Type into Material's search box (it reads keystrokes); the results' paths."""
+        box = self.page.locator(".md-search__input")
+        box.fill("")
+        box.press_sequentially(text)
+        # Each keystroke gets its own answer (a one-letter query: none): wait for the last.
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function(
+            "document.querySelector('.md-search-result__meta').textContent.includes('match')"
+        )
+        self.page.wait_for_timeout(250)
+        hrefs = self.page.eval_on_selector_all(
+            ".md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
+        )
+        return [urlsplit(h).path.removeprefix(urlsplit(self.base).path) for h in hrefs]
+
+
+def watch(context: Any, base: str) -> Watched:
+    tab = context.new_page()
+    watched = Watched(tab, base)
+    tab.on("request", lambda request: watched.requests.append(request.url))
+    tab.on(
+        "console",
+        lambda message: (
+            watched.errors.append(f"{message.text} ({message.location})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    tab.on("pageerror", lambda error: watched.errors.append(str(error)))
+    return watched
+
+
+def check_watched(watched: Watched) -> None:
+    outside = [url for url in watched.requests if urlsplit(url).hostname != "127.0.0.1"]
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not watched.errors, f"console errors: {watched.errors}"
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watched = watch(context, base_url)
+    yield watched
+    context.close()
+    check_watched(watched)

@@ -124,6 +124,12 @@ def test_serve_statuses(catalog_dir: CatalogDir, tmp_path: Path) -> None:
     assert failed.exit_code == 1
 
 
+def test_init_statuses(tmp_path: Path) -> None:
+    assert run("init", tmp_path / "new").exit_code == 0
+    assert run("init", tmp_path / "new").exit_code == 1  # refuses to overwrite
+    assert run("init", tmp_path / "other", "--format", "yaml").exit_code == 2
+
+
 def test_an_unwritable_output_is_an_environment_error(
     catalog_dir: CatalogDir, tmp_path: Path
 ) -> None:
@@ -152,6 +158,9 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "build": ("catalog.build.load_catalog", ["build", "--no-site"]),
     "check-links": ("catalog.validate.load_catalog", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
+    "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
+    "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
+    "triage": ("catalog.validate.load_catalog", ["triage", "--since", "HEAD"]),
 }
 
 
@@ -167,9 +176,13 @@ def test_ctrl_c_exits_130_with_one_line(
     monkeypatch.setattr(target, _interrupt)
     listing = tmp_path / "list.md"
     listing.write_text(GOOD_LIST, encoding="utf-8")
-    args = [str(listing) if a == "LIST" else a for a in args]
-    args = [str(tmp_path / "new") if a == "NEWDIR" else a for a in args]
-    data = [] if name in ("schema", "init") else ["--data", str(catalog_dir.path)]
+    places = {
+        "LIST": str(listing),
+        "OUT": str(tmp_path / "cli.md"),
+        "NEWDIR": str(tmp_path / "new"),
+    }
+    args = [places.get(a, a) for a in args]
+    data = [] if name in ("schema", "init", "cli-docs") else ["--data", str(catalog_dir.path)]
     result = CliRunner().invoke(main, [*args, *data])
     assert result.exit_code == 130, result.output
     assert result.stderr == "interrupted\n"
@@ -269,6 +282,16 @@ def test_new_json(catalog_dir: CatalogDir) -> None:
     done = one_json(run("new", "--data", catalog_dir.path, *NEW_FLAGS, "--format", "json"))
     assert done["written"] is True
     assert Path(done["file"]).read_text(encoding="utf-8") == done["record"]
+
+
+def test_init_json_lists_every_file_it_wrote(tmp_path: Path) -> None:
+    doc = one_json(run("init", tmp_path / "new", "--title", "Awesome Tests", "--format", "json"))
+    assert doc["title"] == "Awesome Tests" and doc["root"] == str(tmp_path / "new")
+    written = sorted(Path(p) for p in doc["written"])
+    on_disk = sorted(p for p in (tmp_path / "new").rglob("*") if p.is_file())
+    assert written == on_disk and written
+    refused = run("init", tmp_path / "new", "--format", "json")
+    assert refused.exit_code == 1 and refused.stdout == "" and refused.stderr.startswith("error:")
 
 
 def test_dedupe_json(catalog_dir: CatalogDir) -> None:

@@ -59,7 +59,9 @@ def uses(flow: dict[Any, Any]) -> list[str]:
 
 def test_workflows_pass_actionlint() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [f.name for f in files] == ["links.yml", "pages.yml", "pr.yml"]
+    assert {"links.yml", "pages.yml", "pr.yml", "suggest.yml", "sync.yml"} <= {
+        f.name for f in files
+    }
     result = actionlint(*files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
@@ -86,7 +88,7 @@ def test_actionlint_catches_mistakes(tmp_path: Path) -> None:
 
 
 def test_actions_pinned_and_permissions_least_privilege() -> None:
-    for name in ("pr.yml", "links.yml", "pages.yml"):
+    for name in sorted(p.name for p in WORKFLOWS.glob("*.yml")):
         flow = workflow(name)
         assert "permissions" in flow, name
         assert flow["permissions"] in ({}, {"contents": "read"}), name
@@ -239,7 +241,8 @@ def test_suggest_paper_form_matches_the_record() -> None:
         for item in form["body"]
         if item["type"] in ("input", "textarea", "dropdown")
     }
-    record_fields = (set(Record.model_fields) - {"links", "added"}) | set(Links.model_fields)
+    # `pin` is the maintainers' word to `catalog sync`, not something a suggestion sets.
+    record_fields = (set(Record.model_fields) - {"links", "added", "pin"}) | set(Links.model_fields)
     assert set(fields) == record_fields
     required = {k for k, item in fields.items() if item.get("validations", {}).get("required")}
     model_required = {
@@ -278,7 +281,8 @@ def _workflow_catalog_commands() -> list[list[str]]:
 def test_workflow_commands_are_accepted_by_the_cli() -> None:
     """The options the workflows pass exist: a renamed flag fails here, not in CI."""
     commands = _workflow_catalog_commands()
-    assert {args[0] for args in commands} == {"validate", "build", "check-links"}
+    named = {args[0] for args in commands}
+    assert {"validate", "build", "check-links", "new", "triage", "sync"} <= named
     for args in commands:
         result = CliRunner().invoke(main, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)
@@ -303,3 +307,38 @@ def test_mypy_is_strict_on_the_package_and_the_package_is_typed() -> None:
     assert config["tool"]["mypy"]["strict"] is True
     assert config["tool"]["mypy"]["files"] == ["catalog"]
     assert (REPO / "catalog" / "py.typed").is_file()
+
+
+def test_data_only_pull_requests_skip_the_test_suite() -> None:
+    flow = workflow("pr.yml")
+    tests, data = flow["jobs"]["tests"], flow["jobs"]["data"]
+    assert tests["needs"] == "changes"
+    assert tests["if"] == "needs.changes.outputs.code == 'true'"
+    assert "needs" not in data  # the data checks always run, at once
+    script = run_lines(flow)
+    assert "grep -qvE '^(data/|README\\.md$)'" in script
+    assert ".venv/bin/python -m pytest -q tests/test_shipped.py" in script
+    upload = next(s for s in data["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "build/site"
+    assert "catalog serve --no-build --site-dir site-preview" in script
+    for path in WORKFLOWS.glob("*.yml"):  # never a fork's code with the base's secrets
+        assert "pull_request_target" not in workflow(path.name)[True], path.name
+
+
+def test_suggestion_workflow_is_a_thin_shell_started_by_a_label() -> None:
+    flow = workflow("suggest.yml")
+    assert flow[True] == {"issues": {"types": ["labeled"]}}
+    (job,) = flow["jobs"].values()
+    assert job["if"] == "github.event.label.name == 'accepted'"
+    assert job["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    }
+    text = (WORKFLOWS / "suggest.yml").read_text(encoding="utf-8")
+    assert "github.event.issue.title" not in text and "github.event.issue.body" not in text
+    assert '.venv/bin/catalog new --from-issue "$GITHUB_EVENT_PATH" --format json' in (
+        run_lines(flow).replace("\\\n", " ").replace("  ", " ")
+    )
+    for step in job["steps"]:
+        assert "pull_request" not in str(step.get("with", {}).get("ref", ""))

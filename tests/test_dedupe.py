@@ -489,3 +489,25 @@ def test_a_short_name_gives_way_to_the_full_title_and_unrelated_titles_never_gro
     assert f"title: kept {b.title!r}, dropped 'LoRA' (a)" in result.notes
     other = paper("c", title="Totally Different", links="https://arxiv.org/pdf/2106.09685")
     assert find_groups([b, other]) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "agree"),
+    [
+        ("SpAda: Sparse Adapters", "SPADA: sparse adapters!", True),  # case and punctuation
+        ("SpAda", "SpAda: Sparse Adapters for Everyone", True),  # the short name
+        ("SpAda: Sparse Adapters for Large Language", "SpAda: Sparse Adapters for Large Language Models", True),  # cut short
+        ("Sparse Adapters for Large Language Models", "SpAda: Sparse Adapters for Large Language Models", True),  # no short name
+        ("Thin: Residual Structures for Adapter Stackingg", "Thin: Residual Structures for Adapter Stacking", True),  # a typo
+        ("SpAda: Sparse Adapters", "GRIT: Gradient-Routed Adapter Tuning", False),  # another paper
+        ("ROSA: Random Subspace Adaptation", "RoSA: Robust Sparse Adaptation", False),  # one short name, two papers
+        ("Alpha", "Beta", False),
+    ],
+)  # fmt: skip
+def test_titles_agree_on_what_lists_do_to_a_title_and_no_more(
+    first: str, second: str, agree: bool
+) -> None:
+    from catalog.identity import titles_agree
+
+    assert titles_agree(first, second) is agree
+    assert titles_agree(second, first) is agree

@@ -32,7 +32,7 @@ HOSTILE_TITLES = [
     "Visit https://evil.example/x and www.evil.example",
     "Math $x^2$ with \\| backslash-pipe and a trailing backslash \\",
     "&lt;already escaped&gt; &amp; <b>bold</b>",
-    "Line\nbreak\tand   spaces",
+    "Many   spaces   and\u00a0a no-break space",
     "# not a heading > not a quote",
     "mail me at evil@example.com",
 ]

@@ -117,3 +117,23 @@ def test_cli_build_failure_stops_before_serving(catalog_dir: CatalogDir, tmp_pat
     )
     assert result.exit_code == 1
     assert "`catalog build` failed (exit 1)" in result.output
+
+
+@pytest.mark.parametrize(
+    "target", [b"/a%00b", b"/\x00x", b"/%ed%a0%80", b"/papers/%01/", b"/x\x7f"]
+)
+def test_a_path_no_file_name_can_hold_is_a_400_not_a_traceback(
+    served: str, target: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(b"GET " + target + b" HTTP/1.0\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(4096):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.0 400"), answer[:80]
+    assert "Traceback" not in capfd.readouterr().err
+    with urllib.request.urlopen(f"{served}/") as response:  # and the server still serves
+        assert response.status == 200

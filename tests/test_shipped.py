@@ -52,3 +52,33 @@ def test_editor_schema_accepts_shipped_records() -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         data["added"] = data["added"].isoformat()  # JSON has no dates
         assert list(checker.iter_errors(data)) == [], path
+
+
+def test_shipped_evidence_names_a_source_url() -> None:
+    """Every fact in the lockfile says where it was read: an http(s) URL, a known source, the
+    day, one entry per source; and it is about a paper the catalog has."""
+    import datetime as dt
+
+    path = ROOT / "data" / "facts.yaml"
+    if not path.is_file():
+        return  # a catalog without evidence yet
+    facts = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    papers = {p.stem for p in (ROOT / "data" / "papers").glob("*.yaml")}
+    sources = {"manual", "arxiv", "dblp", "openreview", "crossref", "semantic-scholar", "github"}
+    problems = []
+    for paper_id, fields in facts.items():
+        if paper_id not in papers:
+            problems.append(f"{paper_id}: no such paper")
+        for name, entries in fields.items():
+            seen = [e.get("source") for e in entries]
+            if len(seen) != len(set(seen)):
+                problems.append(f"{paper_id}.{name}: two entries from one source")
+            for entry in entries:
+                url = entry.get("url")
+                if not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+                    problems.append(f"{paper_id}.{name}: no source URL")
+                if entry.get("source") not in sources:
+                    problems.append(f"{paper_id}.{name}: unknown source {entry.get('source')!r}")
+                if not isinstance(entry.get("fetched"), dt.date):
+                    problems.append(f"{paper_id}.{name}: no fetched date")
+    assert problems == []

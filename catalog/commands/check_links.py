@@ -135,7 +135,7 @@ def _with_progress(links: Any, options: Any) -> Any:
     """Run the check with a progress bar on stderr (when it is a terminal and not -q)."""
     from catalog.links.run import check_links
 
-    with output.progress("checking links") as shown:
+    with output.progress("checking links", counted=True) as shown:
         return check_links(
             links,
             options,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import click
+
+from catalog import output
+from catalog.errors import EXIT_OK
 
 
 def run(
@@ -14,6 +18,7 @@ def run(
     repo_url: str | None,
     site_url: str | None,
     requirement: str | None,
+    fmt: Literal["text", "json"] = "text",
 ) -> int:
     """Write the catalog's files under `root` (refusing if any exists); print what to do next."""
     from catalog.scaffold import Settings, init_catalog
@@ -27,12 +32,13 @@ def run(
         **({"requirement": requirement} if requirement else {}),
     )
     written = init_catalog(root, settings)
-    click.echo(f"created {name!r} in {root}: {len(written)} files", err=True)
+    if fmt == "json":
+        output.emit_json({"root": str(root), "title": name, "written": [str(p) for p in written]})
+        return EXIT_OK
+    output.note(f"created {name!r} in {root}: {len(written)} files")
     for path in written:
         click.echo(str(path))
-    click.echo(
-        f"next: cd {root} && catalog new --arxiv ID (or catalog import LIST.md), "
-        "then catalog build",
-        err=True,
+    output.note(
+        f"next: cd {root} && catalog new --arxiv ID (or catalog import LIST.md), then catalog build"
     )
-    return 0
+    return EXIT_OK

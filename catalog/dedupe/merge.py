@@ -13,8 +13,7 @@ from catalog.catalog import Group
 from catalog.dedupe.report import original_of
 from catalog.identity import normalize_title, titles_agree
 from catalog.model import Paper, Record
-from catalog.records import dump_record
-from catalog.writer import write_atomic
+from catalog.writer import record_text, write_record
 
 if TYPE_CHECKING:
     from catalog.catalog import Catalog
@@ -157,8 +156,10 @@ def fix_duplicates(catalog: Catalog, groups: Sequence[Group]) -> FixReport:
                 plans.append((result, record))
                 continue
         report.conflicts.append(result)
+    for result, record in plans:  # all checked before any is written: nothing half-done
+        record_text(record, catalog.paper_path(result.keep))
     for result, record in plans:
-        write_atomic(Path(catalog.paper_path(result.keep)), dump_record(record))
+        write_record(Path(catalog.paper_path(result.keep)), record)
         for paper_id in result.remove:
             Path(catalog.paper_path(paper_id)).unlink(missing_ok=True)
         report.merged.append(result)

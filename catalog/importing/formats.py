@@ -67,6 +67,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ITALIC = re.compile(r"(?<![*\w])\*([^*]+)\*(?!\*)|(?<![_\w])_([^_]+)_(?!\w)")
 _BACKTICK = re.compile(r"`([^`]+)`")
 _FRAGMENT = re.compile(r"\s+[-–—|]\s+|[,;]\s+|\.\s+|\s*[()\[\]]\s*")
+_ITEM_DASH = re.compile(r"^([-*+]\s+\[[^\]]*\]\([^)]*\))\s+[—–:]\s+")
 _TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
 
 
@@ -107,8 +108,8 @@ def clean_heading(text: str) -> str:
     text = _HEADING_LINK.sub(r"\1", strip_html(text))
     text = _SHORTCODE.sub("", text)
     text = "".join(c for c in text if unicodedata.category(c)[0] not in "SC" or c == " ")
-    text = plain_text(text).strip(" :-–—|.")
-    return _NUMBERING.sub("", text).strip(" :-–—|.") or text
+    text = plain_text(text).strip(" :-–—|.?!")
+    return _NUMBERING.sub("", text).strip(" :-–—|.?!") or text
 
 
 def split_cells(line: str) -> list[str]:
@@ -425,7 +426,7 @@ def _paragraphs(body: list[str], *, keep_lists: bool) -> str:
             links: list[Link] = find_links(line)
             if not keep_lists or (links and all(lk.url.startswith("#") for lk in links)):
                 continue
-        cleaned = strip_html(line).strip()
+        cleaned = _ITEM_DASH.sub(r"\1 - ", strip_html(line).strip())  # awesome-lint's " - "
         if cleaned:
             kept.append(cleaned)
     return "\n".join(kept)

@@ -26,12 +26,11 @@ from catalog.importing.formats import LOOKED_FOR, Document, parse_document
 from catalog.importing.rows import entry_fields
 from catalog.load import decode_utf8
 from catalog.model import CatalogConfig, Keyword, Record, Section, Venue
-from catalog.records import dump_record
 from catalog.registry import Registry
 from catalog.schema import SCHEMA_FILE, schema_text
 from catalog.slug import paper_slug, unique_slug
 from catalog.validate import load_catalog
-from catalog.writer import create_exclusive, write_atomic
+from catalog.writer import record_text, write_atomic, write_record
 
 SectionMode = Literal["add", "flatten"]
 
@@ -256,7 +255,7 @@ class _Plan:
                         1,
                         "warning",
                         "import-overlap",
-                        f"{fields['title']!r} is already in the catalog as {where} "
+                        f"{plain_text(listed[line])!r} is already in the catalog as {where} "
                         f"({key_of[cid]}); not imported",
                     )
                 )
@@ -330,8 +329,9 @@ class _Plan:
             fields["keywords"] = list(dict.fromkeys(keyword_map[k] for k in fields["keywords"]))
             paper_id = unique_slug(paper_slug(fields["title"]), taken)
             taken.add(paper_id)
-            self.outputs[paper_id] = (dump_record(fields), fields)
             path = str(self.data_dir / "papers" / f"{paper_id}.yaml")
+            # refused here, before write() changes anything, if it would not read back
+            self.outputs[paper_id] = (record_text(fields, f"{self.shown}:{line}"), fields)
             self.result.written.append(
                 {"id": paper_id, "file": path, "title": fields["title"], "line": line}
             )
@@ -358,8 +358,8 @@ class _Plan:
             entries = registries.keyword_entries(self.keywords, self.keyword_additions)
             write_atomic(data / "keywords.yaml", registries.dump_keywords(entries))
         for written in self.result.written:
-            text, _ = self.outputs[written["id"]]
-            create_exclusive(Path(written["file"]), text)
+            _, fields = self.outputs[written["id"]]
+            write_record(Path(written["file"]), fields, exclusive=True)
 
     def _in_list_order(self) -> list[Section]:
         """A fresh catalog's sections in the order the list has them; unused ones after."""

@@ -119,6 +119,15 @@ def changed_records(data_dir: Path, rev: str) -> set[str]:
     return ids
 
 
+def records_at(data_dir: Path, rev: str) -> set[str]:
+    """Ids of the records that existed at `rev` (so changed ones not among them are new)."""
+    folder = papers_dir(data_dir).resolve()
+    top = Path(_git(folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel"))
+    relative = folder.relative_to(top.resolve()).as_posix()
+    listing = _git(top, "ls-tree", "--name-only", "-z", rev, "--", f"{relative}/")
+    return {Path(name).stem for name in listing.split("\0") if name.endswith((".yaml", ".yml"))}
+
+
 def _git(cwd: Path, *args: str) -> str:
     try:
         done = subprocess.run(

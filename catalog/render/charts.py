@@ -1,21 +1,16 @@
-"""Bar charts as inline SVG, drawn at build time: no chart library, nothing loaded at view time.
+"""Bar charts drawn at build time as data tables: no chart library, nothing loaded at view time.
 
-No links inside the SVG: Material's instant navigation rewrites every <a>'s href, which SVG
-anchors do not allow (a console error); the stats page links the index pages instead.
-
-Colours come from CSS classes (see site/assets/catalog.css), so the charts follow the
-light/dark palette.
+The chart is the table: each row's bar is a CSS box as wide as its share of the largest
+value, beside the number. Screen readers get a table with a caption and headers, and the
+labels keep the page's text size on a phone (an SVG scaled to a phone's width shrank
+them to ~6 px). Colours come from CSS classes (site/assets/catalog.css), so the charts
+follow the light and dark palettes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-
-ROW = 24
-LABEL_WIDTH = 220
-BAR_WIDTH = 380
-WIDTH = LABEL_WIDTH + BAR_WIDTH + 60
 
 
 @dataclass(frozen=True)
@@ -24,30 +19,19 @@ class Bar:
     value: int
 
 
-def bar_chart(title: str, bars: list[Bar]) -> str:
-    """A horizontal bar chart: one labelled row per bar, the value at the bar's end."""
+def bar_chart(title: str, bars: list[Bar], label: str = "Value", value: str = "Papers") -> str:
+    """A table of labelled rows, each with a bar in proportion to its value."""
     top = max((b.value for b in bars), default=0) or 1
-    height = ROW * len(bars) + 8
     rows = []
-    for i, bar in enumerate(bars):
-        y = 4 + i * ROW
-        width = max(1, round(BAR_WIDTH * bar.value / top)) if bar.value else 0
-        label = escape(_clip(bar.label))
-        text = f'<text class="cf-chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}">{label}</text>'
+    for bar in bars:
+        share = round(100 * bar.value / top, 1)
         rows.append(
-            f'<g>{text}<rect class="cf-chart-bar" x="{LABEL_WIDTH}" y="{y + 3}" '
-            f'width="{width}" height="{ROW - 6}" rx="2"><title>{escape(bar.label)}: '
-            f'{bar.value}</title></rect><text class="cf-chart-value" '
-            f'x="{LABEL_WIDTH + width + 6}" y="{y + 16}">{bar.value}</text></g>'
+            f'<tr><th scope="row">{escape(bar.label)}</th><td><span class="cf-bar" '
+            f'style="width:{share}%"></span><span class="cf-bar-value">{bar.value}</span>'
+            "</td></tr>"
         )
     return (
-        f'<svg class="cf-chart" role="img" aria-label="{escape(title)}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-        + "".join(rows)
-        + "</svg>"
+        f'<table class="cf-chart"><caption>{escape(title)}</caption><thead><tr>'
+        f'<th scope="col">{escape(label)}</th><th scope="col">{escape(value)}</th></tr></thead>'
+        "<tbody>" + "".join(rows) + "</tbody></table>"
     )
-
-
-def _clip(label: str, limit: int = 32) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -7,10 +7,13 @@ without bumping SCHEMA_VERSION.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
 
 from pydantic_core import PydanticCustomError
 
@@ -129,20 +132,31 @@ def papers_bib(catalog: Catalog) -> str:
     return "\n".join(bibtex_entry(catalog, p) for p in sorted(catalog.papers, key=lambda p: p.id))
 
 
-def newest(catalog: Catalog, count: int = FEED_SIZE) -> list[Paper]:
+def newest(papers: Iterable[Paper], count: int = FEED_SIZE) -> list[Paper]:
     """The latest additions: by `added`, newest first, ties by id for a stable order."""
-    by_id = sorted(catalog.papers, key=lambda p: p.id)
+    by_id = sorted(papers, key=lambda p: p.id)
     return sorted(by_id, key=lambda p: p.added, reverse=True)[:count]
 
 
-def atom_feed(catalog: Catalog) -> str:
-    """An Atom feed of the newest additions; absolute links when the config has site_url."""
+def atom_feed(
+    catalog: Catalog,
+    papers: Iterable[Paper] | None = None,
+    *,
+    title: str | None = None,
+    path: str = "",
+    summaries: dict[str, str] | None = None,
+) -> str:
+    """An Atom feed of the newest additions (of `papers`, else the whole catalog) at
+    `path`feed.xml; absolute links when the config has site_url. Entries carry the authors
+    and, where known, the abstract (`summaries`) as their summary."""
     ET.register_namespace("", ATOM_NS)
     config = catalog.config
-    title = config.title if config else "Catalog"
+    site_title = config.title if config else "Catalog"
+    feed_title = f"{site_title}: {title}" if title else site_title
     site_url = safe_url(config.site_url) if config else None
     base = page_url(site_url) if site_url else ""
-    papers = newest(catalog)
+    chosen = newest(catalog.papers if papers is None else papers)
+    summaries = summaries or {}
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
@@ -151,18 +165,18 @@ def atom_feed(catalog: Catalog) -> str:
         return element
 
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    sub(feed, "title", title)
+    sub(feed, "title", feed_title)
     if config:
         sub(feed, "subtitle", config.description)
-    sub(feed, "id", base or f"urn:catalog:{quote(title)}")
+    sub(feed, "id", f"{base}{path}" if base else f"urn:catalog:{quote(feed_title)}")
     if base:
-        sub(feed, "link", href=f"{base}feed.xml", rel="self")
-        sub(feed, "link", href=base)
-    updated = max((p.added for p in papers), default=None)
+        sub(feed, "link", href=f"{base}{path}feed.xml", rel="self")
+        sub(feed, "link", href=f"{base}{path}")
+    updated = max((p.added for p in chosen), default=None)
     sub(feed, "updated", f"{updated.isoformat() if updated else '1970-01-01'}T00:00:00Z")
     author = sub(feed, "author")
-    sub(author, "name", f"{title} maintainers")
-    for paper in papers:
+    sub(author, "name", f"{site_title} maintainers")
+    for paper in chosen:
         entry = sub(feed, "entry")
         sub(entry, "title", paper.title)
         page = f"{base}{page_path(paper.id)}" if base else None
@@ -172,11 +186,30 @@ def atom_feed(catalog: Catalog) -> str:
         if paper_url:
             sub(entry, "link", href=paper_url, rel="related")
         sub(entry, "updated", f"{paper.added.isoformat()}T00:00:00Z")
+        for name in paper.authors or []:
+            sub(sub(entry, "author"), "name", name)
         summary = f"{paper.venue} {paper.year}"
         if paper.keywords:
             summary += " · " + ", ".join(paper.keywords)
-        sub(entry, "summary", summary)
+        abstract = summaries.get(paper.id)
+        sub(entry, "summary", f"{summary}. {abstract}" if abstract else summary)
         for keyword in paper.keywords:
             sub(entry, "category", term=keyword)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def sitemap(site_url: str, pages: Iterable[tuple[str, dt.date | None]]) -> str:
+    """sitemap.xml: every page's absolute address, its lastmod from its papers' dates."""
+    base = page_url(site_url)
+    rows = []
+    for path, lastmod in pages:
+        loc = xml_escape(base + path)
+        mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+        rows.append(f"<url><loc>{loc}</loc>{mod}</url>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(rows)
+        + "\n</urlset>\n"
+    )

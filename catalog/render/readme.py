@@ -36,6 +36,7 @@ ALIGNS: tuple[md.Align, ...] = ("center", "left", "center", "center", "center", 
 NO_LINK = "-"
 SEEN_LINK = "(above)"
 AWESOME_BADGE_ALT = "Awesome"
+AWESOME_BADGE = f"[![{AWESOME_BADGE_ALT}](https://awesome.re/badge.svg)](https://awesome.re)"
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ class _Page:
         self._template = template or _template(None)
         self.rows = _section_rows(papers, config)
         self._tables: dict[tuple[str, int], str] = {}
-        anchors = _Anchors(f"{config.title} {AWESOME_BADGE_ALT}", "Contents")
+        title = f"{config.title} {AWESOME_BADGE_ALT}" if config.awesome else config.title
+        anchors = _Anchors(title, "Contents")
         self._anchors = [anchors.of(section.title) for section in config.sections]
         counts = Counter(k for p in papers for k in dict.fromkeys(p.keywords))
         slugs = unique_slugs(counts)
@@ -170,7 +172,8 @@ class _Page:
         self._context = {
             "config": config,
             "title": md.inline_text(config.title),
-            "awesome_alt": AWESOME_BADGE_ALT,
+            "title_badge": AWESOME_BADGE if config.awesome else None,
+            "contributing": (config.contributing or "").strip() or None,
             "description": md.inline_text(config.description),
             "badges": [
                 f"[![{md.inline_text(b.label)}]({md.link_destination(b.image)})]"

@@ -1,12 +1,13 @@
-"""The static site: generated pages built with mkdocs-material, then exports beside them.
+"""The static site: mkdocs-material renders the hand-written pages and one shell page, the
+generated pages go into that shell, then exports beside them.
 
-Every line that knows about mkdocs lives here (mkdocs-material is in maintenance mode; a
-successor can replace this module alone). The pages themselves come from
-catalog/render/pages.py as HTML fragments; a small hook (site/hooks/fragments.py) inserts them
-after the markdown conversion, so markdown never parses thousands of rows.
+Every line that knows about mkdocs lives here and in shell.py (mkdocs-material is in
+maintenance mode; a successor can replace them alone). The pages themselves come from
+catalog/render/pages.py as HTML fragments; a small hook (site/hooks/fragments.py) inserts
+them after the markdown conversion, so markdown never parses long lists.
 
-The build happens in a temp folder beside the target and is swapped in at the end: a failed
-build leaves the previous site as it was.
+The build happens in a temp folder beside the target and is swapped in at the end, under a
+lock (writer.publish_folder): a failed or killed build leaves the previous site as it was.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,73 +23,94 @@ import yaml
 
 from catalog.catalog import Catalog
 from catalog.errors import CatalogError, UsageProblem
-from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url
-from catalog.render.pages import LATE_MARKER, PAGE_SIZE, Page, build_pages
+from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url, sitemap
+from catalog.render.pages import Site, build_pages
+from catalog.render.search import build_index, material_stub
+from catalog.render.search_docs import search_docs
+from catalog.render.shell import CONTENT, HEAD, NO_TITLE, SHELL_PATH, SKIP, TITLE, Shell
+from catalog.render.views import LATE_MARKER, PAGE_SIZE, Page
 from catalog.resources import site_dir
-from catalog.writer import write_atomic
+from catalog.writer import publish_folder, write_atomic
 
 MARKER = ".catalog-site"  # a folder holding it was built here and may be replaced
 LOCAL_SITE_URL = "http://localhost/"
 NAV = [
-    {"Papers": "index.md"},
-    {"Keywords": "keywords/index.md"},
-    {"Venues": "venues/index.md"},
-    {"Years": "years/index.md"},
-    {"Statistics": "stats.md"},
+    ("Papers", ""),
+    ("Topics", "topics/"),
+    ("Keywords", "keywords/"),
+    ("Venues", "venues/"),
+    ("Years", "years/"),
+    ("Statistics", "stats/"),
 ]
 
 
-def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE) -> None:
+def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE, **kw: Any) -> None:
     """Build the whole site into out_dir, replacing a site built there before.
 
-    page_size: entries the home page renders itself and shows per "Show more".
+    page_size: entries the home page renders itself and shows per "Show more"; further
+    keywords go to build_pages (chunk: papers per file of the home page's data).
     """
     out_dir = out_dir.absolute()
     _check_target(out_dir)
-    pages = build_pages(catalog, page_size)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    try:
-        staged = work / "site"
-        config_file = write_sources(catalog, pages, work, staged)
+    site = build_pages(catalog, page_size, **kw)
+
+    def make(work: Path, staged: Path) -> None:
+        config_file = write_sources(catalog, site.pages, work, staged)
         run_mkdocs(config_file)
-        write_exports(catalog, staged)
+        write_generated(site.pages, staged)
+        write_exports(catalog, site, staged)
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
-        _swap(staged, out_dir, work / "previous")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+    publish_folder(out_dir, make)
+
+
+def md_path(path: str) -> str:
+    """A page's address as mkdocs' source path: '' -> index.md, 'stats/' -> stats.md."""
+    if not path:
+        return "index.md"
+    folder = path.rstrip("/")
+    return f"{folder}/index.md" if "/" not in folder and folder in _FOLDERS else f"{folder}.md"
+
+
+_FOLDERS = {"topics", "keywords", "venues", "years"}
 
 
 def write_sources(catalog: Catalog, pages: list[Page], work: Path, staged: Path) -> Path:
     """The mkdocs input under work/: mkdocs.yml, docs/assets/ and pages.json for the hook.
 
-    Pages are not written as files: the hook (site/hooks/fragments.py) adds them from
-    pages.json, which keeps a 10,000-paper build from writing and deleting 10,000 files.
+    mkdocs renders the hand-written kinds of page and the shell; pages are not written as
+    files: the hook (site/hooks/fragments.py) adds them from pages.json.
     """
     sources = site_dir()
     docs = work / "docs"
     shutil.copytree(sources / "assets", docs / "assets")
+    shell = Page(SHELL_PATH, TITLE, NO_TITLE + CONTENT, head=HEAD, skip=SKIP)
     entries = []
-    for page in pages:
-        front = {"title": html.escape(page.title), "hide": list(page.hide)}
+    for page in [p for p in pages if not p.generated] + [shell]:
+        front = {"title": html.escape(page.title), "hide": ["navigation", "toc"]}
         front_matter = json.dumps(front, ensure_ascii=False)
         entries.append(
             {
-                "path": page.path,
+                "path": md_path(page.path),
                 "markdown": f"---\n{front_matter}\n---\n",
                 "html": page.html,
                 "late": page.late,
+                "head": page.head,
+                "skip": page.skip,
             }
         )
     document = {"marker": LATE_MARKER, "pages": entries}
     (work / "pages.json").write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-    config = mkdocs_config(catalog, sources, docs, staged)
+    folders = {p.path.split("/")[0] for p in pages}
+    config = mkdocs_config(catalog, sources, docs, staged, folders)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
     return config_file
 
 
-def mkdocs_config(catalog: Catalog, sources: Path, docs: Path, staged: Path) -> dict[str, Any]:
+def mkdocs_config(
+    catalog: Catalog, sources: Path, docs: Path, staged: Path, folders: set[str] | None = None
+) -> dict[str, Any]:
     """site/mkdocs.yml with what comes from the data and the absolute paths filled in.
 
     Titles go into Material's templates unescaped, so they are HTML-escaped here. No
@@ -101,13 +121,16 @@ def mkdocs_config(catalog: Catalog, sources: Path, docs: Path, staged: Path) -> 
     config["site_name"] = html.escape(data.title if data else "Catalog")
     if data:
         config["site_description"] = html.escape(data.description)
-    # Instant navigation needs a sitemap, hence a site_url; any URL works when served elsewhere.
     config["site_url"] = (safe_url(data.site_url) if data else None) or LOCAL_SITE_URL
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(staged)
     config["theme"]["custom_dir"] = str(sources / config["theme"]["custom_dir"])
     config["hooks"] = [str(sources / hook) for hook in config.get("hooks", [])]
-    config["nav"] = NAV
+    config["nav"] = [
+        {title: md_path(path)}
+        for title, path in NAV
+        if folders is None or not path or path.split("/")[0] in folders
+    ]
     config.pop("repo_url", None)
     return config
 
@@ -129,10 +152,58 @@ def run_mkdocs(config_file: Path) -> None:
         logger.setLevel(level)
 
 
-def write_exports(catalog: Catalog, folder: Path) -> None:
+def write_generated(pages: list[Page], staged: Path) -> None:
+    """Every generated page, put into the shell mkdocs rendered (then the shell goes)."""
+    shell_file = staged / SHELL_PATH / "index.html"
+    shell = Shell.parse(shell_file.read_text(encoding="utf-8"))
+    shutil.rmtree(shell_file.parent)
+    made: set[Path] = set()
+    for page in pages:
+        if not page.generated:
+            continue
+        folder = staged / page.path
+        if folder.parent not in made:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            made.add(folder.parent)
+        folder.mkdir(exist_ok=True)
+        content = page.html.replace(LATE_MARKER, page.late, 1) if page.late else page.html
+        with open(folder / "index.html", "w", encoding="utf-8") as out:
+            out.write(shell.render(page, content))
+
+
+def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
+    """The downloads, feeds, home data, search index and sitemap beside the pages."""
     write_atomic(folder / "papers.json", papers_json(catalog))
     write_atomic(folder / "papers.bib", papers_bib(catalog))
-    write_atomic(folder / "feed.xml", atom_feed(catalog))
+    write_atomic(folder / "feed.xml", atom_feed(catalog, summaries=site.abstracts))
+    for facet, folder_name in (("venue", "venues"), ("topic", "topics")):
+        if facet not in site.facets.slugs:
+            continue
+        members: dict[Any, list[Any]] = {}
+        for paper in site.order:
+            for value in (paper.venue,) if facet == "venue" else paper.topics:
+                members.setdefault(value, []).append(paper)
+        for value, slug in site.facets.slugs[facet].items():
+            path = f"{folder_name}/{slug}/"
+            title = site.facets.label(facet, value)
+            feed = atom_feed(
+                catalog, members[value], title=title, path=path, summaries=site.abstracts
+            )
+            (folder / path / "feed.xml").write_text(feed, encoding="utf-8")
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    for number, chunk in enumerate(site.home_chunks, start=1):
+        (home / f"{number}.json").write_text(chunk, encoding="utf-8")
+    search = folder / "search"
+    search.mkdir(exist_ok=True)
+    for name, text in build_index(*search_docs(catalog, site)).items():
+        (search / name).write_text(text, encoding="utf-8")
+    (search / "search_index.json").write_text(material_stub(), encoding="utf-8")
+    config = catalog.config
+    site_url = (safe_url(config.site_url) if config else None) or LOCAL_SITE_URL
+    (folder / "sitemap.xml.gz").unlink(missing_ok=True)
+    pages = [(p.path, p.lastmod) for p in site.pages]
+    write_atomic(folder / "sitemap.xml", sitemap(site_url, pages))
 
 
 def _check_target(out_dir: Path) -> None:
@@ -144,15 +215,3 @@ def _check_target(out_dir: Path) -> None:
             f"{out_dir}: folder is not empty and was not built by `catalog build --site`; "
             "refusing to replace it"
         )
-
-
-def _swap(staged: Path, out_dir: Path, previous: Path) -> None:
-    """Put the new site in place; the old one is moved aside and deleted with the temp folder."""
-    if out_dir.exists():
-        os.replace(out_dir, previous)
-    try:
-        os.replace(staged, out_dir)
-    except OSError:
-        if previous.exists() and not out_dir.exists():
-            os.replace(previous, out_dir)
-        raise

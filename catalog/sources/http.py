@@ -39,6 +39,7 @@ from catalog.sources.types import Fetched, Snapshot
 HEAD_REFUSED = frozenset({400, 401, 403, 404, 405, 406, 409, 410, 418, 500, 501, 999})
 SMALL_BODY = 64 * 1024  # a body this small is read so the connection can be reused
 API_BODY_CAP = 2_000_000  # an API answer larger than this is not a real answer
+UNTIL_MARGIN = 1.0  # seconds before a caller's `until` when no request goes out any more
 _SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 
@@ -192,6 +193,7 @@ class Http:
         body_cap: int = 0,
         cookies: dict[str, str] | None = None,
         end: float | None = None,
+        data: bytes | None = None,
     ) -> Snapshot:
         """One request, no redirect followed, after the host's turn; reads at most `body_cap`.
 
@@ -202,6 +204,8 @@ class Http:
             wait = await self.hosts.turn(host, url, end)
             if wait is not None:
                 raise TooLongWait(wait)
+        if end is not None and time.monotonic() > end:
+            raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
         self.requests_sent += 1
         try:
             async with self.session().request(
@@ -210,6 +214,7 @@ class Http:
                 headers=headers,
                 cookies=cookies or None,
                 allow_redirects=False,
+                data=data,
             ) as response:
                 body, truncated = await _read_capped(response, method, body_cap)
                 if cookies is not None:
@@ -283,17 +288,25 @@ class Http:
         method: str | None = None,
         headers: Mapping[str, str] | None = None,
         body_cap: int = 0,
+        data: bytes | None = None,
+        until: float | None = None,
     ) -> Fetched:
         """Follow `url` to its final response within the deadline, every hop guarded.
 
-        `method=None` probes with HEAD then GET; otherwise that method is sent each hop.
+        `method=None` probes with HEAD then GET; otherwise that method is sent each hop (with
+        `data` as its body: an API's POST). `until` (a `time.monotonic()` time) ends the fetch
+        sooner than the settings' deadline: a caller's own budget (`catalog sync --budget`);
+        no request goes out in its last UNTIL_MARGIN seconds, so none is cut off unanswered.
         """
         outcome = Fetched(url)
         budget = self.settings.budget
         end = time.monotonic() + budget
+        if until is not None:
+            budget = max(0.0, min(budget, until - time.monotonic()))
+            end = min(end, until - UNTIL_MARGIN)
         try:
             async with asyncio.timeout(budget):
-                return await self._follow(outcome, method, headers, body_cap, end)
+                return await self._follow(outcome, method, headers, body_cap, end, data)
         except TimeoutError:
             said = f"timed out: no answer within the {budget:g} s deadline (slow or dripping)"
             return outcome.fail("error", said, outcome.final_url or url)
@@ -305,6 +318,7 @@ class Http:
         headers: Mapping[str, str] | None,
         body_cap: int,
         end: float,
+        data: bytes | None = None,
     ) -> Fetched:
         chain = [outcome.url]
         current = outcome.url
@@ -329,7 +343,13 @@ class Http:
                 if method is None:
                     return await self._probe(target, jar, end)
                 snapshot = await self.send(
-                    method, target, headers=headers, body_cap=body_cap, cookies=jar, end=end
+                    method,
+                    target,
+                    headers=headers,
+                    body_cap=body_cap,
+                    cookies=jar,
+                    end=end,
+                    data=data,
                 )
                 return snapshot, 1
 

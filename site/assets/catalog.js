@@ -1,59 +1,68 @@
-/* The catalog browser: facets, text filter, sort and URL state over the home page's list.
- * Plain JavaScript over the JSON embedded in the page; no framework, no request. The page
- * renders its first entries; this script renders any other from the data, with DOM calls.
- * Facet counts: OR within a facet, AND across facets (and with the text filter); a value's
- * count is how many papers would show if it were added to its facet's selection. */
+/* The catalog browser: facets, the text filter, year range, "with code", sort, active
+ * filters as chips, exports of the selection, and the state in the URL, over the home
+ * page's list. Plain JavaScript, no framework. The page renders its first entries and
+ * embeds the data of its first chunk of papers; the other chunks come from home/<n>.json.
+ * The text filter asks the site search's index (search-core.js), so it finds what the
+ * site search finds. Facet counts: OR within a facet, AND across facets and with the other
+ * filters; a value's count is how many papers would show if it were added to its facet. */
 (function () {
   "use strict";
 
-  var FACETS = ["keyword", "venue", "year"];
-  // Entries shown at once (default; the page may set data-page-size); "Show more" adds as
-  // many. Only the shown entries stay in the document: with Material's stylesheet, every
-  // entry in the page, even hidden, costs style and paint time on each click.
-  var PAGE = 100;
-  var PARAM = { keyword: "kw", venue: "venue", year: "year", text: "text", sort: "sort" };
+  var PAGE = 100;  // entries shown at once, unless the page sets data-page-size
+  var PARAM = { topic: "topic", keyword: "kw", venue: "venue", year: "year" };
+  var OTHER = ["text", "sort", "code", "from", "to"];
+  var LINK_KINDS = ["paper", "code", "project"];
+  var TITLES = { topic: "Topic", keyword: "Keyword", venue: "Venue", year: "Year" };
+  var FOLDERS = { topic: "topics", keyword: "keywords", venue: "venues", year: "years" };
+
+  function siteBase() {
+    var config = document.getElementById("__config");
+    var base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL(base.replace(/\/?$/, "/"), window.location.href);
+  }
 
   function initBrowser() {
     var root = document.getElementById("catalog-browser");
     var source = document.getElementById("catalog-data");
     if (!root || !source || root.getAttribute("data-ready")) return;
     root.setAttribute("data-ready", "1");
-    // A <template> (Material re-runs scripts on instant navigation): its text is in .content.
     var data = JSON.parse((source.content || source).textContent);
     var list = root.querySelector("[data-papers]");
-    var ids = data.ids;
-    var n = ids.length;
-    var titleText = data.titles;
-    var venueOf = data.venue;
-    var yearOf = data.year;
-    var keywordsOf = data.keywords;
+    var FACETS = data.order;
     var names = data.facets;
-    var columns = [titleText, venueOf, yearOf, keywordsOf, data.added];
-    if (!list || columns.some(function (column) { return column.length !== n; })) {
-      console.warn("catalog: the page's data is incomplete; filters disabled");
-      return;
-    }
-    // The page renders the first entries itself; the others are made from the data when
-    // first shown (see entry()) and kept for the next time.
-    var items = new Array(n);
-    Array.prototype.forEach.call(list.children, function (li, k) {
-      if (k < n && li.getAttribute("data-paper-id") === ids[k]) items[k] = li;
-    });
+    var n = data.count;
+    var loaded = 0;
+    var ids = [], titles = [], authors = [], added = [], links = {}, values = {};
+    var lowerTitles = [], years = [];
+    LINK_KINDS.forEach(function (k) { links[k] = []; });
+    FACETS.forEach(function (f) { values[f] = []; });
+    var multi = { topic: true, keyword: true };
+    var labels = data.labels || {};
+    function label(facet, k) { return labels[facet] ? labels[facet][k] : names[facet][k]; }
 
-    var added = new Int32Array(n);  // days since 1970; the data has each as a difference
-    var titles = new Array(n);
-    var hay = new Array(n);
-    var order = [];
-    for (var o = 0; o < n; o++) order.push(o);
-    var pageSize = parseInt(root.getAttribute("data-page-size"), 10) || PAGE;
-    var limit = pageSize;
-    for (var i = 0; i < n; i++) {
-      added[i] = (i ? added[i - 1] : 0) + data.added[i];
-      titles[i] = titleText[i].toLowerCase();
-      var words = [titleText[i], names.venue[venueOf[i]]];
-      keywordsOf[i].forEach(function (k) { words.push(names.keyword[k]); });
-      hay[i] = words.join(" \u0000 ").toLowerCase();
+    function take(chunk) {
+      var day = 0;
+      for (var j = 0; j < chunk.ids.length; j++) {
+        var i = chunk.start + j;
+        ids[i] = chunk.ids[j];
+        titles[i] = chunk.titles[j];
+        lowerTitles[i] = chunk.titles[j].toLowerCase();
+        authors[i] = chunk.authors[j];
+        day += chunk.added[j];
+        added[i] = day;
+        LINK_KINDS.forEach(function (k) { links[k][i] = chunk.links[k][j]; });
+        FACETS.forEach(function (f) { values[f][i] = chunk.values[f][j]; });
+        years[i] = +names.year[chunk.values.year[j]];
+      }
+      loaded += chunk.ids.length;
     }
+    take(data.first);
+
+    // The page renders the first entries itself; the others are made from the data.
+    var items = [];
+    Array.prototype.forEach.call(list.children, function (li, k) {
+      if (li.getAttribute("data-paper-id") === ids[k]) items[k] = li;
+    });
 
     function link(href, text, className) {
       var a = document.createElement("a");
@@ -70,25 +79,30 @@
       var li = document.createElement("li");
       li.className = "cf-paper";
       li.setAttribute("data-paper-id", ids[i]);
-      li.appendChild(link("papers/" + ids[i] + "/", titleText[i], "cf-title"));
+      li.appendChild(link("papers/" + ids[i] + "/", titles[i], "cf-title"));
       var meta = document.createElement("div");
       meta.className = "cf-meta";
-      var year = names.year[yearOf[i]];
+      var year = names.year[values.year[i]];
       meta.appendChild(link("years/" + year + "/", year));
       meta.appendChild(document.createTextNode(" \u00b7 "));
-      var venue = venueOf[i];
+      var venue = values.venue[i];
       meta.appendChild(link("venues/" + data.slugs.venue[venue] + "/", names.venue[venue]));
-      data.links.forEach(function (kind) {
-        var url = kind[1][i];
+      LINK_KINDS.forEach(function (kind) {
+        var url = links[kind][i];
         if (!url) return;
         meta.appendChild(document.createTextNode(" \u00b7 "));
-        meta.appendChild(link(url, kind[0], "cf-link"));
+        meta.appendChild(link(url, kind, "cf-link"));
       });
       li.appendChild(meta);
-      if (keywordsOf[i].length) {
+      var topics = values.topic ? values.topic[i] : [];
+      var keywords = values.keyword ? values.keyword[i] : [];
+      if (topics.length || keywords.length) {
         var chips = document.createElement("div");
         chips.className = "cf-chips";
-        keywordsOf[i].forEach(function (k) {
+        topics.forEach(function (k) {
+          chips.appendChild(link("topics/" + data.slugs.topic[k] + "/", label("topic", k), "cf-chip cf-topic"));
+        });
+        keywords.forEach(function (k) {
           chips.appendChild(link("keywords/" + data.slugs.keyword[k] + "/", names.keyword[k], "cf-chip"));
         });
         li.appendChild(chips);
@@ -97,35 +111,52 @@
       return li;
     }
 
-    var buttons = {};
-    var counters = {};
-    var lastCount = {};
-    var index = {};
+    var index = {}, buttons = {}, counters = {}, lastCount = {}, totals = {};
     FACETS.forEach(function (facet) {
-      buttons[facet] = new Array(names[facet].length);
-      counters[facet] = new Array(names[facet].length);
-      lastCount[facet] = new Int32Array(names[facet].length).fill(-1);
       index[facet] = {};
       names[facet].forEach(function (name, k) { index[facet][name] = k; });
-    });
-    Array.prototype.forEach.call(root.querySelectorAll("[data-facet]"), function (button) {
-      var facet = button.getAttribute("data-facet");
-      var k = index[facet][button.getAttribute("data-value")];
-      if (k === undefined) return;
-      buttons[facet][k] = button;
-      counters[facet][k] = button.querySelector(".cf-count");
+      buttons[facet] = [];
+      counters[facet] = [];
+      lastCount[facet] = [];
     });
 
+    function register(button) {
+      var facet = button.getAttribute("data-facet");
+      var k = index[facet] && index[facet][button.getAttribute("data-value")];
+      if (k === undefined) return;
+      buttons[facet][k] = button;
+      counters[facet][k] = button.parentNode.querySelector(".cf-count");
+      lastCount[facet][k] = -1;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll("[data-facet]"), register);
+
     var input = root.querySelector('input[data-filter="text"]');
+    var codeBox = root.querySelector('input[data-filter="code"]');
+    var fromSelect = root.querySelector('[data-year="from"]');
+    var toSelect = root.querySelector('[data-year="to"]');
     var sortSelect = root.querySelector("[data-sort]");
     var status = root.querySelector("[data-status]");
     var empty = root.querySelector("[data-empty]");
     var more = root.querySelector('[data-action="more"]');
+    var active = root.querySelector("[data-active]");
+    var exportCount = root.querySelector("[data-export-count]");
+    var yearsSorted = names.year.map(Number).sort(function (a, b) { return a - b; });
+    var minYear = yearsSorted[0], maxYear = yearsSorted[yearsSorted.length - 1];
+    var searchIndex = window.CatalogSearch
+      ? new window.CatalogSearch.Index(new URL("search/", siteBase())) : null;
+    var textScores = null;  // doc -> score for the current text, or null for no text
+    var textFor = "";
+    var pageSize = parseInt(root.getAttribute("data-page-size"), 10) || PAGE;
+    var limit = pageSize;
+    var order = [];
+    var currentOrder = null;
+    var matchedRows = [];
     var state = readUrl();
-    var currentOrder = "newest";
 
     function emptyState() {
-      return { keyword: new Set(), venue: new Set(), year: new Set(), text: "", sort: "newest" };
+      var s = { text: "", sort: "newest", code: false, from: minYear, to: maxYear };
+      FACETS.forEach(function (f) { s[f] = new Set(); });
+      return s;
     }
 
     function readUrl() {
@@ -137,22 +168,30 @@
           if (k !== undefined) s[facet].add(k);
         });
       });
-      s.text = params.get(PARAM.text) || "";
-      var sort = params.get(PARAM.sort);
+      s.text = params.get("text") || "";
+      var sort = params.get("sort");
       if (sort === "oldest" || sort === "title") s.sort = sort;
+      s.code = params.get("code") === "1";
+      var from = parseInt(params.get("from"), 10), to = parseInt(params.get("to"), 10);
+      if (from >= minYear && from <= maxYear) s.from = from;
+      if (to >= minYear && to <= maxYear) s.to = to;
       return s;
     }
 
     function writeUrl() {
       var params = new URLSearchParams(window.location.search);
-      Object.keys(PARAM).forEach(function (key) { params.delete(PARAM[key]); });
+      FACETS.forEach(function (f) { params.delete(PARAM[f]); });
+      OTHER.forEach(function (key) { params.delete(key); });
       FACETS.forEach(function (facet) {
         Array.from(state[facet]).sort(function (a, b) { return a - b; }).forEach(function (k) {
           params.append(PARAM[facet], names[facet][k]);
         });
       });
-      if (state.text) params.set(PARAM.text, state.text);
-      if (state.sort !== "newest") params.set(PARAM.sort, state.sort);
+      if (state.text) params.set("text", state.text);
+      if (state.sort !== "newest") params.set("sort", state.sort);
+      if (state.code) params.set("code", "1");
+      if (state.from !== minYear) params.set("from", String(state.from));
+      if (state.to !== maxYear) params.set("to", String(state.to));
       var query = params.toString();
       var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
       if (url !== window.location.pathname + window.location.search + window.location.hash) {
@@ -160,48 +199,63 @@
       }
     }
 
-    function anyOf(values, selected) {
-      for (var j = 0; j < values.length; j++) if (selected.has(values[j])) return true;
+    function has(facet, i, selected) {
+      var v = values[facet][i];
+      if (!multi[facet]) return selected.has(v);
+      for (var j = 0; j < v.length; j++) if (selected.has(v[j])) return true;
       return false;
     }
 
     function apply() {
-      var terms = state.text.toLowerCase().split(/\s+/).filter(Boolean);
-      var selK = state.keyword, selV = state.venue, selY = state.year;
-      var useK = selK.size > 0, useV = selV.size > 0, useY = selY.size > 0;
-      var kc = new Int32Array(names.keyword.length);
-      var vc = new Int32Array(names.venue.length);
-      var yc = new Int32Array(names.year.length);
+      var counts = {}, use = {}, match = {};
+      FACETS.forEach(function (f) {
+        counts[f] = new Int32Array(names[f].length);
+        use[f] = state[f].size > 0;
+      });
       var matched = 0;
       var shownItems = [];
-      for (var p = 0; p < n; p++) {
+      matchedRows = [];
+      var scores = state.text && textFor === state.text ? textScores : null;
+      for (var p = 0; p < order.length; p++) {
         var i = order[p];
-        var mt = true;
-        for (var t = 0; t < terms.length; t++) {
-          if (hay[i].indexOf(terms[t]) < 0) { mt = false; break; }
+        if (scores && !scores.has(i)) continue;
+        if (state.code && !links.code[i]) continue;
+        if (years[i] < state.from || years[i] > state.to) continue;
+        var misses = 0, missed = null;
+        for (var f = 0; f < FACETS.length; f++) {
+          var facet = FACETS[f];
+          match[facet] = !use[facet] || has(facet, i, state[facet]);
+          if (!match[facet]) { misses++; missed = facet; }
         }
-        if (!mt) continue;
-        var ks = keywordsOf[i], v = venueOf[i], y = yearOf[i];
-        var mk = !useK || anyOf(ks, selK);
-        var mv = !useV || selV.has(v);
-        var my = !useY || selY.has(y);
-        if (mv && my) for (var j = 0; j < ks.length; j++) kc[ks[j]]++;
-        if (mk && my) vc[v]++;
-        if (mk && mv) yc[y]++;
-        if (mk && mv && my && ++matched <= limit) shownItems.push(entry(i));
+        if (misses > 1) continue;
+        for (var g = 0; g < FACETS.length; g++) {
+          var name = FACETS[g];
+          if (misses === 1 && missed !== name) continue;
+          var v = values[name][i];
+          if (multi[name]) { for (var j = 0; j < v.length; j++) counts[name][v[j]]++; }
+          else counts[name][v]++;
+        }
+        if (misses === 0) {
+          matchedRows.push(i);
+          if (++matched <= limit) shownItems.push(entry(i));
+        }
       }
       show(shownItems);
-      paintCounts("keyword", kc);
-      paintCounts("venue", vc);
-      paintCounts("year", yc);
+      FACETS.forEach(function (f) { paintCounts(f, counts[f]); });
       var shown = Math.min(matched, limit);
+      var waiting = (state.text && textFor !== state.text) || loaded < n;
       status.textContent = (matched === n ? n : matched + " of " + n) + " papers" +
-        (shown < matched ? ", first " + shown + " shown" : "");
-      empty.hidden = matched !== 0;
+        (shown < matched ? ", first " + shown + " shown" : "") + (waiting ? " (loading…)" : "");
+      empty.hidden = matched !== 0 || waiting;
       more.hidden = shown >= matched;
       more.textContent = "Show " + Math.min(pageSize, matched - shown) + " more";
+      exportCount.textContent = matched === 1 ? "this paper" : "these " + matched + " papers";
       if (sortSelect.value !== state.sort) sortSelect.value = state.sort;
       if (input.value !== state.text) input.value = state.text;
+      codeBox.checked = state.code;
+      fromSelect.value = String(state.from);
+      toSelect.value = String(state.to);
+      paintChips();
       writeUrl();
     }
 
@@ -212,60 +266,179 @@
       if (!same) list.replaceChildren.apply(list, next);
     }
 
-    function update() {
-      limit = pageSize;
-      if (currentOrder !== state.sort) reorder();
-      apply();
-    }
-
     function paintCounts(facet, counts) {
       var last = lastCount[facet];
       var selected = state[facet];
       for (var k = 0; k < counts.length; k++) {
         var button = buttons[facet][k];
         if (!button) continue;
-        var pressed = selected.has(k);
-        if (button.getAttribute("aria-pressed") !== String(pressed)) {
-          button.setAttribute("aria-pressed", String(pressed));
-        }
+        var pressed = String(selected.has(k));
+        if (button.getAttribute("aria-pressed") !== pressed) button.setAttribute("aria-pressed", pressed);
         if (last[k] === counts[k]) continue;
         last[k] = counts[k];
         counters[facet][k].textContent = counts[k];
-        button.classList.toggle("cf-zero", counts[k] === 0);
+        button.parentNode.classList.toggle("cf-zero", counts[k] === 0);
       }
     }
 
-    // A value chosen before the page loaded (URL, reload, Back) may sit below its box's
-    // fold: scroll each box, not the page, so its first selected value shows.
-    function revealSelected() {
+    function chip(label, remove) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "cf-active-chip";
+      button.textContent = label;
+      button.setAttribute("aria-label", "Remove filter " + label);
+      button.addEventListener("click", function () { remove(); update(); });
+      return button;
+    }
+
+    function paintChips() {
+      var chips = [];
       FACETS.forEach(function (facet) {
-        var button = root.querySelector('[data-facet="' + facet + '"][aria-pressed="true"]');
-        var box = button && button.closest(".cf-facet-values");
-        if (!box || !box.clientHeight) return;
-        var top = button.getBoundingClientRect().top - box.getBoundingClientRect().top;
-        if (top < 0 || top + button.offsetHeight > box.clientHeight) {
-          box.scrollTop += top - (box.clientHeight - button.offsetHeight) / 2;
-        }
+        state[facet].forEach(function (k) {
+          chips.push(chip(TITLES[facet] + ": " + label(facet, k), function () { state[facet].delete(k); }));
+        });
       });
+      if (state.text) chips.push(chip("Text: " + state.text, function () { state.text = ""; }));
+      if (state.code) chips.push(chip("With code", function () { state.code = false; }));
+      if (state.from !== minYear || state.to !== maxYear) {
+        chips.push(chip("Years " + state.from + "–" + state.to, function () {
+          state.from = minYear; state.to = maxYear;
+        }));
+      }
+      var key = chips.map(function (c) { return c.textContent; }).join("\u0000");
+      if (active.getAttribute("data-key") === key) return;
+      active.setAttribute("data-key", key);
+      active.replaceChildren.apply(active, chips);
     }
 
     function reorder() {
       order = [];
-      for (var i = 0; i < n; i++) order.push(i);
+      for (var i = 0; i < loaded; i++) order.push(i);
       if (state.sort === "title") {
         order.sort(function (a, b) {
-          return titles[a] < titles[b] ? -1 : titles[a] > titles[b] ? 1 : a - b;
+          return lowerTitles[a] < lowerTitles[b] ? -1 : lowerTitles[a] > lowerTitles[b] ? 1 : a - b;
         });
       } else if (state.sort === "oldest") {
         // The page comes newest first (year, then date added); oldest is the same keys upward.
         order.sort(function (a, b) {
-          var ya = +names.year[yearOf[a]], yb = +names.year[yearOf[b]];
-          if (ya !== yb) return ya - yb;
-          if (added[a] !== added[b]) return added[a] - added[b];
-          return a - b;
+          return years[a] - years[b] || added[a] - added[b] || a - b;
         });
       }
-      currentOrder = state.sort;
+      currentOrder = state.sort + ":" + loaded;
+    }
+
+    function update() {
+      limit = pageSize;
+      if (state.from > state.to) { var t = state.from; state.from = state.to; state.to = t; }
+      if (state.text !== textFor) lookUp(state.text);
+      if (currentOrder !== state.sort + ":" + loaded) reorder();
+      apply();
+    }
+
+    function lookUp(text) {
+      if (!searchIndex || !window.CatalogSearch.queryWords(text).length) {
+        textFor = text;
+        textScores = null;
+        return;
+      }
+      searchIndex.search(text).then(function (scores) {
+        if (state.text !== text) return;
+        textFor = text;
+        textScores = scores;
+        apply();
+      }, function (error) {
+        console.warn("catalog: " + error);
+      });
+    }
+
+    function showAll(facet, button) {
+      var box = root.querySelector('[data-facet-group="' + facet + '"]');
+      var all = names[facet].map(function (name, k) { return k; });
+      var total = totals[facet] || (totals[facet] = totalCounts(facet));
+      all.sort(function (a, b) {
+        return total[b] - total[a] || label(facet, a).toLowerCase().localeCompare(label(facet, b).toLowerCase());
+      });
+      var rows = all.map(function (k) {
+        if (buttons[facet][k]) return buttons[facet][k].parentNode;
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "cf-facet";
+        b.setAttribute("data-facet", facet);
+        b.setAttribute("data-value", names[facet][k]);
+        b.setAttribute("aria-pressed", "false");
+        b.textContent = label(facet, k);
+        var count = document.createElement("span");
+        count.className = "cf-count";
+        li.appendChild(b);
+        li.appendChild(count);
+        register(b);
+        return li;
+      });
+      box.replaceChildren.apply(box, rows);
+      box.classList.add("cf-all");
+      button.hidden = true;
+      button.setAttribute("aria-expanded", "true");
+      var find = root.querySelector('[data-facet-filter="' + facet + '"]');
+      if (find) find.hidden = false;
+      apply();
+    }
+
+    function totalCounts(facet) {
+      var total = new Int32Array(names[facet].length);
+      for (var i = 0; i < loaded; i++) {
+        var v = values[facet][i];
+        if (multi[facet]) v.forEach(function (k) { total[k]++; }); else total[v]++;
+      }
+      return total;
+    }
+
+    function filterValues(facet, text) {
+      var needle = text.trim().toLowerCase();
+      buttons[facet].forEach(function (button) {
+        if (!button) return;
+        button.parentNode.hidden = needle !== "" &&
+          button.textContent.toLowerCase().indexOf(needle) < 0;
+      });
+    }
+
+    function selection() {
+      return matchedRows.slice();
+    }
+
+    function download(name, type, text) {
+      var blob = new Blob([text], { type: type });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+    }
+
+    function exportAs(kind) {
+      var rows = selection();
+      if (kind === "json") {
+        download("papers.json", "application/json", window.CatalogExport.json(rows, table()));
+      } else if (kind === "csv") {
+        download("papers.csv", "text/csv", window.CatalogExport.csv(rows, table()));
+      } else {
+        download("papers.bib", "application/x-bibtex", window.CatalogExport.bibtex(rows, table()));
+      }
+    }
+
+    function table() {
+      return {
+        ids: ids, titles: titles, authors: authors, years: years, links: links,
+        venue: function (i) { return names.venue[values.venue[i]]; },
+        venueInfo: function (i) { return data.venueInfo[values.venue[i]]; },
+        keywords: function (i) {
+          return (values.keyword ? values.keyword[i] : []).map(function (k) { return names.keyword[k]; });
+        },
+        topics: function (i) {
+          return (values.topic ? values.topic[i] : []).map(function (k) { return label("topic", k); });
+        }
+      };
     }
 
     root.addEventListener("click", function (event) {
@@ -278,28 +451,51 @@
         update();
         return;
       }
-      var toggle = event.target.closest('[data-action="toggle-facets"]');
-      if (toggle) {
+      var target = event.target.closest("[data-action], [data-export]");
+      if (!target) return;
+      var action = target.getAttribute("data-action");
+      if (target.hasAttribute("data-export")) exportAs(target.getAttribute("data-export"));
+      else if (action === "toggle-facets") {
         var open = root.querySelector(".cf-facets").classList.toggle("cf-open");
-        toggle.setAttribute("aria-expanded", String(open));
-        if (open) revealSelected();
-        return;
-      }
-      if (event.target.closest('[data-action="clear"]')) {
-        state = emptyState();
-        update();
-        return;
-      }
-      if (event.target.closest('[data-action="more"]')) {
-        limit += pageSize;
-        apply();
-      }
+        target.setAttribute("aria-expanded", String(open));
+      } else if (action === "show-all") showAll(target.getAttribute("data-facet-more"), target);
+      else if (action === "clear") { state = emptyState(); update(); }
+      else if (action === "more") { limit += pageSize; apply(); }
+    });
+    root.addEventListener("input", function (event) {
+      var facet = event.target.getAttribute("data-facet-filter");
+      if (facet) filterValues(facet, event.target.value);
     });
     input.addEventListener("input", function () { state.text = input.value; update(); });
+    codeBox.addEventListener("change", function () { state.code = codeBox.checked; update(); });
+    fromSelect.addEventListener("change", function () { state.from = +fromSelect.value; update(); });
+    toSelect.addEventListener("change", function () { state.to = +toSelect.value; update(); });
     sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; update(); });
+
+    // A value chosen in the URL but beyond a facet's first values: show all of that facet.
+    FACETS.forEach(function (facet) {
+      var hidden = Array.from(state[facet]).some(function (k) { return !buttons[facet][k]; });
+      var toggle = root.querySelector('[data-facet-more="' + facet + '"]');
+      if (hidden && toggle) showAll(facet, toggle);
+    });
     update();
     root.classList.add("cf-live");
-    revealSelected();
+
+    function fetchChunks(next) {
+      if (next >= data.chunks) return;
+      fetch(new URL("home/" + next + ".json", siteBase())).then(function (response) {
+        if (!response.ok) throw new Error("home/" + next + ".json: " + response.status);
+        return response.json();
+      }).then(function (chunk) {
+        take(chunk);
+        totals = {};
+        update();
+        if (loaded >= n) root.classList.add("cf-complete");
+        fetchChunks(next + 1);
+      }).catch(function (error) { console.warn("catalog: " + error); });
+    }
+    if (loaded >= n) root.classList.add("cf-complete");
+    else fetchChunks(1);
   }
 
   function initCopy() {

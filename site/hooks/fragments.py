@@ -1,16 +1,19 @@
-"""mkdocs hook: the generated pages come from one pages.json, never from markdown files.
+"""mkdocs hook: the pages mkdocs renders come from one pages.json, never from markdown files.
 
 catalog/render/site.py writes pages.json beside the generated mkdocs.yml: for each page its
-docs path, its front matter (as markdown), its HTML, and optionally a `late` part. This hook
-adds the pages as virtual files (no docs folder of thousands of files), appends each page's
-HTML after the markdown conversion (markdown never parses thousands of rows), and puts the
-`late` part in place of the marker only once the page is rendered, so neither the search
-indexer nor the theme's templates walk through long lists.
+docs path, its front matter (as markdown), its HTML, optionally a `late` part, extra <head>
+markup and the id its skip link leads to. This hook adds the pages as virtual files,
+appends each page's HTML after the markdown conversion (markdown never parses long lists),
+and once a page is rendered puts the `late` part in place of the marker (so neither the
+search indexer nor the theme's templates walk through long lists), the head markup before
+</head>, a skip link in Material's empty skip slot, and the catalog's search worker in place
+of Material's lunr one (catalog/render/search.py says why).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,10 @@ from mkdocs.structure.files import File
 
 _pages: dict[str, dict[str, str]] = {}
 _marker = ""
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+_DIALOG = 'data-md-component="search" role="dialog"'
+_SKIP = re.compile(r'<div data-md-component="skip">\s*</div>')
+_WORKER = re.compile(r'"((?:\.\./)*)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 
 
 def on_files(files: Any, config: Any) -> Any:
@@ -39,6 +46,18 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     entry = _pages.get(page.file.src_uri)
-    if entry and entry.get("late"):
-        return output.replace(_marker, entry["late"], 1)
-    return output
+    if not entry:
+        return output
+    if entry.get("late"):
+        output = output.replace(_marker, entry["late"], 1)
+    skip = (
+        '<div data-md-component="skip"><a href="#{}" class="md-skip">'
+        "Skip to the content</a></div>".format(entry.get("skip") or "content")
+    )
+    output = _SKIP.sub(lambda _: skip, output, count=1)
+    output = output.replace("</head>", entry.get("head", "") + "</head>", 1)
+    # The skip link's default target: the article (Material gives it no id).
+    output = output.replace(_ARTICLE, _ARTICLE[:-1] + ' id="content">', 1)
+    # Material's search dialog has no accessible name (axe: aria-dialog-name).
+    output = output.replace(_DIALOG, _DIALOG + ' aria-label="Search"', 1)
+    return _WORKER.sub(r'"\1assets/search-worker.js"', output, count=1)

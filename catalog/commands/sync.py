@@ -1,0 +1,60 @@
+"""`catalog sync`: ask the outside sources what is due, keep their facts, report (or apply) changes.
+
+Only click is imported at module level; the sync stages load when the command runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from catalog import output
+from catalog.cli_options import require_data_dir
+from catalog.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    from catalog.sync.report import Format
+
+
+def run(
+    data_dir: Path,
+    *,
+    fmt: Format,
+    write: bool,
+    budget: float | None,
+    only: Sequence[str],
+    sources: Sequence[str],
+    fetch: bool,
+) -> int:
+    """Print the report in `fmt`; 0 when the run completed."""
+    from catalog.sync.report import render, summary
+    from catalog.sync.run import sync
+
+    require_data_dir(data_dir)
+    with output.progress("sync") as bar:
+
+        def progress(source: str, done: int, total: int) -> None:
+            bar.step(f"{source} {done}/{total}")
+
+        # Ctrl-C: sync saves what was asked before the interrupt goes on (exit 130).
+        outcome = sync(
+            data_dir,
+            write=write,
+            budget=budget,
+            only=only,
+            sources=sources,
+            ask=fetch,
+            progress=progress,
+        )
+    stats = outcome.stats
+    click.echo(render(fmt, outcome.proposals, summary(stats, len(outcome.written), write)))
+    if stats is not None and stats.out_of_time:
+        output.note("note: the budget ran out; the next run resumes where this one stopped")
+    for name, why in sorted((stats.stopped if stats else {}).items()):
+        output.note(f"note: stopped asking {name}: {why}")
+    if outcome.written:
+        output.note(f"{len(outcome.written)} record(s) edited")
+    return EXIT_OK

@@ -1,0 +1,128 @@
+"""The site's shared vocabulary: a page, the facets and their values, and the constants
+pages.py and home.py both use (a module of its own so neither imports the other)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.catalog import Catalog
+from catalog.model import Paper
+from catalog.render.urls import unique_slugs
+
+LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
+PAGE_SIZE = 100  # entries the home page renders and shows at once; "Show more" adds as many
+HOME_CHUNK = 2000  # papers per file of the home page's data (the first is in the page)
+LIST_PAGE = 200  # entries per keyword, venue, year or topic page
+FACET_TOP = 10  # values a facet shows before "Show all"
+LINK_LABELS = ("paper", "code", "project")  # an entry's links, in this order
+ROOT = "\x01root\x01"  # stands for a page's way back to the site root in shared markup
+TOP_VENUES = 15
+TOP_KEYWORDS = 20
+_EPOCH = dt.date(1970, 1, 1)
+# Characters that could end a <script> block or start markup inside embedded JSON.
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its address ('' or ending in '/'), title, HTML and how it is made.
+
+    `late` is a long list that replaces LATE_MARKER in the finished page (mkdocs' search and
+    templates never walk through it); `head` goes into <head>; `generated` pages are put into
+    the theme's shell by site.py rather than rendered one by one through mkdocs.
+    """
+
+    path: str
+    title: str
+    html: str
+    late: str = ""
+    head: str = ""
+    generated: bool = False
+    skip: str = "content"  # the id the skip link leads to
+    lastmod: dt.date | None = None
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+
+@dataclass(frozen=True)
+class FacetKind:
+    """A facet of the home browser and the folder of pages it gets, one per value."""
+
+    facet: str  # data-facet and URL parameter
+    folder: str
+    heading: str
+    singular: str
+    values: Callable[[Paper], list[Any]]
+
+
+def topics_of(paper: Paper) -> list[str]:
+    return list(paper.topics)
+
+
+FACET_KINDS = (
+    FacetKind("topic", "topics", "Topics", "Topic", topics_of),
+    FacetKind("keyword", "keywords", "Keywords", "Keyword", lambda p: list(p.keywords)),
+    FacetKind("venue", "venues", "Venues", "Venue", lambda p: [p.venue]),
+    FacetKind("year", "years", "Years", "Year", lambda p: [p.year]),
+)
+
+
+@dataclass
+class Facets:
+    """Each facet's values with their paper counts and slugs, in display order."""
+
+    kinds: list[FacetKind] = field(default_factory=list)
+    counts: dict[str, Counter[Any]] = field(default_factory=dict)
+    slugs: dict[str, dict[Any, str]] = field(default_factory=dict)
+    labels: dict[str, dict[Any, str]] = field(default_factory=dict)  # shown instead of values
+
+    def label(self, facet: str, value: Any) -> str:
+        return self.labels.get(facet, {}).get(value, str(value))
+
+
+def embed_json(value: Any) -> str:
+    """JSON safe as raw text in HTML (the home page's <template>): no '<', '>' or '&' survives."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """The home page's default order: year, then addition date, newest first; then title."""
+    by_title = sorted(papers, key=lambda p: (p.title.casefold(), p.id))
+    return sorted(by_title, key=lambda p: (p.year, p.added), reverse=True)
+
+
+def facets_of(papers: list[Paper], catalog: Catalog | None = None) -> Facets:
+    """The facets that have values (topics only once papers carry them).
+
+    A topic's value is its id, which is its page's name (the README links topics/<id>/);
+    it shows as the registry's name."""
+    facets = Facets()
+    for kind in FACET_KINDS:
+        counts: Counter[Any] = Counter(v for p in papers for v in kind.values(p))
+        if not counts and kind.facet != "year":
+            continue
+        facets.kinds.append(kind)
+        facets.counts[kind.facet] = counts
+        if kind.facet == "year":
+            facets.slugs["year"] = {y: str(y) for y in sorted(counts, reverse=True)}
+        elif kind.facet == "topic":
+            facets.slugs["topic"] = {t: t for t in sorted(counts)}
+            entries = catalog.topics.entries if catalog is not None else {}
+            facets.labels["topic"] = {t: entries[t].name if t in entries else t for t in counts}
+        else:
+            facets.slugs[kind.facet] = unique_slugs(counts)
+    return facets
+
+
+def by_count(counts: Counter[Any]) -> list[tuple[Any, int]]:
+    """Most papers first, then by name."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]).casefold()))

@@ -1,0 +1,163 @@
+/* The catalog's one search, shared by the site search (search-worker.js) and the home
+ * page's text filter (catalog.js), so the same words find the same papers. It reads the
+ * index catalog/render/search.py writes under search/: manifest.json, then only the term
+ * shards its words start with, each fetched once, on first use. The rules here (folding,
+ * words, stems, field weights) are that module's; keep the two in step. */
+(function (global) {
+  "use strict";
+
+  var SUFFIXES = ["ations", "ation", "ings", "ing", "ed", "es", "s", "e"];
+  var MIN_STEM = 3;
+  // Field bits (search.py) and their weights: title and ids first, the abstract last.
+  var WEIGHTS = [[1, 10], [2, 10], [4, 6], [8, 5], [16, 4], [32, 1]];
+  var PREFIX = 0.5;  // a word's prefix counts half as much as the word itself
+  var PAGES = 0.2;   // a listing or hand-written page ranks below any paper
+  var WORD = /[\p{L}\p{N}]+(?:\.[\p{L}\p{N}]+)*/gu;
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  }
+
+  function stem(word) {
+    if (word.length <= MIN_STEM || /ss$/.test(word) || /\p{N}$/u.test(word)) return word;
+    for (var i = 0; i < SUFFIXES.length; i++) {
+      var suffix = SUFFIXES[i];
+      if (word.length - suffix.length >= MIN_STEM && word.slice(-suffix.length) === suffix) {
+        return word.slice(0, -suffix.length);
+      }
+    }
+    return word;
+  }
+
+  /* The words of a query worth looking up: two characters or more. */
+  function queryWords(text) {
+    return (fold(text).match(WORD) || []).filter(function (w) { return stem(w).length >= 2; });
+  }
+
+  function weight(bits) {
+    var best = 0;
+    for (var i = 0; i < WEIGHTS.length; i++) {
+      if (bits & WEIGHTS[i][0] && WEIGHTS[i][1] > best) best = WEIGHTS[i][1];
+    }
+    return best;
+  }
+
+  function Index(base) {
+    this.base = base;  // a URL ending in search/
+    this.manifest = null;
+    this.shards = {};
+    this.chunks = {};
+  }
+
+  Index.prototype.json = function (name) {
+    return fetch(new URL(name, this.base)).then(function (response) {
+      if (!response.ok) throw new Error("search index: " + name + ": " + response.status);
+      return response.json();
+    });
+  };
+
+  Index.prototype.ready = function () {
+    var self = this;
+    if (!this.manifest) this.manifest = this.json("manifest.json");
+    return this.manifest;
+  };
+
+  /* The shard holding the terms that start with `prefix` (>= 2 characters), as sorted
+   * terms and their posting lists. */
+  Index.prototype.shard = function (prefix) {
+    var self = this;
+    return this.ready().then(function (manifest) {
+      var number = manifest.keys[prefix.slice(0, 2)];
+      if (number === undefined) return { terms: [], postings: {} };
+      if (!self.shards[number]) {
+        self.shards[number] = self.json("t" + number + ".json").then(function (postings) {
+          return { terms: Object.keys(postings).sort(), postings: postings };
+        });
+      }
+      return self.shards[number];
+    });
+  };
+
+  /* Scores per document for one word: the best field of any term starting with its stem. */
+  Index.prototype.word = function (word) {
+    var s = stem(word);
+    return this.shard(s).then(function (shard) {
+      var scores = new Map();
+      var terms = shard.terms;
+      var lo = 0, hi = terms.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (terms[mid] < s) lo = mid + 1; else hi = mid;
+      }
+      for (var t = lo; t < terms.length && terms[t].lastIndexOf(s, 0) === 0; t++) {
+        var factor = terms[t] === s || terms[t] === word ? 1 : PREFIX;
+        var list = shard.postings[terms[t]];
+        var doc = 0;
+        for (var k = 0; k < list.length; k++) {
+          var value = list[k];
+          doc += Math.floor(value / 64);
+          var score = weight(value & 63) * factor;
+          if (!(scores.get(doc) >= score)) scores.set(doc, score);
+        }
+      }
+      return scores;
+    });
+  };
+
+  /* Every document matching all the query's words, with its score; null for no words. */
+  Index.prototype.search = function (text) {
+    var self = this;
+    var words = queryWords(text);
+    if (!words.length) return Promise.resolve(null);
+    return Promise.all(words.map(function (w) { return self.word(w); })).then(function (maps) {
+      maps.sort(function (a, b) { return a.size - b.size; });
+      var result = new Map();
+      maps[0].forEach(function (score, doc) {
+        var total = score;
+        for (var m = 1; m < maps.length; m++) {
+          var other = maps[m].get(doc);
+          if (other === undefined) return;
+          total += other;
+        }
+        result.set(doc, total);
+      });
+      return result;
+    });
+  };
+
+  /* Documents ranked: papers above pages, then by score, then in the home page's order. */
+  Index.prototype.ranked = function (text, limit) {
+    var self = this;
+    return Promise.all([this.ready(), this.search(text)]).then(function (both) {
+      var manifest = both[0], scores = both[1];
+      if (!scores) return [];
+      var ranked = [];
+      scores.forEach(function (score, doc) {
+        ranked.push([doc, doc < manifest.papers ? score : score * PAGES]);
+      });
+      ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      return ranked.slice(0, limit);
+    });
+  };
+
+  /* The result line of each document: [location, title, teaser]. */
+  Index.prototype.documents = function (numbers) {
+    var self = this;
+    return this.ready().then(function (manifest) {
+      var wanted = {};
+      numbers.forEach(function (n) { wanted[Math.floor(n / manifest.chunk)] = true; });
+      return Promise.all(Object.keys(wanted).map(function (c) {
+        if (!self.chunks[c]) self.chunks[c] = self.json("d" + c + ".json");
+        return self.chunks[c];
+      })).then(function () {
+        return Promise.all(numbers.map(function (n) {
+          return self.chunks[Math.floor(n / manifest.chunk)].then(function (rows) {
+            return rows[n % manifest.chunk];
+          });
+        }));
+      });
+    });
+  };
+
+  global.CatalogSearch = { Index: Index, fold: fold, stem: stem, queryWords: queryWords };
+})(typeof self !== "undefined" ? self : this);

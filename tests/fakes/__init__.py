@@ -1,0 +1,1 @@
+"""Local fakes of outside APIs, in their real shapes (not test modules)."""

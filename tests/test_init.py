@@ -1,0 +1,154 @@
+"""`catalog init`: a new catalog that validates, builds and serves at once, names its own
+repository and set-up, refuses to overwrite anything, and takes an existing list's papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, REPO
+from test_awesome_lint import awesome_lint
+from test_contributing import actionlint
+
+from catalog.cli import main
+from catalog.render.pages import build_pages
+from catalog.validate import load_catalog
+
+REPO_URL = "https://github.com/someone/awesome-adapters"
+
+
+def run(*args: Any) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def init(root: Path, *extra: str) -> Any:
+    return run(
+        "init", root, "--title", "Awesome Adapters", "--description", "Adapter papers.",
+        "--repo-url", REPO_URL, "--site-url", "https://someone.github.io/awesome-adapters/", *extra,
+    )  # fmt: skip
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_init_makes_a_catalog_that_validates_builds_and_takes_new_papers(tmp_path: Path) -> None:
+    root = tmp_path / "adapters"
+    result = init(root)
+    assert result.exit_code == 0, result.output
+    for name in (
+        "data/catalog.yaml", "data/venues.yaml", "data/keywords.yaml", "data/paper.schema.json",
+        ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
+        ".github/workflows/links.yml", "CONTRIBUTING.md", ".pre-commit-config.yaml",
+        "README.md", "requirements.txt", ".gitignore",
+    ):  # fmt: skip
+        assert (root / name).is_file(), name
+    data = root / "data"
+    assert (data / "paper.schema.json").read_text() == (
+        REPO / "data" / "paper.schema.json"
+    ).read_text()
+    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    assert config["repo_url"] == REPO_URL and config["title"] == "Awesome Adapters"
+
+    assert run("validate", "--data", data).exit_code == 0
+    readme = (root / "README.md").read_text()
+    assert "No papers yet." in readme and "**0** papers" in readme
+    assert "pip install -r requirements.txt" in readme  # its own set-up, not this project's
+    site = tmp_path / "site"
+    built = run("build", "--data", data, "--readme", root / "README.md", "--site", site)
+    assert built.exit_code == 0, built.output
+    assert (site / "index.html").is_file()
+    assert (root / "README.md").read_text() == readme  # init's README is what build writes
+
+    added = run(
+        "new", "--data", data, "--title", "Tiny Adapters", "--year", "2024",
+        "--paper", "https://arxiv.org/abs/2401.00001",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert run("validate", "--data", data).exit_code == 0
+    assert run("build", "--data", data, "--readme", root / "README.md", "--no-site").exit_code == 0
+    assert "Tiny Adapters" in (root / "README.md").read_text()
+
+
+def test_init_names_the_catalog_not_this_project(tmp_path: Path) -> None:
+    root = tmp_path / "adapters"
+    assert init(root).exit_code == 0
+    upstream = yaml.safe_load((REPO / "data" / "catalog.yaml").read_text())["repo_url"]
+    for name, content in tree(root).items():
+        assert upstream.encode() not in content, name
+        assert b"Awesome-LoRA" not in content and b"Awesome LoRA" not in content, name
+    contributing = (root / "CONTRIBUTING.md").read_text()
+    assert REPO_URL in contributing and "Awesome Adapters" in contributing
+    settings = (root / ".vscode" / "settings.json").read_text()
+    assert "./data/paper.schema.json" in settings
+
+
+def test_a_second_init_refuses_and_changes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "adapters"
+    assert init(root).exit_code == 0
+    before = tree(root)
+    again = init(root)
+    assert again.exit_code == 1
+    assert again.stderr.startswith("error: ") and len(again.stderr.splitlines()) == 1
+    assert "already exists" in again.stderr
+    assert tree(root) == before
+
+
+def test_init_refuses_a_folder_with_any_of_its_files_and_writes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "mine"
+    root.mkdir()
+    (root / "README.md").write_text("my own readme\n")
+    result = init(root)
+    assert result.exit_code == 1 and "README.md already exists" in result.stderr
+    assert tree(root) == {"README.md": b"my own readme\n"}
+    bad = run("init", tmp_path / "other", "--repo-url", "not a url")
+    assert bad.exit_code == 1 and bad.stderr.startswith("error: --repo-url")
+    assert not (tmp_path / "other").exists()
+
+
+def test_workflows_of_a_new_catalog_pass_actionlint(tmp_path: Path) -> None:
+    root = tmp_path / "adapters"
+    assert init(root).exit_code == 0
+    flows = sorted((root / ".github" / "workflows").glob("*.yml"))
+    result = actionlint(*flows, cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_templates_folder_overrides_the_readme_and_site_templates(tmp_path: Path) -> None:
+    root = tmp_path / "adapters"
+    assert init(root).exit_code == 0
+    data = root / "data"
+    (root / "templates" / "site").mkdir(parents=True)
+    (root / "templates" / "README.md.j2").write_text("# {{ title }}\n\nOur own layout.\n")
+    packaged = (REPO / "templates" / "site" / "home.html.j2").read_text()
+    (root / "templates" / "site" / "home.html.j2").write_text("<p>our-home-marker</p>\n" + packaged)
+    result = run("build", "--data", data, "--readme", root / "README.md", "--no-site")
+    assert result.exit_code == 0, result.output
+    assert (root / "README.md").read_text() == "# Awesome Adapters\n\nOur own layout.\n"
+    pages = build_pages(load_catalog(data))
+    home = next(p for p in pages if p.path == "index.md")
+    assert "our-home-marker" in home.html
+    other = next(p for p in pages if p.path != "index.md")
+    assert "our-home-marker" not in other.html  # the other templates stay the packaged ones
+
+
+def test_an_imported_list_builds_a_readme_that_passes_awesome_lint(tmp_path: Path) -> None:
+    root = tmp_path / "adapters"
+    assert init(root).exit_code == 0
+    data = root / "data"
+    result = run("import", FIXTURES / "lists" / "tables.md", "--data", data)
+    assert result.exit_code == 0, result.output
+    more = run("import", FIXTURES / "lists" / "numbered.md", "--data", data)
+    assert more.exit_code == 0, more.output
+    assert run("build", "--data", data, "--readme", root / "README.md", "--no-site").exit_code == 0
+    readme = (root / "README.md").read_text()
+    assert readme.count("## Contributing") == 1 and "## Table of Contents" not in readme
+    assert "## License" not in readme and "Pull requests welcome" not in readme
+    assert "A hand-made list of sparse adapter papers" in readme  # the intro, only the intro
+    assert "[![stars]" not in readme  # the source's badges stay behind
+    lint = awesome_lint(root / "README.md")
+    assert lint.returncode == 0, lint.stdout + lint.stderr

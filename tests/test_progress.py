@@ -1,0 +1,58 @@
+"""Progress goes to stderr, only when stderr is a terminal and -q is not given."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, CatalogDir
+
+
+def stderr_of(args: list[str], *, tty: bool) -> tuple[str, str]:
+    """(stdout, stderr) of `python -m catalog ARGS`, stderr on a pseudo-terminal if tty."""
+    command = [sys.executable, "-m", "catalog", *args]
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    if not tty:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
+        return done.stdout, done.stderr
+    leader, follower = os.openpty()
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=follower, cwd=REPO, env=env, text=True
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        out = process.stdout.read() if process.stdout else ""
+        process.wait(timeout=60)
+    finally:
+        os.close(leader)
+    return out, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_build_shows_its_stages_on_a_terminal_only(catalog_dir: CatalogDir, tmp_path: Path) -> None:
+    catalog_dir.add("lora")
+    args = [
+        "build",
+        "--data",
+        str(catalog_dir.path),
+        "--readme",
+        str(tmp_path / "R.md"),
+        "--no-site",
+    ]
+    out, err = stderr_of(args, tty=True)
+    assert "build: README" in err and out == ""
+    out, err = stderr_of(args, tty=False)
+    assert "build:" not in err and "\x1b[" not in err
+    assert err.endswith("(1 papers, " + str((tmp_path / "R.md").stat().st_size) + " bytes)\n")
+    out, err = stderr_of([*args, "-q"], tty=True)
+    assert "build:" not in err and err.strip() == ""

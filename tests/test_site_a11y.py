@@ -1,0 +1,175 @@
+"""Accessibility and layout stability of every kind of page, in chromium: axe-core finds no
+violation of any impact in the light and dark schemes, the skip link leads to the content,
+focus is visible, nothing shifts once painted, and what needs JavaScript shows only with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_support import (
+    Watched,
+    check_watched,
+    watch,
+)
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+# One page of each kind; venues/arxiv/page/2/ is a second page of a list (small site).
+PAGES = (
+    "",
+    "papers/lora/",
+    "papers/braces/",
+    "keywords/quantization/",
+    "venues/arxiv/",
+    "venues/arxiv/page/2/",
+    "years/2024/",
+    "topics/federated/",
+    "topics/",
+    "keywords/",
+    "venues/",
+    "years/",
+    "stats/",
+)
+SCHEMES = {"light": "default", "dark": "slate"}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (axe-core is in package-lock.json)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=sorted(SCHEMES))
+def scheme_page(request: Any, browser: Any, small_url: str) -> Iterator[tuple[str, Watched]]:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme=request.param
+    )
+    watched = watch(context, small_url)
+    yield request.param, watched
+    context.close()
+    check_watched(watched)
+
+
+def _violations(page: Any, axe: str) -> list[str]:
+    page.add_script_tag(content=axe)
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)"
+        ".map(n => n.target.join(' ') + ' ' + n.failureSummary.split('\\n').slice(1).join(' '))"
+        ".join(' | '))"
+    )
+    return list(found)
+
+
+def test_no_axe_violations_on_any_kind_of_page(
+    scheme_page: tuple[str, Watched], axe_source: str
+) -> None:
+    scheme, watched = scheme_page
+    found: dict[str, list[str]] = {}
+    for path in PAGES:
+        watched.page.goto(watched.base + path)
+        watched.page.wait_for_load_state("networkidle")
+        body = watched.page.get_attribute("body", "data-md-color-scheme")
+        assert body == SCHEMES[scheme], path
+        if not path:
+            watched.page.wait_for_selector("#catalog-browser.cf-complete")
+        violations = _violations(watched.page, axe_source)
+        if violations:
+            found[path or "/"] = violations
+    assert not found, "\n".join(f"{p}: {v}" for p, vs in found.items() for v in vs)
+
+
+def test_no_axe_violations_with_filters_and_search_open(
+    scheme_page: tuple[str, Watched], axe_source: str
+) -> None:
+    """The parts that appear on use: chips, "show all", the search dialog and its results."""
+    _, watched = scheme_page
+    watched.open_home("?venue=arXiv&code=1")
+    watched.page.click('[data-action="show-all"][data-facet-more="keyword"]') if (
+        watched.page.locator('[data-action="show-all"]').count()
+    ) else None
+    assert not _violations(watched.page, axe_source)
+    assert watched.site_search("quantiz")
+    assert not _violations(watched.page, axe_source)
+
+
+CLS_OBSERVER = """
+window.__cls = 0;
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_nothing_shifts_once_painted(
+    browser: Any, small_url: str, viewport: tuple[int, int]
+) -> None:
+    """CLS <= 0.05 while the home page fetches its chunks and renders, and on other pages."""
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    watched = watch(context, small_url)
+    watched.page.add_init_script(CLS_OBSERVER)
+    shifts = {}
+    for path in ("", "papers/lora/", "venues/arxiv/", "stats/"):
+        watched.page.goto(small_url + path)
+        watched.page.wait_for_load_state("networkidle")
+        if not path:
+            watched.page.wait_for_selector("#catalog-browser.cf-complete")
+        watched.page.wait_for_timeout(300)
+        shifts[path or "/"] = watched.page.evaluate("window.__cls")
+    context.close()
+    check_watched(watched)
+    assert all(value <= 0.05 for value in shifts.values()), shifts
+
+
+def test_the_skip_link_leads_to_the_list_and_focus_shows(browser: Any, small_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watched = watch(context, small_url)
+    tab = watched.page
+    watched.open_home()
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.classList.contains('md-skip')")
+    assert tab.evaluate("document.activeElement.getAttribute('href')") == "#papers"
+    tab.keyboard.press("Enter")
+    tab.keyboard.press("Tab")
+    focused = tab.evaluate("document.activeElement.closest('[data-paper-id]')?.dataset.paperId")
+    assert focused == watched.ids()[0]
+    outline = tab.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    tab.focus('[data-facet="venue"][data-value="arXiv"]')
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")  # focus from the keyboard, so :focus-visible applies
+    assert tab.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    # facet groups are labelled; a count is not part of its button's name
+    group = tab.locator('[role="group"][aria-labelledby="cf-facet-venue"]')
+    assert group.count() == 1
+    assert tab.text_content("#cf-facet-venue") == "Venue"
+    name = tab.locator('[data-facet="venue"][data-value="arXiv"]')
+    assert name.text_content() == "arXiv"
+    context.close()
+    check_watched(watched)
+
+
+def test_without_javascript_the_lists_show_and_the_controls_do_not(
+    browser: Any, small_url: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(small_url)
+    assert tab.locator("[data-papers] [data-paper-id]").first.is_visible()
+    assert tab.locator(".cf-static-more").is_visible()  # where the other papers are
+    for hidden in (".cf-controls", ".cf-facets", ".cf-export"):
+        assert tab.locator(hidden).is_hidden(), hidden
+    tab.goto(small_url + "papers/lora/")
+    assert tab.locator("[data-bibtex]").is_visible()
+    assert tab.locator(".cf-copy").is_hidden()
+    context.close()
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(small_url + "papers/lora/")
+    assert tab.locator(".cf-copy").is_visible()
+    context.close()

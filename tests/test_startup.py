@@ -1,0 +1,102 @@
+"""Lazy start-up: a command imports only what it uses, and `catalog --help` imports no stage
+and not even click (its text comes from catalog/_help.py, generated from click's own help).
+
+Speed itself is measured by benchmarks/startup_bench.py; these tests pin the behaviour."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from catalog.cli import main
+from catalog.commands.cli_docs import help_module
+from tests.conftest import REPO, CatalogDir
+
+STAGES = {"pydantic", "jinja2", "requests", "urllib3", "aiohttp", "mkdocs", "material", "rich"}
+PROBE = """
+import json, sys
+from catalog.entry import main
+try:
+    main(json.loads(sys.argv[1]))
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def imported_by(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "120", **(env or {})},
+        check=False,
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_help_module_is_up_to_date() -> None:
+    assert (REPO / "catalog" / "_help.py").read_text(encoding="utf-8") == help_module(main), (
+        "catalog/_help.py is stale: run `.venv/bin/catalog cli-docs`"
+    )
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_group_help_imports_neither_click_nor_any_stage(flag: str) -> None:
+    modules = imported_by(flag)
+    assert not modules & (STAGES | {"click", "yaml"}), modules & (STAGES | {"click", "yaml"})
+
+
+@pytest.mark.parametrize(
+    "prog", [["-m", "catalog"], ["-c", "from catalog.entry import run; run()"]]
+)
+def test_the_fast_help_is_what_click_prints(prog: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, *prog, "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "120"},
+        check=True,
+    )
+    name = "python -m catalog" if prog[0] == "-m" else "catalog"
+    clicks = CliRunner().invoke(main, ["--help"], prog_name=name, terminal_width=80)
+    assert done.stdout == clicks.output
+
+
+def test_a_narrow_terminal_gets_click_own_wrapping() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "catalog", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "60"},
+        check=True,
+    )
+    assert max(len(line) for line in done.stdout.splitlines()) <= 60
+    assert "Exit status: 0 clean" in done.stdout
+
+
+def test_commands_import_only_their_stages(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("lora")
+    data = str(catalog_dir.path)
+    for args in (["build", "--help"], ["check-links", "--help"], ["validate", "--help"]):
+        assert not imported_by(*args) & STAGES, args
+    for args in (["validate", "--data", data], ["dedupe", "--data", data], ["schema"]):
+        used = imported_by(*args)
+        assert "pydantic" in used, args  # the probe really ran the command
+        assert not used & (STAGES - {"pydantic"}), args
+
+
+def test_the_console_script_starts_at_the_fast_entry() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["scripts"]["catalog"] == "catalog.entry:run"
+    assert Path(REPO / "catalog" / "entry.py").is_file()
