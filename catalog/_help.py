@@ -20,6 +20,7 @@ GROUP_HELP = (
     "  import       Move an awesome list's papers into records under DATA/papers/.\n"
     "  init         Create a new catalog in DIR: data/, workflows, CONTRIBUTING,...\n"
     "  new          Add a paper as data/papers/<id>.yaml, from its identifier or...\n"
+    "  report       What a maintainer should look at: keywords used once or...\n"
     "  schema       Print the JSON Schema of a paper record...\n"
     "  serve        Build the site, then preview it at http://127.0.0.1:PORT/...\n"
     "  sync         Reconcile the records with arXiv, DBLP, OpenReview,...\n"

@@ -37,7 +37,11 @@ def main() -> None:
 @format_option("text", "json", "github")
 @command_options
 def validate(data_dir: Path, fmt: Format) -> None:
-    """Check every record and registry; report all problems at their file and line."""
+    """Check every record and registry; report all problems at their file and line.
+
+    A data file may be at most 1 MB ($CATALOG_MAX_FILE_BYTES to change it); what a record may
+    hold is in CONTRIBUTING.md.
+    """
     from catalog.commands import validate as command
 
     sys.exit(command.run(data_dir, fmt))
@@ -144,6 +148,28 @@ def init(
     from catalog.commands import init as command
 
     sys.exit(command.run(root, title, description, repo_url, site_url, requirement, fmt))
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
+    "--links",
+    "links_report",
+    metavar="REPORT.json",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The last link check's report (`catalog check-links --format json`).",
+)
+@format_option("text", "json", "markdown")
+@command_options
+def report(
+    data_dir: Path, links_report: Path | None, fmt: Literal["text", "json", "markdown"]
+) -> None:
+    """What a maintainer should look at: keywords used once or written two ways, papers
+    without topics, authors or code, preprints whose venue nobody checked in a while, broken
+    links, records that look alike. Exit 0 with the report; 1 when the data has errors."""
+    from catalog.commands import report as command
+
+    sys.exit(command.run(data_dir, links_report, fmt))
 
 
 @main.command()
@@ -338,7 +364,11 @@ def build(
     check: bool,
     fmt: Format,
 ) -> None:
-    """Validate the data, then render README.md and the site from it."""
+    """Validate the data, then render README.md and the site from it.
+
+    One build at a time per output: a second build writing the same README or site stops at
+    once (exit 2). A data file may be at most 1 MB ($CATALOG_MAX_FILE_BYTES to change it).
+    """
     from catalog.commands import build as command
 
     if check and no_readme:

@@ -12,13 +12,14 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 from catalog.catalog import Catalog
 from catalog.identity import normalize_title
+from catalog.links.verdict import Result
 
 # Finding kinds in report order; the stable contract of `catalog report --format json`.
 KINDS = {
@@ -33,6 +34,7 @@ KINDS = {
 }
 RECHECK_DAYS = 90  # a preprint's venue evidence older than this is due again
 SUSPECT_RATIO = 0.9  # title similarity that asks a person (dedupe merges only equal titles)
+NEIGHBOURS = 5  # how many sorted neighbours a title is compared with
 _STOP = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "via", "lora"})
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s")
 _WORD = re.compile(r"[^\W_]+")
@@ -80,34 +82,40 @@ class Health:
 
 def check_health(
     catalog: Catalog,
-    facts: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
-    broken_links: Iterable[Mapping[str, Any]] = (),
+    last_checked: Callable[[str], dt.date | None] = lambda paper_id: None,
+    links: Iterable[Result] = (),
     today: dt.date | None = None,
 ) -> Health:
-    """Every finding for the catalog; `facts` is data/facts.yaml, `broken_links` the last
-    check's broken results (check-links' JSON `results` with status broken)."""
+    """Every finding for the catalog. `last_checked(id)` is the last day a source was asked
+    about a paper's venue (from data/facts.yaml); `links` the last link check's results."""
     day = today or dt.date.today()
-    facts = facts or {}
     findings = [
         *_keyword_findings(catalog),
         *_missing_fields(catalog),
-        *_unchecked_preprints(catalog, facts, day),
-        *_broken(catalog, broken_links),
+        *_unchecked_preprints(catalog, last_checked, day),
+        *_broken(catalog, links),
         *_suspects(catalog),
     ]
-    papers = catalog.papers
-    preprints = _preprint_venues(catalog)
     figures = {
-        "papers": len(papers),
-        "with_authors": sum(1 for p in papers if p.authors),
-        "with_code": sum(1 for p in papers if p.links.code),
-        "with_topics": sum(1 for p in papers if getattr(p, "topics", None)),
-        "preprints": sum(1 for p in papers if p.venue in preprints),
-        "keywords": len(catalog.keywords),
+        **headline(catalog),
         "keywords_used_once": sum(1 for f in findings if f.kind == "keyword-used-once"),
         "broken_links": sum(1 for f in findings if f.kind == "broken-link"),
     }
     return Health(sorted(findings, key=_order), figures)
+
+
+def headline(catalog: Catalog) -> dict[str, int]:
+    """The figures the stats page shows: cheap counts, no comparisons."""
+    papers = catalog.papers
+    preprints = _preprint_venues(catalog)
+    return {
+        "papers": len(papers),
+        "with_authors": sum(1 for p in papers if p.authors),
+        "with_code": sum(1 for p in papers if p.links.code),
+        "with_topics": sum(1 for p in papers if p.topics),
+        "preprints": sum(1 for p in papers if p.venue in preprints),
+        "keywords": len(catalog.keywords),
+    }
 
 
 def keyword_stem(name: str) -> tuple[str, ...]:
@@ -148,10 +156,10 @@ def _keyword_findings(catalog: Catalog) -> list[Finding]:
 
 def _missing_fields(catalog: Catalog) -> list[Finding]:
     found = []
-    has_topics = bool(getattr(catalog, "topics", None))
+    has_topics = len(catalog.topics) > 0
     for paper in catalog.papers:
         path, line = _paper_at(catalog, paper.id)
-        if has_topics and not getattr(paper, "topics", None):
+        if has_topics and not paper.topics:
             found.append(Finding("no-topics", paper.id, "no topic", path, line))
         if not paper.authors:
             found.append(Finding("no-authors", paper.id, "no authors", path, line))
@@ -165,15 +173,14 @@ def _preprint_venues(catalog: Catalog) -> set[str]:
 
 
 def _unchecked_preprints(
-    catalog: Catalog, facts: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]], day: dt.date
+    catalog: Catalog, last_checked: Callable[[str], dt.date | None], day: dt.date
 ) -> list[Finding]:
     preprints = _preprint_venues(catalog)
     found = []
     for paper in catalog.papers:
         if paper.venue not in preprints or paper.year > day.year - 1:
             continue
-        checked = [_date(e.get("fetched")) for e in facts.get(paper.id, {}).get("venue", ())]
-        last = max((d for d in checked if d is not None), default=None)
+        last = last_checked(paper.id)
         if last is not None and (day - last).days <= RECHECK_DAYS:
             continue
         since = f"last checked {last.isoformat()}" if last else "never checked"
@@ -183,45 +190,54 @@ def _unchecked_preprints(
     return found
 
 
-def _broken(catalog: Catalog, results: Iterable[Mapping[str, Any]]) -> list[Finding]:
+def _broken(catalog: Catalog, results: Iterable[Result]) -> list[Finding]:
     found = []
     for result in results:
-        if result.get("status") != "broken":
+        if result.status != "broken":
             continue
-        url = str(result.get("url", ""))
-        records = [str(r) for r in result.get("records", ()) if isinstance(r, str | int)]
-        detail = str(result.get("detail") or result.get("message") or "broken")
-        paper_id = records[0] if records else ""
-        path, line = _paper_at(catalog, paper_id) if paper_id in catalog.sources else ("", 0)
-        who = f" ({', '.join(records)})" if records else ""
-        found.append(Finding("broken-link", url, f"{detail}{who}", path, line))
+        records = [r for r in result.records if r in catalog.sources]
+        status = f"HTTP {result.http_status}" if result.http_status else "broken"
+        detail = result.message or status
+        path, line = _paper_at(catalog, records[0]) if records else ("", 0)
+        who = f" ({', '.join(result.records)})" if result.records else ""
+        found.append(Finding("broken-link", result.url, f"{detail}{who}", path, line))
     return found
 
 
 def _suspects(catalog: Catalog) -> list[Finding]:
     """Pairs with near-equal titles, or one code repository under two titles, that dedupe
-    left apart. Candidates come from shared title words, so this stays near-linear."""
+    left apart. Titles are compared only with their neighbours in sorted order within a block
+    of shared first words, so a catalog of 100k similar titles stays linear."""
     grouped = {paper_id for group in catalog.duplicates for paper_id in group.ids}
     papers = [p for p in catalog.papers if p.id not in grouped]
     titles = {p.id: normalize_title(p.title) for p in papers}
     blocks: dict[str, list[str]] = defaultdict(list)
+    code: dict[str, list[str]] = defaultdict(list)
     for paper in papers:
         words = [w for w in _WORD.findall(paper.title.casefold()) if w not in _STOP]
-        blocks["t:" + " ".join(words[:3])].append(paper.id)
+        blocks[" ".join(words[:3])].append(paper.id)
         if paper.links.code:
-            blocks["c:" + paper.links.code.rstrip("/").casefold()].append(paper.id)
-    pairs: set[tuple[str, str]] = set()
-    for key, ids in blocks.items():
-        for a, b in combinations(sorted(ids), 2):
-            if key.startswith("c:") or _similar(titles[a], titles[b]):
-                pairs.add((a, b))
-    found = []
-    for a, b in sorted(pairs):
-        same_code = any(a in ids and b in ids for k, ids in blocks.items() if k.startswith("c:"))
-        why = "share a code repository" if same_code else "have near-identical titles"
-        message = f"{a} and {b} {why}: the same paper, or two that need telling apart?"
-        found.append(Finding("duplicate-suspect", f"{a} / {b}", message, *_paper_at(catalog, b)))
-    return found
+            code[paper.links.code.rstrip("/").casefold()].append(paper.id)
+    pairs: dict[tuple[str, str], str] = {}
+    for ids in blocks.values():
+        ordered = sorted(ids, key=lambda i: titles[i])
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 : i + 1 + NEIGHBOURS]:
+                if _similar(titles[a], titles[b]):
+                    pairs[(min(a, b), max(a, b))] = "have near-identical titles"
+    for ids in code.values():
+        if len(ids) <= NEIGHBOURS:  # one repository of a whole series is no suspect
+            for a, b in combinations(sorted(ids), 2):
+                pairs[(a, b)] = "share a code repository"
+    return [
+        Finding(
+            "duplicate-suspect",
+            f"{a} / {b}",
+            f"{a} and {b} {why}: the same paper, or two that need telling apart?",
+            *_paper_at(catalog, b),
+        )
+        for (a, b), why in sorted(pairs.items())
+    ]
 
 
 def _similar(a: str, b: str) -> bool:
@@ -231,17 +247,6 @@ def _similar(a: str, b: str) -> bool:
 def _paper_at(catalog: Catalog, paper_id: str) -> tuple[str, int]:
     source = catalog.sources.get(paper_id)
     return (source.path, 1) if source else ("", 0)
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def _order(finding: Finding) -> tuple[int, str, str]:

@@ -245,16 +245,22 @@ def _read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | D
         if not follow and path.is_symlink():
             return not_a_file(shown, "a symbolic link")
         return _diag(shown, 0, 0, "unreadable", exc.strerror or str(exc))
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return not_a_file(shown, file_kind(info.st_mode))
         if info.st_size > limit:
             return _too_large(shown, info.st_size, limit)
-        raw = handle.read(limit + 1)
-    if len(raw) > limit:
-        return _too_large(shown, len(raw), limit)
-    return raw
+        chunks = [os.read(fd, info.st_size + 1)]  # one read for a file that keeps its size
+        total = len(chunks[0])
+        while total > info.st_size and total <= limit and chunks[-1]:  # it grew meanwhile
+            chunks.append(os.read(fd, limit + 1 - total))
+            total += len(chunks[-1])
+    finally:
+        os.close(fd)
+    if total > limit:
+        return _too_large(shown, total, limit)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def not_a_file(shown: str, kind: str) -> Diagnostic:

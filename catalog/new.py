@@ -59,6 +59,11 @@ class Draft:
         self.authors = self.authors or list(found.authors)
         if self.venue is None and found.venue:
             self.venue = match_venue(found.venue, venues)
+            if self.venue is None:
+                raise CatalogError(
+                    f"{found.source} says the venue is {found.venue!r}, which is not in "
+                    "venues.yaml: add it there (or an alias), or give --venue"
+                )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from conftest import CONFIG, record
 from catalog.catalog import Catalog
 from catalog.records import dump_record
 from catalog.render.site import build_site
-from catalog.render.views import HOME_CHUNK, LIST_PAGE, PAGE_SIZE
+from catalog.render.views import FACET_TOP, HOME_CHUNK, LIST_PAGE, PAGE_SIZE
 from catalog.validate import load_catalog
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -68,6 +68,15 @@ compression:
 federated:
   name: Federated and private
   description: Adapters trained across clients.
+"""
+ABSTRACT = "We present paged optimizers & <4-bit> NormalFloat for memory-efficient finetuning."
+FACTS = f"""\
+qlora:
+  abstract:
+    - source: arxiv
+      url: https://arxiv.org/abs/2305.14314
+      fetched: 2026-12-01
+      value: "{ABSTRACT}"
 """
 TOPIC_OF = {
     "lora": ["foundations"], "qlora": ["compression"], "fedlora": ["federated", "compression"],
@@ -119,6 +128,7 @@ def write_data(root: Path) -> Path:
     (data / "venues.yaml").write_text(VENUES, encoding="utf-8")
     (data / "keywords.yaml").write_text(KEYWORDS, encoding="utf-8")
     (data / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (data / "facts.yaml").write_text(FACTS, encoding="utf-8")
     for n, (paper_id, fields) in enumerate(PAPERS.items()):
         fields = {**fields, "topics": TOPIC_OF[paper_id]}
         if fields["links"]["paper"] == record()["links"]["paper"] and paper_id != "lora":
@@ -129,7 +139,10 @@ def write_data(root: Path) -> Path:
 
 @functools.cache
 def built_site(
-    page_size: int = PAGE_SIZE, chunk: int = HOME_CHUNK, list_page: int = LIST_PAGE
+    page_size: int = PAGE_SIZE,
+    chunk: int = HOME_CHUNK,
+    list_page: int = LIST_PAGE,
+    facet_top: int = FACET_TOP,
 ) -> BuiltSite:
     """Build once per session (mkdocs takes a second or two even for a small catalog).
 
@@ -142,7 +155,12 @@ def built_site(
     catalog = load_catalog(write_data(root))
     assert not catalog.diagnostics, catalog.diagnostics
     build_site(
-        catalog, root / "build" / "site", page_size=page_size, chunk=chunk, list_page=list_page
+        catalog,
+        root / "build" / "site",
+        page_size=page_size,
+        chunk=chunk,
+        list_page=list_page,
+        facet_top=facet_top,
     )
     return BuiltSite(root / "build" / "site", catalog)
 
@@ -171,6 +189,7 @@ def serve(root: Path) -> Iterator[str]:
 SMALL_PAGE = 3  # the small site's home page renders this many entries itself
 SMALL_CHUNK = 3  # and embeds the data of this many papers; the rest come in chunks
 SMALL_LIST = 2  # its facet pages list this many papers a page
+SMALL_TOP = 2  # and its facets show this many values before "Show all"
 
 
 @pytest.fixture(scope="session")
@@ -197,7 +216,7 @@ def base_url(site: BuiltSite) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def small_site() -> BuiltSite:
     """The same papers, in small pages and chunks."""
-    return built_site(SMALL_PAGE, SMALL_CHUNK, SMALL_LIST)
+    return built_site(SMALL_PAGE, SMALL_CHUNK, SMALL_LIST, SMALL_TOP)
 
 
 @pytest.fixture(scope="session")

@@ -161,6 +161,7 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
     "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),
     "triage": ("catalog.validate.load_catalog", ["triage", "--since", "HEAD"]),
+    "report": ("catalog.validate.load_catalog", ["report"]),
 }
 
 

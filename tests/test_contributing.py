@@ -127,7 +127,9 @@ def test_link_workflow_caches_reports_and_tracks_one_issue() -> None:
     cache = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == ".catalog-cache"
     commands = run_lines(flow)
-    assert "check-links --cache .catalog-cache/links.json --format markdown" in commands
+    assert "check-links --cache .catalog-cache/links.json --format json" in commands
+    assert "check-links --merge link-report.json --format markdown" in commands
+    assert "catalog report --links link-report.json --format markdown" in commands
     assert '>> "$GITHUB_STEP_SUMMARY"' in commands
     for gh in ("gh issue list", "gh issue edit", "gh issue create", "gh issue close"):
         assert gh in commands

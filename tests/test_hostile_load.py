@@ -177,3 +177,12 @@ def test_fuzzed_records_give_a_record_or_diagnostics_never_an_exception(text: st
     assert paper is not None or more or problems or data is None
     for d in more:
         assert len(d.message) <= MAX_MESSAGE and "\n" not in d.message
+
+
+def test_no_printable_character_is_refused_so_the_fast_path_is_exact() -> None:
+    """model's fast path skips the regex when str.isprintable(): that must lose nothing."""
+    from catalog.model import _BAD_LINE
+
+    assert [
+        hex(c) for c in range(0x110000) if chr(c).isprintable() and _BAD_LINE.match(chr(c))
+    ] == []

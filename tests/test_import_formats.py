@@ -15,7 +15,8 @@ from conftest import FIXTURES
 
 from catalog.cli import main
 from catalog.importing.cells import is_none, recase_title, split_venue_year, strip_html
-from catalog.importing.formats import clean_heading, columns_of, item_cells
+from catalog.importing.formats import clean_heading, columns_of
+from catalog.importing.items import item_cells
 from catalog.importing.rows import abs_url, arxiv_year
 from catalog.importing.venues import canonical_spelling, venue_kind
 from catalog.validate import load_catalog

@@ -181,6 +181,10 @@ def test_facet_pages_list_their_papers(site: BuiltSite) -> None:
         assert (site.root / "years" / str(year) / "index.html").is_file()
     stats = (site.root / "stats" / "index.html").read_text(encoding="utf-8")
     assert stats.count('<table class="cf-chart"') == 4  # years, venues, keywords, topics
+    with_authors = sum(1 for p in site.catalog.papers if p.authors)
+    health = stats.split('<table class="catalog-health">', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td>(\d+)</td>", health)
+    assert cells[:2] == [str(len(site.catalog.papers)), str(with_authors)]
 
 
 def test_failed_build_leaves_the_previous_site_intact(

@@ -4,6 +4,7 @@ related papers and the sitemap."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from conftest import CatalogDir
 from site_support import (
+    ABSTRACT,
     SMALL_LIST,
     BuiltSite,
 )
@@ -84,6 +86,15 @@ def test_paper_pages_carry_highwire_citation_tags(site: BuiltSite) -> None:
     for paper in site.catalog.papers:
         tags = dict(_head(site.root / "papers" / paper.id / "index.html").meta)
         assert tags["citation_title"] == paper.title
+
+
+def test_an_abstract_from_the_facts_lockfile_shows_escaped(site: BuiltSite) -> None:
+    text = (site.root / "papers" / "qlora" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="cf-abstract">' + html.escape(ABSTRACT, quote=False) in text
+    assert "<4-bit>" not in text
+    feed = ET.parse(site.root / "venues" / "neurips" / "feed.xml").getroot()
+    summaries = [e.findtext(f"{ATOM}summary", "") for e in feed.findall(f"{ATOM}entry")]
+    assert any(ABSTRACT in summary for summary in summaries)
 
 
 def test_long_lists_are_paginated_with_stable_addresses(small_site: BuiltSite) -> None:

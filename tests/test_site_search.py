@@ -24,6 +24,8 @@ QUERIES = {
     "quantized": {"qlora", "fedlora", "zeta-adapt"},  # a stem: Quantization, Quantized
     "quantization neurips": {"qlora"},  # words AND together, across fields
     "International Conference on Learning": {"lora", "fed-iclr", "zeta-adapt"},  # venue name
+    "paged optimizer": {"qlora"},  # the abstract, from data/facts.yaml
+    "normalfloat": {"qlora"},
     "müller": set(),
 }
 

@@ -1,6 +1,8 @@
-"""Import an awesome list: read its formats (`formats`, `links`, `cells`), turn entries into
-record fields (`rows`), resolve names and sections (`registries`, `venues`), write (`write`)."""
+"""Import an awesome list: read its formats (`formats`, `items`, `links`, `cells`), turn entries
+into record fields (`rows`), decide identity (`repeats`), resolve names and sections
+(`registries`, `venues`), write (`write`)."""
 
-from catalog.importing.write import ImportResult, import_list
+from catalog.importing.result import ImportResult
+from catalog.importing.write import import_list
 
 __all__ = ["ImportResult", "import_list"]

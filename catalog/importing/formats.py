@@ -14,9 +14,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from catalog.diagnostics import Diagnostic
-from catalog.importing.cells import is_none, plain_text, split_venue_year, strip_html
-from catalog.importing.links import Link, find_links, slot_of
-from catalog.importing.venues import is_known_venue
+from catalog.importing.cells import is_none, plain_text, strip_html
+from catalog.importing.items import item_cells, table_cells
+from catalog.importing.links import Link, find_links, without_links
 
 # Header names -> column. "paper" is the title when no other column holds it.
 HEADERS = {
@@ -64,11 +64,7 @@ _YEAR_HEADING = re.compile(r"^(?:19|20)\d{2}$")
 _REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S")
 _RULE = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_ITALIC = re.compile(r"(?<![*\w])\*([^*]+)\*(?!\*)|(?<![_\w])_([^_]+)_(?!\w)")
-_BACKTICK = re.compile(r"`([^`]+)`")
-_FRAGMENT = re.compile(r"\s+[-–—|]\s+|[,;]\s+|\.\s+|\s*[()\[\]]\s*")
 _ITEM_DASH = re.compile(r"^([-*+]\s+\[[^\]]*\]\([^)]*\))\s+[—–:]\s+")
-_TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
 
 
 @dataclass(frozen=True)
@@ -315,101 +311,6 @@ class _Parser:
         self.doc.diagnostics.append(Diagnostic(self.path, i + 1, 1, "warning", code, message, hint))
 
 
-def table_cells(named: dict[str, str]) -> dict[str, str]:
-    """A table row's cells; a link inside the title cell (or a links cell) fills link slots."""
-    cells = {k: v for k, v in named.items() if not is_none(v, strict=k in ("year", "title"))}
-    title = cells.get("title", "")
-    links = find_links(title)
-    if links:
-        label = links[0].label
-        cells["title"] = plain_text(label) if label else _without_links(title)
-        for link in links:
-            slot = slot_of(link, title_link=link is links[0])
-            if slot and slot not in cells and slot != "venue":
-                cells[slot] = link.url
-    for column in ("paper", "code", "project"):
-        if column in cells:
-            found = find_links(cells[column])
-            labeled = [(slot_of(link), link.url) for link in found]
-            if found:
-                cells[column] = found[0].url
-            for slot, url in labeled[1:]:
-                if slot in ("paper", "code", "project") and slot not in cells:
-                    cells[slot] = url
-    return cells
-
-
-def item_cells(text: str) -> dict[str, str] | None:
-    """A list item's cells, or None when it names no paper (navigation, prose)."""
-    links = [link for link in find_links(text) if not link.url.startswith("#")]
-    if not links:
-        return None
-    cells: dict[str, str] = {}
-    bold = _BOLD.search(text)
-    first = links[0]
-    stripped = text.lstrip()
-    if bold and bold.start() < first.start:
-        cells["title"] = plain_text(bold.group(1) or bold.group(2)).rstrip(" .")
-        rest = text[: bold.start()] + " " + text[bold.end() :]
-    elif stripped.startswith("[") and first.label and slot_of(first, title_link=True) != "label":
-        cells["title"] = plain_text(first.label).rstrip(" .")
-        slot = slot_of(first, title_link=True)
-        cells[slot if slot in ("paper", "code", "project") else "paper"] = first.url
-        links = links[1:]
-        rest = text[first.end :]
-    else:
-        head = _TITLE_END.split(_without_links(text[: first.start]).strip(), maxsplit=1)[0]
-        cells["title"] = plain_text(head).rstrip(" .:[(-–—|")
-        rest = text[len(head) :]
-    if not cells["title"]:
-        return None
-    for link in links:
-        slot = slot_of(link)
-        if slot == "venue":
-            cells.setdefault("venue", link.label)
-            cells.setdefault("paper", link.url)
-        elif slot in ("paper", "code", "project"):
-            cells.setdefault(slot, link.url)
-    rest = _without_links(rest)
-    italic = _ITALIC.search(rest)
-    if italic:
-        names = italic.group(1) or italic.group(2)
-        if "," in names or " and " in names:
-            cells["authors"] = names
-            rest = rest.replace(italic.group(0), " ")
-    if "venue" not in cells:
-        venue = _venue_in(rest)
-        if venue:
-            cells["venue"] = venue
-    return cells
-
-
-def _venue_in(rest: str) -> str | None:
-    """The venue of an item's remaining text: backticks first, then a fragment naming one."""
-    for quoted in _BACKTICK.findall(rest):
-        if not is_none(quoted):
-            return str(quoted)
-    for fragment in _FRAGMENT.split(plain_text(rest)):
-        fragment = fragment.strip(" .:-")
-        if not fragment or len(fragment) > 60:
-            continue
-        venue, year, _ = split_venue_year(fragment)
-        if year and (venue is None or is_known_venue(venue) or len(venue.split()) <= 3):
-            return fragment
-        if venue and is_known_venue(venue) and len(venue.split()) <= 4:
-            return fragment
-    return None
-
-
-def _without_links(text: str) -> str:
-    out, pos = [], 0
-    for link in find_links(text):
-        out.append(text[pos : link.start])
-        pos = link.end
-    out.append(text[pos:])
-    return re.sub(r"\[\s*\]|\(\s*\)", " ", "".join(out))
-
-
 def _paragraphs(body: list[str], *, keep_lists: bool) -> str:
     """Text lines of a section, minus rules, badges, HTML-only lines and reference definitions."""
     kept = []
@@ -418,7 +319,7 @@ def _paragraphs(body: list[str], *, keep_lists: bool) -> str:
         if not line or _RULE.match(line) or _REFERENCE.match(line):
             continue
         if line.startswith(("[![", "![")) or (
-            line.startswith("<") and not plain_text(_without_links(line)).strip()
+            line.startswith("<") and not plain_text(without_links(line)).strip()
         ):
             continue  # badges, and HTML that holds no text
         item = _ITEM.match(raw)

@@ -92,3 +92,13 @@ def slot_of(link: Link, *, title_link: bool = False) -> str | None:
     if url_key(link.url) is not None or link.url.lower().split("?")[0].endswith(".pdf"):
         return "paper"
     return "paper" if title_link or label else None
+
+
+def without_links(text: str) -> str:
+    """The text with every link taken out (and the brackets links leave behind)."""
+    out, pos = [], 0
+    for link in find_links(text):
+        out.append(text[pos : link.start])
+        pos = link.end
+    out.append(text[pos:])
+    return re.sub(r"\[\s*\]|\(\s*\)", " ", "".join(out))

@@ -9,20 +9,18 @@ whose id names a paper under another title are an `identity-conflict`, neither w
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from catalog.catalog import Catalog
-from catalog.dedupe import find_identity
 from catalog.diagnostics import Diagnostic
-from catalog.identity import url_key
-from catalog.importing import registries
-from catalog.importing.cells import plain_text
+from catalog.errors import CatalogError
+from catalog.importing import registries, repeats
 from catalog.importing.formats import LOOKED_FOR, Document, parse_document
+from catalog.importing.result import ImportResult
 from catalog.importing.rows import entry_fields
 from catalog.load import decode_utf8
 from catalog.model import CatalogConfig, Keyword, Record, Section, Venue
@@ -33,45 +31,7 @@ from catalog.validate import load_catalog
 from catalog.writer import record_text, write_atomic, write_record
 
 SectionMode = Literal["add", "flatten"]
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, with dry_run, would do): the JSON document of the command."""
-
-    written: list[dict[str, Any]] = field(default_factory=list)  # id, path, title, line
-    overlaps: list[dict[str, Any]] = field(default_factory=list)  # line, title, record, file, key
-    conflicts: list[dict[str, Any]] = field(default_factory=list)  # key, rows, record
-    skipped: list[dict[str, Any]] = field(default_factory=list)  # line, title, code, reason
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    new_venues: list[str] = field(default_factory=list)
-    new_keywords: list[str] = field(default_factory=list)
-    new_sections: list[str] = field(default_factory=list)
-    recognized: bool = True
-    dry_run: bool = False
-
-    def exit_code(self) -> int:
-        """0 written (warnings allowed), 1 rows in error or conflicts, 2 nothing recognized."""
-        if not self.recognized:
-            return 2
-        return 1 if any(d.severity == "error" for d in self.diagnostics) else 0
-
-
-@dataclass(frozen=True)
-class _Links:
-    paper: str
-    code: str | None = None
-    project: str | None = None
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """A row standing in for a paper while identity is decided (ids no file can have)."""
-
-    id: str
-    title: str
-    year: int
-    links: _Links
+_PLACEHOLDER = Section(id="papers", title="Papers")
 
 
 def import_list(
@@ -135,7 +95,9 @@ class _Plan:
         self.config = base
         self.sections: list[Section] = list(base.sections)
         self.config_path = data_dir / "catalog.yaml"
-        self.fresh = catalog is None or not catalog.papers
+        # A catalog with no papers and only the placeholder section (what init and an empty
+        # folder start with) takes the list's layout: its text sections and its order.
+        self.fresh = (catalog is None or not catalog.papers) and base.sections == [_PLACEHOLDER]
         self.outputs: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def section_of(self, heading: str) -> str:
@@ -161,16 +123,16 @@ class _Plan:
             fields, problems = entry_fields(entry, shown, self.section_of, self.added)
             result.diagnostics.extend(problems)
             if fields is None:
-                self._skip(entry.line, entry.cells.get("title", ""), problems[-1])
+                self.result.skip(entry.line, entry.cells.get("title", ""), problems[-1])
                 continue
             invalid = _invalid(fields, shown, entry.line)
             if invalid is not None:
                 result.diagnostics.append(invalid)
-                self._skip(entry.line, fields["title"], invalid)
+                self.result.skip(entry.line, fields["title"], invalid)
                 continue
             rows.append((entry.line, fields, entry.cells.get("title", fields["title"])))
         self._add_text_sections()
-        kept = self._identity(rows)
+        kept = repeats.decide(rows, self.catalog, self.shown, result)
         self._names(kept)
         if result.new_sections:
             result.diagnostics.append(
@@ -186,11 +148,6 @@ class _Plan:
                 )
             )
 
-    def _skip(self, line: int, title: str, why: Diagnostic) -> None:
-        self.result.skipped.append(
-            {"line": line, "title": title, "code": why.code, "reason": why.message}
-        )
-
     def _add_text_sections(self) -> None:
         """A fresh catalog takes the list's text-only sections ("What is LoRA?") as well."""
         if not self.fresh or self.mode == "flatten":
@@ -203,113 +160,6 @@ class _Plan:
                 section = registries.new_section(heading.title, taken, heading.text)
                 self.sections.append(section)
                 self.result.new_sections.append(section.id)
-
-    def _identity(
-        self, rows: list[tuple[int, dict[str, Any], str]]
-    ) -> list[tuple[int, dict[str, Any]]]:
-        """Overlaps, repeats and conflicts by the one identity index; returns the rows to write."""
-        result, shown, catalog = self.result, self.shown, self.catalog
-        by_id = {f"~row-{line:08d}": (line, fields) for line, fields, _ in rows}
-        listed = {line: title for line, _, title in rows}
-        candidates = [
-            _Candidate(cid, fields["title"], fields["year"], _Links(**fields["links"]))
-            for cid, (_, fields) in by_id.items()
-        ]
-        known = {p.id: p for p in catalog.papers} if catalog else {}
-        identity = find_identity([*known.values(), *candidates])
-        group_of: dict[str, tuple[str, ...]] = {}
-        for group in identity.groups:
-            for member in group.ids:
-                group_of[member] = group.ids
-        key_of = {m: g.key for g in identity.groups for m in g.ids}
-        blocked: set[str] = set()
-        for conflict in identity.conflicts:
-            if not any(i in by_id for i in conflict.ids):
-                continue
-            members = [m for i in conflict.ids for m in group_of.get(i, (i,))]
-            blocked.update(m for m in members if m in by_id)
-            self._conflict(conflict.key, members, by_id, known)
-        folded: dict[str, list[str]] = defaultdict(list)
-        kept = []
-        for cid, (line, fields) in by_id.items():
-            if cid in blocked:
-                continue
-            same = group_of.get(cid, (cid,))
-            existing = [i for i in same if i in known]
-            if existing:
-                paper = known[existing[0]]
-                where = catalog.paper_path(paper.id) if catalog else paper.id
-                result.overlaps.append(
-                    {
-                        "line": line,
-                        "title": fields["title"],
-                        "record": paper.id,
-                        "file": where,
-                        "key": key_of[cid],
-                    }
-                )
-                result.diagnostics.append(
-                    Diagnostic(
-                        shown,
-                        line,
-                        1,
-                        "warning",
-                        "import-overlap",
-                        f"{plain_text(listed[line])!r} is already in the catalog as {where} "
-                        f"({key_of[cid]}); not imported",
-                    )
-                )
-                continue
-            first = min(i for i in same if i in by_id)
-            if first != cid:
-                folded[first].append(cid)
-                continue
-            kept.append((line, fields))
-        for first, repeats in folded.items():
-            line, fields = by_id[first]
-            for cid in repeats:
-                other_line, other = by_id[cid]
-                name = plain_text(listed[other_line])
-                result.diagnostics.extend(
-                    _merge_into(fields, other, shown, (other_line, line), name)
-                )
-        return kept
-
-    def _conflict(
-        self,
-        key: str,
-        members: list[str],
-        by_id: dict[str, tuple[int, dict[str, Any]]],
-        known: dict[str, Any],
-    ) -> None:
-        rows = sorted({by_id[m][0]: by_id[m][1]["title"] for m in members if m in by_id}.items())
-        catalog = self.catalog
-        paths = (
-            {catalog.paper_path(m): known[m].title for m in members if m in known}
-            if catalog
-            else {}
-        )
-        records = sorted(paths.items())
-        named = [f"line {line} {title!r}" for line, title in rows]
-        named += [f"{path} {title!r}" for path, title in records]
-        self.result.conflicts.append(
-            {
-                "key": key,
-                "rows": [{"line": line, "title": title} for line, title in rows],
-                "records": [{"file": path, "title": title} for path, title in records],
-            }
-        )
-        for line, title in rows:
-            others = [n for n in named if n != f"line {line} {title!r}"]
-            message = (
-                f"{title!r} shares {key} with {', '.join(others)}, under another title; "
-                "neither is imported"
-            )
-            problem = Diagnostic(self.shown, line, 1, "error", "identity-conflict", message,
-                                 "fix the link that points at the other paper, or give both "
-                                 "rows the same title if they are one paper")  # fmt: skip
-            self.result.diagnostics.append(problem)
-            self._skip(line, title, problem)
 
     def _names(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
         """Resolve venues and keywords, pick ids, render every record."""
@@ -327,17 +177,28 @@ class _Plan:
         for line, fields in rows:
             fields["venue"] = venue_map[fields["venue"]]
             fields["keywords"] = list(dict.fromkeys(keyword_map[k] for k in fields["keywords"]))
+            try:  # refused here, before write() changes anything, if it would not read back
+                text = record_text(fields, repr(fields["title"]))
+            except CatalogError as exc:
+                problem = Diagnostic(
+                    self.shown, line, 1, "error", "bad-row", f"{exc}; not imported"
+                )
+                self.result.diagnostics.append(problem)
+                self.result.skip(line, fields["title"], problem)
+                continue
             paper_id = unique_slug(paper_slug(fields["title"]), taken)
             taken.add(paper_id)
             path = str(self.data_dir / "papers" / f"{paper_id}.yaml")
-            # refused here, before write() changes anything, if it would not read back
-            self.outputs[paper_id] = (record_text(fields, f"{self.shown}:{line}"), fields)
+            self.outputs[paper_id] = (text, fields)
             self.result.written.append(
                 {"id": paper_id, "file": path, "title": fields["title"], "line": line}
             )
 
     def write(self) -> None:
-        """Registries and config first, then the records, each file all-or-nothing."""
+        """Registries and config first, then the records, each file all-or-nothing; nothing
+        at all when no record is to be written."""
+        if not self.result.written:
+            return
         data = self.data_dir
         (data / "papers").mkdir(parents=True, exist_ok=True)
         if not (data / SCHEMA_FILE).exists():
@@ -357,9 +218,15 @@ class _Plan:
         if self.keyword_additions or not (data / "keywords.yaml").exists():
             entries = registries.keyword_entries(self.keywords, self.keyword_additions)
             write_atomic(data / "keywords.yaml", registries.dump_keywords(entries))
-        for written in self.result.written:
+        for written in list(self.result.written):
             _, fields = self.outputs[written["id"]]
-            write_record(Path(written["file"]), fields, exclusive=True)
+            if not write_record(Path(written["file"]), fields, exclusive=True):
+                self.result.written.remove(written)  # another process wrote that file meanwhile
+                problem = Diagnostic(self.shown, written["line"], 1, "error", "bad-row",
+                                     f"{written['file']} appeared while importing; row not "
+                                     "written, the file is left as it is")  # fmt: skip
+                self.result.diagnostics.append(problem)
+                self.result.skip(written["line"], written["title"], problem)
 
     def _in_list_order(self) -> list[Section]:
         """A fresh catalog's sections in the order the list has them; unused ones after."""
@@ -373,10 +240,7 @@ class _Plan:
         end = len(self.doc.entries) + 10**9
         order = {s.id: (first_line.get(s.id, end), i) for i, s in enumerate(self.sections)}
         used = {sid for w in self.result.written for sid in self.outputs[w["id"]][1]["sections"]}
-        placeholder = Section(
-            id="papers", title="Papers"
-        )  # what init and an empty folder start with
-        kept = [s for s in self.sections if s.id in used or s != placeholder]
+        kept = [s for s in self.sections if s.id in used or s != _PLACEHOLDER]
         return sorted(kept or self.sections[:1], key=lambda s: order[s.id])
 
 
@@ -431,57 +295,3 @@ def _invalid(fields: dict[str, Any], path: str, line: int) -> Diagnostic | None:
         message = f"{fields['title']!r}: {where}: {error['msg']}; not imported"
         return Diagnostic(path, line, 1, "error", "bad-row", message)
     return None
-
-
-def _merge_into(
-    kept: dict[str, Any], repeat: dict[str, Any], path: str, lines: tuple[int, int], name: str
-) -> list[Diagnostic]:
-    """Fold a repeated row into the first: union of sections and keywords, missing links.
-
-    The messages stand at the repeat's line and name the row written there (`name`)."""
-    line, first_line = lines
-    problems = []
-    kept["sections"] = list(dict.fromkeys(kept["sections"] + repeat["sections"]))
-    kept["keywords"] = list(dict.fromkeys(kept["keywords"] + repeat["keywords"]))
-    for column, url in repeat["links"].items():
-        current = kept["links"].get(column)
-        if current is None:
-            kept["links"][column] = url
-        elif column == "paper" and url_key(current) is None and url_key(url) is not None:
-            kept["links"]["paper"] = url  # keep the link that says which paper it is
-        elif current != url and column != "paper":
-            problems.append(
-                Diagnostic(
-                    path,
-                    line,
-                    1,
-                    "warning",
-                    "import-conflict",
-                    f"{name!r}: another {column} link {url!r} than line {first_line}; "
-                    f"kept {current!r}",
-                )
-            )
-    for key in ("year", "venue"):
-        if kept[key] != repeat[key]:
-            problems.append(
-                Diagnostic(
-                    path,
-                    line,
-                    1,
-                    "warning",
-                    "import-conflict",
-                    f"{name!r}: {key} {repeat[key]!r}, line {first_line} says "
-                    f"{kept[key]!r}; kept {kept[key]!r}",
-                )
-            )
-    problems.append(
-        Diagnostic(
-            path,
-            line,
-            1,
-            "warning",
-            "import-repeat",
-            f"{name!r} repeats {kept['title']!r} of line {first_line}; merged into one record",
-        )
-    )
-    return problems

@@ -104,6 +104,7 @@ def home_page(
     entries: list[str],
     page_size: int,
     chunk: int,
+    facet_top: int = FACET_TOP,
 ) -> tuple[Page, list[str]]:
     """The home page and the JSON of the chunks after its first."""
     config = catalog.config
@@ -128,7 +129,7 @@ def home_page(
             {
                 "facet": kind.facet,
                 "title": kind.singular,
-                "values": labelled[:FACET_TOP] if kind.facet != "year" else labelled,
+                "values": labelled[:facet_top] if kind.facet != "year" else labelled,
                 "total": len(ordered),
             }
         )

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from catalog.catalog import Catalog
+from catalog.health import headline
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.citation import citation_meta, identifiers
@@ -23,6 +24,7 @@ from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
 from catalog.render.home import browser_data, home_page
 from catalog.render.related import related_papers
 from catalog.render.views import (
+    FACET_TOP,
     HOME_CHUNK,
     LATE_MARKER,
     LINK_LABELS,
@@ -58,6 +60,7 @@ def build_pages(
     *,
     chunk: int = HOME_CHUNK,
     list_page: int = LIST_PAGE,
+    facet_top: int = FACET_TOP,
     abstracts: dict[str, str] | None = None,
 ) -> Site:
     """Every page: home browser, stats, the index pages, one per paper and facet value.
@@ -74,7 +77,7 @@ def build_pages(
     entry = env.get_template("entry.html.j2")
     entries = [entry.render(root=ROOT, p=view) for view in views]
     data = browser_data(views, facets)
-    home, chunks = home_page(env, catalog, facets, data, entries, page_size, chunk)
+    home, chunks = home_page(env, catalog, facets, data, entries, page_size, chunk, facet_top)
     newest = max((p.added for p in papers), default=None)
     pages = [
         home,
@@ -82,7 +85,7 @@ def build_pages(
             "stats/",
             "Statistics",
             env.get_template("stats.html.j2").render(
-                total=len(papers), charts=_charts(facets), root="../"
+                total=len(papers), charts=_charts(facets), root="../", health=headline(catalog)
             ),
             lastmod=newest,
         ),

@@ -1,8 +1,9 @@
 """Related papers: TF-IDF over title, abstract, keywords and topics, through an inverted index.
 
 No n x n matrix: each paper's scores come from the posting lists of its own terms, rarest
-first, and stop after BUDGET postings (common words add little and cost most), so the
-cost grows with n, not n². Deterministic: fixed term order, ties broken by id.
+first, and stop after BUDGET postings (common words add little and cost most; a long list
+is read from its start, in id order), so the cost grows with n, not n². Deterministic:
+fixed term order, ties broken by id.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from catalog.model import Paper
 from catalog.render.search import stem, words
 
 RELATED = 5
-BUDGET = 600  # postings read per paper
+BUDGET = 300  # postings read per paper
 TAG_WEIGHT = 2  # a shared keyword or topic counts as much as two shared words
 _STOP = frozenset(
     (
@@ -62,15 +63,16 @@ def related_papers(
     result: dict[str, list[str]] = {}
     for number, vector in enumerate(vectors):
         scores: dict[int, float] = {}
-        read = 0
+        left = BUDGET
         for term in sorted(vector, key=lambda t: (df[t], t)):
             weight = vector[term]
-            for other, other_weight in postings[term]:
+            row = postings[term]
+            for other, other_weight in row if len(row) <= left else row[:left]:
                 scores[other] = scores.get(other, 0.0) + weight * other_weight
-            read += df[term]
-            if read >= BUDGET:
+            left -= len(row)
+            if left <= 0:
                 break
         scores.pop(number, None)
-        best = heapq.nsmallest(count, scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))
-        result[ordered[number].id] = [ordered[other].id for other, _ in best]
+        best = heapq.nsmallest(count, [(-score, other) for other, score in scores.items()])
+        result[ordered[number].id] = [ordered[other].id for _, other in best]
     return result

@@ -16,6 +16,7 @@ matches every term that starts with its stem. search-core.js implements the same
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -35,6 +36,8 @@ _MIN_STEM = 3
 
 def fold(text: str) -> str:
     """Lower case without accents ('Müller' -> 'muller'), as String.normalize('NFKD') does."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -57,13 +60,18 @@ def terms(text: str) -> set[str]:
     """Every term a text is found by: its words, their dot-separated parts and their stems."""
     found: set[str] = set()
     for word in words(text):
-        found.add(word)
-        found.add(stem(word))
-        if "." in word:
-            for part in word.split("."):
-                found.add(part)
-                found.add(stem(part))
+        found.update(_word_terms(word))
     return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_terms(word: str) -> tuple[str, ...]:
+    found = {word, stem(word)}
+    if "." in word:
+        for part in word.split("."):
+            found.add(part)
+            found.add(stem(part))
+    return tuple(found)
 
 
 @dataclass

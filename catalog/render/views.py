@@ -108,8 +108,8 @@ def facets_of(papers: list[Paper], catalog: Catalog | None = None) -> Facets:
     facets = Facets()
     for kind in FACET_KINDS:
         counts: Counter[Any] = Counter(v for p in papers for v in kind.values(p))
-        if not counts and kind.facet != "year":
-            continue
+        if not counts and kind.facet not in ("year", "venue"):  # every paper has those two,
+            continue  # so they are facets even of a catalog with no papers yet
         facets.kinds.append(kind)
         facets.counts[kind.facet] = counts
         if kind.facet == "year":

@@ -15,9 +15,12 @@ from catalog.sources.http import API_BODY_CAP, Http
 from catalog.sources.service import Service
 from catalog.sources.types import Fetched
 
-OPENREVIEW = Service("the OpenReview API", "CATALOG_OPENREVIEW_API", "https://api2.openreview.net")
+# OpenReview publishes no number but throttles bursts: one request a second per API.
+OPENREVIEW = Service(
+    "the OpenReview API", "CATALOG_OPENREVIEW_API", "https://api2.openreview.net", 1.0
+)
 OPENREVIEW_V1 = Service(
-    "the OpenReview API (v1)", "CATALOG_OPENREVIEW_API_V1", "https://api.openreview.net"
+    "the OpenReview API (v1)", "CATALOG_OPENREVIEW_API_V1", "https://api.openreview.net", 1.0
 )
 Found = Literal["found", "forbidden", "missing", "unknown"]
 

@@ -60,6 +60,7 @@ class World:
     s2: dict[str, dict[str, Any]] = field(default_factory=dict)  # "ARXIV:id"/"DOI:x" -> paper
     github: dict[str, dict[str, Any]] = field(default_factory=dict)  # full name -> repo
     renamed: dict[str, str] = field(default_factory=dict)  # old full name -> new full name
+    acl: dict[str, str] = field(default_factory=dict)  # anthology id -> its BibTeX
     malformed: set[str] = field(default_factory=set)  # arXiv ids its API calls malformed
 
     def add_dblp(self, info: dict[str, Any]) -> None:
@@ -236,6 +237,15 @@ class Fake(ThreadingHTTPServer):
             return _json(400, {"error": "Cannot request more than 500 ids at once"})
         return _json(200, [self.world.s2.get(i) for i in ids])
 
+    # --- ACL Anthology -------------------------------------------------------------------
+    def _acl(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Answer:
+        """aclanthology.org/{id}.bib: the paper's BibTeX; anything else its HTML 404 page."""
+        bib = self.world.acl.get(path.strip("/").removesuffix(".bib"))
+        if bib is None or not path.endswith(".bib"):
+            page = b"<!doctype html><title>Page not found - ACL Anthology</title>"
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, page
+        return 200, {"Content-Type": "application/x-bibtex; charset=utf-8"}, bib.encode()
+
     # --- GitHub ------------------------------------------------------------------------------
     def _github(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Answer:
         if path == "/rate_limit":
@@ -355,7 +365,15 @@ class _Handler(BaseHTTPRequestHandler):
 # Published limits: arXiv one request / 3 s; Semantic Scholar 1 / s; Crossref's public pool 5 / s;
 # DBLP and OpenReview publish no number but throttle bursts (sync keeps to 1 / s); GitHub 60 an
 # hour without a token.
-LIMITS = {"arxiv": 3.0, "dblp": 1.0, "openreview": 1.0, "crossref": 0.2, "s2": 1.0, "github": 0.0}
+LIMITS = {
+    "arxiv": 3.0,
+    "dblp": 1.0,
+    "openreview": 1.0,
+    "crossref": 0.2,
+    "s2": 1.0,
+    "github": 0.0,
+    "acl": 1.0,  # `catalog new --acl` only: one BibTeX file per paper
+}
 ENV = {
     "arxiv": ("CATALOG_ARXIV_API", "/api/query"),
     "dblp": ("CATALOG_DBLP_API", "/search/publ/api"),
@@ -363,6 +381,7 @@ ENV = {
     "crossref": ("CATALOG_CROSSREF_API", ""),
     "s2": ("CATALOG_SEMANTIC_SCHOLAR_API", "/graph/v1"),
     "github": ("CATALOG_GITHUB_API", ""),
+    "acl": ("CATALOG_ACL_API", ""),
 }
 
 
