@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from catalog.diagnostics import Diagnostic
+    from catalog.facts import Facts
     from catalog.load import Source
     from catalog.model import CatalogConfig, Keyword, Paper, Topic, Venue
     from catalog.registry import Registry
@@ -49,6 +50,7 @@ class Catalog:
     files_checked: int = 0
     duplicates: list[Group] = field(default_factory=list)  # records that are the same paper
     conflicts: list[Conflict] = field(default_factory=list)  # one id under two titles
+    facts: Facts = field(default_factory=lambda: _no_facts())  # data/facts.yaml (sources' word)
 
     def paper_path(self, paper_id: str) -> str:
         return self.sources[paper_id].path
@@ -65,3 +67,10 @@ def _no_topics() -> Registry[Topic]:
 def papers_dir(data_dir: Path) -> Path:
     """Where a data folder keeps its records, one YAML file per paper."""
     return data_dir / "papers"
+
+
+def _no_facts() -> Facts:
+    """A catalog without data/facts.yaml knows nothing from outside sources."""
+    from catalog.facts import Facts
+
+    return Facts()

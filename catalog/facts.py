@@ -158,7 +158,7 @@ def parse_facts(data: Any, shown: str, locate: Any = None) -> Facts:
                 raise fail((paper_id, name), f"{paper_id}.{name}: expected a list of entries")
             for i, entry in enumerate(entries):
                 where = (paper_id, name, i)
-                fact = _entry(entry, FIELDS[name], lambda m, w=where: fail(w, m))
+                fact = _entry(entry, FIELDS[name], lambda m, k=(), w=where: fail(w + k, m))
                 if fact.source in facts.get(paper_id, name):
                     raise fail(where, f"{paper_id}.{name}: two entries from {fact.source}")
                 facts.put(paper_id, name, fact)
@@ -173,14 +173,14 @@ def _entry(entry: Any, kind: str, fail: Any) -> Fact:
         raise fail(f"unknown key {sorted(unknown)[0]!r} in an entry")
     source, url, fetched = entry.get("source"), entry.get("url"), entry.get("fetched")
     if source not in SOURCES:
-        raise fail(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+        raise fail(f"source must be one of {', '.join(SOURCES)}, got {source!r}", ("source",))
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise fail(f"url must be an http(s) URL, got {url!r}")
+        raise fail(f"url must be an http(s) URL, got {url!r}", ("url",))
     if not isinstance(fetched, dt.date) or isinstance(fetched, dt.datetime):
-        raise fail(f"fetched must be a date (YYYY-MM-DD), got {fetched!r}")
+        raise fail(f"fetched must be a date (YYYY-MM-DD), got {fetched!r}", ("fetched",))
     value = entry.get("value")
     if not _valid(value, kind):
-        raise fail(f"value {value!r} is not a {kind}")
+        raise fail(f"value {value!r} is not a {kind}", ("value",))
     return Fact(source, url, fetched, value)
 
 

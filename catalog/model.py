@@ -161,6 +161,7 @@ def check_text(value: str) -> str:
 
 def _line(limit: int) -> AfterValidator:
     """One line of text: not empty, at most `limit` characters, nothing invisible."""
+
     def check(value: str) -> str:
         # The common case in one expression (this runs for every name): str.isprintable() is
         # False for every character _BAD_LINE holds (Cc, Cf, Zl, Zp, Cs, Cn), so a printable

@@ -9,16 +9,18 @@ from __future__ import annotations
 import difflib
 import gc
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
 from catalog.diagnostics import Diagnostic
+from catalog.errors import CatalogError
 from catalog.load import Source, file_kind, internal_error, not_a_file, read_yaml
 from catalog.model import (
     ID_PATTERN,
@@ -33,6 +35,9 @@ from catalog.model import (
 )
 from catalog.registry import Registry
 from catalog.slug import slugify
+
+if TYPE_CHECKING:
+    from catalog.facts import Facts
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -91,6 +96,7 @@ def load_catalog(data_dir: Path) -> Catalog:
             duplicate_diagnostics(catalog.duplicates, catalog.papers, catalog.sources)
         )
         diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
+    catalog.facts = _load_facts(data_dir, diagnostics)
     return catalog
 
 
@@ -368,3 +374,20 @@ def _lower_first(text: str) -> str:
 
 def _suggest_id(stem: str) -> str:
     return slugify(stem) or "paper"
+
+
+def _load_facts(data_dir: Path, diagnostics: list[Diagnostic]) -> Facts:
+    """data/facts.yaml, the sources' word with evidence; a broken one is an error at its line."""
+    from catalog.facts import Facts, facts_path, load_facts
+
+    try:
+        return load_facts(facts_path(data_dir))
+    except CatalogError as exc:
+        where = re.match(r"(.+?):(\d+):(\d+): (.*)", str(exc))
+        path, line, column, message = (
+            (where.group(1), int(where.group(2)), int(where.group(3)), where.group(4))
+            if where
+            else (str(facts_path(data_dir)), 1, 1, str(exc))
+        )
+        diagnostics.append(Diagnostic(path, line, column, "error", "bad-facts", message))
+        return Facts()

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from catalog.catalog import Catalog
 from catalog.model import Paper, check_url
+from catalog.render.facts_view import paper_facts
 from catalog.render.urls import page_url
 
 SCHEMA_VERSION = 1
@@ -86,6 +87,7 @@ def paper_json(catalog: Catalog, paper: Paper) -> dict[str, Any]:
         "sections": list(paper.sections),
         "added": paper.added.isoformat(),
         "page": page_path(paper.id),
+        **paper_facts(catalog, paper),  # abstract, published, doi, counts: data/facts.yaml
     }
 
 
@@ -122,6 +124,11 @@ def bibtex_entry(catalog: Catalog, paper: Paper) -> str:
     url = safe_url(paper.links.paper)
     if url:
         fields.append(("url", bib_url(url)))
+    facts = paper_facts(catalog, paper)
+    if facts["doi"]:
+        fields.append(("doi", bib_escape(facts["doi"])))
+    if kind == "misc" and facts["arxiv_id"]:
+        fields += [("eprint", bib_escape(facts["arxiv_id"])), ("archivePrefix", "arXiv")]
     if paper.keywords:
         fields.append(("keywords", bib_escape(", ".join(paper.keywords))))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)

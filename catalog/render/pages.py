@@ -21,6 +21,7 @@ from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.citation import citation_meta, identifiers
 from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
+from catalog.render.facts_view import paper_facts
 from catalog.render.home import browser_data, home_page
 from catalog.render.related import related_papers
 from catalog.render.views import (
@@ -69,7 +70,8 @@ def build_pages(
     a reader without JavaScript gets beside the facet pages) and embeds the data of the
     first `chunk` papers; the script fetches the other chunks.
     """
-    abstracts = abstracts or {}
+    if abstracts is None:  # what `catalog sync` found (data/facts.yaml)
+        abstracts = {p.id: a for p in catalog.papers if (a := paper_facts(catalog, p)["abstract"])}
     env = environment(catalog_templates(catalog.data_dir) / "site")
     papers = newest_first(catalog.papers)
     facets = facets_of(papers, catalog)
@@ -239,6 +241,7 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         )
     ]
     ids = identifiers(paper)
+    facts = paper_facts(catalog, paper)
     values = {kind.facet: kind.values(paper) for kind in facets.kinds}
     return {
         "id": paper.id,
@@ -257,9 +260,10 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         "links": [(label, url) for label, url in links if url],
         "authors": list(paper.authors or []),
         "added": paper.added.isoformat(),
-        "arxiv": ids.arxiv,
-        "doi": ids.doi,
+        "arxiv": ids.arxiv or facts["arxiv_id"],
+        "doi": ids.doi or facts["doi"],
         "abstract": abstract,
+        "facts": facts,  # published, citations, stars (with the day fetched), archived
         "bibtex": bibtex_entry(catalog, paper),
     }
 
