@@ -211,7 +211,7 @@ def _verdicts(tool: str, status: int, out: str, urls: int) -> str:
         summary = doc.get("summary", {})
         fine = summary.get("ok", 0) + summary.get("redirected", 0)
         return f"exit {status}, {fine}/{urls} ok, {summary.get('cached', 0)} cached"
-    fine = doc.get("successful", 0) + doc.get("cached", 0) if isinstance(doc, dict) else 0
+    fine = doc.get("successful", 0) if isinstance(doc, dict) else 0  # cached hits included
     return f"exit {status}, {fine}/{urls} ok"
 
 
