@@ -158,6 +158,7 @@ def test_tables_with_other_headers_links_in_titles_and_venue_years(tmp_path: Pat
     assert venues["IEEE Transactions on Adapters"]["kind"] == "journal"
     assert venues["ICML Workshop"]["kind"] == "workshop"
     assert venues["NeurIPS"]["kind"] == "conference" and "NIPS" not in venues
+    assert venues["NeurIPS"]["aliases"] == ["NIPS"]  # the spelling the list used validates too
     config = yaml.safe_load((data / "catalog.yaml").read_text())
     assert config["title"] == "Awesome Sparse Adapters"
     assert config["intro"] == "A hand-made list of sparse adapter papers, for the importer's tests."

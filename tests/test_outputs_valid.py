@@ -128,8 +128,8 @@ def test_every_output_parses_and_keeps_the_text(catalog: Catalog) -> None:
     cells = re.findall(r"<td[^>]*>(<strong>.*?</strong>)</td>", rendered, flags=re.DOTALL)
     assert sorted(_html_text(c) for c in cells) == sorted(_flat(t) for t in titles.values())
 
-    pages = {page.path: page for page in build_pages(catalog)}
+    pages = {page.path: page for page in build_pages(catalog).pages}
     for paper in catalog.papers:
-        page = pages[f"papers/{paper.id}.md"]
+        page = pages[f"papers/{paper.id}/"]
         assert _flat(paper.title) in _html_text(page.html)
         assert html.escape(paper.title, quote=False) not in ("", None)

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from catalog.identity import normalize_title
-from catalog.importing.venues import venue_kind
-from catalog.model import CatalogConfig, Keyword, Section
+from catalog.importing.venues import canonical_spelling, venue_kind
+from catalog.model import CatalogConfig, Keyword, Section, Venue
 from catalog.records import scalar
 from catalog.registry import Registry, normalize
 from catalog.slug import slugify
@@ -76,7 +76,24 @@ def dump_keywords(entries: dict[str, Keyword]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def append_venues(path: Path, names: list[str]) -> str:
+def venue_names(
+    spellings: Iterable[str], registry: Registry[Venue]
+) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """`resolve_names` for venues, after the spellings lists use (`NIPS` is `NeurIPS`): a new
+    venue keeps the listed spellings it was met under as its aliases."""
+    ordered = list(spellings)
+    canonical = {
+        s: s if registry.canonical(s) is not None else canonical_spelling(s) for s in ordered
+    }
+    mapping, additions = resolve_names((canonical[s] for s in ordered), registry)
+    for spelling, name in canonical.items():
+        final = mapping[name]
+        if normalize(spelling) != normalize(final) and registry.canonical(spelling) is None:
+            additions.setdefault(final, set()).add(spelling)
+    return {s: mapping[canonical[s]] for s in ordered}, additions
+
+
+def append_venues(path: Path, names: list[str], aliases: dict[str, set[str]] | None = None) -> str:
     """venues.yaml with newly met venues appended; its existing text and comments are kept."""
     existing = path.read_text(encoding="utf-8").rstrip("\n") if path.exists() else ""
     lines = [existing] if existing and existing.strip() not in ("{}", "") else []
@@ -86,6 +103,9 @@ def append_venues(path: Path, names: list[str]) -> str:
             f"  full_name: {scalar(name)}  # imported: check it",
             f"  kind: {venue_kind(name)}",
         ]
+        spellings = sorted((aliases or {}).get(name, ()), key=lambda a: (a.casefold(), a))
+        if spellings:
+            lines.append(f"  aliases: [{', '.join(scalar(a) for a in spellings)}]")
     return "\n".join(lines) + "\n"
 
 

@@ -20,7 +20,6 @@ from catalog.identity import url_key
 from catalog.importing.cells import is_none, plain_text, recase_title, split_venue_year, year_in
 from catalog.importing.formats import Entry
 from catalog.importing.links import find_links
-from catalog.importing.venues import canonical_spelling
 from catalog.model import check_url
 
 _ARXIV_PDF = re.compile(
@@ -133,7 +132,7 @@ def entry_fields(
     fields: dict[str, Any] = {
         "title": title,
         "year": year,
-        "venue": canonical_spelling(venue),
+        "venue": venue,  # as listed: registries.venue_names resolves it (NIPS -> NeurIPS)
         "links": links,
         "keywords": split_keywords(cells.get("keywords", "")),
         "sections": [section_of(entry.heading)],

@@ -167,7 +167,8 @@ class _Plan:
         kept = [fields for _, fields in rows]
         self.venues = catalog.venues if catalog else Registry[Venue]({})
         self.keywords = catalog.keywords if catalog else Registry[Keyword]({})
-        venue_map, new_venues = registries.resolve_names((f["venue"] for f in kept), self.venues)
+        venue_map, new_venues = registries.venue_names((f["venue"] for f in kept), self.venues)
+        self.venue_aliases = new_venues
         keyword_map, self.keyword_additions = registries.resolve_names(
             (k for f in kept for k in f["keywords"]), self.keywords
         )
@@ -214,7 +215,8 @@ class _Plan:
             write_atomic(self.config_path, registries.config_text(self.config_path, config))
         venues_path = data / "venues.yaml"
         if self.result.new_venues or not venues_path.exists():
-            write_atomic(venues_path, registries.append_venues(venues_path, self.result.new_venues))
+            text = registries.append_venues(venues_path, self.result.new_venues, self.venue_aliases)
+            write_atomic(venues_path, text)
         if self.keyword_additions or not (data / "keywords.yaml").exists():
             entries = registries.keyword_entries(self.keywords, self.keyword_additions)
             write_atomic(data / "keywords.yaml", registries.dump_keywords(entries))
