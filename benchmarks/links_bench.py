@@ -120,7 +120,12 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, int, str]:
         child = subprocess.Popen(command, cwd=cwd, stdout=sink, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
-    return seconds, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status), out.read_text()
+    return (
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        os.waitstatus_to_exitcode(status),
+        out.read_text(),
+    )
 
 
 def write_inputs(root: Path, urls: list[str]) -> Path:
@@ -157,9 +162,7 @@ def lychee() -> tuple[str | None, str]:
     return str(binary), version.stdout.strip()
 
 
-def bench_size(
-    urls_n: int, hosts: int, lychee_bin: str | None, args: dict[str, Any]
-) -> list[Run]:
+def bench_size(urls_n: int, hosts: int, lychee_bin: str | None, args: dict[str, Any]) -> list[Run]:
     latency, per_host, concurrency, window = (
         args["latency"], args["per_host"], args["concurrency"], args["window"]
     )  # fmt: skip
