@@ -8,6 +8,7 @@ server with `CATALOG_ARXIV_API`, `CATALOG_DOI_API`, `CATALOG_GITHUB_API`, `CATAL
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -94,7 +95,7 @@ class Strategies:
             key = IEEE.host(self.env)
             job = lambda: self.ieee(url)  # noqa: E731
         if job is None:
-            return Task(host, lambda: _one(check(self.engine, url)), (url,))
+            return Task(host, functools.partial(_checked, self.engine, url), (url,))
         return Task(key, lambda: _one(job()), (url,))
 
     # -- arXiv -------------------------------------------------------------------------------
@@ -207,6 +208,10 @@ class Strategies:
             said = f"IEEE Xplore turns scripts away (HTTP {result.http_status}); not verified"
             return replace(result, message=said)
         return result
+
+
+async def _checked(engine: Http, url: str) -> list[Result]:
+    return [await check(engine, url)]
 
 
 async def _one(result: Awaitable[Result]) -> list[Result]:

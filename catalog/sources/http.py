@@ -327,7 +327,9 @@ class Http:
         while True:
             outcome.final_url = current
             try:
-                refusal = await self.guard.refusal(current)
+                known, refusal = self.guard.remembered(current)
+                if not known:
+                    refusal = await self.guard.refusal(current)
             except NameNotFound as exc:
                 return outcome.fail("broken", str(exc), current)
             except ValueError as exc:

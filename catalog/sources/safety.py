@@ -132,14 +132,23 @@ class Guard:
         port = parsed.port or (443 if scheme == "https" else 80)
         return None, host, port
 
+    def remembered(self, url: str) -> tuple[bool, str | None]:
+        """(True, the verdict) when this origin was judged before; (False, None) otherwise.
+
+        Lets the engine skip a coroutine for the common case.
+        """
+        origin = _origin(url)
+        if origin is not None and origin in self._verdicts:
+            return True, self._verdicts[origin]
+        return False, None
+
     async def refusal(self, url: str) -> str | None:
         """Why `url` must not be requested, or None.
 
         Raises ValueError for a malformed URL, NameNotFound when the name does not exist,
         OSError when resolution fails for another (maybe passing) reason.
         """
-        parts = url.split("/", 3)
-        origin = "/".join(parts[:3]) if len(parts) >= 3 and "@" not in parts[2] else None
+        origin = _origin(url)
         if origin is not None and origin in self._verdicts:
             return self._verdicts[origin]  # the same scheme, host and port: the same answer
         why = await self._refusal(url)
@@ -194,6 +203,12 @@ class Guard:
         if reason and f"{address}:{sockaddr[1]}" not in self._trusted_addresses:
             raise RefusedAddress(refusal_text(address, reason))
         return socket.socket(family, kind, proto)
+
+
+def _origin(url: str) -> str | None:
+    """scheme://authority, the part a verdict depends on (None with user info: never cached)."""
+    parts = url.split("/", 3)
+    return "/".join(parts[:3]) if len(parts) >= 3 and "@" not in parts[2] else None
 
 
 def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
