@@ -38,3 +38,14 @@ def test_every_imported_package_is_a_declared_dependency() -> None:
         if not {normalized(d) for d in owners.get(module, [module])} & declared
     }
     assert missing == {}
+
+
+def test_no_installed_tool_folder_is_committed() -> None:
+    """node_modules (a folder, or a worktree's symlink to one) and .venv never enter git."""
+    import subprocess
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", "node_modules", ".venv"],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert tracked.returncode != 0 or tracked.stdout == "", tracked.stdout

@@ -145,3 +145,14 @@ def test_a_broken_facts_file_is_a_data_error_at_its_line(catalog_dir: Any) -> No
         and problem.path.endswith("facts.yaml")
         and (problem.line, problem.column) == (17, 14)
     )
+
+
+def test_list_entries_show_the_first_authors(catalog_dir: Any) -> None:
+    catalog_dir.add("many", title="Many Authors", authors=["A One", "B Two", "C Three", "D Four"])
+    catalog_dir.add("none", title="No Authors")
+    site = build_pages(load_catalog(catalog_dir.path))
+    home = next(p for p in site.pages if p.path in ("", "index.md", "./"))
+    assert '<div class="cf-authors">A One, B Two, C Three et al.</div>' in home.html + (
+        home.late or ""
+    )
+    assert home.html.count("cf-authors") + (home.late or "").count("cf-authors") == 1

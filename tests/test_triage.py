@@ -6,6 +6,7 @@ on 127.0.0.1; a made-up arXiv id is simply absent from arXiv's feed, as on the r
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -114,3 +115,20 @@ def test_nothing_changed_and_bad_revisions(repo: Path) -> None:
     assert bad.exit_code in (1, 2)
     assert "Traceback" not in bad.output
     assert run("triage", "--data", repo / "nowhere", "--since", "HEAD").exit_code == 2
+
+
+def test_it_works_where_an_event_loop_already_runs(repo: Path, catalog_dir: CatalogDir) -> None:
+    """A browser-driving test session or a notebook has a running loop in the main thread."""
+    catalog_dir.add(
+        "fake",
+        title="A Paper Nobody Wrote",
+        year=2025,
+        links={"paper": "https://arxiv.org/abs/2501.99999"},
+    )
+
+    async def inside() -> Result:
+        return run("triage", "--data", repo, "--since", "HEAD")
+
+    result = asyncio.run(inside())
+    assert result.exit_code == 1, result.output
+    assert "unresolved-id" in result.stdout

@@ -21,7 +21,7 @@ from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
 from catalog.render.citation import citation_meta, identifiers
 from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
-from catalog.render.facts_view import paper_facts
+from catalog.render.facts_view import paper_facts, short_authors
 from catalog.render.home import browser_data, home_page
 from catalog.render.related import related_papers
 from catalog.render.views import (
@@ -259,6 +259,7 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         "values": values,
         "links": [(label, url) for label, url in links if url],
         "authors": list(paper.authors or []),
+        "short_authors": short_authors(paper.authors),  # a list entry's first authors
         "added": paper.added.isoformat(),
         "arxiv": ids.arxiv or facts["arxiv_id"],
         "doi": ids.doi or facts["doi"],

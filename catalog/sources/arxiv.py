@@ -10,7 +10,6 @@ Atom parser (defusedxml: no DTDs, no entities).
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from catalog.identity import arxiv_key, url_key
+from catalog.sources.blocking import run_to_end
 from catalog.sources.http import API_BODY_CAP, Http
 from catalog.sources.service import Service, SourceError
 from catalog.sources.types import Fetched
@@ -226,4 +226,4 @@ def fetch_arxiv(
         async with open_http([ARXIV], contact=contact, env=env, retries=0) as engine:
             return await ArxivClient(engine, env).paper(arxiv_id)
 
-    return asyncio.run(ask())
+    return run_to_end(ask())

@@ -68,3 +68,27 @@ class Blocking:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` from synchronous code, even where this thread already runs an event loop
+    (a notebook, a test session driving a browser): then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            result.append(asyncio.run(coroutine))
+        except BaseException as exc:  # handed back to the caller's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=work, name="catalog-run")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from catalog.identity import acl_key, arxiv_key, doi_key, key_url, url_key
 from catalog.sources.arxiv import ARXIV, BATCH, ArxivClient
+from catalog.sources.blocking import run_to_end
 from catalog.sources.http import Http
 from catalog.sources.openreview import OPENREVIEW, OPENREVIEW_V1, OpenReviewClient
 from catalog.sources.request import NotFound, get_json, get_text
@@ -69,7 +70,7 @@ def lookup(key: str, *, contact: str | None = None, env: Mapping[str, str] | Non
         async with open_http(services, contact=contact, env=env, retries=0) as engine:
             return await lookup_async(engine, key, env)
 
-    return asyncio.run(ask())
+    return run_to_end(ask())
 
 
 async def lookup_async(engine: Http, key: str, env: Mapping[str, str] | None = None) -> Found:
@@ -245,7 +246,7 @@ def exists(
         async with open_http(services, contact=contact, env=env, retries=1) as engine:
             return await exists_async(engine, keys, env)
 
-    return asyncio.run(ask()) if keys else {}
+    return run_to_end(ask()) if keys else {}
 
 
 async def exists_async(

@@ -18,7 +18,7 @@ import yaml
 from catalog.catalog import Catalog
 from catalog.diagnostics import has_errors
 from catalog.errors import CatalogError
-from catalog.facts import Facts, facts_path, load_facts, save_facts
+from catalog.facts import Facts, facts_path, save_facts
 from catalog.load import Source
 from catalog.sync.adapters import Ctx
 from catalog.sync.edit import apply_edits
@@ -34,6 +34,11 @@ class Outcome:
     stats: RunStats | None
     written: list[str] = field(default_factory=list)  # record files edited
     facts: Facts = field(default_factory=Facts)
+
+
+def reserve(budget: float) -> float:
+    """Seconds of the budget kept for the work after the last request: a tenth, at most 10 s."""
+    return min(10.0, budget / 10)
 
 
 def repo_url(catalog: Catalog) -> str | None:
@@ -56,15 +61,16 @@ def sync(
 ) -> Outcome:
     """Run a sync over the catalog in `data_dir`; `ask=False` reconciles the facts as they are.
 
-    The budget counts from here, reading included, so the whole run ends close to it.
+    The budget counts from here, reading included, and keeps a reserve for what follows the
+    last request (saving the facts, reconciling, the report), so the run ends within it.
     """
-    deadline = Deadline.after(budget)
+    deadline = Deadline.after(None if budget is None else budget - reserve(budget))
     catalog = load_catalog(data_dir)
     if has_errors(catalog.diagnostics):
         first = next(d for d in catalog.diagnostics if d.severity == "error")
         raise CatalogError(f"the data has errors (first: {first.text()}); run `catalog validate`")
     path = facts_path(data_dir)
-    facts = load_facts(path)
+    facts = catalog.facts  # read (and checked) with the records
     papers = catalog.papers
     if only:
         ids = {p.id for p in papers}

@@ -80,6 +80,13 @@
       li.className = "cf-paper";
       li.setAttribute("data-paper-id", ids[i]);
       li.appendChild(link("papers/" + ids[i] + "/", titles[i], "cf-title"));
+      var names_i = authors[i] || [];
+      if (names_i.length) {  // the first authors, as facts_view.short_authors writes them
+        var by = document.createElement("div");
+        by.className = "cf-authors";
+        by.textContent = names_i.slice(0, 3).join(", ") + (names_i.length > 3 ? " et al." : "");
+        li.appendChild(by);
+      }
       var meta = document.createElement("div");
       meta.className = "cf-meta";
       var year = names.year[values.year[i]];
