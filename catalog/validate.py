@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
@@ -28,6 +28,7 @@ from catalog.model import (
     CatalogConfig,
     Keyword,
     Links,
+    Name,
     Paper,
     Record,
     Topic,
@@ -43,6 +44,7 @@ M = TypeVar("M", bound=BaseModel)
 
 _NESTED_MODELS: dict[tuple[str | int, ...], type[BaseModel]] = {(): Record, ("links",): Links}
 _TYPE_ERRORS = ("_type", "_parsing")
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
 _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = "topics.yaml"
 
@@ -348,7 +350,8 @@ def _load_registry(path: Path, model: type[M], diagnostics: list[Diagnostic]) ->
         return {}
     entries: dict[str, M] = {}
     for name, entry in source.data.items():
-        try:
+        try:  # a name is printed in every output: it obeys the rules of the records' names
+            _NAME.validate_python(str(name))
             entries[str(name)] = model.model_validate(entry if entry is not None else {})
         except ValidationError as exc:
             diagnostics.extend(_pydantic_diagnostics(source, exc, {(): model}, prefix=(name,)))
