@@ -10,6 +10,7 @@ import difflib
 import gc
 import os
 import re
+import reprlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,6 +46,18 @@ M = TypeVar("M", bound=BaseModel)
 _NESTED_MODELS: dict[tuple[str | int, ...], type[BaseModel]] = {(): Record, ("links",): Links}
 _TYPE_ERRORS = ("_type", "_parsing")
 _NAME: TypeAdapter[str] = TypeAdapter(Name)
+
+
+def _short_repr() -> reprlib.Repr:
+    """repr() that cuts a value before building it: a 10 MB list never becomes a 10 MB text."""
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = 120
+    short.maxlist = short.maxdict = 8
+    short.maxlevel = 3
+    return short
+
+
+_REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = "topics.yaml"
 
@@ -309,7 +322,7 @@ def _pydantic_diagnostics(
             continue
         if kind.endswith(_TYPE_ERRORS):
             code = "wrong-type"
-            message = f"{name}: {_lower_first(error['msg'])}, got {error['input']!r}"
+            message = f"{name}: {_lower_first(error['msg'])}, got {_REPR.repr(error['input'])}"
         elif "-" in kind:  # our own PydanticCustomError codes
             code, message = kind, f"{name}: {error['msg']}"
         else:
