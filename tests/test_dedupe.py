@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from catalog.cli import main
 from catalog.dedupe import Conflict, Group, find_groups, find_identity, merge
-from catalog.model import Paper
+from catalog.model import Paper, Record
 from catalog.validate import load_catalog
 
 
@@ -511,3 +511,19 @@ def test_titles_agree_on_what_lists_do_to_a_title_and_no_more(
 
     assert titles_agree(first, second) is agree
     assert titles_agree(second, first) is agree
+
+
+def test_a_merge_keeps_every_field_of_the_record() -> None:
+    """Topics, pins and notes as written survive --fix; a field added to the model later must
+    be merged too (this fails until merge() lists it)."""
+    a = paper(
+        "lora", topics=["foundations"], pin=["venue"], notes="  indented first line\nsecond\n\n"
+    )
+    b = paper("lora-2", links="https://arxiv.org/pdf/2106.09685v2", topics=["efficiency"])
+    group = Group("arxiv:2106.09685", ("lora", "lora-2"))
+    result = merge(group, [a, b], lambda venue: venue == "arXiv")
+    assert result.conflicts == []
+    assert set(result.fields) >= set(Record.model_fields) - {"id"}
+    assert result.fields["topics"] == ["foundations", "efficiency"]
+    assert result.fields["pin"] == ["venue"]
+    assert result.fields["notes"] == "  indented first line\nsecond\n\n"

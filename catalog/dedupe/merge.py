@@ -83,7 +83,8 @@ def merge(group: Group, papers: Sequence[Paper], is_preprint: Callable[[str], bo
     if len(_distinct(authors_given, lambda p: tuple(a.casefold() for a in p.authors or []))) > 1:
         shown = "; ".join(f"{p.id}: {', '.join(p.authors or [])}" for p in authors_given)
         result.conflicts.append(f"authors: {shown}")
-    notes = list(dict.fromkeys(p.notes.strip() for p in ordered if p.notes and p.notes.strip()))
+    # Notes are kept as written (indentation, blank lines); only exact repeats are dropped.
+    notes = list(dict.fromkeys(p.notes for p in ordered if p.notes and p.notes.strip()))
 
     if result.conflicts:
         return result
@@ -96,12 +97,21 @@ def merge(group: Group, papers: Sequence[Paper], is_preprint: Callable[[str], bo
         "venue": lead.venue,
         "links": links,
         "keywords": _union(p.keywords for p in ordered),
+        "topics": _union(p.topics for p in ordered),
         "sections": _union(p.sections for p in ordered),
         "added": min(p.added for p in ordered),
         "authors": authors_given[0].authors if authors_given else None,
-        "notes": "\n\n".join(notes) or None,
+        "notes": _joined(notes),
+        "pin": _union(p.pin or [] for p in ordered) or None,
     }
     return result
+
+
+def _joined(notes: list[str]) -> str | None:
+    """One record's notes exactly as written; several records' notes one after another."""
+    if len(notes) == 1:
+        return notes[0]
+    return "\n\n".join(n.rstrip("\n") for n in notes) or None
 
 
 def _distinct(items: Iterable[Any], value: Callable[[Any], Any]) -> list[Any]:

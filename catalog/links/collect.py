@@ -63,9 +63,29 @@ def collect(catalog: Catalog, only: set[str] | None = None) -> dict[str, list[Li
             url = getattr(paper.links, name)
             if not url:
                 continue
-            line, column = source.locate(("links", name))
+            where = _plain_position(source.text, name, url) if source.text else None
+            line, column = where or source.locate(("links", name))
             links.setdefault(url, []).append(LinkRef(source.path, line, column, paper.id, name))
     return links
+
+
+def _plain_position(text: str, name: str, url: str) -> tuple[int, int] | None:
+    """(line, column) of `name: <url>` when the record writes it plainly, once, indented under
+    `links:`, as `catalog new` and the importer do; None sends the caller to the YAML parse
+    (`Source.locate`), which finds any spelling but composes the whole file again."""
+    at = text.find(url)
+    if at < 0 or text.find(url, at + 1) >= 0:
+        return None
+    start = text.rfind("\n", 0, at) + 1
+    before = text[start:at]
+    quote = before[-1:] if before[-1:] in ("'", '"') else ""
+    key = before[: len(before) - len(quote)].rstrip(" ")
+    after = text[at + len(url) : at + len(url) + 1]
+    if key.strip() != f"{name}:" or not key.startswith(" ") or after not in (quote or "\n", ""):
+        return None
+    if text.rfind("\nlinks:", 0, start) < 0 and not text.startswith("links:"):
+        return None
+    return text.count("\n", 0, at) + 1, len(before) - len(quote) + 1
 
 
 def parse_shard(text: str) -> tuple[int, int]:
