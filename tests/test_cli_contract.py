@@ -390,3 +390,11 @@ def test_a_failing_command_still_prints_one_json_document(
     missing = run("validate", "--data", tmp_path / "nowhere", "--format", "json")
     assert missing.exit_code == 2
     assert json.loads(missing.stdout)["error"]["exit_status"] == 2
+
+
+def test_dedupe_with_unreadable_records_is_not_clean(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("lora")
+    catalog_dir.add("broken", "title: [unclosed\n")
+    result = run("dedupe", "--data", catalog_dir.path)
+    assert result.exit_code == 1
+    assert "1 file(s) with errors were not checked" in result.stderr
