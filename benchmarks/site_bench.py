@@ -52,6 +52,9 @@ CLICK_TARGET_MS = 50.0
 KEY_TARGET_MS = 50.0
 PAPER_TARGET_KB = 60.0
 PAGE_LIMIT = 500 * 1024
+WHOLE_TARGET_S = 120.0  # at 100,000 papers
+WHOLE_PEAK_MIB = 1536
+HOME_TARGET_KB = 300.0
 FILE_LIMIT = 5 * 1024 * 1024
 GZIP_TYPES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".bib", ".txt")
 
@@ -324,7 +327,15 @@ def main(
     if run_lighthouse:
         figures["lighthouse"] = lighthouse(site, ["", f"papers/{paper_id}/"])
     if whole:
-        figures["whole_build"] = whole_build(whole, work)
+        figures["whole_build"] = built = whole_build(whole, work)
+        if built["wall_s"] > WHOLE_TARGET_S:
+            missed.append("whole build time")
+        if built["peak_mib"] > WHOLE_PEAK_MIB:
+            missed.append("whole build memory")
+        if built["home_kb_gz"] > HOME_TARGET_KB:
+            missed.append("home size")
+        if built["largest"][0][0] > FILE_LIMIT:
+            missed.append("whole build file size")
     figures["missed"] = missed
     for key, value in figures.items():
         print(f"{key}: {value}")
