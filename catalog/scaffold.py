@@ -15,7 +15,6 @@ from pathlib import Path
 import jinja2
 from pydantic import ValidationError
 
-from catalog import __version__
 from catalog.errors import CatalogError
 from catalog.model import CatalogConfig
 from catalog.render.readme import render_readme
@@ -39,6 +38,11 @@ _PLAIN_FILES = {  # packaged template (under templates/init/) -> path in the new
 }
 
 
+# The tool is not on PyPI (a `catalog` there may be anyone's): a new catalog installs it from
+# the repository it is developed in (`catalog init --requirement` names another source).
+TOOL_REQUIREMENT = "catalog @ git+https://github.com/yuheng2000/Awesome-LoRA"
+
+
 @dataclass(frozen=True)
 class Settings:
     """What `catalog init` asks for; the rest has defaults a maintainer edits later."""
@@ -47,7 +51,7 @@ class Settings:
     description: str
     repo_url: str | None = None
     site_url: str | None = None
-    requirement: str = f"catalog=={__version__}"
+    requirement: str = TOOL_REQUIREMENT
 
 
 def catalog_files(settings: Settings) -> dict[str, str]:

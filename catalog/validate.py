@@ -10,12 +10,13 @@ import difflib
 import gc
 import os
 import re
+import reprlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
@@ -29,6 +30,7 @@ from catalog.model import (
     CatalogConfig,
     Keyword,
     Links,
+    Name,
     Paper,
     Record,
     Topic,
@@ -44,6 +46,19 @@ M = TypeVar("M", bound=BaseModel)
 
 _NESTED_MODELS: dict[tuple[str | int, ...], type[BaseModel]] = {(): Record, ("links",): Links}
 _TYPE_ERRORS = ("_type", "_parsing")
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
+
+
+def _short_repr() -> reprlib.Repr:
+    """repr() that cuts a value before building it: a 10 MB list never becomes a 10 MB text."""
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = 120
+    short.maxlist = short.maxdict = 8
+    short.maxlevel = 3
+    return short
+
+
+_REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = "topics.yaml"
 
@@ -321,7 +336,7 @@ def _pydantic_diagnostics(
             continue
         if kind.endswith(_TYPE_ERRORS):
             code = "wrong-type"
-            message = f"{name}: {_lower_first(error['msg'])}, got {error['input']!r}"
+            message = f"{name}: {_lower_first(error['msg'])}, got {_REPR.repr(error['input'])}"
         elif "-" in kind:  # our own PydanticCustomError codes
             code, message = kind, f"{name}: {error['msg']}"
         else:
@@ -362,7 +377,8 @@ def _load_registry(path: Path, model: type[M], diagnostics: list[Diagnostic]) ->
         return {}
     entries: dict[str, M] = {}
     for name, entry in source.data.items():
-        try:
+        try:  # a name is printed in every output: it obeys the rules of the records' names
+            _NAME.validate_python(str(name))
             entries[str(name)] = model.model_validate(entry if entry is not None else {})
         except ValidationError as exc:
             diagnostics.extend(_pydantic_diagnostics(source, exc, {(): model}, prefix=(name,)))

@@ -138,8 +138,12 @@ def output_lock(target: Path) -> Iterator[None]:
     """Hold `.<name>.lock` beside `target` for as long as one command writes it, so two builds
     never mix their outputs. A second one gets a UsageProblem at once (exit 2). The kernel drops
     the lock when its holder dies, even by kill -9, so a lock file left behind is never stale."""
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): builds are not serialized there
+        target.parent.mkdir(parents=True, exist_ok=True)
+        yield
+        return
     lock = target.parent / f".{target.name}.lock"
     target.parent.mkdir(parents=True, exist_ok=True)
     while True:

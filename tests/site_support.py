@@ -27,6 +27,8 @@ from catalog.catalog import Catalog
 from catalog.records import dump_record
 from catalog.render.site import build_site
 from catalog.render.views import FACET_TOP, HOME_CHUNK, LIST_PAGE, PAGE_SIZE
+
+__all__ = ["PAGE_SIZE"]  # re-exported for the tests
 from catalog.validate import load_catalog
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -272,12 +274,23 @@ class Watched:
         box = self.page.locator(".md-search__input")
         box.fill("")
         box.press_sequentially(text)
-        # Each keystroke gets its own answer (a one-letter query: none): wait for the last.
+        # Each keystroke gets its own answer (a one-letter query: none): wait for the last
+        # one, whose links carry the query's last word in ?h=.
+        from catalog.render.search import words
+
+        last = words(text)[-1] if words(text) else ""
         self.page.wait_for_load_state("networkidle")
         self.page.wait_for_function(
-            "document.querySelector('.md-search-result__meta').textContent.includes('match')"
+            """word => {
+              const link = document.querySelector('.md-search-result__link');
+              if (link) return (new URL(link.href).searchParams.get('h') || '').split(' ')
+                .includes(word);
+              return document.querySelector('.md-search-result__meta').textContent
+                .includes('No matching');
+            }""",
+            arg=last,
         )
-        self.page.wait_for_timeout(250)
+        self.page.wait_for_timeout(300)
         hrefs = self.page.eval_on_selector_all(
             ".md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
         )

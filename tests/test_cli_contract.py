@@ -292,7 +292,8 @@ def test_init_json_lists_every_file_it_wrote(tmp_path: Path) -> None:
     on_disk = sorted(p for p in (tmp_path / "new").rglob("*") if p.is_file())
     assert written == on_disk and written
     refused = run("init", tmp_path / "new", "--format", "json")
-    assert refused.exit_code == 1 and refused.stdout == "" and refused.stderr.startswith("error:")
+    assert refused.exit_code == 1 and refused.stderr.startswith("error:")
+    assert "already exists" in json.loads(refused.stdout)["error"]["message"]
 
 
 def test_dedupe_json(catalog_dir: CatalogDir) -> None:
@@ -375,3 +376,25 @@ def test_contributing_documents_the_exit_statuses() -> None:
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 130 |"):
         assert code in text
+
+
+def test_a_failing_command_still_prints_one_json_document(
+    catalog_dir: CatalogDir, tmp_path: Path
+) -> None:
+    """A script reading --format json gets a document even when the command fails."""
+    assert run("new", "--data", catalog_dir.path, *NEW_FLAGS).exit_code == 0
+    again = run("new", "--data", catalog_dir.path, *NEW_FLAGS, "--format", "json")
+    assert again.exit_code == 1
+    doc = json.loads(again.stdout)
+    assert doc["error"]["exit_status"] == 1 and "already in the catalog" in doc["error"]["message"]
+    missing = run("validate", "--data", tmp_path / "nowhere", "--format", "json")
+    assert missing.exit_code == 2
+    assert json.loads(missing.stdout)["error"]["exit_status"] == 2
+
+
+def test_dedupe_with_unreadable_records_is_not_clean(catalog_dir: CatalogDir) -> None:
+    catalog_dir.add("lora")
+    catalog_dir.add("broken", "title: [unclosed\n")
+    result = run("dedupe", "--data", catalog_dir.path)
+    assert result.exit_code == 1
+    assert "1 file(s) with errors were not checked" in result.stderr

@@ -89,3 +89,15 @@ def test_a_hand_written_file_in_another_layout_reads_through_yaml(tmp_path: obje
     assert read_lines(path.read_text()) is None
     facts = load_facts(path)
     assert facts.value("lora", "authors", "manual") == ["Edward J. Hu", "Yelong Shen"]
+
+
+def test_escapes_json_and_yaml_share_are_read_fast_and_others_go_to_yaml() -> None:
+    facts = Facts()
+    facts.put("g", "authors", Fact("arxiv", "https://example.org/", DAY, ["\\0", 'say "hi"\n']))
+    dumped = dump_facts(facts)
+    assert read_lines(dumped) == yaml.safe_load(dumped)
+    yaml_only = 'g:\n  abstract:\n    - source: arxiv\n      value: "nul \\0 and \\x41"\n'
+    assert (
+        read_lines(yaml_only) is None
+        and yaml.safe_load(yaml_only)["g"]["abstract"][0]["value"] == "nul \x00 and A"
+    )

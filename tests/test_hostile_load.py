@@ -186,3 +186,13 @@ def test_no_printable_character_is_refused_so_the_fast_path_is_exact() -> None:
     assert [
         hex(c) for c in range(0x110000) if chr(c).isprintable() and _BAD_LINE.match(chr(c))
     ] == []
+
+
+def test_a_registry_name_obeys_the_rules_of_record_names(catalog_dir: CatalogDir) -> None:
+    """Registry keys are printed in every output (feed categories, BibTeX): no controls."""
+    keywords = catalog_dir.path / "keywords.yaml"
+    keywords.write_text(keywords.read_text("utf-8") + '"Bad\\e[31m": {}\n', encoding="utf-8")
+    catalog = load_catalog(catalog_dir.path)
+    found = {(Path(d.path).name, d.code, d.line) for d in catalog.diagnostics}
+    assert ("keywords.yaml", "bad-text", 6) in found, found
+    assert "Bad\x1b[31m" not in catalog.keywords.entries

@@ -78,7 +78,10 @@ def test_init_names_the_catalog_not_this_project(tmp_path: Path) -> None:
     root = tmp_path / "adapters"
     assert init(root).exit_code == 0
     upstream = yaml.safe_load((REPO / "data" / "catalog.yaml").read_text())["repo_url"]
-    for name, content in tree(root).items():
+    files = tree(root)
+    # requirements.txt names where the *tool* comes from (it is not on PyPI), not the catalog.
+    assert files.pop("requirements.txt").strip().endswith(b"catalog @ git+" + upstream.encode())
+    for name, content in files.items():
         assert upstream.encode() not in content, name
         assert b"Awesome-LoRA" not in content and b"Awesome LoRA" not in content, name
     contributing = (root / "CONTRIBUTING.md").read_text()

@@ -465,3 +465,13 @@ def test_a_hosts_limit_comes_back_once_its_429_window_has_passed(catalog_dir: An
     after = [n for t, n in starts if t >= refused_at + 0.95]
     assert not during  # the whole host waits out the window
     assert max(after) == 4  # and then gets its 4 slots back, not the halved 2
+
+
+def test_a_result_as_json_names_every_field() -> None:
+    from dataclasses import fields
+
+    from catalog.links.verdict import Result
+
+    result = Result("https://example.org/", "ok", records=("a",))
+    assert set(result.as_json()) == {f.name for f in fields(Result)}
+    assert Result.from_json(result.as_json()) == result

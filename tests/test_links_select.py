@@ -130,3 +130,28 @@ def test_shard_math() -> None:
     for bad in ("0/4", "5/4", "1", "a/b"):
         with pytest.raises(ValueError):
             parse_shard(bad)
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        "links:\n  paper: https://example.org/a\n  code: https://example.org/b\n",
+        "links:\n  paper: 'https://example.org/a'\n  code: \"https://example.org/b\"\n",
+        "links: {paper: https://example.org/a, code: https://example.org/b}\n",
+        "links:\n  paper: https://example.org/a\n  code: https://example.org/a\n",  # same URL
+        "links:\n    code: https://example.org/b\n    paper: >-\n      https://example.org/a\n",
+    ],
+)
+def test_every_link_is_located_where_the_yaml_parser_puts_it(catalog_dir: Any, links: str) -> None:
+    from catalog.links.collect import collect
+    from catalog.validate import load_catalog
+
+    text = f"title: 'X: y'\nyear: 2023\nvenue: ICLR\n{links}added: 2024-07-12\n"
+    catalog_dir.add("p", text)
+    catalog = load_catalog(catalog_dir.path)
+    source = catalog.sources["p"]
+    found = {
+        ref.field: (ref.line, ref.column) for refs in collect(catalog).values() for ref in refs
+    }
+    assert found == {f: source.locate(("links", f)) for f in found}
+    assert set(found) == {"paper", "code"}

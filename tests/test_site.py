@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from site_support import (
+    PAGE_SIZE,
     SCRIPT_KEYWORD,
     SCRIPT_TITLE,
     SMALL_CHUNK,
@@ -148,7 +149,7 @@ def test_pages_load_without_errors_or_outside_requests(page: Watched, site: Buil
 
 def test_long_lists_show_a_page_at_a_time(page: Watched, site: BuiltSite) -> None:
     def small_pages(route: Any) -> None:
-        body = route.fetch().text().replace('data-page-size="100"', 'data-page-size="3"')
+        body = route.fetch().text().replace(f'data-page-size="{PAGE_SIZE}"', 'data-page-size="3"')
         route.fulfill(body=body, headers={"content-type": "text/html; charset=utf-8"})
 
     page.page.route(page.base, small_pages)

@@ -18,6 +18,7 @@ from catalog.cli_options import require_data_dir
 from catalog.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, CatalogError
 
 if TYPE_CHECKING:
+    from catalog.links.cache import LinkCache
     from catalog.links.report import Format
 
 
@@ -59,12 +60,11 @@ def _run(
     if merge_files:
         return reports.merge([_read_report(path) for path in merge_files])
 
-    from catalog.links.collect import changed_records, collect, parse_shard
+    from catalog.links.cache import LinkCache
+    from catalog.links.collect import parse_shard
     from catalog.links.run import CheckOptions
-    from catalog.sources.http import Settings
-    from catalog.sources.http import user_agent as default_agent
     from catalog.sources.safety import AddressPolicy
-    from catalog.validate import load_catalog
+    from catalog.sources.settings import Settings
 
     try:
         patterns = tuple(re.compile(p) for p in exclude)
@@ -75,16 +75,13 @@ def _run(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     require_data_dir(data_dir)
-    catalog = load_catalog(data_dir)
-    invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
+    cache = LinkCache.load(cache_path) if cache_path else None
+    links, invalid, contact = _links(data_dir, changed_since, cache)
     if invalid:
         output.warn(
             f"{invalid} error(s) in the data; links of invalid records are not checked "
             "(run `catalog validate`)"
         )
-    only = changed_records(data_dir, changed_since) if changed_since else None
-    links = collect(catalog, only)
-    contact = catalog.config.repo_url if catalog.config else None
     settings = Settings(
         concurrency=concurrency,
         per_host=per_host,
@@ -92,18 +89,46 @@ def _run(
         deadline=deadline,
         retries=retries,
         backoff=backoff,
-        user_agent=user_agent or default_agent(contact, "catalog-check-links"),
+        user_agent=user_agent,
+        contact=contact,
+        product="catalog-check-links",
         policy=AddressPolicy(allow_private=allow_private),
     )
     options = CheckOptions(
         settings=settings,
         cache_path=cache_path,
+        cache=cache,
         max_age=max_age,
         exclude=patterns,
         shard=shard_spec,
         interruptible=True,
     )
     return _with_progress(links, options)
+
+
+def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -> Any:
+    """(URL -> its uses, invalid record count, repo_url): from the cache's index when the data
+    folder has not changed since it was written, else by loading and validating the records
+    (and the index is renewed)."""
+    from catalog.links import index as indexes
+
+    now = indexes.signature(data_dir) if cache is not None and not changed_since else None
+    if cache is not None and now is not None and indexes.matching(cache.index, data_dir, now):
+        assert cache.index is not None
+        return cache.index.links, cache.index.invalid, cache.index.contact
+
+    from catalog.links.collect import changed_records, collect
+    from catalog.validate import load_catalog
+
+    catalog = load_catalog(data_dir)
+    invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
+    contact = catalog.config.repo_url if catalog.config else None
+    if changed_since:
+        return collect(catalog, changed_records(data_dir, changed_since)), invalid, contact
+    links = collect(catalog)
+    if cache is not None and now is not None:
+        cache.remember(indexes.LinkIndex(now, links, invalid, contact))
+    return links, invalid, contact
 
 
 def _with_progress(links: Any, options: Any) -> Any:

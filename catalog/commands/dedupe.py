@@ -46,7 +46,7 @@ def run(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> int:
             lines.append(f"identity conflict ({c.key}): {files}: one id under two titles")
         if lines:
             click.echo("\n".join(lines))
-    if catalog.conflicts:
+    if catalog.conflicts or skipped:  # files it could not read are findings too
         return EXIT_FINDINGS
     if report is not None:
         return EXIT_FINDINGS if report.conflicts else EXIT_OK

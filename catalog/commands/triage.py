@@ -27,8 +27,8 @@ def run(data_dir: Path, since: str, max_new: int, fmt: Format) -> int:
     catalog = load_catalog(data_dir)
     if any(d.severity == "error" for d in catalog.diagnostics):
         raise CatalogError("the data has errors; run `catalog validate` first")
-    changed = changed_records(data_dir, since)
-    added = changed - records_at(data_dir, since)
+    changed = changed_records(data_dir, since, "--since")
+    added = changed - records_at(data_dir, since, "--since")
     contact = catalog.config.repo_url if catalog.config else None
     output.note(f"checking the identifiers of {len(changed)} changed record(s)")
     result = triage(

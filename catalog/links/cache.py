@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from catalog.links.index import LinkIndex
+from catalog.links.index import from_json as index_from_json
 from catalog.links.verdict import STATUSES, Result
-from catalog.writer import write_atomic
 
 VERSION = 1
 REUSABLE = ("ok", "redirected")
@@ -45,6 +46,8 @@ class LinkCache:
     path: Path
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     warning: str | None = None
+    index: LinkIndex | None = None  # where the URLs are used, for a run on unchanged data
+    changed: bool = False  # something to save besides new results (a new index)
 
     @classmethod
     def load(cls, path: Path) -> LinkCache:
@@ -58,10 +61,13 @@ class LinkCache:
         except (OSError, UnicodeDecodeError) as exc:
             return cls(path, warning=f"cannot read cache {path} ({exc}); starting a fresh one")
         try:
-            entries = parse(raw)
+            entries, index = parse(raw)
         except CacheError as exc:
             return cls(path, warning=f"cache {path} is corrupt ({exc}); starting a fresh one")
-        return cls(path, entries)
+        return cls(path, entries, index=index)
+
+    def remember(self, index: LinkIndex) -> None:
+        self.index, self.changed = index, True
 
     def fresh(self, url: str, max_age: float, now: float | None = None) -> Result | None:
         """The cached result for `url` when it is a reusable one checked within max_age."""
@@ -101,8 +107,14 @@ class LinkCache:
             for url, entry in sorted(self.entries.items())
             if entry["status"] in REUSABLE and stamp - entry["checked_at"] <= max_age
         }
-        doc = {"version": VERSION, "entries": keep}
-        write_atomic(self.path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+        from catalog.writer import write_atomic  # tempfile and friends: only when saving
+
+        doc: dict[str, Any] = {"version": VERSION, "entries": keep}
+        if self.index is not None:
+            doc["index"] = self.index.as_json()
+        # compact: read by machines, and the C encoder only runs without indent
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        write_atomic(self.path, text + "\n")
 
 
 def _read_regular(path: Path) -> str:
@@ -121,8 +133,8 @@ def _read_regular(path: Path) -> str:
     return data.decode("utf-8")
 
 
-def parse(raw: str) -> dict[str, dict[str, Any]]:
-    """The entries of a cache document; CacheError naming the first thing wrong."""
+def parse(raw: str) -> tuple[dict[str, dict[str, Any]], LinkIndex | None]:
+    """The entries and index of a cache document; CacheError naming the first thing wrong."""
     try:
         data = json.loads(raw)
     except RecursionError:
@@ -138,7 +150,12 @@ def parse(raw: str) -> dict[str, dict[str, Any]]:
         problem = _entry_problem(entry)
         if problem:
             raise CacheError(f"entry {url[:80]!r}: {problem}")
-    return entries
+    if "index" not in data:
+        return entries, None
+    try:
+        return entries, index_from_json(data["index"])
+    except ValueError as exc:
+        raise CacheError(str(exc)) from None
 
 
 def _entry_problem(entry: object) -> str | None:

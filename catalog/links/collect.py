@@ -63,9 +63,29 @@ def collect(catalog: Catalog, only: set[str] | None = None) -> dict[str, list[Li
             url = getattr(paper.links, name)
             if not url:
                 continue
-            line, column = source.locate(("links", name))
+            where = _plain_position(source.text, name, url) if source.text else None
+            line, column = where or source.locate(("links", name))
             links.setdefault(url, []).append(LinkRef(source.path, line, column, paper.id, name))
     return links
+
+
+def _plain_position(text: str, name: str, url: str) -> tuple[int, int] | None:
+    """(line, column) of `name: <url>` when the record writes it plainly, once, indented under
+    `links:`, as `catalog new` and the importer do; None sends the caller to the YAML parse
+    (`Source.locate`), which finds any spelling but composes the whole file again."""
+    at = text.find(url)
+    if at < 0 or text.find(url, at + 1) >= 0:
+        return None
+    start = text.rfind("\n", 0, at) + 1
+    before = text[start:at]
+    quote = before[-1:] if before[-1:] in ("'", '"') else ""
+    key = before[: len(before) - len(quote)].rstrip(" ")
+    after = text[at + len(url) : at + len(url) + 1]
+    if key.strip() != f"{name}:" or not key.startswith(" ") or after not in (quote or "\n", ""):
+        return None
+    if text.rfind("\nlinks:", 0, start) < 0 and not text.startswith("links:"):
+        return None
+    return text.count("\n", 0, at) + 1, len(before) - len(quote) + 1
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -85,12 +105,14 @@ def in_shard(url: str, k: int, n: int) -> bool:
     return int.from_bytes(digest[:8], "big") % n == k - 1
 
 
-def changed_records(data_dir: Path, rev: str) -> set[str]:
+def changed_records(data_dir: Path, rev: str, option: str = "--changed-since") -> set[str]:
     """Ids of records added or changed since `rev` (committed or not, and untracked files)."""
     folder = papers_dir(data_dir).resolve()
-    top = Path(_git(folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel"))
-    diff = _git(top, "diff", "--name-only", "--no-renames", "-z", rev, "--", str(folder))
-    new = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", str(folder))
+    top = Path(
+        _git(option, folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel")
+    )
+    diff = _git(option, top, "diff", "--name-only", "--no-renames", "-z", rev, "--", str(folder))
+    new = _git(option, top, "ls-files", "--others", "--exclude-standard", "-z", "--", str(folder))
     ids = set()
     for name in (diff + new).split("\0"):
         path = (top / name).resolve() if name else None
@@ -99,23 +121,25 @@ def changed_records(data_dir: Path, rev: str) -> set[str]:
     return ids
 
 
-def records_at(data_dir: Path, rev: str) -> set[str]:
+def records_at(data_dir: Path, rev: str, option: str = "--changed-since") -> set[str]:
     """Ids of the records that existed at `rev` (so changed ones not among them are new)."""
     folder = papers_dir(data_dir).resolve()
-    top = Path(_git(folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel"))
+    top = Path(
+        _git(option, folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel")
+    )
     relative = folder.relative_to(top.resolve()).as_posix()
-    listing = _git(top, "ls-tree", "--name-only", "-z", rev, "--", f"{relative}/")
+    listing = _git(option, top, "ls-tree", "--name-only", "-z", rev, "--", f"{relative}/")
     return {Path(name).stem for name in listing.split("\0") if name.endswith((".yaml", ".yml"))}
 
 
-def _git(cwd: Path, *args: str) -> str:
+def _git(option: str, cwd: Path, *args: str) -> str:
     try:
         done = subprocess.run(
             ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageProblem(f"--changed-since needs git: {exc}") from None
+        raise UsageProblem(f"{option} needs git: {exc}") from None
     if done.returncode != 0:
         said = (done.stderr.strip().splitlines() or ["failed"])[-1]
-        raise UsageProblem(f"--changed-since: git {args[0]}: {said}")
+        raise UsageProblem(f"{option}: git {args[0]}: {said}")
     return done.stdout.strip("\n") if args[0] == "rev-parse" else done.stdout

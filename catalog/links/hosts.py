@@ -8,6 +8,7 @@ server with `CATALOG_ARXIV_API`, `CATALOG_DOI_API`, `CATALOG_GITHUB_API`, `CATAL
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -20,6 +21,7 @@ from catalog.links.scheduler import Task
 from catalog.links.verdict import Result
 from catalog.sources.arxiv import ARXIV, BATCH, Answer, ArxivClient, arxiv_id_of
 from catalog.sources.doi import DOI, DoiClient, doi_of
+from catalog.sources.doi import HOSTS as DOI_HOSTS
 from catalog.sources.github import GITHUB, GITHUB_WEB, GitHubClient, rate_limited, repo_of
 from catalog.sources.http import Http, host_key
 from catalog.sources.openreview import OPENREVIEW, OpenReviewClient, note_of
@@ -28,6 +30,10 @@ from catalog.sources.types import Fetched, Status
 
 IEEE = Service("IEEE Xplore", "CATALOG_IEEE_BASE", "https://ieeexplore.ieee.org")
 ARXIV_BATCH = BATCH
+# hosts with a strategy: only their URLs are parsed further
+_SPECIAL_HOSTS = frozenset(
+    {"github.com", "www.github.com", "openreview.net", "ieeexplore.ieee.org", *DOI_HOSTS}
+)
 ARXIV_INTERVAL = ARXIV.interval
 
 
@@ -72,7 +78,10 @@ class Strategies:
         host = host_key(url)
         job: Callable[[], Awaitable[Result]] | None = None
         key = host
-        repo, doi, note = repo_of(url), doi_of(url), note_of(url)
+        special = host.split(":", 1)[0] in _SPECIAL_HOSTS
+        repo = repo_of(url) if special else None
+        doi = doi_of(url) if special and repo is None else None
+        note = note_of(url) if special and repo is None and doi is None else None
         if repo is not None:
             key = GITHUB.host(self.env)
             job = lambda: self.github(url, *repo)  # noqa: E731
@@ -86,7 +95,7 @@ class Strategies:
             key = IEEE.host(self.env)
             job = lambda: self.ieee(url)  # noqa: E731
         if job is None:
-            return Task(host, lambda: _one(check(self.engine, url)), (url,))
+            return Task(host, functools.partial(_checked, self.engine, url), (url,))
         return Task(key, lambda: _one(job()), (url,))
 
     # -- arXiv -------------------------------------------------------------------------------
@@ -199,6 +208,10 @@ class Strategies:
             said = f"IEEE Xplore turns scripts away (HTTP {result.http_status}); not verified"
             return replace(result, message=said)
         return result
+
+
+async def _checked(engine: Http, url: str) -> list[Result]:
+    return [await check(engine, url)]
 
 
 async def _one(result: Awaitable[Result]) -> list[Result]:

@@ -8,7 +8,6 @@ is saved with what was checked); a second Ctrl-C exits at once with status 130.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
@@ -26,8 +25,10 @@ from catalog.links.report import LinkReport
 from catalog.links.verdict import EXCLUDED, Result
 
 if TYPE_CHECKING:
+    import asyncio
+
     from catalog.links.scheduler import Outcome
-    from catalog.sources.http import Settings
+    from catalog.sources.settings import Settings
 
 DAY = 86400.0
 ARXIV_BATCH = 100
@@ -35,7 +36,7 @@ ARXIV_INTERVAL = 3.0  # arXiv's terms: one API request every three seconds (sour
 
 
 def _default_settings() -> Settings:
-    from catalog.sources.http import Settings
+    from catalog.sources.settings import Settings
 
     return Settings()
 
@@ -53,6 +54,7 @@ class CheckOptions:
     arxiv_batch: int = ARXIV_BATCH
     arxiv_interval: float = ARXIV_INTERVAL
     interruptible: bool = False  # Ctrl-C gives a partial report (the CLI sets it)
+    cache: LinkCache | None = None  # already loaded (the CLI reads its index first)
 
 
 def check_links(
@@ -68,7 +70,9 @@ def check_links(
     urls = sorted(links)
     if options.shard is not None:
         urls = [u for u in urls if in_shard(u, *options.shard)]
-    cache = LinkCache.load(options.cache_path) if options.cache_path else None
+    cache = options.cache
+    if cache is None and options.cache_path is not None:
+        cache = LinkCache.load(options.cache_path)
     notes = []
     if cache is not None and cache.warning:
         notes.append(f"warning: {cache.warning}")
@@ -95,9 +99,11 @@ def check_links(
     sent = 0
     interrupted = False
     if to_check:
+        import asyncio
+
         outcome, sent = asyncio.run(_check(to_check, options, on_result))
         checked, interrupted = outcome.results, outcome.interrupted
-    if cache is not None and (checked or cache.warning or not cache.path.exists()):
+    if cache is not None and (checked or cache.warning or cache.changed or not cache.path.exists()):
         cache.update(checked)
         try:
             cache.save(options.max_age)
@@ -126,6 +132,8 @@ def check_links(
 async def _check(
     urls: list[str], options: CheckOptions, on_result: Callable[[Result], None] | None
 ) -> tuple[Outcome, int]:
+    import asyncio
+
     from catalog.links.hosts import Strategies
     from catalog.links.scheduler import Scheduler
     from catalog.sources.http import Http
@@ -147,6 +155,8 @@ def _on_ctrl_c(run: asyncio.Future[Outcome]) -> None:
     The asyncio form of `catalog.interrupt.graceful_stop`: a plain signal handler would only
     run between two callbacks of the loop, and could not cancel what is waiting in it.
     """
+    import asyncio
+
     from catalog.errors import EXIT_INTERRUPTED
     from catalog.interrupt import INTERRUPTED
 

@@ -45,8 +45,12 @@ class Scheduler:
         hosts = self.engine.hosts
 
         async def one(task: Task) -> None:
-            async with hosts.slot(task.host), gate:
-                got = await _guarded(task)
+            state = await hosts.acquire(task.host)
+            try:
+                async with gate:
+                    got = await _guarded(task)
+            finally:
+                hosts.release(state)
             outcome.results.extend(got)
             if on_result is not None:
                 for result in got:

@@ -6,7 +6,7 @@ The verdicts separate what is really gone (`broken`) from what could not be veri
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from catalog.sources.types import Status
@@ -39,9 +39,20 @@ class Result:
         return replace(self, records=records)
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["records"] = list(self.records)
-        return data
+        """Every field, as JSON values (by hand: `asdict` deep-copies, 10x slower)."""
+        return {
+            "url": self.url,
+            "status": self.status,
+            "http_status": self.http_status,
+            "final_url": self.final_url,
+            "message": self.message,
+            "attempts": self.attempts,
+            "elapsed_ms": self.elapsed_ms,
+            "suggestion": self.suggestion,
+            "warning": self.warning,
+            "cached": self.cached,
+            "records": list(self.records),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Result:

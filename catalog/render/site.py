@@ -23,7 +23,6 @@ import yaml
 
 from catalog.catalog import Catalog
 from catalog.errors import CatalogError, UsageProblem
-from catalog.facts import facts_path, load_facts
 from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url, sitemap
 from catalog.render.pages import Site, build_pages
 from catalog.render.search import build_index, material_stub
@@ -53,7 +52,6 @@ def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE, *
     """
     out_dir = out_dir.absolute()
     _check_target(out_dir)
-    kw.setdefault("abstracts", abstracts_of(catalog))
     site = build_pages(catalog, page_size, **kw)
 
     def make(work: Path, staged: Path) -> None:
@@ -64,21 +62,6 @@ def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE, *
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
 
     publish_folder(out_dir, make)
-
-
-def abstracts_of(catalog: Catalog) -> dict[str, str]:
-    """Each paper's abstract from the facts lockfile (data/facts.yaml), when a source gave
-    one: a curator's (manual) first, else the first source by name."""
-    facts = load_facts(facts_path(catalog.data_dir))
-    found = {}
-    for paper in catalog.papers:
-        stated = facts.get(paper.id, "abstract")
-        for source in sorted(stated, key=lambda name: (name != "manual", name)):
-            value = stated[source].value
-            if isinstance(value, str) and value.strip():
-                found[paper.id] = " ".join(value.split())
-                break
-    return found
 
 
 def md_path(path: str) -> str:

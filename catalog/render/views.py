@@ -15,8 +15,8 @@ from catalog.model import Paper
 from catalog.render.urls import unique_slugs
 
 LATE_MARKER = "<!--catalog:late-->"  # where a page's long list goes once it is rendered
-PAGE_SIZE = 100  # entries the home page renders and shows at once; "Show more" adds as many
-HOME_CHUNK = 2000  # papers per file of the home page's data (the first is in the page)
+PAGE_SIZE = 30  # entries the home page renders and shows at once; "Show more" adds as many
+HOME_CHUNK = 500  # papers per file of the home page's data (the first is in the page)
 LIST_PAGE = 200  # entries per keyword, venue, year or topic page
 FACET_TOP = 10  # values a facet shows before "Show all"
 LINK_LABELS = ("paper", "code", "project")  # an entry's links, in this order

@@ -16,59 +16,59 @@ import asyncio
 import email.utils
 import math
 import re
-import ssl
+import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from catalog.sources.failures import error_verdict, final_error
 from catalog.sources.limits import Hosts
-from catalog.sources.safety import AddressPolicy, Guard, NameNotFound, PinnedResolver
+from catalog.sources.safety import Guard, NameNotFound
 from catalog.sources.safety import RefusedAddress as RefusedAddress
-from catalog.sources.types import Fetched, Snapshot, Status
+from catalog.sources.settings import Settings as Settings
+from catalog.sources.settings import user_agent as user_agent
+from catalog.sources.types import Fetched, Snapshot
 
 # Statuses some servers give HEAD but not GET: ask again with GET before judging.
 HEAD_REFUSED = frozenset({400, 401, 403, 404, 405, 406, 409, 410, 418, 500, 501, 999})
 SMALL_BODY = 64 * 1024  # a body this small is read so the connection can be reused
 API_BODY_CAP = 2_000_000  # an API answer larger than this is not a real answer
-DEADLINE_FACTOR = 3  # the default deadline: this many times the per-request timeout
 UNTIL_MARGIN = 1.0  # seconds before a caller's `until` when no request goes out any more
 _SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 
 
-def user_agent(contact: str | None = None, product: str = "catalog") -> str:
-    """An honest User-Agent: who we are and, from catalog.yaml's repo_url, where to complain."""
-    from importlib.metadata import PackageNotFoundError, version
+class PinnedResolver(AbstractResolver):
+    """The connector resolves through the guard: it connects to the addresses that were checked."""
 
-    try:
-        ours = version("catalog")
-    except PackageNotFoundError:
-        ours = "0"
-    return f"{product}/{ours} (+{contact})" if contact else f"{product}/{ours}"
+    def __init__(self, guard: Guard) -> None:
+        self._guard = guard
 
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results: list[ResolveResult] = []
+        for address in await self._guard.resolve(host, port):
+            v6 = ":" in address
+            results.append(
+                {
+                    "hostname": host,
+                    "host": address,
+                    "port": port,
+                    "family": socket.AF_INET6 if v6 else socket.AF_INET,
+                    "proto": 0,
+                    "flags": socket.AI_NUMERICHOST,
+                }
+            )
+        return results
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything that shapes how hard and how long we knock on each host."""
-
-    concurrency: int = 64
-    per_host: int = 6
-    timeout: float = 20.0  # one connect, or one wait for bytes
-    retries: int = 2
-    backoff: float = 1.0
-    max_redirects: int = 10
-    deadline: float | None = None  # one URL's whole fetch; None: DEADLINE_FACTOR x timeout
-    user_agent: str = field(default_factory=user_agent)
-    policy: AddressPolicy = field(default_factory=AddressPolicy)
-    intervals: Mapping[str, float] = field(default_factory=dict)  # base URL -> least seconds
-
-    @property
-    def budget(self) -> float:
-        return self.deadline if self.deadline is not None else DEADLINE_FACTOR * self.timeout
+    async def close(self) -> None:
+        return None
 
 
 class TooLongWait(Exception):
@@ -79,14 +79,29 @@ class TooLongWait(Exception):
         self.seconds = seconds
 
 
+_HOST_KEYS: dict[str, str] = {}
+
+
 def host_key(url: str) -> str:
-    """What politeness is counted by: the host, and its port when the URL names one."""
+    """What politeness is counted by: the host, and its port when the URL names one.
+
+    Remembered by the URL's scheme and authority: asked several times for every URL.
+    """
+    origin = url.split("/", 3)[:3]
+    memo = "/".join(origin) if len(origin) == 3 else None
+    if memo is not None:
+        known = _HOST_KEYS.get(memo)
+        if known is not None:
+            return known
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        return f"{host}:{parts.port}" if parts.port else host
+        key = f"{host}:{parts.port}" if parts.port else host
     except ValueError:
         return ""
+    if memo is not None and len(_HOST_KEYS) < 100_000:
+        _HOST_KEYS[memo] = key
+    return key
 
 
 def retry_after(headers: Mapping[str, str], cap: float = math.inf) -> float | None:
@@ -150,7 +165,7 @@ class Http:
                 trust_env=False,
                 timeout=aiohttp.ClientTimeout(total=None, connect=timeout, sock_read=timeout),
                 headers={
-                    "User-Agent": self.settings.user_agent,
+                    "User-Agent": self.settings.agent,
                     "Accept": "*/*",
                     "Accept-Encoding": "identity",
                 },
@@ -184,9 +199,11 @@ class Http:
 
         Raises TooLongWait when the host may not be asked before `end`.
         """
-        wait = await self.hosts.turn(host_key(url), url, end)
-        if wait is not None:
-            raise TooLongWait(wait)
+        host = host_key(url)
+        if not self.hosts.free(host, url):
+            wait = await self.hosts.turn(host, url, end)
+            if wait is not None:
+                raise TooLongWait(wait)
         if end is not None and time.monotonic() > end:
             raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
         self.requests_sent += 1
@@ -194,7 +211,7 @@ class Http:
             async with self.session().request(
                 method,
                 _as_sent(url),
-                headers=dict(headers or {}),
+                headers=headers,
                 cookies=cookies or None,
                 allow_redirects=False,
                 data=data,
@@ -204,7 +221,8 @@ class Http:
                     cookies.update({k: v.value for k, v in response.cookies.items()})
                 return Snapshot(response.status, response.headers, url, body, truncated)
         finally:
-            self.hosts.answered(url)
+            if self.hosts.intervals:
+                self.hosts.answered(url)
 
     async def _with_retries(
         self, url: str, attempt: Callable[[], Awaitable[tuple[Snapshot, int]]], end: float
@@ -225,7 +243,7 @@ class Http:
             except (aiohttp.ClientError, OSError) as exc:
                 tries.sent += 1
                 tries.error = exc
-                if last or _final_error(exc) or time.monotonic() + pause > end:
+                if last or final_error(exc) or time.monotonic() + pause > end:
                     return tries
                 await asyncio.sleep(pause)
                 continue
@@ -290,7 +308,7 @@ class Http:
             async with asyncio.timeout(budget):
                 return await self._follow(outcome, method, headers, body_cap, end, data)
         except TimeoutError:
-            said = f"no answer within the {budget:g} s deadline (a slow or dripping server)"
+            said = f"timed out: no answer within the {budget:g} s deadline (slow or dripping)"
             return outcome.fail("error", said, outcome.final_url or url)
 
     async def _follow(
@@ -309,7 +327,9 @@ class Http:
         while True:
             outcome.final_url = current
             try:
-                refusal = await self.guard.refusal(current)
+                known, refusal = self.guard.remembered(current)
+                if not known:
+                    refusal = await self.guard.refusal(current)
             except NameNotFound as exc:
                 return outcome.fail("broken", str(exc), current)
             except ValueError as exc:
@@ -347,7 +367,7 @@ class Http:
                     outcome.response = tries.snapshot
                 return outcome.fail("error", said, current)
             if tries.error is not None:
-                return outcome.fail(*_error_verdict(tries.error, self.settings.retries), current)
+                return outcome.fail(*error_verdict(tries.error, self.settings.retries), current)
             snapshot = tries.snapshot
             assert snapshot is not None
             location = snapshot.headers.get("location")
@@ -381,62 +401,6 @@ def _as_sent(url: str) -> URL:
     if _SENDABLE.fullmatch(url):
         return URL(url, encoded=True)
     return URL(url)
-
-
-def _final_error(exc: BaseException) -> bool:
-    """Errors that another try cannot change."""
-    return _refused_in(exc) is not None or isinstance(
-        exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
-    )
-
-
-def _refused_in(exc: BaseException) -> RefusedAddress | None:
-    """The RefusedAddress buried in an aiohttp exception chain, if any."""
-    seen: set[int] = set()
-    todo: list[Any] = [exc]
-    while todo:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, RefusedAddress):
-            return item
-        todo.extend([item.__cause__, item.__context__, getattr(item, "os_error", None)])
-        todo.extend(item.args)
-    if "refused: " in str(exc) and "--allow-private" in str(exc):
-        return RefusedAddress(str(exc)[str(exc).index("refused: ") :])
-    return None
-
-
-def _error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
-    refused = _refused_in(exc)
-    if refused is not None:
-        return "skipped", str(refused)
-    if isinstance(exc, aiohttp.InvalidURL | ValueError):
-        return "broken", f"invalid URL: {exc}"
-    tries = retries + 1
-    return "error", f"{describe(exc)} (after {tries} {'try' if tries == 1 else 'tries'})"
-
-
-def describe(exc: BaseException) -> str:
-    """A short, stable phrase for a transport failure."""
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return "connection timed out"
-    if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
-        return "timed out waiting for the server"
-    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
-        return "TLS error"
-    if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return "server closed the connection"
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        if isinstance(exc.os_error, ConnectionRefusedError):
-            return "connection refused"
-        return "could not connect"
-    if isinstance(exc, ConnectionResetError) or "reset by peer" in str(exc):
-        return "connection reset"
-    if isinstance(exc, aiohttp.ClientPayloadError):
-        return "the server broke off its answer"
-    return type(exc).__name__
 
 
 async def _read_capped(

@@ -62,6 +62,14 @@ class Hosts:
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[HostState]:
         """Hold one of the host's in-flight slots."""
+        state = await self.acquire(host)
+        try:
+            yield state
+        finally:
+            self.release(state)
+
+    async def acquire(self, host: str) -> HostState:
+        """Take one of the host's in-flight slots (give it back with `release`)."""
         state = self.get(host)
         while state.inflight >= state.limit:
             waiter = asyncio.get_running_loop().create_future()
@@ -73,10 +81,11 @@ class Hosts:
                     state.waiters.remove(waiter)
                 raise
         state.inflight += 1
-        try:
-            yield state
-        finally:
-            state.inflight -= 1
+        return state
+
+    def release(self, state: HostState) -> None:
+        state.inflight -= 1
+        if state.waiters:
             self._wake(state)
 
     def _wake(self, state: HostState) -> None:
@@ -86,6 +95,14 @@ class Hosts:
             if not waiter.done():
                 waiter.set_result(None)
                 free -= 1
+
+    def free(self, host: str, url: str) -> bool:
+        """True when `url` may be asked right now without waiting (the common case: no
+        window, no interval), so the caller need not await `turn`."""
+        if self.intervals and self._interval_of(url) is not None:
+            return False
+        state = self._states.get(host)
+        return state is None or state.not_before <= time.monotonic()
 
     async def turn(self, host: str, url: str, end: float | None = None) -> float | None:
         """Wait until `url` on `host` may be asked; None, or the wait when it would pass `end`.
@@ -118,17 +135,20 @@ class Hosts:
             )
 
     def slow_down(self, host: str, delay: float) -> None:
-        """After a 429: nothing for `delay` seconds and half the slots, until the window ends."""
+        """After a 429: nothing for `delay` seconds and half the slots, until the window ends.
+
+        The requests already in flight when the window opened answer 429 too: they extend the
+        window but halve the slots only once per window.
+        """
         state = self.get(host)
-        until = time.monotonic() + delay
-        state.not_before = max(state.not_before, until)
-        state.limit = max(1, state.limit // 2)
+        now = time.monotonic()
+        if state.not_before <= now:
+            state.limit = max(1, state.limit // 2)
+        state.not_before = max(state.not_before, now + delay)
         if state.restore is not None:
             state.restore.cancel()
         loop = asyncio.get_running_loop()
-        state.restore = loop.call_later(
-            max(0.0, state.not_before - time.monotonic()), self._restore, state
-        )
+        state.restore = loop.call_later(state.not_before - now, self._restore, state)
 
     def _restore(self, state: HostState) -> None:
         """The window has passed: the host gets all its slots back."""

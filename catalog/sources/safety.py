@@ -3,9 +3,10 @@
 Two layers. `Guard.refusal` refuses a URL before any connection: a scheme other than http(s),
 user info (`user@host`, a classic way to make two URL parsers disagree about the host), and a
 host that is, or resolves to, an address the policy refuses. The connector then resolves names
-only through the same guard (`PinnedResolver`: the addresses checked are the addresses used) and
-`socket_factory` checks every address again right before its socket connects, so neither DNS
-rebinding nor a parser that reads the host differently can reach 127.0.0.1 or a metadata address.
+only through the same guard (`http.PinnedResolver`: the addresses checked are the addresses
+used) and `socket_factory` checks every address again right before its socket connects, so
+neither DNS rebinding nor a parser that reads the host differently can reach 127.0.0.1 or a
+metadata address.
 
 Every refusal is decided before a byte is sent and names only the host and the kind of address,
 so its text never depends on whether a port is open.
@@ -13,15 +14,11 @@ so its text never depends on whether a port is open.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-from aiohttp.abc import AbstractResolver, ResolveResult
-from yarl import URL
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -114,12 +111,15 @@ class Guard:
     trusted: frozenset[str] = frozenset()
     _cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     _trusted_addresses: set[str] = field(default_factory=set)
+    _verdicts: dict[str, str | None] = field(default_factory=dict)  # origin -> refusal
 
     def static_refusal(self, url: str) -> tuple[str | None, str, int]:
         """What can be refused without DNS: (why or None, host, port).
 
         Raises ValueError for a malformed URL (no host, a bad port).
         """
+        from yarl import URL  # aiohttp's own parser: the host checked is the host it dials
+
         parsed = URL(url)
         scheme = parsed.scheme
         if scheme not in SCHEMES:
@@ -132,12 +132,31 @@ class Guard:
         port = parsed.port or (443 if scheme == "https" else 80)
         return None, host, port
 
+    def remembered(self, url: str) -> tuple[bool, str | None]:
+        """(True, the verdict) when this origin was judged before; (False, None) otherwise.
+
+        Lets the engine skip a coroutine for the common case.
+        """
+        origin = _origin(url)
+        if origin is not None and origin in self._verdicts:
+            return True, self._verdicts[origin]
+        return False, None
+
     async def refusal(self, url: str) -> str | None:
         """Why `url` must not be requested, or None.
 
         Raises ValueError for a malformed URL, NameNotFound when the name does not exist,
         OSError when resolution fails for another (maybe passing) reason.
         """
+        origin = _origin(url)
+        if origin is not None and origin in self._verdicts:
+            return self._verdicts[origin]  # the same scheme, host and port: the same answer
+        why = await self._refusal(url)
+        if origin is not None:
+            self._verdicts[origin] = why
+        return why
+
+    async def _refusal(self, url: str) -> str | None:
         why, host, port = self.static_refusal(url)
         if why is not None:
             return why
@@ -164,6 +183,8 @@ class Guard:
             if self.resolver is not None:
                 infos = self.resolver(host, port, type=socket.SOCK_STREAM)
             else:
+                import asyncio
+
                 loop = asyncio.get_running_loop()
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
@@ -184,32 +205,10 @@ class Guard:
         return socket.socket(family, kind, proto)
 
 
-class PinnedResolver(AbstractResolver):
-    """The connector resolves through the guard: it connects to the addresses that were checked."""
-
-    def __init__(self, guard: Guard) -> None:
-        self._guard = guard
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results: list[ResolveResult] = []
-        for address in await self._guard.resolve(host, port):
-            v6 = ":" in address
-            results.append(
-                {
-                    "hostname": host,
-                    "host": address,
-                    "port": port,
-                    "family": socket.AF_INET6 if v6 else socket.AF_INET,
-                    "proto": 0,
-                    "flags": socket.AI_NUMERICHOST,
-                }
-            )
-        return results
-
-    async def close(self) -> None:
-        return None
+def _origin(url: str) -> str | None:
+    """scheme://authority, the part a verdict depends on (None with user info: never cached)."""
+    parts = url.split("/", 3)
+    return "/".join(parts[:3]) if len(parts) >= 3 and "@" not in parts[2] else None
 
 
 def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from catalog.errors import CatalogError
-from catalog.sources.http import Http, Settings, host_key, user_agent
+from catalog.sources.http import Http, Settings, host_key
 from catalog.sources.safety import AddressPolicy
 
 
@@ -81,7 +81,8 @@ def open_http(
     fields: dict[str, object] = {
         "per_host": 1,
         "timeout": 20.0,
-        "user_agent": user_agent(contact, product),
+        "contact": contact,
+        "product": product,
         "policy": AddressPolicy(),
         "intervals": intervals,
     }

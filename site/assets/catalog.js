@@ -8,7 +8,7 @@
 (function () {
   "use strict";
 
-  var PAGE = 100;  // entries shown at once, unless the page sets data-page-size
+  var PAGE = 30;  // entries shown at once, unless the page sets data-page-size
   var PARAM = { topic: "topic", keyword: "kw", venue: "venue", year: "year" };
   var OTHER = ["text", "sort", "code", "from", "to"];
   var LINK_KINDS = ["paper", "code", "project"];
@@ -222,7 +222,8 @@
       var matched = 0;
       var shownItems = [];
       matchedRows = [];
-      var scores = state.text && textFor === state.text ? textScores : null;
+      // While a new text's answer is on its way, the last answer stands (no flash of all).
+      var scores = state.text ? textScores : null;
       for (var p = 0; p < order.length; p++) {
         var i = order[p];
         if (scores && !scores.has(i)) continue;
@@ -342,10 +343,15 @@
       apply();
     }
 
+    function isDefault() {
+      return !state.text && !state.code && state.sort === "newest" && state.from === minYear &&
+        state.to === maxYear && FACETS.every(function (f) { return state[f].size === 0; });
+    }
+
     function lookUp(text) {
       if (!searchIndex || !window.CatalogSearch.queryWords(text).length) {
         textFor = text;
-        textScores = null;
+        textScores = null;  // no word of two letters or more: no text filter
         return;
       }
       searchIndex.search(text).then(function (scores) {
@@ -496,56 +502,20 @@
       }).then(function (chunk) {
         take(chunk);
         totals = {};
-        update();
+        // Unfiltered, the page already shows the newest entries and every count (the
+        // server rendered them for all papers): the list changes only once all are in.
+        if (loaded >= n || !isDefault()) update();
         if (loaded >= n) root.classList.add("cf-complete");
-        fetchChunks(next + 1);
+        setTimeout(function () { fetchChunks(next + 1); }, 0);
       }).catch(function (error) { console.warn("catalog: " + error); });
     }
     if (loaded >= n) root.classList.add("cf-complete");
     else fetchChunks(1);
   }
 
-  function initCopy() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
-      if (button.getAttribute("data-ready")) return;
-      button.setAttribute("data-ready", "1");
-      button.addEventListener("click", function () {
-        var code = button.parentNode.querySelector("[data-bibtex]");
-        if (!code) return;
-        var text = code.textContent;
-        var done = function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
-        };
-        if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(text).then(done, function () { selectAndCopy(code); done(); });
-        } else {
-          selectAndCopy(code);
-          done();
-        }
-      });
-    });
-  }
-
-  function selectAndCopy(element) {
-    var range = document.createRange();
-    range.selectNodeContents(element);
-    var selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    try { document.execCommand("copy"); } catch (e) { /* the text stays selected */ }
-  }
-
-  function init() {
-    initBrowser();
-    initCopy();
-  }
-
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initBrowser);
   } else {
-    init();
+    initBrowser();
   }
 })();

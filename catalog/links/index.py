@@ -1,0 +1,122 @@
+"""Where each URL is used, kept beside the link cache: a run on unchanged data skips loading.
+
+Loading and validating the records is most of what a cached check costs. The index stores the
+uses of every URL of the valid records, how many records were invalid, and the catalog's
+repo_url, under a signature of the data folder (name, size and mtime of every file in it and
+in papers/) and of the code that decides validity. When the signature still matches, the run
+takes its links from here and never imports the validator.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from catalog.links.collect import LinkRef
+
+# Modules whose change can change which records are valid or what their links are.
+_RULES = ("model.py", "validate.py", "load.py", "catalog.py", "links/collect.py")
+
+Signature = list[list[Any]]
+
+
+@dataclass
+class LinkIndex:
+    signature: Signature
+    links: dict[str, list[LinkRef]]
+    invalid: int = 0  # records with errors, whose links are not checked
+    contact: str | None = None  # catalog.yaml's repo_url, for the User-Agent
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "signature": self.signature,
+            "invalid": self.invalid,
+            "contact": self.contact,
+            "links": {
+                url: [[r.path, r.line, r.column, r.record, r.field] for r in refs]
+                for url, refs in sorted(self.links.items())
+            },
+        }
+
+
+def signature(data_dir: Path) -> Signature:
+    """Every file of the data folder and of the rules, as [name, size, mtime_ns]."""
+    found: Signature = []
+    package = Path(__file__).resolve().parent.parent
+    for name in _RULES:
+        found.append(_stat(f"code:{name}", package / name))
+    for folder in (data_dir, data_dir / "papers"):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            found.append([str(folder), -1, -1])
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                info = None
+            kind = "dir" if entry.is_dir(follow_symlinks=False) else "file"
+            size = info.st_size if info and kind == "file" else -1
+            found.append([f"{kind}:{entry.path}", size, info.st_mtime_ns if info else -1])
+    return found
+
+
+def _stat(name: str, path: Path) -> list[Any]:
+    try:
+        info = path.stat()
+    except OSError:
+        return [name, -1, -1]
+    return [name, info.st_size, info.st_mtime_ns]
+
+
+def from_json(data: object) -> LinkIndex:
+    """The index in a cache document; ValueError naming what is wrong."""
+    if not isinstance(data, dict):
+        raise ValueError("'index' is not an object")
+    sig, links, invalid, contact = (
+        data.get("signature"), data.get("links"), data.get("invalid"), data.get("contact")
+    )  # fmt: skip
+    if not isinstance(sig, list) or not all(_is_stat(item) for item in sig):
+        raise ValueError("'index.signature' is malformed")
+    if not isinstance(invalid, int) or isinstance(invalid, bool) or invalid < 0:
+        raise ValueError("'index.invalid' is not a count")
+    if contact is not None and not isinstance(contact, str):
+        raise ValueError("'index.contact' is not a string")
+    if not isinstance(links, dict):
+        raise ValueError("'index.links' is not an object")
+    refs: dict[str, list[LinkRef]] = {}
+    for url, uses in links.items():
+        if not isinstance(uses, list) or not all(_is_use(use) for use in uses):
+            raise ValueError(f"'index.links' entry {url[:80]!r} is malformed")
+        refs[url] = [LinkRef(*use) for use in uses]
+    return LinkIndex(sig, refs, invalid, contact)
+
+
+def _is_stat(item: object) -> bool:
+    return (
+        isinstance(item, list)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in item[1:])
+    )
+
+
+def _is_use(use: object) -> bool:
+    kinds = (str, int, int, str, str)
+    return (
+        isinstance(use, list)
+        and len(use) == len(kinds)
+        and all(
+            isinstance(v, k) and not isinstance(v, bool) for v, k in zip(use, kinds, strict=True)
+        )
+    )
+
+
+def matching(index: LinkIndex | None, data_dir: Path, now: Signature | None = None) -> bool:
+    """Whether `index` still describes `data_dir` (nothing added, removed or changed)."""
+    return index is not None and index.signature == (
+        now if now is not None else signature(data_dir)
+    )

@@ -1,0 +1,67 @@
+"""How a transport failure reads in a verdict, and which failures another try cannot change."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import aiohttp
+
+from catalog.sources.safety import RefusedAddress
+from catalog.sources.types import Status
+
+
+def final_error(exc: BaseException) -> bool:
+    """Errors that another try cannot change."""
+    return refused_in(exc) is not None or isinstance(
+        exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
+    )
+
+
+def refused_in(exc: BaseException) -> RefusedAddress | None:
+    """The RefusedAddress buried in an aiohttp exception chain, if any."""
+    seen: set[int] = set()
+    todo: list[Any] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, RefusedAddress):
+            return item
+        todo.extend([item.__cause__, item.__context__, getattr(item, "os_error", None)])
+        todo.extend(item.args)
+    if "refused: " in str(exc) and "--allow-private" in str(exc):
+        return RefusedAddress(str(exc)[str(exc).index("refused: ") :])
+    return None
+
+
+def error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
+    refused = refused_in(exc)
+    if refused is not None:
+        return "skipped", str(refused)
+    if isinstance(exc, aiohttp.InvalidURL | ValueError):
+        return "broken", f"invalid URL: {exc}"
+    tries = retries + 1
+    return "error", f"{describe(exc)} (after {tries} {'try' if tries == 1 else 'tries'})"
+
+
+def describe(exc: BaseException) -> str:
+    """A short, stable phrase for a transport failure."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return "connection timed out"
+    if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
+        return "timed out waiting for the server"
+    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+        return "TLS error"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "server closed the connection"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        if isinstance(exc.os_error, ConnectionRefusedError):
+            return "connection refused"
+        return "could not connect"
+    if isinstance(exc, ConnectionResetError) or "reset by peer" in str(exc):
+        return "connection reset"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the server broke off its answer"
+    return type(exc).__name__

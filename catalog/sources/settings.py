@@ -1,0 +1,51 @@
+"""How hard and how long the engine knocks on each host: plain values, no HTTP imported.
+
+Kept apart from `http.py` so a command can build its settings (and a cached run finish) without
+importing aiohttp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from catalog.sources.safety import AddressPolicy
+
+DEADLINE_FACTOR = 3  # the default deadline: this many times the per-request timeout
+
+
+def user_agent(contact: str | None = None, product: str = "catalog") -> str:
+    """An honest User-Agent: who we are and, from catalog.yaml's repo_url, where to complain."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ours = version("catalog")
+    except PackageNotFoundError:
+        ours = "0"
+    return f"{product}/{ours} (+{contact})" if contact else f"{product}/{ours}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes how hard and how long we knock on each host."""
+
+    concurrency: int = 64
+    per_host: int = 6
+    timeout: float = 20.0  # one connect, or one wait for bytes
+    retries: int = 2
+    backoff: float = 1.0
+    max_redirects: int = 10
+    deadline: float | None = None  # one URL's whole fetch; None: DEADLINE_FACTOR x timeout
+    user_agent: str | None = None  # None: `user_agent(contact, product)`, built when used
+    contact: str | None = None  # catalog.yaml's repo_url, named in the default User-Agent
+    product: str = "catalog"
+    policy: AddressPolicy = field(default_factory=AddressPolicy)
+    intervals: Mapping[str, float] = field(default_factory=dict)  # base URL -> least seconds
+
+    @property
+    def agent(self) -> str:
+        return self.user_agent or user_agent(self.contact, self.product)
+
+    @property
+    def budget(self) -> float:
+        return self.deadline if self.deadline is not None else DEADLINE_FACTOR * self.timeout
