@@ -247,3 +247,57 @@ def test_validate_names_a_record_whose_default_section_is_gone(catalog_dir: Any)
     result = run("validate", "--data", catalog_dir.path)
     assert result.exit_code == 1
     assert f"{record}:{first}:1: error[unknown-section]" in result.output
+
+
+def test_bold_abbreviation_then_quoted_title_lists(tmp_path: Path) -> None:
+    root = tmp_path / "quoted"
+    data, result = imported(root, "quoted.md", "--format", "json")
+    assert result.exit_code == 0, result.output  # the TOC's links into other files are no rows
+    doc = json.loads(result.output)
+    assert [(w["line"], w["title"]) for w in doc["written"]] == [
+        (16, "Quoted Adapters for Video Recognition"),
+        (17, "An Adapter Without a Short Name"),
+        (18, "Workshop Adapters for Video"),
+        (20, "Segmenting Actions with Adapters"),
+    ]  # the quoted title, not the bold abbreviation
+    got = {r["title"]: (r["venue"], r["year"]) for r in records(data).values()}
+    assert got == {
+        "Quoted Adapters for Video Recognition": ("ICCV", 2021),
+        "An Adapter Without a Short Name": ("ICLR", 2022),  # `ICLR, 2022`: not on arXiv
+        "Workshop Adapters for Video": ("CVPRW", 2023),
+        "Segmenting Actions with Adapters": ("arXiv", 2022),  # not the rejecting venue
+    }
+    venues = yaml.safe_load((data / "venues.yaml").read_text())
+    assert venues["CVPRW"]["kind"] == "workshop"
+    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    # "Video Adapter Tasks" holds papers (a topic, not a Videos list); References is text
+    assert [s["id"] for s in config["sections"]] == ["video-adapter-tasks", "references", "papers"]
+    assert config["sections"][1]["text"] == (
+        "- Online Resources:\n"
+        "  - [An Adapter Tutorial](https://tutorial.example.org/adapters)\n"
+        "  - [An Adapter Course](https://course.example.org/adapters)\n"
+        "  - An Adapter Tutorial, again"  # a URL linked once: awesome-lint's double-link
+    )
+    lint = build_and_lint(root)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_text_catalog_yaml_cannot_hold_is_named_not_copied(tmp_path: Path) -> None:
+    listing = tmp_path / "list.md"
+    long_text = "\n".join(
+        f"- Resource {i} [link {i}](https://r.example.org/{i})" for i in range(600)
+    )
+    listing.write_text(
+        "# L\n\nShort intro.\n\n## Papers\n\n"
+        "- [One Adapter](https://arxiv.org/abs/2401.00071) - ICML 2024\n\n"
+        f"## Links\n\n{long_text}\n"
+    )
+    data = fresh(tmp_path / "a")
+    result = run("import", listing, "--data", data)
+    assert result.exit_code == 0, result.output
+    assert f"{listing}:9:1: warning[text-not-copied] the text under 'Links' is not copied" in (
+        result.output
+    )
+    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    assert [s["id"] for s in config["sections"]] == ["papers"]
+    assert load_catalog(data).diagnostics == []

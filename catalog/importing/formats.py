@@ -49,13 +49,33 @@ _SKIPPED = re.compile(
     r"support(?:ing)? (?:us|this)|star(?:s| us)\b|feedback)\b",
     re.IGNORECASE,
 )
-# Sections whose items are tools and links, not papers: kept as the section's text.
-_RESOURCES = re.compile(
-    r"\b(packages?|tools?|librar(y|ies)|frameworks?|resources?|datasets?|benchmarks?|"
-    r"tutorials?|blogs?|books?|courses?|videos?|talks?|related|awesome\b.*\blists?|links)\b"
-    r"|^(?:codes?|implementations?|repositories|repos)$",
+# Sections whose items are tools and links, not papers: kept as the section's text. The whole
+# heading must say so ("Tools & Libraries", "Blogs", "Other Awesome Mamba Lists"): a topic
+# such as "Video Object Segmentation" or "Code Generation" holds papers.
+_RESOURCE_WORDS = re.compile(
+    r"packages?|tools?|toolkits?|librar(?:y|ies)|frameworks?|resources?|datasets?|benchmarks?|"
+    r"tutorials?|blogs?|blog posts?|posts|articles|books?|courses?|lectures?|videos|talks?|"
+    r"slides|podcasts?|links|codes?|implementations?|repositories|repos|websites?|demos|"
+    r"software|projects|references",
     re.IGNORECASE,
 )
+_FILLER = {"and", "&", "other", "related", "useful", "more", "some", "the", "of", "for", "on",
+           "about", "open", "source", "open-source", "+", "/", ",", "misc",
+           "miscellaneous"}  # fmt: skip
+_AWESOME_LISTS = re.compile(r"\bawesome\b.*\blists?\b|^(?:other |related )?(?:awesome )?lists$",
+                            re.IGNORECASE)  # fmt: skip
+
+
+def _is_resources(heading: str) -> bool:
+    if _AWESOME_LISTS.search(heading):
+        return True
+    words = [w for w in re.split(r"[\s/,&+]+", heading.casefold()) if w and w not in _FILLER]
+    text = " ".join(words)
+    return bool(words) and bool(
+        re.fullmatch(rf"(?:{_RESOURCE_WORDS.pattern})(?:\s+(?:{_RESOURCE_WORDS.pattern}))*", text)
+    )
+
+
 # `Title & Authors`, `Paper / Authors`, `Title (Authors)`: the title link, then the names.
 _TITLE_AUTHORS = re.compile(
     r"^(?:titles?|papers?|names?)\s*(?:&|and|/|,|\+|\(|with)\s*(?:the\s+)?authors?\)?$"
@@ -152,6 +172,7 @@ class _Parser:
     def __init__(self, lines: list[str], path: str) -> None:
         self.lines, self.path = lines, path
         self.refs = definitions(lines)
+        self.linked: set[str] = set()  # URLs the copied text links already
         self.doc = Document()
         self.heading: Heading | None = None
         self.parent = ""  # the heading entries go under (a year heading keeps its parent's)
@@ -258,18 +279,22 @@ class _Parser:
         self.items, self.body = [], []
         if self.skipping:
             return
-        entries = [] if _RESOURCES.search(self.parent) else self._list_entries(items)
+        entries = [] if _is_resources(self.parent) else self._list_entries(items)
         self.doc.entries += entries
-        text = section_text(body, keep_lists=not entries, refs=self.refs)
         if self.heading is None and self.doc.title is not None and not self.doc.headings:
             if not self.doc.intro:
-                self.doc.intro = section_text(body, keep_lists=False, refs=self.refs)
+                self.doc.intro = section_text(
+                    body, keep_lists=False, refs=self.refs, linked=self.linked
+                )
             return
         target = self.doc.headings[-1] if self.doc.headings else None
         if target is not None:
             target.entries += len(entries)
-            if text and not target.entries:
-                target.text = text if target.text is None else f"{target.text}\n{text}"
+            if target.entries:
+                return  # a paper section: its prose is not copied
+            text = section_text(body, keep_lists=True, refs=self.refs, linked=self.linked)
+            if text:
+                target.text = text if target.text is None else f"{target.text}\n\n{text}"
 
     def _list_entries(self, items: list[tuple[int, str]]) -> list[Entry]:
         parsed = [(line, item_cells(text)) for line, text in items]

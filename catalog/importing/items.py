@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 
 from catalog.importing.cells import is_none, plain_text, split_venue_year
-from catalog.importing.links import badge_venue, find_links, slot_of, without_links
+from catalog.importing.links import (
+    badge_venue,
+    find_links,
+    is_navigation,
+    slot_of,
+    without_links,
+)
 from catalog.importing.venues import is_known_venue
 
 _GENERIC_LABELS = {"link", "links", "url", "here", "click", "[link]"}
@@ -20,6 +26,10 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ITALIC = re.compile(r"(?<![*\w])\*([^*]+)\*(?!\*)|(?<![_\w])_([^_]+)_(?!\w)")
 _BACKTICK = re.compile(r"`([^`]+)`")
 _FRAGMENT = re.compile(r"\s+[-–—|]\s+|[,;]\s+|\.\s+|\s*[()\[\]]\s*")
+_QUOTED_TITLE = re.compile(r"\s*[:：\-–—]?\s*[\"“](?P<title>[^\"“”]{3,}?)[,.]?[\"”]")
+_VENUE_COMMA_YEAR = re.compile(
+    r"(?:^|[,;(]\s*)(?P<venue>[A-Za-z][\w&.' -]{0,40}?),\s*(?P<year>(?:19|20)\d{2})(?!\d)"
+)
 _TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
 
 
@@ -85,7 +95,7 @@ def _authors_after(text: str) -> str | None:
 
 def item_cells(text: str) -> dict[str, str] | None:
     """A list item's cells, or None when it names no paper (navigation, prose)."""
-    links = [link for link in find_links(text) if not link.url.startswith("#")]
+    links = [link for link in find_links(text) if not is_navigation(link.url)]
     if not links:
         return None
     cells: dict[str, str] = {}
@@ -95,6 +105,10 @@ def item_cells(text: str) -> dict[str, str] | None:
     if bold and bold.start() < first.start:
         cells["title"] = plain_text(bold.group(1) or bold.group(2)).rstrip(" .")
         rest = text[: bold.start()] + " " + text[bold.end() :]
+        quoted = _QUOTED_TITLE.match(text, bold.end())  # `**ViT**: "An Image is Worth ..."`
+        if quoted and quoted.end() <= first.start:
+            cells["title"] = plain_text(quoted["title"]).rstrip(" .,")
+            rest = text[: bold.start()] + " " + text[quoted.end() :]
     elif stripped.startswith("[") and first.label and slot_of(first, title_link=True) != "label":
         cells["title"] = plain_text(first.label).rstrip(" .")
         slot = slot_of(first, title_link=True)
@@ -129,10 +143,15 @@ def item_cells(text: str) -> dict[str, str] | None:
 
 
 def _venue_in(rest: str) -> str | None:
-    """The venue of an item's remaining text: backticks first, then a fragment naming one."""
+    """The venue of an item's remaining text: backticks first, then `Venue, 2024`, then a
+    fragment naming one."""
     for quoted in _BACKTICK.findall(rest):
         if not is_none(quoted):
             return str(quoted)
+    for match in _VENUE_COMMA_YEAR.finditer(plain_text(rest)):
+        venue = match["venue"].strip()
+        if is_known_venue(venue) or re.fullmatch(r"[A-Z][A-Za-z]*[A-Z][\w-]*", venue):
+            return f"{venue} {match['year']}"
     for fragment in _FRAGMENT.split(plain_text(rest)):
         fragment = fragment.strip(" .:-")
         if not fragment or len(fragment) > 60:

@@ -125,3 +125,20 @@ def badge_venue(text: str) -> str | None:
         if words[0].strip().casefold() in _VENUE_BADGES and words[1].strip():
             return words[1].strip()
     return None
+
+
+def is_navigation(url: str) -> bool:
+    """A link to a place in this list or to another file of its repository, not a paper."""
+    if url.startswith("#"):
+        return True
+    if url.startswith(("http://", "https://", "mailto:")):
+        return False
+    path = url.split("#", 1)[0].split("?", 1)[0].casefold()
+    return "#" in url or path.endswith((".md", ".markdown", "/")) or not path
+
+
+def link_key(url: str) -> str:
+    """Roughly how awesome-lint tells two URLs apart (scheme, `www.`, a final `/` aside)."""
+    rest = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE)
+    host, slash, path = rest.partition("/")
+    return host.lower() + (slash + path).rstrip("/")

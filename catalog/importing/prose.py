@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from catalog.importing.cells import plain_text, strip_html
-from catalog.importing.links import find_links, without_links
+from catalog.importing.links import find_links, is_navigation, link_key, without_links
 
 ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,4}[.)])\s+(?:\[[ xX]\]\s+)?(?P<body>.*)$")
 _MARKER = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+]|(?P<number>\d{1,4})[.)])\s+")
@@ -41,10 +41,19 @@ def definitions(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def section_text(body: list[str], *, keep_lists: bool, refs: dict[str, str] | None = None) -> str:
+def section_text(
+    body: list[str],
+    *,
+    keep_lists: bool,
+    refs: dict[str, str] | None = None,
+    linked: set[str] | None = None,
+) -> str:
     """A section's text lines as README markdown, minus rules, badges, HTML-only lines,
-    reference definitions and (unless `keep_lists`) list items."""
+    reference definitions, navigation and (unless `keep_lists`) list items. A URL already
+    linked in `linked` (the text copied so far; updated) stays as its label only: the README
+    may link a URL once."""
     refs = refs or {}
+    linked = set() if linked is None else linked
     out: list[str] = []
     stack: list[tuple[int, int]] = []  # (source indent, output content column) of open items
     gap = False  # a blank line (or a dropped line) since the last kept one
@@ -61,7 +70,7 @@ def section_text(body: list[str], *, keep_lists: bool, refs: dict[str, str] | No
         marker = _MARKER.match(raw.expandtabs(4)) if ITEM.match(raw) else None
         if marker is not None:
             links = find_links(line)
-            if not keep_lists or (links and all(lk.url.startswith("#") for lk in links)):
+            if not keep_lists or (links and all(is_navigation(lk.url) for lk in links)):
                 gap = True
                 continue  # navigation, or items where only prose is kept
             indent = len(marker["indent"])
@@ -69,7 +78,7 @@ def section_text(body: list[str], *, keep_lists: bool, refs: dict[str, str] | No
                 stack.pop()
             column = stack[-1][1] if stack else 0
             bullet = f"{marker['number']}." if marker["number"] else "-"
-            text = _inline(raw.expandtabs(4)[marker.end() :], refs)
+            text = _once(_inline(raw.expandtabs(4)[marker.end() :], refs), linked)
             if not text:
                 continue
             text = lint_item(text)
@@ -79,7 +88,7 @@ def section_text(body: list[str], *, keep_lists: bool, refs: dict[str, str] | No
             stack.append((indent, column + len(bullet) + 1))
             gap = False
             continue
-        text = _inline(line, refs)
+        text = _once(_inline(line, refs), linked)
         if not text:
             continue
         if stack and not gap:  # a continuation line of the item above
@@ -91,6 +100,24 @@ def section_text(body: list[str], *, keep_lists: bool, refs: dict[str, str] | No
         out.append(text)
         gap = False
     return "\n".join(out).strip("\n")
+
+
+def _once(text: str, linked: set[str]) -> str:
+    """Links to URLs linked before become their label; links within this list stay links
+    only when they are http(s) (relative links point into the source repository)."""
+    out, pos = [], 0
+    for link in find_links(text):
+        out.append(text[pos : link.start])
+        key = link_key(link.url)
+        whole = text[link.start : link.end]
+        if not link.url.startswith(("http://", "https://")) or key in linked:
+            out.append(link.label if whole.startswith("[") else "")
+        else:
+            linked.add(key)
+            out.append(whole)
+        pos = link.end
+    out.append(text[pos:])
+    return "".join(out).strip()
 
 
 def _inline(text: str, refs: dict[str, str]) -> str:

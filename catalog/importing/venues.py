@@ -73,6 +73,11 @@ _JOURNAL = re.compile(
     re.IGNORECASE,
 )
 _WORKSHOP = re.compile(r"\b(workshops?|ws)\b", re.IGNORECASE)
+_WORKSHOP_OF = re.compile(  # CVPRW, ICCVW: a conference's workshops
+    r"^(?:cvpr|iccv|eccv|icml|neurips|nips|iclr|accv|acmmm|icpr|wacv|aaai|ijcai|icra|iros|bmvc|"
+    r"acl|emnlp|naacl|kdd)w$",
+    re.IGNORECASE,
+)
 _PREPRINT = re.compile(r"\b(arxiv|preprint|biorxiv|medrxiv|corr|ssrn|techrxiv)\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 
@@ -103,7 +108,7 @@ def venue_kind(name: str) -> VenueKind:
     """What the name says: preprint (arXiv), workshop, journal, else conference."""
     if _PREPRINT.search(name):
         return "preprint"
-    if _WORKSHOP.search(name):
+    if _WORKSHOP.search(name) or _WORKSHOP_OF.match(name.strip()):
         return "workshop"
     if _JOURNAL.search(name):
         return "journal"

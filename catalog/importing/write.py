@@ -54,6 +54,9 @@ def import_list(
         return result
     doc = parse_document(text, shown)
     result.diagnostics.extend(doc.diagnostics)
+    if doc.intro and (why := _unfit(doc.intro)):
+        result.diagnostics.append(_text_dropped(shown, 1, "the intro", why))
+        doc.intro = ""
     if not doc.entries:  # no list item or table row reads as a paper (tables named above)
         result.recognized = False
         result.diagnostics.append(
@@ -167,6 +170,10 @@ class _Plan:
             return
         for heading in self.doc.headings:
             if heading.entries or not heading.text or heading.title in self.section_map:
+                continue
+            if why := _unfit(heading.text):
+                what = f"the text under {heading.title!r}"
+                self.result.diagnostics.append(_text_dropped(self.shown, heading.line, what, why))
                 continue
             if registries.section_id(heading.title, self.sections) is None:
                 taken = {s.id for s in self.sections}
@@ -311,3 +318,19 @@ def _invalid(fields: dict[str, Any], path: str, line: int) -> Diagnostic | None:
         message = f"{fields['title']!r}: {where}: {error['msg']}; not imported"
         return Diagnostic(path, line, 1, "error", "bad-row", message)
     return None
+
+
+def _unfit(text: str) -> str | None:
+    """Why catalog.yaml could not hold `text` as an intro or section text (too long, control
+    characters), or None."""
+    try:
+        Section(id="x", title="x", text=text)
+    except ValidationError as exc:
+        return str(exc.errors(include_url=False)[0]["msg"])
+    return None
+
+
+def _text_dropped(path: str, line: int, what: str, why: str) -> Diagnostic:
+    message = f"{what} is not copied to catalog.yaml: it {why}"
+    return Diagnostic(path, line, 1, "warning", "text-not-copied", message,
+                      "shorten it and add it to catalog.yaml by hand")  # fmt: skip
