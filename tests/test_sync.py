@@ -538,3 +538,28 @@ def test_ctrl_c_saves_what_was_asked_and_exits_130(catalog_dir: Any) -> None:
     facts = load_facts(facts_path(catalog_dir.path))
     asked = [i for i in range(40) if facts.checked(f"study-{i:02d}", "dblp")]
     assert 3 <= len(asked) < 40
+
+
+def test_a_run_where_no_source_answers_is_not_clean(catalog_dir: Any) -> None:
+    """Every source down (here: a closed port) is an environment problem, exit 2, not a
+    quiet "0 changes proposed"."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from catalog.cli import main
+
+    preprint(catalog_dir)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    env = {"CATALOG_ARXIV_API": f"{closed}/api/query", "CATALOG_DBLP_API": f"{closed}/search"}
+    result = CliRunner().invoke(
+        main,
+        ["sync", "--data", str(catalog_dir.path), "--source", "arxiv", "--source", "dblp"],
+        env=env,
+    )
+    assert result.exit_code == 2, result.output
+    assert "warning: stopped asking" in result.stderr
+    assert "no source could be asked" in result.stderr
+    assert "Traceback" not in result.output

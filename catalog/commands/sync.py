@@ -13,7 +13,7 @@ import click
 
 from catalog import output
 from catalog.cli_options import require_data_dir
-from catalog.errors import EXIT_OK
+from catalog.errors import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from catalog.sync.report import Format
@@ -54,7 +54,11 @@ def run(
     if stats is not None and stats.out_of_time:
         output.note("note: the budget ran out; the next run resumes where this one stopped")
     for name, why in sorted((stats.stopped if stats else {}).items()):
-        output.note(f"note: stopped asking {name}: {why}")
+        output.warn(f"stopped asking {name}: {why}")
     if outcome.written:
         output.note(f"{len(outcome.written)} record(s) edited")
+    if stats is not None and stats.stopped and not sum(stats.learned.values()):
+        # Every source that was asked gave up and none said anything: not a clean run.
+        output.warn("no source could be asked; nothing was learned (network, rate limit?)")
+        return EXIT_USAGE
     return EXIT_OK
