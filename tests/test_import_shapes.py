@@ -5,6 +5,7 @@ title link and the authors, and the default section that records naming none go 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -301,3 +302,39 @@ def test_text_catalog_yaml_cannot_hold_is_named_not_copied(tmp_path: Path) -> No
     config = yaml.safe_load((data / "catalog.yaml").read_text())
     assert [s["id"] for s in config["sections"]] == ["papers"]
     assert load_catalog(data).diagnostics == []
+
+
+def test_initial_date_and_resource_columns(tmp_path: Path) -> None:
+    """`Initial Date` is the preprint's date: the venue's year wins; `Resource` icons link the
+    project page and the code; `ICCV'2023` is ICCV 2023."""
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "# Awesome Icons\n\n| Title | Initial Date | Venue | Task | Resource |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| [Icon Adapters](https://arxiv.org/abs/2212.00081) | 19 Dec 2022 | ICCV'2023 | "
+        "![](./assets/image.svg) | [![](./assets/website.svg)](https://icons.example.org/ada) "
+        "[![](./assets/code.svg)](https://github.com/example/icon-ada) |\n"
+        "| [Undated Venue Adapters](https://example.org/uva) | 15 Feb 2024 | Some Lab | "
+        "![](./assets/video.svg) | |\n"
+    )
+    data = fresh(tmp_path / "a")
+    result = run("import", listing, "--data", data, "--added", "2024-07-12")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    got = records(data)
+    assert got["icon-adapters"] == {
+        "title": "Icon Adapters",
+        "year": 2023,
+        "venue": "ICCV",
+        "links": {
+            "paper": "https://arxiv.org/abs/2212.00081",
+            "code": "https://github.com/example/icon-ada",
+            "project": "https://icons.example.org/ada",
+        },
+        "keywords": [],
+        "added": dt.date(2024, 7, 12),
+    }
+    assert (got["undated-venue-adapters"]["venue"], got["undated-venue-adapters"]["year"]) == (
+        "Some Lab",
+        2024,
+    )

@@ -85,7 +85,7 @@ def split_venue_year(text: str) -> tuple[str | None, int | None, str | None]:
     match = _VENUE_YEAR.match(value)
     if match:
         year = int(match["year"]) if match["year"] else 2000 + int(match["short"])
-        venue, rest = match["venue"].strip(" ,-_("), match["rest"].strip()
+        venue, rest = match["venue"].strip(" ,-_('’‘`"), match["rest"].strip()
         note = None
         parts = _NOTE.match(rest)
         if parts:

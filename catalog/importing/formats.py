@@ -30,7 +30,8 @@ HEADERS = {
               "download"),
     "code": ("code", "github", "repo", "repository", "implementation", "official code",
              "source code", "code link", "codes", "official implementation"),
-    "project": ("project", "project page", "website", "homepage", "page", "demo"),
+    "project": ("project", "project page", "website", "homepage", "page", "demo", "resource",
+                "resources", "materials"),
     "keywords": ("keywords", "keyword", "tags", "tag", "topic", "topics", "category",
                  "categories", "task", "tasks"),
     "authors": ("authors", "author", "by"),
@@ -147,6 +148,9 @@ def columns_of(header: list[str]) -> list[str | None]:
     columns: list[str | None] = [
         TITLE_AUTHORS if _TITLE_AUTHORS.match(name) else _COLUMN_OF.get(name) for name in names
     ]
+    for i, name in enumerate(names):  # "Initial Date", "arXiv Date", "Publication Year"
+        if columns[i] is None and re.search(r"\b(?:date|year)\b", name):
+            columns[i] = "year"
     for i, name in enumerate(names):
         if name in ("paper", "papers"):
             columns[i] = "paper" if _has_title(columns) else "title"

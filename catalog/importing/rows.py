@@ -26,6 +26,7 @@ _ARXIV_PDF = re.compile(
     r"https?://(?:www\.|export\.)?arxiv\.org/pdf/([^?#\s]+?)(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
+_YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
 _KEYWORD_SPLIT = re.compile(r"[;；]")
 _AUTHOR_SPLIT = re.compile(r",|;|\band\b|&")
 _ET_AL = re.compile(r"\bet\.? al\.?", re.IGNORECASE)
@@ -113,6 +114,8 @@ def entry_fields(
     if year_cell and year is None and not is_none(year_cell, strict=True):
         report("error", f"{listed!r}: year {plain_text(year_cell)!r} is not a year; not imported")
         return None, problems
+    if year is not None and venue_year is not None and not _YEAR_ONLY.match(plain_text(year_cell)):
+        year = venue_year  # a full date is the preprint's; the venue's year is publication's
     if year is not None and venue_year is not None and year != venue_year:
         report("warning", f"{listed!r}: the Year column says {year}, the venue "
                f"{plain_text(cells['venue'])!r} says {venue_year}; kept {year}")  # fmt: skip
