@@ -66,14 +66,24 @@ def record_text(record: Record | Mapping[str, Any], shown: str = "record") -> st
 
 
 def write_record(
-    path: Path, record: Record | Mapping[str, Any], *, exclusive: bool = False
+    path: Path,
+    record: Record | Mapping[str, Any],
+    *,
+    exclusive: bool = False,
+    verified: str | None = None,
 ) -> bool:
     """Write a record as canonical YAML, safely: to a temp file beside `path`, which is read
     back from disk and must load as the same record before it is renamed into place (else a
     CatalogError, nothing changed). With `exclusive`, never over an existing file: False if
-    one is there."""
-    expected = _as_record(record, str(path))
-    text = dump_record(expected)
+    one is there. `verified` is `record_text(record)`: text already shown to load as the
+    record, so the file read back need only hold exactly those bytes (import checks every
+    row that way before it writes any, and need not parse each one twice)."""
+    expected: Record | None = None
+    if verified is not None:
+        text = verified
+    else:
+        expected = _as_record(record, str(path))
+        text = dump_record(expected)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
@@ -81,7 +91,12 @@ def write_record(
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        problem = _read_back(tmp.read_bytes().decode("utf-8"), expected)
+        on_disk = tmp.read_bytes()
+        if expected is None:
+            same = on_disk == text.encode("utf-8")
+            problem = None if same else "the file on disk differs from what was written"
+        else:
+            problem = _read_back(on_disk.decode("utf-8"), expected)
         if problem:
             raise CatalogError(
                 f"{path}: the record would not read back as written ({problem}); "

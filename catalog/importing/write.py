@@ -241,8 +241,8 @@ class _Plan:
             entries = registries.keyword_entries(self.keywords, self.keyword_additions)
             write_atomic(data / "keywords.yaml", registries.dump_keywords(entries))
         for written in list(self.result.written):
-            _, fields = self.outputs[written["id"]]
-            if not write_record(Path(written["file"]), fields, exclusive=True):
+            text, fields = self.outputs[written["id"]]
+            if not write_record(Path(written["file"]), fields, exclusive=True, verified=text):
                 self.result.written.remove(written)  # another process wrote that file meanwhile
                 problem = Diagnostic(self.shown, written["line"], 1, "error", "bad-row",
                                      f"{written['file']} appeared while importing; row not "
