@@ -18,8 +18,6 @@ noisy: each wall time is printed with the CPU time beside it.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import gzip
 import http.server
 import json
@@ -29,9 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,19 +110,6 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@contextlib.contextmanager
-def serve_gzip(root: Path) -> Iterator[str]:
-    handler = functools.partial(_Gzip, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @dataclass
 class Browser:
     clicks_ms: list[float] = field(default_factory=list)
@@ -201,7 +184,9 @@ def lighthouse(site: Path, paths: list[str]) -> dict[str, dict[str, float]]:
         print("lighthouse: skipped (npm ci for node_modules/.bin/lighthouse; chromium)")
         return {}
     scores: dict[str, dict[str, float]] = {}
-    with serve_gzip(site) as base:
+    from site_support import serve
+
+    with serve(site, _Gzip) as base:
         for path in paths:
             out = site.parent / "lighthouse.json"
             subprocess.run(

@@ -173,8 +173,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(root))
+def serve(
+    root: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _Quiet
+) -> Iterator[str]:
+    """A static server of `root` on 127.0.0.1 for the block's duration; yields its base URL."""
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -27,6 +27,7 @@ from catalog.sources.service import Service, SourceError, open_http
 CROSSREF = Service("the Crossref API", "CATALOG_CROSSREF_API", "https://api.crossref.org", 0.2)
 ACL = Service("the ACL Anthology", "CATALOG_ACL_API", "https://aclanthology.org", 1.0)
 KINDS = ("arxiv", "doi", "openreview", "acl")
+SERVICES = (ARXIV, CROSSREF, OPENREVIEW, OPENREVIEW_V1, ACL)  # every source a lookup may ask
 _YEAR = re.compile(r"\b(19[5-9]\d|2\d{3})\b")
 _BIB_NAME = re.compile(r"[,{]\s*([A-Za-z_-]+)\s*=\s*")
 _NOT_ACCEPTED = re.compile(r"(submitted to|rejected|withdrawn|desk.?reject)", re.IGNORECASE)
@@ -66,8 +67,7 @@ def lookup(key: str, *, contact: str | None = None, env: Mapping[str, str] | Non
         raise SourceError(f"no source to ask about {key!r} (one of {', '.join(KINDS)})")
 
     async def ask() -> Found:
-        services = [ARXIV, CROSSREF, OPENREVIEW, OPENREVIEW_V1, ACL]
-        async with open_http(services, contact=contact, env=env, retries=0) as engine:
+        async with open_http(SERVICES, contact=contact, env=env, retries=0) as engine:
             return await lookup_async(engine, key, env)
 
     return run_to_end(ask())
@@ -242,8 +242,7 @@ def exists(
     there is no such paper), None (it could not be asked). arXiv ids go in batches."""
 
     async def ask() -> dict[str, bool | None]:
-        services = [ARXIV, CROSSREF, OPENREVIEW, OPENREVIEW_V1, ACL]
-        async with open_http(services, contact=contact, env=env, retries=1) as engine:
+        async with open_http(SERVICES, contact=contact, env=env, retries=1) as engine:
             return await exists_async(engine, keys, env)
 
     return run_to_end(ask()) if keys else {}
