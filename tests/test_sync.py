@@ -537,7 +537,9 @@ def test_ctrl_c_saves_what_was_asked_and_exits_130(catalog_dir: Any) -> None:
     assert "interrupted" in err and "Traceback" not in err
     facts = load_facts(facts_path(catalog_dir.path))
     asked = [i for i in range(40) if facts.checked(f"study-{i:02d}", "dblp")]
-    assert 3 <= len(asked) < 40
+    # DBLP is asked one title at a time, so when the third request arrived the first two
+    # answers were in; the third may still have been on the wire when Ctrl-C came.
+    assert 2 <= len(asked) < 40
 
 
 def test_a_run_where_no_source_answers_is_not_clean(catalog_dir: Any) -> None:
