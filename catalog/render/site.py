@@ -28,6 +28,7 @@ from catalog.render.pages import Site, build_pages
 from catalog.render.search import build_index, material_stub
 from catalog.render.search_docs import search_docs
 from catalog.render.shell import CONTENT, HEAD, NO_TITLE, SHELL_PATH, SKIP, TITLE, Shell
+from catalog.render.theme_css import trim_theme_stylesheet
 from catalog.render.views import LATE_MARKER, PAGE_SIZE, Page
 from catalog.resources import site_dir
 from catalog.writer import publish_folder, write_atomic
@@ -57,6 +58,7 @@ def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE, *
     def make(work: Path, staged: Path) -> None:
         config_file = write_sources(catalog, site.pages, work, staged)
         run_mkdocs(config_file)
+        trim_theme_stylesheet(staged, site.pages)
         write_generated(site.pages, staged)
         write_exports(catalog, site, staged)
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")

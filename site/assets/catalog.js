@@ -136,8 +136,10 @@
       var k = index[facet] && index[facet][button.getAttribute("data-value")];
       if (k === undefined) return;
       buttons[facet][k] = button;
-      counters[facet][k] = button.parentNode.querySelector(".cf-count");
-      lastCount[facet][k] = -1;
+      var counter = button.parentNode.querySelector(".cf-count");
+      counters[facet][k] = counter;
+      // The count the server rendered: painting the same number again is no work.
+      lastCount[facet][k] = counter && /^\d+$/.test(counter.textContent) ? +counter.textContent : -1;
     }
     Array.prototype.forEach.call(root.querySelectorAll("[data-facet]"), register);
 
@@ -284,7 +286,9 @@
         if (++matched <= limit) shownItems.push(entry(i));
       }
       show(shownItems);
-      for (f = 0; f < F; f++) paintCounts(FACETS[f], counts[f]);
+      // Unfiltered while papers are still coming, the server's counts (of all papers) stand.
+      var settled = loaded >= n || !isDefault();
+      if (settled) for (f = 0; f < F; f++) paintCounts(FACETS[f], counts[f]);
       var shown = Math.min(matched, limit);
       var waiting = (state.text && textFor !== state.text) || loaded < n;
       status.textContent = (matched === n ? n : matched + " of " + n) + " papers" +
