@@ -1,4 +1,5 @@
-"""The site's downloads: papers.json, papers.bib and feed.xml, as deterministic strings.
+"""The site's downloads: papers.json, papers.bib and feed.xml, as deterministic strings
+(catalog/render/parts.py splits those that outgrow one file).
 
 Pure functions of the Catalog; the site writes them beside its pages. The JSON schema is a
 contract for people who script against the site: add fields, never rename or drop them
@@ -7,13 +8,11 @@ without bumping SCHEMA_VERSION.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape
 
 from pydantic_core import PydanticCustomError
 
@@ -69,8 +68,13 @@ def venue_full_name(catalog: Catalog, venue: str) -> str:
     return entry.full_name if entry else venue
 
 
-def paper_json(catalog: Catalog, paper: Paper) -> dict[str, Any]:
-    """One paper in papers.json: every field a reader needs, none a maintainer's note."""
+def paper_json(
+    catalog: Catalog, paper: Paper, facts: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One paper in papers.json: every field a reader needs, none a maintainer's note
+    (`facts`: its paper_facts, when the caller has them)."""
+    if facts is None:
+        facts = paper_facts(catalog, paper)
     return {
         "id": paper.id,
         "title": paper.title,
@@ -87,7 +91,7 @@ def paper_json(catalog: Catalog, paper: Paper) -> dict[str, Any]:
         "sections": list(paper.sections),
         "added": paper.added.isoformat(),
         "page": page_path(paper.id),
-        **paper_facts(catalog, paper),  # abstract, published, doi, counts: data/facts.yaml
+        **facts,  # abstract, published, doi, counts: data/facts.yaml
     }
 
 
@@ -112,8 +116,9 @@ def bib_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
 
 
-def bibtex_entry(catalog: Catalog, paper: Paper) -> str:
-    """One entry keyed by the paper's id: ids are unique and never change, so keys are stable."""
+def bibtex_entry(catalog: Catalog, paper: Paper, facts: dict[str, Any] | None = None) -> str:
+    """One entry keyed by the paper's id: ids are unique and never change, so keys are stable
+    (`facts`: its paper_facts, when the caller has them)."""
     entry = catalog.venues.entries.get(paper.venue)
     kind = _BIB_ENTRY_TYPES.get(entry.kind if entry else "", "misc")
     fields = [("title", bib_escape(paper.title))]
@@ -124,7 +129,8 @@ def bibtex_entry(catalog: Catalog, paper: Paper) -> str:
     url = safe_url(paper.links.paper)
     if url:
         fields.append(("url", bib_url(url)))
-    facts = paper_facts(catalog, paper)
+    if facts is None:
+        facts = paper_facts(catalog, paper)
     if facts["doi"]:
         fields.append(("doi", bib_escape(facts["doi"])))
     if kind == "misc" and facts["arxiv_id"]:
@@ -204,19 +210,3 @@ def atom_feed(
             sub(entry, "category", term=keyword)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
-
-
-def sitemap(site_url: str, pages: Iterable[tuple[str, dt.date | None]]) -> str:
-    """sitemap.xml: every page's absolute address, its lastmod from its papers' dates."""
-    base = page_url(site_url)
-    rows = []
-    for path, lastmod in pages:
-        loc = xml_escape(base + path)
-        mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        rows.append(f"<url><loc>{loc}</loc>{mod}</url>")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "\n".join(rows)
-        + "\n</urlset>\n"
-    )
