@@ -50,8 +50,16 @@ def _count(fact: Fact | None) -> dict[str, Any] | None:
     return {"count": fact.value, "fetched": fact.fetched.isoformat(), "url": fact.url}
 
 
+def _words(fact: Fact | None) -> dict[str, Any] | None:
+    """The authors' own words on arXiv (journal_ref, comment), with where and when read."""
+    if fact is None or not isinstance(fact.value, str):
+        return None
+    return {"text": fact.value, "fetched": fact.fetched.isoformat(), "url": fact.url}
+
+
 def paper_facts(catalog: Catalog, paper: Paper) -> dict[str, Any]:
-    """Plain values: abstract, published, doi, arxiv_id, citations, stars, archived, preprint."""
+    """Plain values: abstract, published, doi, arxiv_id, citations, stars, archived, preprint,
+    and arXiv's journal_ref and comment (the authors' words, shown as such)."""
     abstract = stated(catalog, paper.id, "abstract")
     published = stated(catalog, paper.id, "published")
     doi = stated(catalog, paper.id, "doi")
@@ -71,4 +79,6 @@ def paper_facts(catalog: Catalog, paper: Paper) -> dict[str, Any]:
         "stars": _count(stated(catalog, paper.id, "stars")),
         "archived": bool(archived.value) if archived else False,
         "preprint": preprint,
+        "journal_ref": _words(stated(catalog, paper.id, "journal_ref")),
+        "comment": _words(stated(catalog, paper.id, "comment")),
     }
