@@ -183,3 +183,72 @@ def test_the_paper_page_shows_the_authors_journal_ref_and_comment(catalog_dir: A
     assert "12 pages, 3 figures; code &lt;b&gt;soon&lt;/b&gt;" in html  # escaped, never markup
     lora = next(p for p in site.pages if p.path == "papers/lora/").html
     assert "Journal ref" not in lora and "Comments" not in lora
+
+
+RULES_FACTS = """\
+kept:
+  authors:
+    - source: arxiv
+      url: https://arxiv.org/abs/2106.09685
+      fetched: 2026-12-01
+      value: [Someone Else]
+  published:
+    - source: arxiv
+      url: https://arxiv.org/abs/2106.09685
+      fetched: 2026-12-01
+      value: 2021-06-17
+pinned:
+  authors:
+    - source: dblp
+      url: https://dblp.org/rec/x
+      fetched: 2026-12-01
+      value: [Filled In]
+rejected:
+  decision:
+    - source: openreview
+      url: https://openreview.net/forum?id=abc
+      fetched: 2026-12-01
+      value: rejected
+  venue:
+    - source: dblp
+      url: https://dblp.org/rec/y
+      fetched: 2026-12-01
+      value: {venue: ICLR, year: 2024}
+    - source: openreview
+      url: https://openreview.net/forum?id=abc
+      fetched: 2026-12-01
+      value: {venue: ICLR, year: 2024}
+"""
+
+
+def test_the_shared_view_lets_the_record_win_and_facts_fill_only_gaps(catalog_dir: Any) -> None:
+    """The record's authors beat the facts'; a pinned empty author list stays empty; a day
+    outside the record's year is not its date; a rejected forum never becomes a venue."""
+    from catalog.render.citation import citation_meta
+    from catalog.render.facts_view import paper_views
+
+    catalog_dir.add("kept", authors=["Edward J. Hu"])  # ICLR 2022; arXiv says 2021-06-17
+    catalog_dir.add(
+        "pinned", title="Pinned", pin=["authors"], links={"paper": "https://arxiv.org/abs/2401.1"}
+    )
+    catalog_dir.add(
+        "rejected",
+        title="Rejected",
+        venue="arXiv",
+        year=2024,
+        links={"paper": "https://arxiv.org/abs/2401.2"},
+    )
+    (catalog_dir.path / "facts.yaml").write_text(RULES_FACTS, encoding="utf-8")
+    catalog = load_catalog(catalog_dir.path)
+    assert not catalog.diagnostics
+    views = paper_views(catalog)
+    assert views["kept"].authors == ("Edward J. Hu",)
+    assert views["kept"].date == "2022"  # the preprint's day is not the ICLR paper's
+    assert views["pinned"].authors == ()
+    assert views["rejected"].accepted_at is None
+    tags = citation_meta(catalog, views["rejected"])
+    assert "citation_conference_title" not in tags
+    assert '"citation_technical_report_institution" content="arXiv preprint"' in tags
+    document = {p["id"]: p for p in json.loads(papers_json(catalog))["papers"]}
+    assert document["kept"]["authors"] == ["Edward J. Hu"]
+    assert document["pinned"]["authors"] == []
