@@ -27,7 +27,7 @@ from links_server import (
 
 from catalog.cli import main
 from catalog.links.check import check
-from catalog.links.collect import collect
+from catalog.links.feed import LinkFeed
 from catalog.links.report import LinkReport
 from catalog.links.run import CheckOptions, check_links
 from catalog.sources.http import Http, Settings, retry_after
@@ -67,9 +67,12 @@ def settings(**overrides: Any) -> Settings:
 
 
 def run(data: Path, **options: Any) -> LinkReport:
+    """Check as the CLI does on a cold run: the records are read while their links are checked."""
     options.setdefault("settings", settings())
     options.setdefault("env", {})
-    return check_links(collect(load_catalog(data)), CheckOptions(**options))
+    return check_links(
+        LinkFeed(lambda on_paper: load_catalog(data, on_paper)), CheckOptions(**options)
+    )
 
 
 def add_links(catalog_dir: Any, base: str, paths: list[str]) -> None:

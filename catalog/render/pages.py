@@ -27,9 +27,9 @@ from catalog.catalog import Catalog
 from catalog.health import headline
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
-from catalog.render.citation import citation_meta, identifiers
-from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
-from catalog.render.facts_view import paper_facts, short_authors
+from catalog.render.citation import citation_meta
+from catalog.render.exports import bibtex_entry, safe_url
+from catalog.render.facts_view import PaperView, paper_facts, paper_views, short_authors
 from catalog.render.home import browser_data, home_page
 from catalog.render.listings import facet_pages
 from catalog.render.related import related_papers
@@ -61,7 +61,7 @@ class Site:
     facets: Facets
     order: list[Paper]  # the home page's order
     abstracts: dict[str, str]
-    facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # paper_facts per id
+    views: dict[str, PaperView]  # each paper as every output shows it (record + facts)
     bibtex: dict[str, str] = field(default_factory=dict)  # each paper's BibTeX entry, by id
 
     @property
@@ -97,13 +97,13 @@ def build_pages(
     first `chunk` papers; the script fetches the other chunks. Generated pages come back
     as Pending: rendered when the site writes them.
     """
-    papers = newest_first(catalog.papers)
-    facts = {p.id: paper_facts(catalog, p) for p in papers}
+    shared = paper_views(catalog)  # record + data/facts.yaml, for every output
     if abstracts is None:  # what `catalog sync` found (data/facts.yaml)
-        abstracts = {i: a for i, f in facts.items() if (a := f["abstract"])}
+        abstracts = {i: v.abstract for i, v in shared.items() if v.abstract}
     env = environment(catalog_templates(catalog.data_dir) / "site")
+    papers = newest_first(catalog.papers)
     facets = facets_of(papers, catalog)
-    views = [paper_view(catalog, p, facets, abstracts.get(p.id, ""), facts[p.id]) for p in papers]
+    views = [paper_view(shared[p.id], facets, abstracts.get(p.id, "")) for p in papers]
     entry = env.get_template("entry.html.j2")
     entries = [entry.render(root=ROOT, p=view) for view in views]
     data = browser_data(views, facets)
@@ -127,13 +127,12 @@ def build_pages(
 
     def paper_page(paper: Paper) -> Page:
         view = by_id[paper.id]
-        venue = catalog.venues.entries.get(paper.venue)
         near = [{"id": i, "title": by_id[i]["title"]} for i in related[paper.id]]
         return Page(
             f"papers/{paper.id}/",
             paper.title,
             paper_template.render(root="../../", paper=view, related=near),
-            head=citation_meta(paper, view["venue_full_name"], venue.kind if venue else None),
+            head=citation_meta(catalog, shared[paper.id]),
             generated=True,
             lastmod=paper.added,
         )
@@ -145,7 +144,7 @@ def build_pages(
         items.append(Pending(f"papers/{paper.id}/", paper.title, paper.added, make))
     items += facet_pages(env, catalog, facets, views, entries, list_page)
     bibtex = {v["id"]: v["bibtex"] for v in views}
-    return Site(items, chunks, facets, papers, abstracts, facts, bibtex)
+    return Site(items, chunks, facets, papers, abstracts, shared, bibtex)
 
 
 def environment(overrides: Path | None = None) -> Environment:
@@ -170,24 +169,15 @@ def _bytecode_cache() -> BytecodeCache | None:
         return None
 
 
-def paper_view(
-    catalog: Catalog,
-    paper: Paper,
-    facets: Facets,
-    abstract: str,
-    facts: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """What the templates and the home page's data say about a paper (`facts`: its
-    paper_facts, when the caller has them)."""
+def paper_view(shared: PaperView, facets: Facets, abstract: str) -> dict[str, Any]:
+    """What the templates and the home page's data say about a paper (from its shared view)."""
+    paper = shared.paper
     links = [
         (label, safe_url(url))
         for label, url in zip(
             LINK_LABELS, (paper.links.paper, paper.links.code, paper.links.project), strict=True
         )
     ]
-    ids = identifiers(paper)
-    if facts is None:
-        facts = paper_facts(catalog, paper)
     values = {kind.facet: kind.values(paper) for kind in facets.kinds}
     return {
         "id": paper.id,
@@ -195,8 +185,8 @@ def paper_view(
         "year": paper.year,
         "venue": paper.venue,
         "venue_slug": facets.slugs["venue"][paper.venue],
-        "venue_full_name": venue_full_name(catalog, paper.venue),
-        "venue_kind": _venue_kind(catalog, paper.venue),
+        "venue_full_name": shared.venue_full_name,
+        "venue_kind": shared.venue_kind,
         "keywords": [{"name": k, "slug": facets.slugs["keyword"][k]} for k in paper.keywords],
         "topics": [
             {"name": t, "slug": facets.slugs["topic"][t], "title": facets.label("topic", t)}
@@ -204,20 +194,16 @@ def paper_view(
         ],
         "values": values,
         "links": [(label, url) for label, url in links if url],
-        "authors": list(paper.authors or []),
-        "short_authors": short_authors(paper.authors),  # a list entry's first authors
+        "authors": list(shared.authors),
+        "short_authors": short_authors(shared.authors),  # a list entry's first authors
         "added": paper.added.isoformat(),
-        "arxiv": ids.arxiv or facts["arxiv_id"],
-        "doi": ids.doi or facts["doi"],
+        "arxiv": shared.arxiv_id,
+        "doi": shared.doi,
+        "published": shared.published.isoformat() if shared.published else "",
         "abstract": abstract,
-        "facts": facts,  # published, citations, stars (with the day fetched), archived
-        "bibtex": bibtex_entry(catalog, paper, facts),
+        "facts": paper_facts(shared),  # published, citations, stars (with the day), archived
+        "bibtex": bibtex_entry(shared),
     }
-
-
-def _venue_kind(catalog: Catalog, venue: str) -> str:
-    entry = catalog.venues.entries.get(venue)
-    return entry.kind if entry else "preprint"
 
 
 def _charts(facets: Facets) -> list[dict[str, Any]]:

@@ -191,11 +191,12 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
 
     def record(number: int) -> dict[str, Any]:
         paper = by_id[ids[number]]
-        return paper_json(catalog, paper, site.facts.get(paper.id))
+        return paper_json(catalog, paper, site.views[paper.id])
 
     _write_files(folder, papers_json_files(config.title if config else "", ids, record))
     _write_files(folder, papers_bib_files(ids, [site.bibtex[i] for i in ids]))
-    write_atomic(folder / "feed.xml", atom_feed(catalog, summaries=site.abstracts))
+    feed = atom_feed(catalog, summaries=site.abstracts, views=site.views)
+    write_atomic(folder / "feed.xml", feed)
     for facet, folder_name in (("venue", "venues"), ("topic", "topics")):
         if facet not in site.facets.slugs:
             continue
@@ -207,7 +208,12 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
             path = f"{folder_name}/{slug}/"
             title = site.facets.label(facet, value)
             feed = atom_feed(
-                catalog, members[value], title=title, path=path, summaries=site.abstracts
+                catalog,
+                members[value],
+                title=title,
+                path=path,
+                summaries=site.abstracts,
+                views=site.views,
             )
             (folder / path / "feed.xml").write_text(feed, encoding="utf-8")
     home = folder / "home"
