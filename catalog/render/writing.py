@@ -9,6 +9,7 @@ macOS), or the site is small, one process writes them all.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -42,6 +43,9 @@ def write_pages(
         return
     context = multiprocessing.get_context("fork")
     readers, children = [], []
+    # The children's collector leaves what is shared alone (no copy-on-write of it); freed by
+    # reference counting as before, only cycles among it are never collected.
+    gc.freeze()
     try:
         for share in range(1, count):
             reader, writer = context.Pipe(duplex=False)
