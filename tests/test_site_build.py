@@ -141,7 +141,7 @@ def test_papers_json_has_a_stable_schema(site: BuiltSite) -> None:
             "sections", "added", "page",
             # from data/facts.yaml (catalog sync), null or false when unknown
             "abstract", "published", "doi", "arxiv_id", "citations", "stars", "archived",
-            "preprint"}  # fmt: skip
+            "preprint", "journal_ref", "comment"}  # fmt: skip
     for paper in document["papers"]:
         assert set(paper) == keys
         assert (site.root / paper["page"] / "index.html").is_file()

@@ -41,11 +41,21 @@ lora:
       fetched: 2026-12-01
       value: 10500
 preprint:
+  comment:
+    - source: arxiv
+      url: https://arxiv.org/abs/2402.00001
+      fetched: 2026-12-01
+      value: "12 pages, 3 figures; code <b>soon</b>"
   doi:
     - source: arxiv
       url: https://arxiv.org/abs/2402.00001
       fetched: 2026-12-01
       value: 10.1000/xyz.2024
+  journal_ref:
+    - source: arxiv
+      url: https://arxiv.org/abs/2402.00001
+      fetched: 2026-11-29
+      value: "Proc. of ICML 2024, PMLR 235 & co"
 """
 
 
@@ -91,6 +101,13 @@ def test_papers_json_carries_the_facts(catalog_dir: Any) -> None:
     assert (
         papers["preprint"]["doi"] == "10.1000/xyz.2024" and papers["preprint"]["preprint"] is None
     )
+    assert papers["preprint"]["journal_ref"] == {
+        "text": "Proc. of ICML 2024, PMLR 235 & co",
+        "fetched": "2026-11-29",
+        "url": "https://arxiv.org/abs/2402.00001",
+    }
+    assert papers["preprint"]["comment"]["text"] == "12 pages, 3 figures; code <b>soon</b>"
+    assert lora["journal_ref"] is None and lora["comment"] is None
 
 
 def test_bibtex_has_authors_the_entry_type_doi_and_eprint(catalog_dir: Any) -> None:
@@ -156,6 +173,16 @@ def test_list_entries_show_the_first_authors(catalog_dir: Any) -> None:
         home.late or ""
     )
     assert home.html.count("cf-authors") + (home.late or "").count("cf-authors") == 1
+
+
+def test_the_paper_page_shows_the_authors_journal_ref_and_comment(catalog_dir: Any) -> None:
+    site = build_pages(catalog_with_facts(catalog_dir))
+    html = next(p for p in site.pages if p.path == "papers/preprint/").html
+    assert "<dt>Journal ref</dt> <dd>Proc. of ICML 2024, PMLR 235 &amp; co" in html
+    assert "as of 2026-11-29" in html and 'href="https://arxiv.org/abs/2402.00001">arXiv' in html
+    assert "12 pages, 3 figures; code &lt;b&gt;soon&lt;/b&gt;" in html  # escaped, never markup
+    lora = next(p for p in site.pages if p.path == "papers/lora/").html
+    assert "Journal ref" not in lora and "Comments" not in lora
 
 
 RULES_FACTS = """\

@@ -60,15 +60,24 @@ class Strategies:
         self.doi_api = DoiClient(self.engine, self.env)
         self.openreview_api = OpenReviewClient(self.engine, self.env)
 
-    def tasks(self, urls: Iterable[str]) -> list[Task]:
+    def split(self, urls: Iterable[str]) -> tuple[list[Task], list[str]]:
+        """Tasks for the URLs that are no arXiv papers, and the arXiv ones (to batch)."""
         tasks: list[Task] = []
-        arxiv: dict[str, list[str]] = {}
+        arxiv: list[str] = []
         for url in urls:
-            arxiv_id = arxiv_id_of(url)
-            if arxiv_id is not None:
-                arxiv.setdefault(arxiv_id, []).append(url)
+            if arxiv_id_of(url) is not None:
+                arxiv.append(url)
             else:
                 tasks.append(self._task_for(url))
+        return tasks, arxiv
+
+    def tasks(self, urls: Iterable[str]) -> list[Task]:
+        tasks, papers = self.split(urls)
+        arxiv: dict[str, list[str]] = {}
+        for url in papers:
+            arxiv_id = arxiv_id_of(url)
+            assert arxiv_id is not None
+            arxiv.setdefault(arxiv_id, []).append(url)
         if arxiv:
             all_urls = tuple(u for group in arxiv.values() for u in group)
             tasks.append(Task(host_key(self.arxiv.api), lambda: self._arxiv(arxiv), all_urls))

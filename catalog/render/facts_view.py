@@ -35,6 +35,15 @@ class Count:
 
 
 @dataclass(frozen=True)
+class Words:
+    """The authors' own words on arXiv (journal_ref, comment), with where and when read."""
+
+    text: str
+    fetched: str
+    url: str
+
+
+@dataclass(frozen=True)
 class PaperView:
     """What every output says about one paper (see the module docstring for the rules)."""
 
@@ -53,6 +62,8 @@ class PaperView:
     # A preprint's venue as sync's own rules confirm it from the facts (sources agree, the
     # OpenReview decision is not a rejection, the record does not pin its venue): (name, year).
     accepted_at: tuple[str, int] | None = None
+    journal_ref: Words | None = None  # shown as the authors' words: never a venue by itself
+    comment: Words | None = None
 
     @property
     def date(self) -> str:
@@ -100,6 +111,12 @@ def _count(fact: Fact | None) -> Count | None:
     return Count(int(fact.value), fact.fetched.isoformat(), fact.url)
 
 
+def _words(fact: Fact | None) -> Words | None:
+    if fact is None or not isinstance(fact.value, str):
+        return None
+    return Words(fact.value, fact.fetched.isoformat(), fact.url)
+
+
 def _text(fact: Fact | None) -> str | None:
     return str(fact.value) if fact is not None else None
 
@@ -135,6 +152,8 @@ def view_of(catalog: Catalog, paper: Paper) -> PaperView:
         # published, and the preprint link kept
         preprint=f"https://arxiv.org/abs/{arxiv}" if arxiv and kind != "preprint" else None,
         accepted_at=_accepted_at(catalog, paper) if has_facts and kind == "preprint" else None,
+        journal_ref=_words(stated(catalog, paper.id, "journal_ref")) if has_facts else None,
+        comment=_words(stated(catalog, paper.id, "comment")) if has_facts else None,
     )
 
 
@@ -160,9 +179,9 @@ def _accepted_at(catalog: Catalog, paper: Paper) -> tuple[str, int] | None:
 
 def paper_facts(view: PaperView) -> dict[str, Any]:
     """The facts' part of papers.json: abstract, published, doi, arxiv_id, citations, stars,
-    archived, preprint (plain values)."""
+    archived, preprint, and arXiv's journal_ref and comment (the authors' words, dated)."""
 
-    def count(value: Count | None) -> dict[str, Any] | None:
+    def count(value: Count | Words | None) -> dict[str, Any] | None:
         return None if value is None else vars(value).copy()
 
     return {
@@ -174,4 +193,6 @@ def paper_facts(view: PaperView) -> dict[str, Any]:
         "stars": count(view.stars),
         "archived": view.archived,
         "preprint": view.preprint,
+        "journal_ref": count(view.journal_ref),
+        "comment": count(view.comment),
     }
