@@ -131,6 +131,10 @@ def test_no_axe_violations_at_phone_width(
             tab.wait_for_selector("#catalog-browser.cf-complete")
         where = path or "/"
         check(where)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], where
+        if path.startswith("papers/"):  # the values get the width, not a fixed label column
+            dd = tab.evaluate("document.querySelector('dl.cf-fields dd').offsetWidth")
+            assert dd >= 0.6 * tab.evaluate("document.querySelector('dl.cf-fields').offsetWidth")
         tab.click('.md-header label[for="__drawer"]')
         tab.wait_for_function("document.getElementById('__drawer').checked")
         check(f"{where} (drawer open)")
