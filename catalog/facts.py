@@ -50,8 +50,10 @@ FIELDS: dict[str, str] = {
     "citations": "count",
     "code_status": "text",  # ok | moved | deleted (GitHub)
     "code_url": "url",
+    "comment": "text",  # the authors' comment on arXiv
     "decision": "text",  # accepted | submitted | rejected | withdrawn (OpenReview)
     "doi": "text",
+    "journal_ref": "text",  # the authors' reference of the published version, on arXiv
     "paper_url": "url",
     "published": "date",
     "pushed": "date",  # the repository's last push (GitHub pushed_at)

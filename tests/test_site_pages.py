@@ -14,6 +14,9 @@ from pathlib import Path
 from conftest import CatalogDir
 from site_support import (
     ABSTRACT,
+    FACT_AUTHORS,
+    FACT_DOI,
+    FACT_PUBLISHED,
     SMALL_LIST,
     BuiltSite,
 )
@@ -86,6 +89,29 @@ def test_paper_pages_carry_highwire_citation_tags(site: BuiltSite) -> None:
     for paper in site.catalog.papers:
         tags = dict(_head(site.root / "papers" / paper.id / "index.html").meta)
         assert tags["citation_title"] == paper.title
+
+
+def test_citation_tags_take_what_the_record_lacks_from_the_facts(site: BuiltSite) -> None:
+    """fed-iclr's authors, DOI and day are only in data/facts.yaml; old-one is an arXiv record
+    a curator's fact places at NeurIPS; qlora's own authors win over nothing to fill."""
+    page = site.root / "papers" / "fed-iclr" / "index.html"
+    meta = _head(page).meta
+    assert [v for k, v in meta if k == "citation_author"] == FACT_AUTHORS
+    assert ("citation_doi", FACT_DOI) in meta  # the parser unescaped &lt; and &gt;
+    assert ("citation_publication_date", FACT_PUBLISHED.replace("-", "/")) in meta
+    venue = "International Conference on Learning Representations"
+    assert ("citation_conference_title", venue) in meta
+    text = page.read_text(encoding="utf-8")
+    assert "<693" not in text  # escaped in the attribute
+    assert f'href="https://doi.org/{html.escape(FACT_DOI)}"' in text  # the page shows it too
+    assert all(name in text for name in FACT_AUTHORS)
+    old = dict(_head(site.root / "papers" / "old-one" / "index.html").meta)
+    assert old["citation_conference_title"] == "Conference on Neural Information Processing Systems"
+    assert old["citation_publication_date"] == "2021"
+    assert "citation_technical_report_institution" not in old
+    preprint = dict(_head(site.root / "papers" / "fedlora" / "index.html").meta)
+    assert preprint["citation_technical_report_institution"] == "arXiv preprint"
+    assert "citation_doi" not in preprint and "citation_author" not in preprint
 
 
 def test_an_abstract_from_the_facts_lockfile_shows_escaped(site: BuiltSite) -> None:

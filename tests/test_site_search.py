@@ -1,5 +1,6 @@
 """One search: the home page's text filter and the site search find the same papers for the
-same words (title, authors, venue, keywords, ids; prefixes and simple stems), papers rank
+same words (title, authors, venue, keywords, ids, DOIs, also those only data/facts.yaml
+holds; prefixes and simple stems), papers rank
 above listing pages, and the index loads only once search is used."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import json
 
 import pytest
 from site_support import (
+    FACT_DOI,
     BuiltSite,
     Watched,
 )
@@ -20,6 +22,9 @@ QUERIES = {
     "Tim Dettmers": {"qlora"},
     "2106.09685": {"lora"},  # an arXiv id, from the paper link
     "2106": {"lora"},
+    FACT_DOI: {"fed-iclr"},  # a DOI, only in data/facts.yaml
+    "10.1002": {"fed-iclr"},  # its prefix
+    "hopper": {"fed-iclr"},  # an author only the facts name
     "quantiz": {"qlora", "fedlora", "zeta-adapt"},  # a prefix of a word
     "quantized": {"qlora", "fedlora", "zeta-adapt"},  # a stem: Quantization, Quantized
     "quantization neurips": {"qlora"},  # words AND together, across fields

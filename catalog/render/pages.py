@@ -19,9 +19,9 @@ from catalog.catalog import Catalog
 from catalog.health import headline
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
-from catalog.render.citation import citation_meta, identifiers
-from catalog.render.exports import bibtex_entry, safe_url, venue_full_name
-from catalog.render.facts_view import paper_facts, short_authors
+from catalog.render.citation import citation_meta
+from catalog.render.exports import bibtex_entry, safe_url
+from catalog.render.facts_view import PaperView, paper_facts, paper_views, short_authors
 from catalog.render.home import browser_data, home_page
 from catalog.render.related import related_papers
 from catalog.render.views import (
@@ -53,6 +53,7 @@ class Site:
     facets: Facets
     order: list[Paper]  # the home page's order
     abstracts: dict[str, str]
+    views: dict[str, PaperView]  # each paper as every output shows it (record + facts)
 
 
 def build_pages(
@@ -70,12 +71,13 @@ def build_pages(
     a reader without JavaScript gets beside the facet pages) and embeds the data of the
     first `chunk` papers; the script fetches the other chunks.
     """
+    shared = paper_views(catalog)  # record + data/facts.yaml, for every output
     if abstracts is None:  # what `catalog sync` found (data/facts.yaml)
-        abstracts = {p.id: a for p in catalog.papers if (a := paper_facts(catalog, p)["abstract"])}
+        abstracts = {i: v.abstract for i, v in shared.items() if v.abstract}
     env = environment(catalog_templates(catalog.data_dir) / "site")
     papers = newest_first(catalog.papers)
     facets = facets_of(papers, catalog)
-    views = [paper_view(catalog, p, facets, abstracts.get(p.id, "")) for p in papers]
+    views = [paper_view(shared[p.id], facets, abstracts.get(p.id, "")) for p in papers]
     entry = env.get_template("entry.html.j2")
     entries = [entry.render(root=ROOT, p=view) for view in views]
     data = browser_data(views, facets)
@@ -99,20 +101,19 @@ def build_pages(
     # share prefixes, so it gzips smaller.
     for paper in sorted(papers, key=lambda p: p.id):
         view = by_id[paper.id]
-        venue = catalog.venues.entries.get(paper.venue)
         near = [{"id": i, "title": by_id[i]["title"]} for i in related[paper.id]]
         pages.append(
             Page(
                 f"papers/{paper.id}/",
                 paper.title,
                 paper_template.render(root="../../", paper=view, related=near),
-                head=citation_meta(paper, view["venue_full_name"], venue.kind if venue else None),
+                head=citation_meta(catalog, shared[paper.id]),
                 generated=True,
                 lastmod=paper.added,
             )
         )
     pages += _facet_pages(env, catalog, facets, views, entries, list_page)
-    return Site(pages, chunks, facets, papers, abstracts)
+    return Site(pages, chunks, facets, papers, abstracts, shared)
 
 
 def _facet_pages(
@@ -232,16 +233,15 @@ def environment(overrides: Path | None = None) -> Environment:
     )
 
 
-def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) -> dict[str, Any]:
-    """What the templates and the home page's data say about a paper."""
+def paper_view(shared: PaperView, facets: Facets, abstract: str) -> dict[str, Any]:
+    """What the templates and the home page's data say about a paper (from its shared view)."""
+    paper = shared.paper
     links = [
         (label, safe_url(url))
         for label, url in zip(
             LINK_LABELS, (paper.links.paper, paper.links.code, paper.links.project), strict=True
         )
     ]
-    ids = identifiers(paper)
-    facts = paper_facts(catalog, paper)
     values = {kind.facet: kind.values(paper) for kind in facets.kinds}
     return {
         "id": paper.id,
@@ -249,8 +249,8 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         "year": paper.year,
         "venue": paper.venue,
         "venue_slug": facets.slugs["venue"][paper.venue],
-        "venue_full_name": venue_full_name(catalog, paper.venue),
-        "venue_kind": _venue_kind(catalog, paper.venue),
+        "venue_full_name": shared.venue_full_name,
+        "venue_kind": shared.venue_kind,
         "keywords": [{"name": k, "slug": facets.slugs["keyword"][k]} for k in paper.keywords],
         "topics": [
             {"name": t, "slug": facets.slugs["topic"][t], "title": facets.label("topic", t)}
@@ -258,20 +258,16 @@ def paper_view(catalog: Catalog, paper: Paper, facets: Facets, abstract: str) ->
         ],
         "values": values,
         "links": [(label, url) for label, url in links if url],
-        "authors": list(paper.authors or []),
-        "short_authors": short_authors(paper.authors),  # a list entry's first authors
+        "authors": list(shared.authors),
+        "short_authors": short_authors(shared.authors),  # a list entry's first authors
         "added": paper.added.isoformat(),
-        "arxiv": ids.arxiv or facts["arxiv_id"],
-        "doi": ids.doi or facts["doi"],
+        "arxiv": shared.arxiv_id,
+        "doi": shared.doi,
+        "published": shared.published.isoformat() if shared.published else "",
         "abstract": abstract,
-        "facts": facts,  # published, citations, stars (with the day fetched), archived
-        "bibtex": bibtex_entry(catalog, paper),
+        "facts": paper_facts(shared),  # published, citations, stars (with the day), archived
+        "bibtex": bibtex_entry(shared),
     }
-
-
-def _venue_kind(catalog: Catalog, venue: str) -> str:
-    entry = catalog.venues.entries.get(venue)
-    return entry.kind if entry else "preprint"
 
 
 def _charts(facets: Facets) -> list[dict[str, Any]]:

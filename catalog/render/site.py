@@ -173,9 +173,10 @@ def write_generated(pages: list[Page], staged: Path) -> None:
 
 def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
     """The downloads, feeds, home data, search index and sitemap beside the pages."""
-    write_atomic(folder / "papers.json", papers_json(catalog))
-    write_atomic(folder / "papers.bib", papers_bib(catalog))
-    write_atomic(folder / "feed.xml", atom_feed(catalog, summaries=site.abstracts))
+    write_atomic(folder / "papers.json", papers_json(catalog, site.views))
+    write_atomic(folder / "papers.bib", papers_bib(catalog, site.views))
+    feed = atom_feed(catalog, summaries=site.abstracts, views=site.views)
+    write_atomic(folder / "feed.xml", feed)
     for facet, folder_name in (("venue", "venues"), ("topic", "topics")):
         if facet not in site.facets.slugs:
             continue
@@ -187,7 +188,12 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
             path = f"{folder_name}/{slug}/"
             title = site.facets.label(facet, value)
             feed = atom_feed(
-                catalog, members[value], title=title, path=path, summaries=site.abstracts
+                catalog,
+                members[value],
+                title=title,
+                path=path,
+                summaries=site.abstracts,
+                views=site.views,
             )
             (folder / path / "feed.xml").write_text(feed, encoding="utf-8")
     home = folder / "home"
