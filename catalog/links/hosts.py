@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ _SPECIAL_HOSTS = frozenset(
     {"github.com", "www.github.com", "openreview.net", "ieeexplore.ieee.org", *DOI_HOSTS}
 )
 ARXIV_INTERVAL = ARXIV.interval
+_maybe_arxiv = re.compile("arxiv", re.IGNORECASE).search
 
 
 def rebase(url: str, new_base: str) -> str:
@@ -65,7 +67,8 @@ class Strategies:
         tasks: list[Task] = []
         arxiv: list[str] = []
         for url in urls:
-            if arxiv_id_of(url) is not None:
+            # every arXiv host name holds "arxiv": the others skip parsing the URL for it
+            if _maybe_arxiv(url) is not None and arxiv_id_of(url) is not None:
                 arxiv.append(url)
             else:
                 tasks.append(self._task_for(url))
