@@ -532,7 +532,8 @@ def sync(
     are reported, never applied. Incremental: only what is missing or older than its max age
     is asked, each source at its published rate limit. Base URLs: $CATALOG_ARXIV_API,
     $CATALOG_DBLP_API, $CATALOG_OPENREVIEW_API, $CATALOG_CROSSREF_API,
-    $CATALOG_SEMANTIC_SCHOLAR_API, $CATALOG_GITHUB_API; tokens: $GITHUB_TOKEN,
+    $CATALOG_SEMANTIC_SCHOLAR_API, $CATALOG_GITHUB_API; tokens: $GITHUB_TOKEN (GitHub's
+    GraphQL API, 200 repositories a request; without one, REST: 60 repositories an hour),
     $SEMANTIC_SCHOLAR_API_KEY. Exit 0 when the run completed (proposals and conflicts are its
     report), 1 on data errors, 2 on usage errors, 130 on Ctrl-C (what was asked is saved).
     """

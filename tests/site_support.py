@@ -72,7 +72,34 @@ federated:
   description: Adapters trained across clients.
 """
 ABSTRACT = "We present paged optimizers & <4-bit> NormalFloat for memory-efficient finetuning."
+# fed-iclr's authors, DOI and day are only in the facts; old-one (an arXiv record) was
+# published at NeurIPS by a curator's word. A SICI-style DOI: <, >, ;, :, ( and ) are legal.
+FACT_DOI = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"
+FACT_AUTHORS = ["Grace Hopper", "Alan Turing"]
+FACT_PUBLISHED = "2024-05-07"
 FACTS = f"""\
+fed-iclr:
+  authors:
+    - source: dblp
+      url: https://dblp.org/rec/conf/iclr/Hopper24
+      fetched: 2026-12-01
+      value: [{", ".join(FACT_AUTHORS)}]
+  doi:
+    - source: crossref
+      url: https://api.crossref.org/works/{FACT_DOI}
+      fetched: 2026-12-01
+      value: "{FACT_DOI}"
+  published:
+    - source: crossref
+      url: https://api.crossref.org/works/{FACT_DOI}
+      fetched: 2026-12-01
+      value: {FACT_PUBLISHED}
+old-one:
+  venue:
+    - source: manual
+      url: https://proceedings.neurips.cc/
+      fetched: 2026-12-01
+      value: {{venue: NeurIPS, year: 2021}}
 qlora:
   abstract:
     - source: arxiv
@@ -280,10 +307,12 @@ class Watched:
         box.fill("")
         box.press_sequentially(text)
         # Each keystroke gets its own answer (a one-letter query: none): wait for the last
-        # one, whose links carry the query's last word in ?h=.
-        from catalog.render.search import words
+        # one, whose links carry the query's last word in ?h= (words of one character are
+        # not asked for: search-core.js's queryWords drops them).
+        from catalog.render.search import query_words
 
-        last = words(text)[-1] if words(text) else ""
+        asked = query_words(text)
+        last = asked[-1] if asked else ""
         self.page.wait_for_load_state("networkidle")
         self.page.wait_for_function(
             """word => {

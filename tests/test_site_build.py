@@ -14,13 +14,22 @@ import bibtexparser
 import pytest
 from click.testing import CliRunner
 from conftest import CatalogDir
-from site_support import PAPERS, SCRIPT_KEYWORD, SCRIPT_TITLE, BuiltSite, write_data
+from site_support import (
+    FACT_AUTHORS,
+    FACT_DOI,
+    FACT_PUBLISHED,
+    PAPERS,
+    SCRIPT_KEYWORD,
+    SCRIPT_TITLE,
+    BuiltSite,
+    write_data,
+)
 
 import catalog.render.site as site_module
 from catalog.cli import main
 from catalog.errors import CatalogError
 from catalog.render.charts import Bar, bar_chart
-from catalog.render.exports import safe_url
+from catalog.render.exports import papers_bib, safe_url
 from catalog.render.pages import build_pages
 from catalog.render.readme import render_readme
 from catalog.render.site import MARKER, build_site
@@ -132,13 +141,20 @@ def test_papers_json_has_a_stable_schema(site: BuiltSite) -> None:
             "sections", "added", "page",
             # from data/facts.yaml (catalog sync), null or false when unknown
             "abstract", "published", "doi", "arxiv_id", "citations", "stars", "archived",
-            "preprint"}  # fmt: skip
+            "preprint", "journal_ref", "comment"}  # fmt: skip
     for paper in document["papers"]:
         assert set(paper) == keys
         assert (site.root / paper["page"] / "index.html").is_file()
     qlora = next(p for p in document["papers"] if p["id"] == "qlora")
     assert qlora["venue"] == "NeurIPS" and qlora["authors"] == ["Tim Dettmers", "Artidoro Pagnoni"]
     assert next(p for p in document["papers"] if p["id"] == "script-title")["title"] == SCRIPT_TITLE
+    # authors, DOI and day only in data/facts.yaml: the shared view fills them in
+    fed = next(p for p in document["papers"] if p["id"] == "fed-iclr")
+    assert (fed["authors"], fed["doi"], fed["published"]) == (
+        FACT_AUTHORS,
+        FACT_DOI,
+        FACT_PUBLISHED,
+    )
 
 
 def test_papers_bib_parses_strictly_with_stable_keys(site: BuiltSite) -> None:
@@ -151,11 +167,13 @@ def test_papers_bib_parses_strictly_with_stable_keys(site: BuiltSite) -> None:
     assert by_key["braces"].entry_type == "article"
     assert by_key["fedlora"].entry_type == "misc"
     assert by_key["qlora"]["author"] == "Tim Dettmers and Artidoro Pagnoni"
+    assert by_key["fed-iclr"]["author"] == " and ".join(FACT_AUTHORS)  # from the facts
+    assert by_key["fed-iclr"]["doi"] == FACT_DOI  # verbatim, as biblatex reads a doi
     for entry in library.entries:
         value = entry["title"]
         assert value.count("{") == value.count("}")
     # rebuilding gives the same file: keys and entries are stable
-    again = site_module.papers_bib(load_catalog(site.catalog.data_dir))
+    again = papers_bib(load_catalog(site.catalog.data_dir))
     assert again == text
 
 

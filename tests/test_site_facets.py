@@ -13,7 +13,16 @@ from typing import Any
 
 import bibtexparser
 import pytest
-from site_support import SMALL_TOP, BuiltSite, Watched, check_watched, watch
+from site_support import (
+    FACT_AUTHORS,
+    FACT_DOI,
+    FACT_PUBLISHED,
+    SMALL_TOP,
+    BuiltSite,
+    Watched,
+    check_watched,
+    watch,
+)
 
 
 @pytest.fixture
@@ -144,11 +153,31 @@ def test_the_selection_exports_as_strict_bibtex_json_and_csv(
     assert by_key["braces"]["url"] == "https://example.org/paper?id=%7Bx%7D&y=50%25"
     for entry in library.entries:
         assert entry["title"].count("{") == entry["title"].count("}")
+    # fed-iclr's authors and DOI come from data/facts.yaml, as in papers.bib
+    assert by_key["fed-iclr"]["author"] == " and ".join(FACT_AUTHORS)
+    assert by_key["fed-iclr"]["doi"] == FACT_DOI
+    built = {e.key: e for e in bibtexparser.parse_string(
+        (small_site.root / "papers.bib").read_text(encoding="utf-8")).entries}  # fmt: skip
+    for key, entry in by_key.items():  # the browser writes what the build writes
+        assert dict(entry.items()) == dict(built[key].items()), key
     document = json.loads(_download(home, "json"))
     assert document["count"] == len(chosen)
     assert {p["id"] for p in document["papers"]} == chosen
+    fed = next(p for p in document["papers"] if p["id"] == "fed-iclr")
+    assert (fed["authors"], fed["doi"], fed["published"]) == (
+        FACT_AUTHORS,
+        FACT_DOI,
+        FACT_PUBLISHED,
+    )
+    assert fed["arxiv_id"] == "2401.00003"
     braces = next(p for p in document["papers"] if p["id"] == "braces")
     assert braces["title"].startswith("{Curly} 100% $math$")
     rows = list(csv.DictReader(io.StringIO(_download(home, "csv"))))
     assert {r["id"] for r in rows} == chosen
     assert next(r for r in rows if r["id"] == "lora")["code"] == "https://github.com/microsoft/LoRA"
+    fed_row = next(r for r in rows if r["id"] == "fed-iclr")
+    assert (fed_row["authors"], fed_row["doi"], fed_row["published"]) == (
+        "; ".join(FACT_AUTHORS),
+        FACT_DOI,
+        FACT_PUBLISHED,
+    )

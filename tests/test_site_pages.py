@@ -10,10 +10,14 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 from conftest import CatalogDir
 from site_support import (
     ABSTRACT,
+    FACT_AUTHORS,
+    FACT_DOI,
+    FACT_PUBLISHED,
     SMALL_LIST,
     BuiltSite,
 )
@@ -60,7 +64,7 @@ def test_generated_pages_carry_the_theme_shell(small_site: BuiltSite) -> None:
         assert {"md-header", "md-search__input", "md-tabs", "md-footer"} <= parsed.classes, path
         assert 'data-md-component="palette"' in text and "__palette" in text
         up = "../" * path.count("/")
-        assert f'<script src="{up}assets/javascripts/bundle.' in text, path
+        assert f'<script defer src="{up}assets/javascripts/bundle.' in text, path
         assert f'"search": "{up}assets/search-worker.js"' in text
         assert f'href="{up}assets/catalog.css"' in text
         assert "catalog-shell" not in text and "_shell" not in text
@@ -86,6 +90,29 @@ def test_paper_pages_carry_highwire_citation_tags(site: BuiltSite) -> None:
     for paper in site.catalog.papers:
         tags = dict(_head(site.root / "papers" / paper.id / "index.html").meta)
         assert tags["citation_title"] == paper.title
+
+
+def test_citation_tags_take_what_the_record_lacks_from_the_facts(site: BuiltSite) -> None:
+    """fed-iclr's authors, DOI and day are only in data/facts.yaml; old-one is an arXiv record
+    a curator's fact places at NeurIPS; qlora's own authors win over nothing to fill."""
+    page = site.root / "papers" / "fed-iclr" / "index.html"
+    meta = _head(page).meta
+    assert [v for k, v in meta if k == "citation_author"] == FACT_AUTHORS
+    assert ("citation_doi", FACT_DOI) in meta  # the parser unescaped &lt; and &gt;
+    assert ("citation_publication_date", FACT_PUBLISHED.replace("-", "/")) in meta
+    venue = "International Conference on Learning Representations"
+    assert ("citation_conference_title", venue) in meta
+    text = page.read_text(encoding="utf-8")
+    assert "<693" not in text  # escaped in the attribute
+    assert f'href="https://doi.org/{html.escape(FACT_DOI)}"' in text  # the page shows it too
+    assert all(name in text for name in FACT_AUTHORS)
+    old = dict(_head(site.root / "papers" / "old-one" / "index.html").meta)
+    assert old["citation_conference_title"] == "Conference on Neural Information Processing Systems"
+    assert old["citation_publication_date"] == "2021"
+    assert "citation_technical_report_institution" not in old
+    preprint = dict(_head(site.root / "papers" / "fedlora" / "index.html").meta)
+    assert preprint["citation_technical_report_institution"] == "arXiv preprint"
+    assert "citation_doi" not in preprint and "citation_author" not in preprint
 
 
 def test_an_abstract_from_the_facts_lockfile_shows_escaped(site: BuiltSite) -> None:
@@ -158,6 +185,12 @@ def test_venue_and_topic_feeds_are_valid_atom_and_linked(site: BuiltSite) -> Non
     )
     authors = [a.findtext(f"{ATOM}name") for a in qlora.findall(f"{ATOM}author")]
     assert authors == ["Tim Dettmers", "Artidoro Pagnoni"]
+    iclr = ET.parse(site.root / "venues" / "iclr" / "feed.xml").getroot()
+    fed = next(e for e in iclr.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == (
+        "Federated Adapters at Scale"))  # fmt: skip
+    assert [a.findtext(f"{ATOM}name") for a in fed.findall(f"{ATOM}author")] == FACT_AUTHORS
+    related = {ln.get("href") for ln in fed.findall(f"{ATOM}link") if ln.get("rel") == "related"}
+    assert f"https://doi.org/{quote(FACT_DOI, safe='/')}" in related  # the DOI from the facts
 
 
 def test_related_papers_are_deterministic_and_exclude_the_paper(catalog_dir: CatalogDir) -> None:

@@ -41,11 +41,21 @@ lora:
       fetched: 2026-12-01
       value: 10500
 preprint:
+  comment:
+    - source: arxiv
+      url: https://arxiv.org/abs/2402.00001
+      fetched: 2026-12-01
+      value: "12 pages, 3 figures; code <b>soon</b>"
   doi:
     - source: arxiv
       url: https://arxiv.org/abs/2402.00001
       fetched: 2026-12-01
       value: 10.1000/xyz.2024
+  journal_ref:
+    - source: arxiv
+      url: https://arxiv.org/abs/2402.00001
+      fetched: 2026-11-29
+      value: "Proc. of ICML 2024, PMLR 235 & co"
 """
 
 
@@ -91,6 +101,13 @@ def test_papers_json_carries_the_facts(catalog_dir: Any) -> None:
     assert (
         papers["preprint"]["doi"] == "10.1000/xyz.2024" and papers["preprint"]["preprint"] is None
     )
+    assert papers["preprint"]["journal_ref"] == {
+        "text": "Proc. of ICML 2024, PMLR 235 & co",
+        "fetched": "2026-11-29",
+        "url": "https://arxiv.org/abs/2402.00001",
+    }
+    assert papers["preprint"]["comment"]["text"] == "12 pages, 3 figures; code <b>soon</b>"
+    assert lora["journal_ref"] is None and lora["comment"] is None
 
 
 def test_bibtex_has_authors_the_entry_type_doi_and_eprint(catalog_dir: Any) -> None:
@@ -156,3 +173,82 @@ def test_list_entries_show_the_first_authors(catalog_dir: Any) -> None:
         home.late or ""
     )
     assert home.html.count("cf-authors") + (home.late or "").count("cf-authors") == 1
+
+
+def test_the_paper_page_shows_the_authors_journal_ref_and_comment(catalog_dir: Any) -> None:
+    site = build_pages(catalog_with_facts(catalog_dir))
+    html = next(p for p in site.pages if p.path == "papers/preprint/").html
+    assert "<dt>Journal ref</dt> <dd>Proc. of ICML 2024, PMLR 235 &amp; co" in html
+    assert "as of 2026-11-29" in html and 'href="https://arxiv.org/abs/2402.00001">arXiv' in html
+    assert "12 pages, 3 figures; code &lt;b&gt;soon&lt;/b&gt;" in html  # escaped, never markup
+    lora = next(p for p in site.pages if p.path == "papers/lora/").html
+    assert "Journal ref" not in lora and "Comments" not in lora
+
+
+RULES_FACTS = """\
+kept:
+  authors:
+    - source: arxiv
+      url: https://arxiv.org/abs/2106.09685
+      fetched: 2026-12-01
+      value: [Someone Else]
+  published:
+    - source: arxiv
+      url: https://arxiv.org/abs/2106.09685
+      fetched: 2026-12-01
+      value: 2021-06-17
+pinned:
+  authors:
+    - source: dblp
+      url: https://dblp.org/rec/x
+      fetched: 2026-12-01
+      value: [Filled In]
+rejected:
+  decision:
+    - source: openreview
+      url: https://openreview.net/forum?id=abc
+      fetched: 2026-12-01
+      value: rejected
+  venue:
+    - source: dblp
+      url: https://dblp.org/rec/y
+      fetched: 2026-12-01
+      value: {venue: ICLR, year: 2024}
+    - source: openreview
+      url: https://openreview.net/forum?id=abc
+      fetched: 2026-12-01
+      value: {venue: ICLR, year: 2024}
+"""
+
+
+def test_the_shared_view_lets_the_record_win_and_facts_fill_only_gaps(catalog_dir: Any) -> None:
+    """The record's authors beat the facts'; a pinned empty author list stays empty; a day
+    outside the record's year is not its date; a rejected forum never becomes a venue."""
+    from catalog.render.citation import citation_meta
+    from catalog.render.facts_view import paper_views
+
+    catalog_dir.add("kept", authors=["Edward J. Hu"])  # ICLR 2022; arXiv says 2021-06-17
+    catalog_dir.add(
+        "pinned", title="Pinned", pin=["authors"], links={"paper": "https://arxiv.org/abs/2401.1"}
+    )
+    catalog_dir.add(
+        "rejected",
+        title="Rejected",
+        venue="arXiv",
+        year=2024,
+        links={"paper": "https://arxiv.org/abs/2401.2"},
+    )
+    (catalog_dir.path / "facts.yaml").write_text(RULES_FACTS, encoding="utf-8")
+    catalog = load_catalog(catalog_dir.path)
+    assert not catalog.diagnostics
+    views = paper_views(catalog)
+    assert views["kept"].authors == ("Edward J. Hu",)
+    assert views["kept"].date == "2022"  # the preprint's day is not the ICLR paper's
+    assert views["pinned"].authors == ()
+    assert views["rejected"].accepted_at is None
+    tags = citation_meta(catalog, views["rejected"])
+    assert "citation_conference_title" not in tags
+    assert '"citation_technical_report_institution" content="arXiv preprint"' in tags
+    document = {p["id"]: p for p in json.loads(papers_json(catalog))["papers"]}
+    assert document["kept"]["authors"] == ["Edward J. Hu"]
+    assert document["pinned"]["authors"] == []

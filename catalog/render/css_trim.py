@@ -34,6 +34,16 @@ def html_classes(pages: Iterable[str]) -> set[str]:
     return names
 
 
+def template_classes(sources: Iterable[str]) -> set[str]:
+    """The words of the class attributes in templates or code that writes markup: a
+    superset of the classes it can produce ("cf-chip{% if t %} cf-topic{% endif %}")."""
+    names: set[str] = set()
+    for source in sources:
+        for value in set(_CLASS_ATTR.findall(source)):
+            names.update(_TOKEN.findall(value))
+    return names
+
+
 def script_words(scripts: Iterable[str]) -> set[str]:
     """Every word of the site's own scripts: a superset of the class names they set."""
     words: set[str] = set()

@@ -26,6 +26,8 @@ from catalog.render.views import (
     embed_json,
 )
 
+CITE_FIELDS = ("doi", "arxiv", "published")  # what the selection export adds from the facts
+
 
 def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
     """What the facet script needs to filter and render every entry, in the home page's order.
@@ -34,7 +36,8 @@ def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
     better. `values[facet]` holds indexes into `facets[facet]` (a list per paper for the
     multi-valued keyword and topic, one index for venue and year); `added` is in days since
     1970, each as the difference from the one before; `links` are the already-checked
-    http(s) URLs per kind, "" where a paper has none.
+    http(s) URLs per kind, "" where a paper has none; `cite` holds the DOI, arXiv id and
+    published day per paper ("" where unknown) for the selection export.
     """
     names: dict[str, list[Any]] = {}
     index: dict[str, dict[Any, int]] = {}
@@ -61,6 +64,7 @@ def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
             for kind in facets.kinds
         },
         "links": {label: [row.get(label, "") for row in links] for label in LINK_LABELS},
+        "cite": {name: [v[name] or "" for v in views] for name in CITE_FIELDS},
     }
     return {
         "order": [k.facet for k in facets.kinds],
@@ -93,6 +97,7 @@ def chunk_of(columns: dict[str, Any], start: int, stop: int) -> dict[str, Any]:
         "added": [d - b for d, b in zip(days, [0, *days], strict=False)],
         "values": {f: col[start:stop] for f, col in columns["values"].items()},
         "links": {k: col[start:stop] for k, col in columns["links"].items()},
+        "cite": {k: col[start:stop] for k, col in columns["cite"].items()},
     }
 
 

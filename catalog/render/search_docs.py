@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from catalog.render.citation import identifiers
-from catalog.render.exports import venue_full_name
 from catalog.render.search import AUTHORS, IDS, TAGS, TEXT, TITLE, VENUE, SearchDoc
 
 if TYPE_CHECKING:
@@ -18,9 +16,9 @@ def search_docs(catalog: Catalog, site: Site) -> tuple[list[SearchDoc], int]:
     """The documents and how many of them (the first ones) are papers."""
     docs = []
     for paper in site.order:
-        ids = identifiers(paper)
-        full = venue_full_name(catalog, paper.venue)
-        authors = ", ".join(paper.authors or [])
+        view = site.views[paper.id]  # record + facts: authors and ids the facts fill in
+        full = view.venue_full_name
+        authors = ", ".join(view.authors)
         teaser = f"{paper.venue} {paper.year}" + (f" · {authors}" if authors else "")
         docs.append(
             SearchDoc(
@@ -29,7 +27,7 @@ def search_docs(catalog: Catalog, site: Site) -> tuple[list[SearchDoc], int]:
                 teaser,
                 {
                     TITLE: paper.title,
-                    IDS: " ".join(x for x in (paper.id, ids.arxiv, ids.doi) if x),
+                    IDS: " ".join(x for x in (paper.id, view.arxiv_id, view.doi) if x),
                     AUTHORS: authors,
                     TAGS: " ".join(
                         [*paper.keywords, *(site.facets.label("topic", t) for t in paper.topics)]
@@ -40,7 +38,7 @@ def search_docs(catalog: Catalog, site: Site) -> tuple[list[SearchDoc], int]:
             )
         )
     count = len(docs)
-    for page in site.pages:
+    for page in site.items:  # Pending pages too: the path and title are all it needs
         if page.path.startswith("papers/") or "/page/" in page.path:
             continue
         fields = {TITLE: page.title}

@@ -8,19 +8,29 @@ on the mkdocs side of the build.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from pathlib import Path
 
-from catalog.render.css_trim import html_classes, script_words, theme_classes, trim_css
-from catalog.render.views import Page
+from catalog.render.css_trim import (
+    html_classes,
+    script_words,
+    template_classes,
+    theme_classes,
+    trim_css,
+)
+from catalog.resources import templates_dir
+
+RENDER = Path(__file__).resolve().parent  # the modules that write the pages' markup
 
 
-def trim_theme_stylesheet(staged: Path, pages: Iterable[Page]) -> None:
+def trim_theme_stylesheet(staged: Path, overrides: Path | None = None) -> None:
     """Replace assets/stylesheets/main.*.min.css by its trimmed copy, named by its content.
 
-    The new name keeps the theme's cache-busting contract (a different file, a different
-    name); every page mkdocs rendered, the shell included, is pointed to it, so the
-    generated pages made from the shell are too.
+    The generated pages are not made yet (they are written from the shell later): the
+    classes they may use are the words in the class attributes of what makes them, the
+    site's templates (the catalog's own `overrides` too) and the render modules. The new
+    name keeps the theme's cache-busting contract (a different file, a different name);
+    every page mkdocs rendered, the shell included, is pointed to it, so the generated
+    pages are too.
     """
     sheets = staged / "assets" / "stylesheets"
     originals = sorted(sheets.glob("main.*.min.css"))
@@ -32,7 +42,10 @@ def trim_theme_stylesheet(staged: Path, pages: Iterable[Page]) -> None:
     own_scripts = [p.read_text(encoding="utf-8") for p in sorted(assets.glob("*.js"))]
     bundles = [p.read_text(encoding="utf-8") for p in sorted(assets.glob("javascripts/*.js"))]
     classes = html_classes(rendered.values()) | script_words(own_scripts)
-    classes |= html_classes(part for page in pages for part in (page.html, page.late) if part)
+    makers = [*sorted((templates_dir() / "site").glob("*.j2")), *sorted(RENDER.glob("*.py"))]
+    if overrides is not None and overrides.is_dir():
+        makers += sorted(overrides.glob("*.j2"))
+    classes |= template_classes(p.read_text(encoding="utf-8") for p in makers)
     for bundle in bundles:
         classes |= theme_classes(bundle)
     readers = [p.read_text(encoding="utf-8") for p in sorted(sheets.glob("*.css")) if p != original]

@@ -45,7 +45,8 @@ class ArxivPaper:
     published: str = ""  # YYYY-MM-DD of the first version
     summary: str = ""
     doi: str | None = None
-    journal_ref: str | None = None
+    journal_ref: str | None = None  # the authors' free-text reference of the published version
+    comment: str | None = None  # the authors' comment ("10 pages; accepted at ...")
 
     @property
     def abs_url(self) -> str:
@@ -140,6 +141,7 @@ def _paper(entry: Element, arxiv_id: str) -> ArxivPaper | None:
         _fold(_text(entry, "summary")),
         _fold(_text(entry, "doi", _ARXIV)) or None,
         _fold(_text(entry, "journal_ref", _ARXIV)) or None,
+        _fold(_text(entry, "comment", _ARXIV)) or None,
     )
 
 

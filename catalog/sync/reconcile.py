@@ -10,6 +10,9 @@ Who decides a venue: a curator's `manual` fact alone; otherwise DBLP, Crossref a
 (an accepted forum) must not disagree, and for venues that review on OpenReview (ICLR-type, no
 DOIs) DBLP and OpenReview must both say it. Semantic Scholar's venue is never asked. A forum
 OpenReview marks rejected or withdrawn is never shown as accepted at an OpenReview venue.
+arXiv's `journal_ref` (the authors' free text, see sync/journal_ref.py) is evidence, never a
+decider: it supports the venue the deciders agree on, makes a conflict when it names another,
+and alone is reported as an unconfirmed claim.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from catalog.facts import Fact, Facts
 from catalog.model import Paper, Venue
 from catalog.registry import Registry, normalize
 from catalog.sync.adapters.github import repo_of
+from catalog.sync.journal_ref import journal_venue
 
 OPENREVIEW_VENUES = frozenset({"ICLR", "TMLR", "COLM"})
 VENUE_DECIDERS = ("manual", "dblp", "openreview", "crossref")
@@ -108,24 +112,35 @@ def _venue(
     old = {"venue": paper.venue, "year": paper.year}
     evidence = tuple(stated[s] for s in claims)
     decision = facts.get(paper.id, "decision").get("openreview")
+    ref = facts.get(paper.id, "journal_ref").get("arxiv")
+    authors_say = journal_venue(str(ref.value), lookup, kinds) if ref is not None else None
     if not claims:
         if unknown and kinds.get(paper.venue) == "preprint":
             names = ", ".join(f"{f.source}: {f.value.get('venue')}" for f in unknown)
             note = f"published at a venue not in venues.yaml ({names}); add it to apply"
             return [Proposal("conflict", paper.id, "venue", old, None, tuple(unknown), note)]
+        if ref is not None and authors_say is not None and kinds.get(paper.venue) == "preprint":
+            new = {"venue": authors_say[0], "year": authors_say[1]}
+            note = (
+                f"only arXiv's journal_ref says {authors_say[0]} {authors_say[1] or '?'}"
+                f" ({ref.value!r}, the authors' words); not applied until DBLP, Crossref or"
+                " OpenReview says so"
+            )
+            return [Proposal("conflict", paper.id, "venue", old, new, (ref,), note)]
         return []
     if "manual" in claims:
         venue, year = claims["manual"]
     else:
         distinct = set(claims.values())
         if len(distinct) > 1:
-            said = "; ".join(f"{s}: {v} {y or '?'}" for s, (v, y) in claims.items())
-            return [
-                Proposal(
-                    "conflict", paper.id, "venue", old, None, evidence, f"sources disagree ({said})"
-                )
-            ]
+            note = f"sources disagree ({_claims(claims)})"
+            return [Proposal("conflict", paper.id, "venue", old, None, evidence, note)]
         venue, year = distinct.pop()
+        if ref is not None and authors_say is not None and authors_say[0] != venue:
+            note = f"sources disagree ({_claims(claims)}; arXiv journal_ref: {ref.value!r})"
+            return [Proposal("conflict", paper.id, "venue", old, None, (*evidence, ref), note)]
+        if ref is not None and authors_say is not None:
+            evidence = (*evidence, ref)  # the authors say so too
         if venue in OPENREVIEW_VENUES and decision and decision.value in ("rejected", "withdrawn"):
             note = f"OpenReview says the submission was {decision.value}; not shown as accepted"
             return [Proposal("conflict", paper.id, "venue", old, None, (*evidence, decision), note)]
@@ -144,6 +159,10 @@ def _venue(
     if _pinned(pins, "venue"):
         return [Proposal("pinned", paper.id, "venue", old, new, evidence, "venue is pinned")]
     return [Proposal("venue", paper.id, "venue", old, new, evidence)]
+
+
+def _claims(claims: Mapping[str, tuple[str, int | None]]) -> str:
+    return "; ".join(f"{s}: {v} {y or '?'}" for s, (v, y) in claims.items())
 
 
 def _family(name: str) -> str:

@@ -13,6 +13,7 @@
   var PARAM = { topic: "topic", keyword: "kw", venue: "venue", year: "year" };
   var OTHER = ["text", "sort", "code", "from", "to"];
   var LINK_KINDS = ["paper", "code", "project"];
+  var CITE = ["doi", "arxiv", "published"];  // catalog/render/home.py's CITE_FIELDS
   var TITLES = { topic: "Topic", keyword: "Keyword", venue: "Venue", year: "Year" };
   var FOLDERS = { topic: "topics", keyword: "keywords", venue: "venues", year: "years" };
 
@@ -33,9 +34,10 @@
     var names = data.facets;
     var n = data.count;
     var loaded = 0;
-    var ids = [], titles = [], authors = [], added = [], links = {}, values = {};
+    var ids = [], titles = [], authors = [], added = [], links = {}, values = {}, cite = {};
     var lowerTitles = [], years = [];
     LINK_KINDS.forEach(function (k) { links[k] = []; });
+    CITE.forEach(function (k) { cite[k] = []; });
     FACETS.forEach(function (f) { values[f] = []; });
     var multi = { topic: true, keyword: true };
     // Per facet by position, for the loops that visit every paper.
@@ -55,6 +57,7 @@
         day += chunk.added[j];
         added[i] = day;
         LINK_KINDS.forEach(function (k) { links[k][i] = chunk.links[k][j]; });
+        CITE.forEach(function (k) { cite[k][i] = chunk.cite[k][j]; });
         FACETS.forEach(function (f) { values[f][i] = chunk.values[f][j]; });
         years[i] = +names.year[chunk.values.year[j]];
       }
@@ -497,7 +500,7 @@
 
     function table() {
       return {
-        ids: ids, titles: titles, authors: authors, years: years, links: links,
+        ids: ids, titles: titles, authors: authors, years: years, links: links, cite: cite,
         venue: function (i) { return names.venue[values.venue[i]]; },
         venueInfo: function (i) { return data.venueInfo[values.venue[i]]; },
         keywords: function (i) {

@@ -23,6 +23,13 @@
     });
   }
 
+  // A DOI or eprint id, read verbatim by biblatex: exports.py's bib_verbatim.
+  function bibVerbatim(text) {
+    return String(text).replace(/[{}\\% \t\n\r]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+    });
+  }
+
   function bibtex(rows, t) {
     return rows.map(function (i) {
       var info = t.venueInfo(i);
@@ -34,6 +41,10 @@
       fields.push([VENUE_FIELD[kind], bibEscape(info[0])]);
       fields.push(["year", String(t.years[i])]);
       if (t.links.paper[i]) fields.push(["url", bibUrl(t.links.paper[i])]);
+      if (t.cite.doi[i]) fields.push(["doi", bibVerbatim(t.cite.doi[i])]);
+      if (kind === "misc" && t.cite.arxiv[i]) {
+        fields.push(["eprint", bibVerbatim(t.cite.arxiv[i])], ["archivePrefix", "arXiv"]);
+      }
       var keywords = t.keywords(i);
       if (keywords.length) fields.push(["keywords", bibEscape(keywords.join(", "))]);
       return "@" + kind + "{" + t.ids[i] + ",\n" + fields.map(function (f) {
@@ -49,7 +60,9 @@
       authors: t.authors[i],
       links: { paper: t.links.paper[i] || null, code: t.links.code[i] || null,
                project: t.links.project[i] || null },
-      page: "papers/" + t.ids[i] + "/"
+      page: "papers/" + t.ids[i] + "/",
+      doi: t.cite.doi[i] || null, arxiv_id: t.cite.arxiv[i] || null,
+      published: t.cite.published[i] || null
     };
   }
 
@@ -66,13 +79,15 @@
   }
 
   function csv(rows, t) {
-    var header = ["id", "title", "authors", "year", "venue", "keywords", "topics", "paper", "code", "project"];
+    var header = ["id", "title", "authors", "year", "venue", "keywords", "topics", "paper", "code",
+                  "project", "doi", "arxiv_id", "published"];
     var lines = [header.join(",")];
     rows.forEach(function (i) {
       lines.push([
         t.ids[i], t.titles[i], t.authors[i].join("; "), t.years[i], t.venue(i),
         t.keywords(i).join("; "), t.topics(i).join("; "),
-        t.links.paper[i] || "", t.links.code[i] || "", t.links.project[i] || ""
+        t.links.paper[i] || "", t.links.code[i] || "", t.links.project[i] || "",
+        t.cite.doi[i], t.cite.arxiv[i], t.cite.published[i]
       ].map(cell).join(","));
     });
     return lines.join("\r\n") + "\r\n";

@@ -19,20 +19,32 @@ documentation and public clients' recorded answers:
 - GitHub: `GET /repos/{owner}/{repo}`; a renamed repository is a 301 to /repositories/{id}
   with `{"message": "Moved Permanently", "url": ...}`; a missing one a 404 `{"message": "Not
   Found"}`; `x-ratelimit-*` headers on every answer.
+- GitHub GraphQL: `POST /graphql` `{"query": ...}` with a bearer token (none: 401 "This endpoint
+  requires you to be authenticated."; a wrong one: 401 "Bad credentials"); aliased
+  `repository(owner:, name:)` fields answer `{"data": {"r0": {...}}}` with only the fields
+  selected (an unknown one: `undefinedField`, no data); a missing repository is `"r0": null`
+  with a `NOT_FOUND` error (`path: ["r0"]`, "Could not resolve to a Repository with the name
+  'o/n'."); a renamed one resolves to its new `nameWithOwner`; past the hour's points (1 a
+  query) HTTP 200 with a `RATE_LIMITED` error and `x-ratelimit-remaining: 0`; past
+  `max_aliases` the rest of the query is null with `RESOURCE_LIMITS_EXCEEDED` errors, past
+  `timeout_aliases` a 502 (GitHub's 10-second limit).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
+
+from tests.fakes.graphql import graphql_answer
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -84,6 +96,11 @@ class Fake(ThreadingHTTPServer):
         self.too_many = 0
         self.log: list[tuple[str, str, bytes]] = []
         self.refused_at: list[tuple[float, float]] = []  # (previous admitted, this one)
+        self.tokens: set[str] = set()  # GitHub: the tokens GraphQL accepts
+        self.points = 5000  # GitHub GraphQL: points an hour (a user's token)
+        self.max_aliases: int | None = None  # GitHub GraphQL: resource limits past this many
+        self.timeout_aliases: int | None = None  # GitHub GraphQL: a 502 past this many
+        self._points_used = 0
         self._last = -1e9
         self._window_start = time.monotonic()
         self._in_window = 0
@@ -98,8 +115,8 @@ class Fake(ThreadingHTTPServer):
         with self._lock:
             now = time.monotonic()
             self.requests += 1
-            if self.quota is not None and path == "/rate_limit":
-                return None  # GitHub: asking for the rate limit costs none of it
+            if self.quota is not None and path in ("/rate_limit", "/graphql"):
+                return None  # GitHub: /rate_limit is free; GraphQL counts its own points
             if self.quota is not None:
                 if now - self._window_start >= self.window:
                     self._window_start, self._in_window = now, 0
@@ -130,6 +147,7 @@ class Fake(ThreadingHTTPServer):
         """Start the next quota window now (the hour has passed)."""
         with self._lock:
             self._window_start, self._in_window = time.monotonic(), 0
+            self._points_used = 0
 
     def _quota_headers(self) -> dict[str, str]:
         if self.quota is None:
@@ -142,7 +160,16 @@ class Fake(ThreadingHTTPServer):
             "x-ratelimit-reset": str(reset),
         }
 
-    def answer(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Answer:
+    def answer(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: bytes,
+        sent: Mapping[str, str] | None = None,
+    ) -> Answer:
+        if self.name == "github" and path == "/graphql":
+            return graphql_answer(self, method, body, sent or {})
         handler = getattr(self, f"_{self.name}")
         status, headers, out = handler(method, path, query, body)
         with self._lock:
@@ -287,8 +314,6 @@ _NOT_FOUND = {
 
 
 def _arxiv_id_ok(ident: str) -> bool:
-    import re
-
     return bool(re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?", ident))
 
 
@@ -346,7 +371,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fake.latency:
             time.sleep(fake.latency)
         status, headers, out = refused or fake.answer(
-            self.command, parts.path, parse_qs(parts.query), body
+            self.command, parts.path, parse_qs(parts.query), body, dict(self.headers.items())
         )
         try:
             self.send_response(status)
@@ -411,6 +436,7 @@ def serve_fakes(
     scale: float = 1.0,
     latency: float = 0.0,
     github_quota: int = 60,
+    github_tokens: frozenset[str] = frozenset(),
 ) -> Iterator[Fakes]:
     """All six fakes, each on its own port; `scale` shrinks every interval (fast tests)."""
     with ExitStack() as stack:
@@ -419,6 +445,7 @@ def serve_fakes(
             fake = Fake(name, world, interval * scale, latency)
             if name == "github":
                 fake.quota = github_quota
+                fake.tokens = set(github_tokens)
             threading.Thread(target=fake.serve_forever, args=(0.02,), daemon=True).start()
             stack.callback(fake.server_close)
             stack.callback(fake.shutdown)

@@ -1,7 +1,9 @@
-"""arXiv: authors, abstract, first version date and DOI for a batch of ids (one `id_list` query).
+"""arXiv: authors, abstract, first version date, DOI, journal_ref and comment for a batch of ids.
 
 Asked through the shared client (catalog.sources.arxiv: its Atom parser, arXiv's 3-second
-interval, batches of 100). An error entry (a malformed id) fails the whole query.
+interval, batches of 100, one `id_list` query). An error entry (a malformed id) fails the whole
+query. `journal_ref` and `comment` are the authors' words, kept as they are: reconcile reads a
+journal_ref as evidence of publication, never as the deciding word (sync/journal_ref.py).
 """
 
 from __future__ import annotations
@@ -65,5 +67,9 @@ def feed_facts(feed: Feed, today: dt.date) -> Found:
             facts.append(("published", Fact("arxiv", url, today, published)))
         if paper.doi:
             facts.append(("doi", Fact("arxiv", url, today, paper.doi)))
+        if paper.journal_ref:
+            facts.append(("journal_ref", Fact("arxiv", url, today, paper.journal_ref)))
+        if paper.comment:
+            facts.append(("comment", Fact("arxiv", url, today, paper.comment)))
         found[arxiv_id] = facts
     return found
