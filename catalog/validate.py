@@ -11,7 +11,7 @@ import gc
 import os
 import re
 import reprlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -63,8 +63,15 @@ _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = "topics.yaml"
 
 
-def load_catalog(data_dir: Path) -> Catalog:
-    """Read and validate the registries, the config and every record under data_dir."""
+def load_catalog(
+    data_dir: Path, on_paper: Callable[[Paper, Source, Catalog], None] | None = None
+) -> Catalog:
+    """Read and validate the registries, the config and every record under data_dir.
+
+    `on_paper` sees each valid record as soon as it is read (config and registries are then
+    loaded), so a caller can start on it before the rest is read (check-links does); what it
+    raises stops the loading.
+    """
     diagnostics: list[Diagnostic] = []
     config = _load_model(data_dir / "catalog.yaml", CatalogConfig, diagnostics)
     venue_entries = _load_registry(data_dir / "venues.yaml", Venue, diagnostics)
@@ -105,6 +112,8 @@ def load_catalog(data_dir: Path) -> Catalog:
             if paper is not None and not problems:
                 catalog.papers.append(paper)
                 catalog.sources[paper.id] = source
+                if on_paper is not None:
+                    on_paper(paper, source, catalog)
         catalog.papers.sort(key=lambda p: p.id)
         identity = find_identity(catalog.papers)
         catalog.duplicates, catalog.conflicts = identity.groups, identity.conflicts

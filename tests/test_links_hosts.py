@@ -316,3 +316,10 @@ def test_a_retry_to_the_arxiv_api_keeps_its_interval(catalog_dir: Any) -> None:
     assert verdicts(report) == {"https://arxiv.org/abs/2106.09685": "ok"}
     assert len(stamps) == 2
     assert stamps[1] - stamps[0] >= 0.28  # not the 0.05 s backoff
+
+
+def test_every_arxiv_host_name_holds_arxiv() -> None:
+    """Strategies.split looks for arXiv ids only in URLs that say "arxiv" somewhere."""
+    from catalog.sources.arxiv import HOSTS
+
+    assert all("arxiv" in host for host in HOSTS)

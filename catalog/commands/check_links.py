@@ -76,12 +76,7 @@ def _run(
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     require_data_dir(data_dir)
     cache = LinkCache.load(cache_path) if cache_path else None
-    links, invalid, contact = _links(data_dir, changed_since, cache)
-    if invalid:
-        output.warn(
-            f"{invalid} error(s) in the data; links of invalid records are not checked "
-            "(run `catalog validate`)"
-        )
+    links, contact = _links(data_dir, changed_since, cache)
     settings = Settings(
         concurrency=concurrency,
         per_host=per_host,
@@ -107,28 +102,43 @@ def _run(
 
 
 def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -> Any:
-    """(URL -> its uses, invalid record count, repo_url): from the cache's index when the data
-    folder has not changed since it was written, else by loading and validating the records
-    (and the index is renewed)."""
+    """(URL -> its uses, repo_url) from the cache's index when the data folder has not changed
+    since it was written; else (a LinkFeed, None): the records are loaded and validated while
+    their links are checked, and the index is renewed once all are read."""
     from catalog.links import index as indexes
 
     now = indexes.signature(data_dir) if cache is not None and not changed_since else None
     if cache is not None and now is not None and indexes.matching(cache.index, data_dir, now):
         assert cache.index is not None
-        return cache.index.links, cache.index.invalid, cache.index.contact
+        _warn_invalid(cache.index.invalid)
+        return cache.index.links, cache.index.contact
 
-    from catalog.links.collect import changed_records, collect
-    from catalog.validate import load_catalog
+    from catalog.links.collect import changed_records
+    from catalog.links.feed import LinkFeed
 
-    catalog = load_catalog(data_dir)
-    invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
-    contact = catalog.config.repo_url if catalog.config else None
-    if changed_since:
-        return collect(catalog, changed_records(data_dir, changed_since)), invalid, contact
-    links = collect(catalog)
-    if cache is not None and now is not None:
-        cache.remember(indexes.LinkIndex(now, links, invalid, contact))
-    return links, invalid, contact
+    only = changed_records(data_dir, changed_since) if changed_since else None
+
+    def load(on_paper: Any) -> Any:
+        from catalog.validate import load_catalog
+
+        return load_catalog(data_dir, on_paper)
+
+    def loaded(catalog: Any, links: Any) -> None:
+        invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
+        _warn_invalid(invalid)
+        if cache is not None and now is not None:
+            contact = catalog.config.repo_url if catalog.config else None
+            cache.remember(indexes.LinkIndex(now, links, invalid, contact))
+
+    return LinkFeed(load, only, loaded), None
+
+
+def _warn_invalid(invalid: int) -> None:
+    if invalid:
+        output.warn(
+            f"{invalid} error(s) in the data; links of invalid records are not checked "
+            "(run `catalog validate`)"
+        )
 
 
 def _with_progress(links: Any, options: Any) -> Any:

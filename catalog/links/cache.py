@@ -159,16 +159,15 @@ def parse(raw: str) -> tuple[dict[str, dict[str, Any]], LinkIndex | None]:
 
 
 def _entry_problem(entry: object) -> str | None:
-    if not isinstance(entry, dict):
+    """What is wrong with one entry, or None (exact type() checks: values are json.loads')."""
+    if type(entry) is not dict:
         return "not an object"
     for name in _REQUIRED:
         if name not in entry:
             return f"no {name!r}"
     for name, value in entry.items():
         kinds = _FIELDS.get(name)
-        if kinds is None:
-            continue  # a field a later version added: ignored
-        if isinstance(value, bool) or not isinstance(value, kinds):
+        if kinds is not None and type(value) not in kinds:
             return f"{name!r} is {type(value).__name__}"
     if not math.isfinite(entry["checked_at"]):
         return "'checked_at' is not a finite number"

@@ -6,9 +6,7 @@ Every URL is checked once however many records use it; each use keeps its record
 
 from __future__ import annotations
 
-import hashlib
 import re
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +99,8 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 def in_shard(url: str, k: int, n: int) -> bool:
     """Deterministic on every machine and Python run: a hash of the URL, not hash()."""
+    import hashlib  # only a sharded run needs it (a cached run stays lean)
+
     digest = hashlib.sha256(url.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") % n == k - 1
 
@@ -133,6 +133,8 @@ def records_at(data_dir: Path, rev: str, option: str = "--changed-since") -> set
 
 
 def _git(option: str, cwd: Path, *args: str) -> str:
+    import subprocess  # --changed-since only
+
     try:
         done = subprocess.run(
             ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60

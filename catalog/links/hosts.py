@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ _SPECIAL_HOSTS = frozenset(
     {"github.com", "www.github.com", "openreview.net", "ieeexplore.ieee.org", *DOI_HOSTS}
 )
 ARXIV_INTERVAL = ARXIV.interval
+_maybe_arxiv = re.compile("arxiv", re.IGNORECASE).search
 
 
 def rebase(url: str, new_base: str) -> str:
@@ -60,15 +62,25 @@ class Strategies:
         self.doi_api = DoiClient(self.engine, self.env)
         self.openreview_api = OpenReviewClient(self.engine, self.env)
 
-    def tasks(self, urls: Iterable[str]) -> list[Task]:
+    def split(self, urls: Iterable[str]) -> tuple[list[Task], list[str]]:
+        """Tasks for the URLs that are no arXiv papers, and the arXiv ones (to batch)."""
         tasks: list[Task] = []
-        arxiv: dict[str, list[str]] = {}
+        arxiv: list[str] = []
         for url in urls:
-            arxiv_id = arxiv_id_of(url)
-            if arxiv_id is not None:
-                arxiv.setdefault(arxiv_id, []).append(url)
+            # every arXiv host name holds "arxiv": the others skip parsing the URL for it
+            if _maybe_arxiv(url) is not None and arxiv_id_of(url) is not None:
+                arxiv.append(url)
             else:
                 tasks.append(self._task_for(url))
+        return tasks, arxiv
+
+    def tasks(self, urls: Iterable[str]) -> list[Task]:
+        tasks, papers = self.split(urls)
+        arxiv: dict[str, list[str]] = {}
+        for url in papers:
+            arxiv_id = arxiv_id_of(url)
+            assert arxiv_id is not None
+            arxiv.setdefault(arxiv_id, []).append(url)
         if arxiv:
             all_urls = tuple(u for group in arxiv.values() for u in group)
             tasks.append(Task(host_key(self.arxiv.api), lambda: self._arxiv(arxiv), all_urls))

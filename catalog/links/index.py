@@ -95,23 +95,27 @@ def from_json(data: object) -> LinkIndex:
     return LinkIndex(sig, refs, invalid, contact)
 
 
+# Values come from json.loads, so exact type() checks suffice (and keep True out of ints):
+# several times faster than isinstance loops, which matters at 100k URLs a cached run.
 def _is_stat(item: object) -> bool:
     return (
-        isinstance(item, list)
+        type(item) is list
         and len(item) == 3
-        and isinstance(item[0], str)
-        and all(isinstance(x, int) and not isinstance(x, bool) for x in item[1:])
+        and type(item[0]) is str
+        and type(item[1]) is int
+        and type(item[2]) is int
     )
 
 
 def _is_use(use: object) -> bool:
-    kinds = (str, int, int, str, str)
     return (
-        isinstance(use, list)
-        and len(use) == len(kinds)
-        and all(
-            isinstance(v, k) and not isinstance(v, bool) for v, k in zip(use, kinds, strict=True)
-        )
+        type(use) is list
+        and len(use) == 5
+        and type(use[0]) is str
+        and type(use[1]) is int
+        and type(use[2]) is int
+        and type(use[3]) is str
+        and type(use[4]) is str
     )
 
 

@@ -76,7 +76,7 @@ def detail(result: Result) -> str:
 
 def format_report(report: LinkReport, fmt: Format, strict: bool = False) -> str:
     if fmt == "json":
-        return json.dumps(to_json(report, strict), indent=2, ensure_ascii=False)
+        return dumps_report(to_json(report, strict))
     if fmt == "github":
         return _github(report, strict)
     if fmt == "markdown":
@@ -91,6 +91,23 @@ def to_json(report: LinkReport, strict: bool = False) -> dict[str, Any]:
         data["sources"] = [ref.as_json() for ref in sorted(report.sources.get(result.url, []))]
         results.append(data)
     return {"results": results, "summary": report.summary(strict), "notes": report.notes}
+
+
+def dumps_report(doc: dict[str, Any]) -> str:
+    """The JSON document with one result a line: the C encoder does the work (`indent` would
+    send json to its pure-Python encoder, ~0.3 ms a result), and diffs still read by URL."""
+    dump = json.JSONEncoder(ensure_ascii=False).encode
+    lines = ["{"]
+    for name, value in doc.items():
+        if name == "results" and value:
+            lines.append('  "results": [')
+            lines.append(",\n".join(f"    {dump(result)}" for result in value))
+            lines.append("  ],")
+        else:
+            lines.append(f"  {dump(name)}: {dump(value)},")
+    lines[-1] = lines[-1].removesuffix(",")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 def from_json(doc: Any) -> LinkReport:

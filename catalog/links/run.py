@@ -14,13 +14,14 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from catalog.links.cache import LinkCache
 from catalog.links.collect import LinkRef, in_shard
+from catalog.links.feed import LinkFeed
 from catalog.links.report import LinkReport
 from catalog.links.verdict import EXCLUDED, Result
 
@@ -58,18 +59,19 @@ class CheckOptions:
 
 
 def check_links(
-    links: Mapping[str, list[LinkRef]],
+    links: Mapping[str, list[LinkRef]] | LinkFeed,
     options: CheckOptions,
     *,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[Result], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> LinkReport:
-    """Check every URL of `links` once (those of one shard, when sharded)."""
+    """Check every URL of `links` once (those of one shard, when sharded).
+
+    `links` is the mapping of URLs to their uses, or a `LinkFeed` that reads the records while
+    the check runs (its mapping is known once it has read them all).
+    """
     started = time.monotonic()
-    urls = sorted(links)
-    if options.shard is not None:
-        urls = [u for u in urls if in_shard(u, *options.shard)]
     cache = options.cache
     if cache is None and options.cache_path is not None:
         cache = LinkCache.load(options.cache_path)
@@ -78,31 +80,26 @@ def check_links(
         notes.append(f"warning: {cache.warning}")
         if warn is not None:
             warn(cache.warning)
-    results: list[Result] = []
-    to_check: list[str] = []
-    now = time.time()
-    for url in urls:
-        pattern = (
-            next((p for p in options.exclude if p.search(url)), None) if options.exclude else None
-        )
-        hit = cache.fresh(url, options.max_age, now) if cache and pattern is None else None
-        if pattern is not None:
-            message = f"{EXCLUDED}{pattern.pattern!r}"
-            results.append(Result(url, "skipped", message=message))
-        elif hit is not None:
-            results.append(hit)
-        else:
-            to_check.append(url)
-    if on_start is not None:
-        on_start(len(to_check))
+    chosen = _Selection(options, cache)
     checked: list[Result] = []
     sent = 0
     interrupted = False
-    if to_check:
+    if isinstance(links, LinkFeed):
         import asyncio
 
-        outcome, sent = asyncio.run(_check(to_check, options, on_result))
+        outcome, sent = asyncio.run(_check_fed(links, chosen, options, on_start, on_result))
         checked, interrupted = outcome.results, outcome.interrupted
+        uses: Mapping[str, list[LinkRef]] = links.links()
+    else:
+        uses = links
+        to_check = chosen.take(uses)
+        if on_start is not None:
+            on_start(len(to_check))
+        if to_check:
+            import asyncio
+
+            outcome, sent = asyncio.run(_check(to_check, options, on_result))
+            checked, interrupted = outcome.results, outcome.interrupted
     if cache is not None and (checked or cache.warning or cache.changed or not cache.path.exists()):
         cache.update(checked)
         try:
@@ -112,21 +109,59 @@ def check_links(
             notes.append(f"warning: {said}")
             if warn is not None:
                 warn(said)
-    results.extend(checked)
+    results = chosen.results + checked
     if interrupted:
-        notes.append(f"interrupted: {len(checked)} of {len(to_check)} links checked before Ctrl-C")
-    with_records = [
-        replace(r, records=tuple(sorted({ref.record for ref in links.get(r.url, [])})))
-        for r in results
-    ]
+        notes.append(
+            f"interrupted: {len(checked)} of {len(chosen.to_check)} links checked before Ctrl-C"
+        )
+    urls = [u for u in sorted(uses) if chosen.wanted(u)]
     return LinkReport(
-        with_records,
-        {url: list(links[url]) for url in urls},
+        [_with_records(r, uses.get(r.url, ())) for r in results],
+        {url: list(uses[url]) for url in urls},
         int((time.monotonic() - started) * 1000),
         sent,
         notes,
         interrupted,
     )
+
+
+def _with_records(result: Result, refs: Iterable[LinkRef]) -> Result:
+    records = tuple(sorted({ref.record for ref in refs}))
+    return result if records == result.records else result.with_records(records)
+
+
+class _Selection:
+    """Which URLs need a request: not those of other shards, those excluded (skipped), or
+    those the cache answers; the results of the ones that need none."""
+
+    def __init__(self, options: CheckOptions, cache: LinkCache | None) -> None:
+        self.options, self.cache = options, cache
+        self.now = time.time()
+        self.results: list[Result] = []
+        self.to_check: list[str] = []
+
+    def wanted(self, url: str) -> bool:
+        return self.options.shard is None or in_shard(url, *self.options.shard)
+
+    def take(self, urls: Iterable[str]) -> list[str]:
+        """Those of `urls` to check (in sorted order), the others' results kept."""
+        fresh: list[str] = []
+        exclude, cache, max_age = self.options.exclude, self.cache, self.options.max_age
+        for url in sorted(urls):
+            if not self.wanted(url):
+                continue
+            pattern = next((p for p in exclude if p.search(url)), None) if exclude else None
+            hit = cache.fresh(url, max_age, self.now) if cache and pattern is None else None
+            if pattern is not None:
+                self.results.append(
+                    Result(url, "skipped", message=f"{EXCLUDED}{pattern.pattern!r}")
+                )
+            elif hit is not None:
+                self.results.append(hit)
+            else:
+                fresh.append(url)
+        self.to_check.extend(fresh)
+        return fresh
 
 
 async def _check(
@@ -147,6 +182,94 @@ async def _check(
             _on_ctrl_c(run)
         outcome = await run
     return outcome, engine.requests_sent
+
+
+async def _check_fed(
+    feed: LinkFeed,
+    chosen: _Selection,
+    options: CheckOptions,
+    on_start: Callable[[int], None] | None,
+    on_result: Callable[[Result], None] | None,
+) -> tuple[Outcome, int]:
+    """Check the feed's URLs as it reads them (on a worker thread); arXiv's last, batched."""
+    import asyncio
+
+    from catalog.links.scheduler import Outcome
+
+    loop = asyncio.get_running_loop()
+    arrived: asyncio.Queue[list[str] | None] = asyncio.Queue()
+
+    def emit(urls: list[str]) -> None:  # on the feed's thread
+        loop.call_soon_threadsafe(arrived.put_nowait, urls)
+
+    reading = loop.run_in_executor(None, feed.read, emit)
+    reading.add_done_callback(lambda _: arrived.put_nowait(None))
+    try:
+        first = await arrived.get()
+        if first is None:  # no valid record has a link: no engine, no aiohttp
+            await _finish(feed, reading, chosen, on_start)
+            return Outcome([]), 0
+        return await _fed_run(feed, reading, arrived, first, chosen, options, on_start, on_result)
+    finally:
+        feed.stop()
+        await asyncio.gather(reading, return_exceptions=True)
+
+
+async def _fed_run(
+    feed: LinkFeed,
+    reading: asyncio.Future[None],
+    arrived: asyncio.Queue[list[str] | None],
+    first: list[str],
+    chosen: _Selection,
+    options: CheckOptions,
+    on_start: Callable[[int], None] | None,
+    on_result: Callable[[Result], None] | None,
+) -> tuple[Outcome, int]:
+    import asyncio
+
+    from catalog.links.hosts import Strategies
+    from catalog.links.scheduler import Scheduler, Task
+    from catalog.sources.http import Http
+
+    settings = options.settings
+    if settings.contact is None and feed.contact is not None:
+        settings = replace(settings, contact=feed.contact)
+    engine = Http(settings)
+    async with engine:
+        strategies = Strategies(engine, options.env, options.arxiv_batch, options.arxiv_interval)
+
+        async def batches() -> AsyncIterator[list[Task]]:
+            held: list[str] = []  # arXiv's: one batched query after the rest is read
+            urls: list[str] | None = first
+            while urls is not None:
+                plain, arxiv = strategies.split(chosen.take(urls))
+                held += arxiv
+                yield plain
+                urls = await arrived.get()
+            await _finish(feed, reading, chosen, on_start)
+            if held:
+                yield strategies.tasks(held)
+
+        run = asyncio.ensure_future(Scheduler(engine).run_fed(batches(), on_result))
+        if options.interruptible:
+            _on_ctrl_c(run)
+        outcome = await run
+    return outcome, engine.requests_sent
+
+
+async def _finish(
+    feed: LinkFeed,
+    reading: asyncio.Future[None],
+    chosen: _Selection,
+    on_start: Callable[[int], None] | None,
+) -> None:
+    """Everything is read: a loading error is raised here; the caller's `loaded` runs."""
+    await reading
+    if feed.loaded is not None:
+        assert feed.catalog is not None
+        feed.loaded(feed.catalog, feed.links())
+    if on_start is not None:
+        on_start(len(chosen.to_check))
 
 
 def _on_ctrl_c(run: asyncio.Future[Outcome]) -> None:

@@ -1,14 +1,16 @@
-"""Run link-check tasks on one event loop: `concurrency` at once, the host's slots per host.
+"""Run link-check tasks on one event loop, each holding one of its host's slots.
 
 A task is the work for one host (one URL, or a batch such as one arXiv query); it holds one of
-its host's slots (`sources.limits`) and one of the run's. Cancelling the run (Ctrl-C) cancels
+its host's slots (`sources.limits`) while it runs. The run's total (`concurrency`) bounds
+requests in flight, in the engine (`Http.send`), not tasks: a task waiting out its host's
+Retry-After window or an API's interval holds none of it. Cancelling the run (Ctrl-C) cancels
 every queued and running task at once and keeps the results already in.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from catalog.links.verdict import Result
@@ -40,15 +42,21 @@ class Scheduler:
         self, tasks: Iterable[Task], on_result: Callable[[Result], None] | None = None
     ) -> Outcome:
         """Every task's results; on cancellation, those finished so far (`interrupted`)."""
+        return await self.run_fed(_once(tasks), on_result)
+
+    async def run_fed(
+        self,
+        batches: AsyncIterable[Iterable[Task]],
+        on_result: Callable[[Result], None] | None = None,
+    ) -> Outcome:
+        """`run` for tasks that arrive in batches: each starts as soon as it arrives."""
         outcome = Outcome([])
-        gate = asyncio.Semaphore(max(1, self.engine.settings.concurrency))
         hosts = self.engine.hosts
 
         async def one(task: Task) -> None:
             state = await hosts.acquire(task.host)
             try:
-                async with gate:
-                    got = await _guarded(task)
+                got = await _guarded(task)
             finally:
                 hosts.release(state)
             outcome.results.extend(got)
@@ -56,15 +64,28 @@ class Scheduler:
                 for result in got:
                     on_result(result)
 
-        running = [asyncio.ensure_future(one(task)) for task in tasks]
+        running: list[asyncio.Future[None]] = []
         try:
+            async for batch in batches:
+                running.extend(asyncio.ensure_future(one(task)) for task in batch)
             await asyncio.gather(*running)
         except asyncio.CancelledError:
-            for future in running:
-                future.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
+            await _cancel(running)
             outcome.interrupted = True
+        except BaseException:
+            await _cancel(running)
+            raise
         return outcome
+
+
+async def _once(tasks: Iterable[Task]) -> AsyncIterator[Iterable[Task]]:
+    yield tasks
+
+
+async def _cancel(running: list[asyncio.Future[None]]) -> None:
+    for future in running:
+        future.cancel()
+    await asyncio.gather(*running, return_exceptions=True)
 
 
 async def _guarded(task: Task) -> list[Result]:

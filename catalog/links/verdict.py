@@ -6,7 +6,7 @@ The verdicts separate what is really gone (`broken`) from what could not be veri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.sources.types import Status
@@ -36,7 +36,21 @@ class Result:
     records: tuple[str, ...] = field(default_factory=tuple)
 
     def with_records(self, records: tuple[str, ...]) -> Result:
-        return replace(self, records=records)
+        """A copy naming `records` (positional: `dataclasses.replace` is 3x slower, and every
+        result of a run passes here)."""
+        return Result(
+            self.url,
+            self.status,
+            self.http_status,
+            self.final_url,
+            self.message,
+            self.attempts,
+            self.elapsed_ms,
+            self.suggestion,
+            self.warning,
+            self.cached,
+            records,
+        )
 
     def as_json(self) -> dict[str, Any]:
         """Every field, as JSON values (by hand: `asdict` deep-copies, 10x slower)."""

@@ -3,7 +3,8 @@
 - One aiohttp session: pooled, reused connections; no proxies, no cookie jar shared across URLs.
 - The SSRF guard (`safety.py`) on every hop: redirects are followed here, by hand.
 - Per-host politeness (`limits.py`): in-flight slots, an API's published interval, and
-  `Retry-After` windows (a 429 holds back the whole host, then its slots come back).
+  `Retry-After` windows (a 429 holds back the whole host, then its slots come back); at most
+  `concurrency` requests in flight in all, a slot taken only once the host's turn has come.
 - One deadline bounds a whole fetch: connecting, redirects, retries and waits. A `Retry-After`
   that would end past it is reported ("asks to wait 600 s") instead of slept through.
 - Bodies are never decoded (`Accept-Encoding: identity`, no decompression) and never read past
@@ -21,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -29,6 +30,7 @@ from yarl import URL
 
 from catalog.sources.failures import error_verdict, final_error
 from catalog.sources.limits import Hosts
+from catalog.sources.limits import host_key as host_key
 from catalog.sources.safety import Guard, NameNotFound
 from catalog.sources.safety import RefusedAddress as RefusedAddress
 from catalog.sources.settings import Settings as Settings
@@ -79,31 +81,6 @@ class TooLongWait(Exception):
         self.seconds = seconds
 
 
-_HOST_KEYS: dict[str, str] = {}
-
-
-def host_key(url: str) -> str:
-    """What politeness is counted by: the host, and its port when the URL names one.
-
-    Remembered by the URL's scheme and authority: asked several times for every URL.
-    """
-    origin = url.split("/", 3)[:3]
-    memo = "/".join(origin) if len(origin) == 3 else None
-    if memo is not None:
-        known = _HOST_KEYS.get(memo)
-        if known is not None:
-            return known
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        key = f"{host}:{parts.port}" if parts.port else host
-    except ValueError:
-        return ""
-    if memo is not None and len(_HOST_KEYS) < 100_000:
-        _HOST_KEYS[memo] = key
-    return key
-
-
 def retry_after(headers: Mapping[str, str], cap: float = math.inf) -> float | None:
     """Seconds to wait from a Retry-After header (seconds or HTTP date), capped."""
     value = (headers.get("retry-after") or "").strip()
@@ -139,6 +116,8 @@ class Http:
         self.settings = settings or Settings()
         self.guard = guard or Guard(self.settings.policy, **guard_options)
         self.hosts = Hosts(self.settings.per_host, self.settings.intervals)
+        # requests in flight, all hosts together (taken after the host's turn: see _admitted)
+        self._gate = asyncio.Semaphore(max(1, self.settings.concurrency))
         self.requests_sent = 0
         self._session: aiohttp.ClientSession | None = None
 
@@ -200,12 +179,7 @@ class Http:
         Raises TooLongWait when the host may not be asked before `end`.
         """
         host = host_key(url)
-        if not self.hosts.free(host, url):
-            wait = await self.hosts.turn(host, url, end)
-            if wait is not None:
-                raise TooLongWait(wait)
-        if end is not None and time.monotonic() > end:
-            raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
+        await self._admitted(host, url, end)
         self.requests_sent += 1
         try:
             async with self.session().request(
@@ -221,8 +195,29 @@ class Http:
                     cookies.update({k: v.value for k, v in response.cookies.items()})
                 return Snapshot(response.status, response.headers, url, body, truncated)
         finally:
+            self._gate.release()
             if self.hosts.intervals:
                 self.hosts.answered(url)
+
+    async def _admitted(self, host: str, url: str, end: float | None) -> None:
+        """Wait for the host's turn, then for one of the run's `concurrency` request slots.
+
+        A request waiting out its host's Retry-After window holds no run slot, so a window on
+        one host never stalls the others; a window that opened while it waited for a slot is
+        waited out too. Raises TooLongWait when the host may not be asked before `end`.
+        """
+        while True:
+            if not self.hosts.free(host, url):
+                wait = await self.hosts.turn(host, url, end)
+                if wait is not None:
+                    raise TooLongWait(wait)
+            await self._gate.acquire()
+            if end is not None and time.monotonic() > end:
+                self._gate.release()
+                raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
+            if not self.hosts.held_back(host):
+                return
+            self._gate.release()
 
     async def _with_retries(
         self, url: str, attempt: Callable[[], Awaitable[tuple[Snapshot, int]]], end: float

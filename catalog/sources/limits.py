@@ -16,6 +16,31 @@ from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+_HOST_KEYS: dict[str, str] = {}
+
+
+def host_key(url: str) -> str:
+    """What politeness is counted by: the host, and its port when the URL names one.
+
+    Remembered by the URL's scheme and authority: asked several times for every URL.
+    """
+    origin = url.split("/", 3)[:3]
+    memo = "/".join(origin) if len(origin) == 3 else None
+    if memo is not None:
+        known = _HOST_KEYS.get(memo)
+        if known is not None:
+            return known
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        key = f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return ""
+    if memo is not None and len(_HOST_KEYS) < 100_000:
+        _HOST_KEYS[memo] = key
+    return key
 
 
 @dataclass
@@ -35,6 +60,7 @@ class Hosts:
     def __init__(self, per_host: int, intervals: Mapping[str, float] | None = None) -> None:
         self.per_host = max(1, per_host)
         self.intervals: dict[str, float] = {}  # base URL -> least seconds between requests
+        self._interval_hosts: set[str] = set()  # their host keys: other hosts skip the lookup
         self._next_send: dict[str, float] = {}
         for base, seconds in (intervals or {}).items():
             self.set_interval(base, seconds)
@@ -52,8 +78,11 @@ class Hosts:
             self.intervals[base.rstrip("/")] = seconds
         else:
             self.intervals.pop(base.rstrip("/"), None)
+        self._interval_hosts = {host_key(known) for known in self.intervals}
 
-    def _interval_of(self, url: str) -> str | None:
+    def _interval_of(self, url: str, host: str | None = None) -> str | None:
+        if (host if host is not None else host_key(url)) not in self._interval_hosts:
+            return None
         for base in self.intervals:
             if url.startswith(base) and url[len(base) : len(base) + 1] in ("", "/", "?"):
                 return base
@@ -99,10 +128,15 @@ class Hosts:
     def free(self, host: str, url: str) -> bool:
         """True when `url` may be asked right now without waiting (the common case: no
         window, no interval), so the caller need not await `turn`."""
-        if self.intervals and self._interval_of(url) is not None:
+        if self.intervals and self._interval_of(url, host) is not None:
             return False
         state = self._states.get(host)
         return state is None or state.not_before <= time.monotonic()
+
+    def held_back(self, host: str) -> bool:
+        """Whether the host is inside a Retry-After window now."""
+        state = self._states.get(host)
+        return state is not None and state.not_before > time.monotonic()
 
     async def turn(self, host: str, url: str, end: float | None = None) -> float | None:
         """Wait until `url` on `host` may be asked; None, or the wait when it would pass `end`.
@@ -111,7 +145,7 @@ class Hosts:
         the request is sure to go out.
         """
         state = self.get(host)
-        base = self._interval_of(url) if self.intervals else None
+        base = self._interval_of(url, host) if self.intervals else None
         while True:
             now = time.monotonic()
             at = state.not_before
