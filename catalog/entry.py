@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None, prog: str = "catalog") -> int:
         text = GROUP_HELP.replace(f"Usage: {PROG} ", f"Usage: {prog} ", 1)
         sys.stdout.write(text)
         return 0
+    # pydantic looks for plugins in every installed distribution's entry points when it builds
+    # its first validator (~8 ms with 80 packages, more in a big environment); the catalog's
+    # models use none. Pydantic's documented switch; a value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         from catalog.cli import main as cli
     except KeyboardInterrupt:  # Ctrl-C before a command's own handler is in place

@@ -33,7 +33,6 @@ from catalog.errors import CatalogError
 from catalog.facts_lines import read_lines
 from catalog.load import read_yaml
 from catalog.records import scalar
-from catalog.writer import write_atomic
 
 FACTS_FILE = "facts.yaml"
 HEADER = (
@@ -269,6 +268,8 @@ def save_facts(path: Path, facts: Facts) -> bool:
     again = parse_facts(data, str(path))
     if _plain(again) != _plain(facts):
         raise CatalogError(f"{path}: the facts did not read back as written; nothing was written")
+    from catalog.writer import write_atomic  # only sync writes; validate and build only read
+
     write_atomic(path, text)
     return True
 

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.cli import main
-from catalog.dedupe import Conflict, Group, find_groups, find_identity, merge
+from catalog.dedupe import Conflict, Group, find_groups, find_identity
+from catalog.dedupe.merge import merge
 from catalog.model import Paper, Record
 from catalog.validate import load_catalog
 

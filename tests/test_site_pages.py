@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 from conftest import CatalogDir
 from site_support import (
@@ -184,6 +185,12 @@ def test_venue_and_topic_feeds_are_valid_atom_and_linked(site: BuiltSite) -> Non
     )
     authors = [a.findtext(f"{ATOM}name") for a in qlora.findall(f"{ATOM}author")]
     assert authors == ["Tim Dettmers", "Artidoro Pagnoni"]
+    iclr = ET.parse(site.root / "venues" / "iclr" / "feed.xml").getroot()
+    fed = next(e for e in iclr.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == (
+        "Federated Adapters at Scale"))  # fmt: skip
+    assert [a.findtext(f"{ATOM}name") for a in fed.findall(f"{ATOM}author")] == FACT_AUTHORS
+    related = {ln.get("href") for ln in fed.findall(f"{ATOM}link") if ln.get("rel") == "related"}
+    assert f"https://doi.org/{quote(FACT_DOI, safe='/')}" in related  # the DOI from the facts
 
 
 def test_related_papers_are_deterministic_and_exclude_the_paper(catalog_dir: CatalogDir) -> None:

@@ -100,3 +100,39 @@ def test_the_console_script_starts_at_the_fast_entry() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["scripts"]["catalog"] == "catalog.entry:run"
     assert Path(REPO / "catalog" / "entry.py").is_file()
+
+
+WRITERS_PROBE = """
+import json, sys
+from catalog.entry import main
+try:
+    main(json.loads(sys.argv[1]))
+except SystemExit:
+    pass
+loader = sys.modules.get("pydantic.plugin._loader")
+print(json.dumps({"modules": sorted(sys.modules), "scanned": getattr(loader, "_plugins", None)
+                  is not None}), file=sys.stderr)
+"""
+
+
+def test_validate_loads_no_writer_and_scans_no_plugins(catalog_dir: CatalogDir) -> None:
+    """validate only reads: the record writer and the merge of duplicates stay unloaded, and
+    pydantic is not sent through every installed distribution looking for plugins."""
+    catalog_dir.add("lora")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WRITERS_PROBE,
+            json.dumps(["validate", "--data", str(catalog_dir.path)]),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
+        check=False,
+    )
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert "catalog.model" in seen["modules"]  # the probe really validated
+    assert not {"catalog.writer", "catalog.dedupe.merge"} & set(seen["modules"])
+    assert seen["scanned"] is False

@@ -13,12 +13,12 @@ from catalog.errors import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from catalog.catalog import Catalog, Group
-    from catalog.dedupe import FixReport
+    from catalog.dedupe.merge import FixReport
 
 
 def run(data_dir: Path, fmt: Literal["text", "json"], fix: bool) -> int:
     """Report duplicate groups (and merge them with `fix`); return the exit status."""
-    from catalog.dedupe import fix_duplicates
+    from catalog.dedupe.merge import fix_duplicates
     from catalog.validate import load_catalog
 
     require_data_dir(data_dir)
