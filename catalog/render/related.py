@@ -9,6 +9,7 @@ fixed term order, ties broken by id.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,11 +30,14 @@ _STOP = frozenset(
 )  # fmt: skip
 
 
+_stem = functools.lru_cache(maxsize=1 << 16)(stem)  # a catalog's words repeat: stem each once
+
+
 def _terms(paper: Paper, abstract: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     for word in words(f"{paper.title} {abstract}"):
         if word not in _STOP and len(word) > 1:
-            counts[stem(word)] += 1
+            counts[_stem(word)] += 1
     for keyword in paper.keywords:
         counts["k:" + keyword.casefold()] += TAG_WEIGHT
     for topic in getattr(paper, "topics", None) or []:

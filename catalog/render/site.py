@@ -72,10 +72,8 @@ def build_site(
         step("theme")
         config_file = write_sources(catalog, site.static, work, staged)
         run_mkdocs(config_file)
-        step("generated pages")
-        write_generated(site, staged, workers)
-        step("exports")
-        write_exports(catalog, site, staged)
+        step("generated pages and exports")
+        write_generated(site, staged, workers, lambda: write_exports(catalog, site, staged))
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
 
     publish_folder(out_dir, make)
@@ -175,12 +173,18 @@ def run_mkdocs(config_file: Path) -> None:
         logger.setLevel(level)
 
 
-def write_generated(site: Site, staged: Path, workers: int | None = None) -> None:
-    """Every generated page, put into the shell mkdocs rendered (then the shell goes)."""
+def write_generated(
+    site: Site,
+    staged: Path,
+    workers: int | None = None,
+    beside: Callable[[], None] | None = None,
+) -> None:
+    """Every generated page, put into the shell mkdocs rendered (then the shell goes);
+    `beside` (the exports) runs meanwhile, in a process of its own on a large site."""
     shell_file = staged / SHELL_PATH / "index.html"
     shell = Shell.parse(shell_file.read_text(encoding="utf-8"))
     shutil.rmtree(shell_file.parent)
-    write_pages(shell, site.pending, staged, workers)
+    write_pages(shell, site.pending, staged, workers, beside)
 
 
 def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
@@ -215,6 +219,7 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
                 summaries=site.abstracts,
                 views=site.views,
             )
+            (folder / path).mkdir(parents=True, exist_ok=True)  # the page writers make it too
             (folder / path / "feed.xml").write_text(feed, encoding="utf-8")
     home = folder / "home"
     home.mkdir(exist_ok=True)

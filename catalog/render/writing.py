@@ -9,12 +9,13 @@ macOS), or the site is small, one process writes them all.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import multiprocessing.connection
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from catalog.errors import CatalogError
@@ -34,34 +35,46 @@ def default_workers() -> int:
 
 
 def write_pages(
-    shell: Shell, pending: Sequence[Pending], root: Path, workers: int | None = None
+    shell: Shell,
+    pending: Sequence[Pending],
+    root: Path,
+    workers: int | None = None,
+    beside: Callable[[], None] | None = None,
 ) -> None:
-    """Render every pending page into the shell and write it to root/<path>index.html."""
+    """Render every pending page into the shell and write it to root/<path>index.html;
+    `beside` (other files, none of them a page) runs meanwhile in a process of its own."""
     count = default_workers() if workers is None else max(1, workers)
     if count == 1 or len(pending) < PARALLEL_FROM or not _can_fork():
         _write_share(shell, pending, root, 0, 1)
+        if beside is not None:
+            beside()
         return
+    tasks = [functools.partial(_write_share, shell, pending, root, k, count) for k in range(count)]
+    run_forked([*tasks, *([beside] if beside is not None else [])])
+
+
+def run_forked(tasks: Sequence[Callable[[], None]]) -> None:
+    """Run the first task here and each other one in a forked child; wait for all of them.
+    A child's failure is a CatalogError naming it; Ctrl-C stops every child."""
     context = multiprocessing.get_context("fork")
     readers, children = [], []
     # The children's collector leaves what is shared alone (no copy-on-write of it); freed by
     # reference counting as before, only cycles among it are never collected.
     gc.freeze()
     try:
-        for share in range(1, count):
+        for task in tasks[1:]:
             reader, writer = context.Pipe(duplex=False)
-            child = context.Process(
-                target=_child, args=(writer, shell, pending, root, share, count), daemon=True
-            )
+            child = context.Process(target=_child, args=(writer, task), daemon=True)
             child.start()
             writer.close()
             readers.append(reader)
             children.append(child)
-        _write_share(shell, pending, root, 0, count)
+        tasks[0]()
         for child, reader in zip(children, readers, strict=True):
             child.join()
             if child.exitcode != 0:
                 message = reader.recv() if reader.poll() else f"exit status {child.exitcode}"
-                raise CatalogError(f"site build failed: writing pages: {message}")
+                raise CatalogError(f"site build failed: {message}")
     finally:
         for child in children:
             if child.is_alive():
@@ -75,16 +88,9 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _child(
-    report: multiprocessing.connection.Connection,
-    shell: Shell,
-    pending: Sequence[Pending],
-    root: Path,
-    share: int,
-    count: int,
-) -> None:
+def _child(report: multiprocessing.connection.Connection, task: Callable[[], None]) -> None:
     try:
-        _write_share(shell, pending, root, share, count)
+        task()
     except KeyboardInterrupt:
         sys.exit(130)
     except BaseException as exc:
