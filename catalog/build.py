@@ -81,7 +81,7 @@ def _build(
     if readme is None:
         if site_dir is not None and not check:
             step("site")
-            build_site(catalog, site_dir)
+            build_site(catalog, site_dir, step=lambda name: step(f"site: {name}"))
             result.site_built = True
         return result
     step("README")
@@ -103,7 +103,7 @@ def _build(
         return result
     if site_dir is not None:
         step("site")
-        build_site(catalog, site_dir)
+        build_site(catalog, site_dir, step=lambda name: step(f"site: {name}"))
         result.site_built = True
     if result.readme_changed:
         write_atomic(readme, text)

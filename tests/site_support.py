@@ -307,9 +307,9 @@ class Watched:
         # Each keystroke gets its own answer (a one-letter query: none): wait for the last
         # one, whose links carry the query's last word in ?h= (words of one character are
         # not asked for: search-core.js's queryWords drops them).
-        from catalog.render.search import stem, words
+        from catalog.render.search import query_words
 
-        asked = [w for w in words(text) if len(stem(w)) >= 2]
+        asked = query_words(text)
         last = asked[-1] if asked else ""
         self.page.wait_for_load_state("networkidle")
         self.page.wait_for_function(

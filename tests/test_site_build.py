@@ -29,7 +29,7 @@ import catalog.render.site as site_module
 from catalog.cli import main
 from catalog.errors import CatalogError
 from catalog.render.charts import Bar, bar_chart
-from catalog.render.exports import safe_url
+from catalog.render.exports import papers_bib, safe_url
 from catalog.render.pages import build_pages
 from catalog.render.readme import render_readme
 from catalog.render.site import MARKER, build_site
@@ -173,7 +173,7 @@ def test_papers_bib_parses_strictly_with_stable_keys(site: BuiltSite) -> None:
         value = entry["title"]
         assert value.count("{") == value.count("}")
     # rebuilding gives the same file: keys and entries are stable
-    again = site_module.papers_bib(load_catalog(site.catalog.data_dir))
+    again = papers_bib(load_catalog(site.catalog.data_dir))
     assert again == text
 
 

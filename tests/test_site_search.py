@@ -14,7 +14,7 @@ from site_support import (
     Watched,
 )
 
-from catalog.render.search import stem, terms
+from catalog.render.search import query_words, stem, terms
 
 # Query -> the papers it finds in tests/site_support.py's catalog.
 QUERIES = {
@@ -22,6 +22,11 @@ QUERIES = {
     "Tim Dettmers": {"qlora"},
     "2106.09685": {"lora"},  # an arXiv id, from the paper link
     "2106": {"lora"},
+    "https://arxiv.org/abs/2106.09685v2": {"lora"},  # an id as a reader pastes it
+    "arXiv:2106.09685": {"lora"},
+    "2106.09685v1.pdf": {"lora"},
+    f"https://doi.org/{FACT_DOI}": {"fed-iclr"},
+    f"doi:{FACT_DOI}": {"fed-iclr"},
     FACT_DOI: {"fed-iclr"},  # a DOI, only in data/facts.yaml
     "10.1002": {"fed-iclr"},  # its prefix
     "hopper": {"fed-iclr"},  # an author only the facts name
@@ -36,6 +41,9 @@ QUERIES = {
 
 
 def test_stems_and_terms_follow_the_documented_rules() -> None:
+    assert query_words("https://arxiv.org/pdf/2106.09685v3.pdf") == ["2106.09685"]
+    assert query_words("DOI: 10.1000/xyz a") == ["10.1000", "xyz"]
+    assert query_words("arxiv lora") == ["arxiv", "lora"]  # the venue's name stays a word
     assert stem("quantization") == stem("quantized") == stem("quantizes") == "quantiz"
     assert stem("adapters") == "adapter" and stem("class") == "class" and stem("lora") == "lora"
     assert {"2106.09685", "2106", "09685"} <= terms("arXiv 2106.09685")

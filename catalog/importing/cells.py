@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from catalog.importing.venues import says_workshop
+
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -26,6 +28,7 @@ _VENUE_YEAR = re.compile(
 _YEAR_VENUE = re.compile(r"^(?P<year>(?:19|20)\d{2})[\s,\-_]+(?P<venue>[^\d].*)$")
 _GLUED = re.compile(r"^(?P<venue>[A-Za-z]{3,})(?P<short>\d{2})$")  # ICLR24, NeurIPS23
 _NOTE = re.compile(r"^\s*[\(\[]\s*(?P<note>[^)\]]*)[\)\]]\s*(?P<tail>.*)$")
+_TRAILING_NOTE = re.compile(r"\s*[\(\[]\s*(?P<note>[^()\[\]]*)[\)\]]\s*$")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -90,6 +93,11 @@ def split_venue_year(text: str) -> tuple[str | None, int | None, str | None]:
         parts = _NOTE.match(rest)
         if parts:
             note, rest = parts["note"].strip() or None, parts["tail"].strip()
+        trailing = _TRAILING_NOTE.search(rest) if note is None else None
+        if trailing:  # `CVPR 2024 Workshop (Oral)`: the note after the venue's words
+            note, rest = trailing["note"].strip() or None, rest[: trailing.start()].strip()
+        if note and says_workshop(note):  # `ICLR 2024 (Workshop on X)`: not ICLR itself
+            venue, note = f"{venue} {note}", None
         if rest and not venue:
             venue = rest
         elif rest:
@@ -103,7 +111,10 @@ def split_venue_year(text: str) -> tuple[str | None, int | None, str | None]:
         return glued["venue"], 2000 + int(glued["short"]), None
     parts = _NOTE.match(value[value.find("(") :]) if "(" in value and value[0] != "(" else None
     if parts:
-        return value[: value.find("(")].strip() or None, None, parts["note"].strip() or None
+        venue, note = value[: value.find("(")].strip() or None, parts["note"].strip() or None
+        if venue and note and says_workshop(note):
+            return f"{venue} {note}", None, None
+        return venue, None, note
     return value, None, None
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from catalog.diagnostics import Diagnostic
+from catalog.identity import url_key
 from catalog.importing.cells import is_none, plain_text, strip_html
 from catalog.importing.items import TITLE_AUTHORS, item_cells, table_cells
 from catalog.importing.prose import ITEM as _ITEM
@@ -52,7 +53,9 @@ _SKIPPED = re.compile(
 )
 # Sections whose items are tools and links, not papers: kept as the section's text. The whole
 # heading must say so ("Tools & Libraries", "Blogs", "Other Awesome Mamba Lists"): a topic
-# such as "Video Object Segmentation" or "Code Generation" holds papers.
+# such as "Video Object Segmentation" or "Code Generation" holds papers. Even then the items
+# decide: "Datasets" and "Benchmarks" in a paper list usually hold the papers that made them
+# (`_are_papers`).
 _RESOURCE_WORDS = re.compile(
     r"packages?|tools?|toolkits?|librar(?:y|ies)|frameworks?|resources?|datasets?|benchmarks?|"
     r"tutorials?|blogs?|blog posts?|posts|articles|books?|courses?|lectures?|videos|talks?|"
@@ -75,6 +78,18 @@ def _is_resources(heading: str) -> bool:
     return bool(words) and bool(
         re.fullmatch(rf"(?:{_RESOURCE_WORDS.pattern})(?:\s+(?:{_RESOURCE_WORDS.pattern}))*", text)
     )
+
+
+def _are_papers(entries: list[Entry]) -> bool:
+    """Whether the items under a resources-sounding heading ("Datasets", "Benchmarks") are
+    papers after all: most of them link a paper by its id (arXiv, DOI, OpenReview, ACL, ...)
+    or name a venue. A dataset's homepage or a tool's repository is neither."""
+    papers = sum(
+        1
+        for entry in entries
+        if "venue" in entry.cells or url_key(entry.cells.get("paper", "")) is not None
+    )
+    return papers > 0 and 2 * papers >= len(entries)
 
 
 # `Title & Authors`, `Paper / Authors`, `Title (Authors)`: the title link, then the names.
@@ -283,7 +298,9 @@ class _Parser:
         self.items, self.body = [], []
         if self.skipping:
             return
-        entries = [] if _is_resources(self.parent) else self._list_entries(items)
+        entries = self._list_entries(items)
+        if _is_resources(self.parent) and not _are_papers(entries):
+            entries = []  # a list of tools, data or links: kept as the section's text
         self.doc.entries += entries
         if self.heading is None and self.doc.title is not None and not self.doc.headings:
             if not self.doc.intro:

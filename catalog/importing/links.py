@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from catalog.identity import url_key
 from catalog.importing.cells import plain_text, split_venue_year
-from catalog.importing.venues import is_known_venue
+from catalog.importing.venues import is_known_venue, says_workshop
 
 _LINK = re.compile(
     r"(?<!!)\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
@@ -122,8 +122,11 @@ def badge_venue(text: str) -> str | None:
         if len(parts) < 3:
             continue
         words = [p.replace("__", "\0").replace("_", " ").replace("\0", "_") for p in parts]
-        if words[0].strip().casefold() in _VENUE_BADGES and words[1].strip():
-            return words[1].strip()
+        label, value = words[0].strip().casefold(), words[1].strip()
+        if label in _VENUE_BADGES and value:
+            if label == "workshop" and not says_workshop(value):
+                return f"{value} Workshop"  # badge/Workshop-ICLR 2024: ICLR's workshop
+            return value
     return None
 
 

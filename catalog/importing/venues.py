@@ -104,11 +104,19 @@ def is_known_venue(name: str) -> bool:
     return key in _ALIASES or key in _SPELLING or first in _SPELLING or first in _ALIASES
 
 
+def says_workshop(name: str) -> bool:
+    """`... Workshop`, `Workshop on ...`, `CVPRW`: the name itself says it is a workshop."""
+    return bool(_WORKSHOP.search(name) or _WORKSHOP_OF.match(name.strip()))
+
+
 def venue_kind(name: str) -> VenueKind:
-    """What the name says: preprint (arXiv), workshop, journal, else conference."""
+    """What the name says: preprint (arXiv), workshop, journal, else conference.
+
+    Only the name counts, never the column or badge it came from: a list's "Conference"
+    column holds its workshops too."""
     if _PREPRINT.search(name):
         return "preprint"
-    if _WORKSHOP.search(name) or _WORKSHOP_OF.match(name.strip()):
+    if says_workshop(name):
         return "workshop"
     if _JOURNAL.search(name):
         return "journal"

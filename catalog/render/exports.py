@@ -1,4 +1,5 @@
-"""The site's downloads: papers.json, papers.bib and feed.xml, as deterministic strings.
+"""The site's downloads: papers.json, papers.bib and feed.xml, as deterministic strings
+(catalog/render/parts.py splits those that outgrow one file).
 
 Pure functions of the Catalog; the site writes them beside its pages. The JSON schema is a
 contract for people who script against the site: add fields, never rename or drop them
@@ -7,13 +8,11 @@ without bumping SCHEMA_VERSION.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape
 
 from pydantic_core import PydanticCustomError
 
@@ -223,19 +222,3 @@ def atom_feed(
             sub(entry, "category", term=keyword)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
-
-
-def sitemap(site_url: str, pages: Iterable[tuple[str, dt.date | None]]) -> str:
-    """sitemap.xml: every page's absolute address, its lastmod from its papers' dates."""
-    base = page_url(site_url)
-    rows = []
-    for path, lastmod in pages:
-        loc = xml_escape(base + path)
-        mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        rows.append(f"<url><loc>{loc}</loc>{mod}</url>")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "\n".join(rows)
-        + "\n</urlset>\n"
-    )

@@ -121,8 +121,11 @@ def _text(fact: Fact | None) -> str | None:
     return str(fact.value) if fact is not None else None
 
 
-def view_of(catalog: Catalog, paper: Paper) -> PaperView:
-    """The view of one paper (papers_views makes them all; a build makes them once)."""
+def view_of(
+    catalog: Catalog, paper: Paper, accepted: dict[str, tuple[str, int]] | None = None
+) -> PaperView:
+    """The view of one paper (paper_views makes them all; a build makes them once).
+    `accepted`: the preprints' confirmed venues, if already asked for."""
     venue = catalog.venues.entries.get(paper.venue)
     kind = venue.kind if venue else "preprint"
     arxiv, doi = link_ids(paper)
@@ -137,6 +140,8 @@ def view_of(catalog: Catalog, paper: Paper) -> PaperView:
     published = stated(catalog, paper.id, "published") if has_facts else None
     day = published.value if published else None
     archived = stated(catalog, paper.id, "archived") if has_facts else None
+    if accepted is None:
+        accepted = _accepted(catalog, [paper] if _may_be_accepted(catalog, paper) else [])
     return PaperView(
         paper=paper,
         authors=authors,
@@ -151,7 +156,7 @@ def view_of(catalog: Catalog, paper: Paper) -> PaperView:
         archived=bool(archived.value) if archived else False,
         # published, and the preprint link kept
         preprint=f"https://arxiv.org/abs/{arxiv}" if arxiv and kind != "preprint" else None,
-        accepted_at=_accepted_at(catalog, paper) if has_facts and kind == "preprint" else None,
+        accepted_at=accepted.get(paper.id),
         journal_ref=_words(stated(catalog, paper.id, "journal_ref")) if has_facts else None,
         comment=_words(stated(catalog, paper.id, "comment")) if has_facts else None,
     )
@@ -168,23 +173,32 @@ def readme_stars(catalog: Catalog) -> dict[str, Count]:
 
 
 def paper_views(catalog: Catalog) -> dict[str, PaperView]:
-    """Every paper's view, by id."""
-    return {paper.id: view_of(catalog, paper) for paper in catalog.papers}
+    """Every paper's view, by id (sync's venue rules asked once for all the preprints)."""
+    accepted = _accepted(catalog, [p for p in catalog.papers if _may_be_accepted(catalog, p)])
+    return {paper.id: view_of(catalog, paper, accepted) for paper in catalog.papers}
 
 
-def _accepted_at(catalog: Catalog, paper: Paper) -> tuple[str, int] | None:
-    """The venue a preprint was published at, when sync's rules would apply it on --write.
+def _may_be_accepted(catalog: Catalog, paper: Paper) -> bool:
+    venue = catalog.venues.entries.get(paper.venue)
+    return (venue is None or venue.kind == "preprint") and bool(
+        catalog.facts.get(paper.id, "venue")
+    )
 
-    Those rules live in catalog/sync/reconcile.py and nowhere else; it is imported only for a
-    preprint with venue facts (the network side of sync is never loaded by a build)."""
-    if not catalog.facts.get(paper.id, "venue"):
-        return None
+
+def _accepted(catalog: Catalog, papers: list[Paper]) -> dict[str, tuple[str, int]]:
+    """Where each of these preprints was published, when sync's rules would apply it on
+    --write (those rules live in catalog/sync/reconcile.py and nowhere else; it is imported
+    only when some preprint has venue facts, so a build never loads sync's network side
+    otherwise)."""
+    if not papers:
+        return {}
     from catalog.sync.reconcile import reconcile
 
-    for proposal in reconcile([paper], catalog.venues, catalog.facts):
-        if proposal.kind == "venue" and proposal.field == "venue":
-            return str(proposal.new["venue"]), int(proposal.new["year"])
-    return None
+    return {
+        proposal.paper_id: (str(proposal.new["venue"]), int(proposal.new["year"]))
+        for proposal in reconcile(papers, catalog.venues, catalog.facts)
+        if proposal.kind == "venue" and proposal.field == "venue"
+    }
 
 
 def paper_facts(view: PaperView) -> dict[str, Any]:

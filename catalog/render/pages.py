@@ -8,12 +8,20 @@ per paper and per facet value) into the theme's shell itself.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from catalog.catalog import Catalog
 from catalog.health import headline
@@ -23,20 +31,20 @@ from catalog.render.citation import citation_meta
 from catalog.render.exports import bibtex_entry, safe_url
 from catalog.render.facts_view import PaperView, paper_facts, paper_views, short_authors
 from catalog.render.home import browser_data, home_page
-from catalog.render.related import related_papers
+from catalog.render.listings import facet_pages
+from catalog.render.related import Related
 from catalog.render.views import (
     FACET_TOP,
     HOME_CHUNK,
-    LATE_MARKER,
     LINK_LABELS,
     LIST_PAGE,
     PAGE_SIZE,
     ROOT,
     TOP_KEYWORDS,
     TOP_VENUES,
-    FacetKind,
     Facets,
     Page,
+    Pending,
     by_count,
     facets_of,
     newest_first,
@@ -48,12 +56,28 @@ from catalog.resources import catalog_templates, templates_dir
 class Site:
     """Everything build_pages makes: the pages and what the data files beside them hold."""
 
-    pages: list[Page]
+    items: list[Page | Pending]  # every page, in the sitemap's order
     home_chunks: list[str]  # home/<n>.json after the first, which the home page embeds
     facets: Facets
     order: list[Paper]  # the home page's order
     abstracts: dict[str, str]
     views: dict[str, PaperView]  # each paper as every output shows it (record + facts)
+    bibtex: dict[str, str] = field(default_factory=dict)  # each paper's BibTeX entry, by id
+
+    @property
+    def static(self) -> list[Page]:
+        """The pages mkdocs renders (home, statistics, the index pages)."""
+        return [item for item in self.items if isinstance(item, Page)]
+
+    @property
+    def pending(self) -> list[Pending]:
+        """The generated pages (one per paper and per facet value), not rendered yet."""
+        return [item for item in self.items if isinstance(item, Pending)]
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page rendered, in order (for tests and small catalogs: holds them all)."""
+        return [item if isinstance(item, Page) else item.make() for item in self.items]
 
 
 def build_pages(
@@ -64,12 +88,14 @@ def build_pages(
     list_page: int = LIST_PAGE,
     facet_top: int = FACET_TOP,
     abstracts: dict[str, str] | None = None,
+    step: Callable[[str], None] = lambda stage: None,
 ) -> Site:
     """Every page: home browser, stats, the index pages, one per paper and facet value.
 
     The home page renders its first `page_size` entries (what a reader sees first, and what
     a reader without JavaScript gets beside the facet pages) and embeds the data of the
-    first `chunk` papers; the script fetches the other chunks.
+    first `chunk` papers; the script fetches the other chunks. Generated pages come back
+    as Pending: rendered when the site writes them.
     """
     shared = paper_views(catalog)  # record + data/facts.yaml, for every output
     if abstracts is None:  # what `catalog sync` found (data/facts.yaml)
@@ -83,7 +109,7 @@ def build_pages(
     data = browser_data(views, facets)
     home, chunks = home_page(env, catalog, facets, data, entries, page_size, chunk, facet_top)
     newest = max((p.added for p in papers), default=None)
-    pages = [
+    items: list[Page | Pending] = [
         home,
         Page(
             "stats/",
@@ -94,143 +120,70 @@ def build_pages(
             lastmod=newest,
         ),
     ]
-    related = related_papers(papers, lambda p: abstracts.get(p.id, ""))
+    step("related papers")
+    related = Related(papers, lambda p: abstracts.get(p.id, ""))  # each page asks for its own
     by_id = {v["id"]: v for v in views}
     paper_template = env.get_template("paper.html.j2")
+
+    def paper_page(paper: Paper) -> Page:
+        view = by_id[paper.id]
+        near = [{"id": i, "title": by_id[i]["title"]} for i in related.of(paper.id)]
+        return Page(
+            f"papers/{paper.id}/",
+            paper.title,
+            paper_template.render(root="../../", paper=view, related=near),
+            head=citation_meta(catalog, shared[paper.id]),
+            generated=True,
+            lastmod=paper.added,
+        )
+
     # In id order: the sitemap lists pages in the order given here, and neighbouring ids
     # share prefixes, so it gzips smaller.
     for paper in sorted(papers, key=lambda p: p.id):
-        view = by_id[paper.id]
-        near = [{"id": i, "title": by_id[i]["title"]} for i in related[paper.id]]
-        pages.append(
-            Page(
-                f"papers/{paper.id}/",
-                paper.title,
-                paper_template.render(root="../../", paper=view, related=near),
-                head=citation_meta(catalog, shared[paper.id]),
-                generated=True,
-                lastmod=paper.added,
-            )
-        )
-    pages += _facet_pages(env, catalog, facets, views, entries, list_page)
-    return Site(pages, chunks, facets, papers, abstracts, shared)
-
-
-def _facet_pages(
-    env: Environment,
-    catalog: Catalog,
-    facets: Facets,
-    views: list[dict[str, Any]],
-    entries: list[str],
-    list_page: int,
-) -> list[Page]:
-    """Each facet's index page and one page per value, `list_page` entries a page."""
-    listing = env.get_template("listing.html.j2")
-    index = env.get_template("index.html.j2")
-    pages: list[Page] = []
-    for kind in facets.kinds:
-        slugs = facets.slugs[kind.facet]
-        members: dict[Any, list[int]] = {v: [] for v in slugs}
-        for number, view in enumerate(views):
-            for value in view["values"][kind.facet]:
-                members[value].append(number)
-        counts = facets.counts[kind.facet]
-        index_entries = [
-            {"name": facets.label(kind.facet, value), "slug": slug, "count": counts[value]}
-            for value, slug in sorted(slugs.items(), key=lambda kv: _index_order(kind, kv[0]))
-        ]
-        newest = max((dt.date.fromisoformat(v["added"]) for v in views), default=None)
-        pages.append(
-            Page(
-                f"{kind.folder}/",
-                kind.heading,
-                index.render(heading=kind.heading, entries=index_entries),
-                lastmod=newest,
-            )
-        )
-        feeds = kind.facet in ("venue", "topic")
-        for value, slug in slugs.items():
-            rows = members[value]
-            total = (len(rows) + list_page - 1) // list_page
-            lastmod = max(dt.date.fromisoformat(views[i]["added"]) for i in rows)
-            for number in range(1, total + 1):
-                path = f"{kind.folder}/{slug}/" + (f"page/{number}/" if number > 1 else "")
-                root = "../" * path.count("/")
-                here = "../../" if number > 1 else ""  # from this page to the value's first
-                nav = _pager(here, number, total)
-                chunk = rows[(number - 1) * list_page : number * list_page]
-                html = listing.render(
-                    root=root,
-                    kind=kind.singular,
-                    folder=kind.folder,
-                    name=facets.label(kind.facet, value),
-                    detail=_detail(catalog, kind.folder, value),
-                    count=len(rows),
-                    first=(number - 1) * list_page + 1,
-                    last=(number - 1) * list_page + len(chunk),
-                    pager=nav,
-                    feed=f"{here}feed.xml" if feeds else None,
-                    marker=LATE_MARKER,
-                )
-                late = '<ol class="cf-papers" id="papers">\n' + "\n".join(entries[i] for i in chunk)
-                head = "".join(
-                    f'<link rel="{rel}" href="{href}">\n'
-                    for rel, href in (("prev", nav["prev"]), ("next", nav["next"]))
-                    if href
-                )
-                if feeds:
-                    head += (
-                        '<link rel="alternate feed" type="application/atom+xml" '
-                        f'title="{kind.singular}: {_attr(facets.label(kind.facet, value))}" '
-                        f'href="{here}feed.xml">\n'
-                    )
-                shown = facets.label(kind.facet, value)
-                title = f"{kind.singular}: {shown}" + (f" (page {number})" if number > 1 else "")
-                pages.append(
-                    Page(
-                        path,
-                        title,
-                        html,
-                        late=(late + "\n</ol>\n").replace(ROOT, root),
-                        head=head,
-                        generated=True,
-                        skip="papers",
-                        lastmod=lastmod,
-                    )
-                )
-    return pages
-
-
-def _pager(here: str, number: int, total: int) -> dict[str, Any]:
-    """Links from page `number` of `total` to the previous and next ones."""
-
-    def href(n: int) -> str:
-        return here if n == 1 else f"{here}page/{n}/"
-
-    return {
-        "number": number,
-        "total": total,
-        "prev": href(number - 1) if number > 1 else None,
-        "next": href(number + 1) if number < total else None,
-    }
-
-
-def _attr(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=True)
+        make = functools.partial(paper_page, paper)
+        items.append(Pending(f"papers/{paper.id}/", paper.title, paper.added, make))
+    items += facet_pages(env, catalog, facets, views, entries, list_page)
+    bibtex = {v["id"]: v["bibtex"] for v in views}
+    return Site(items, chunks, facets, papers, abstracts, shared, bibtex)
 
 
 def environment(overrides: Path | None = None) -> Environment:
     """The site's templates; a same-named file in the catalog's templates/site/ wins."""
-    return Environment(
+    return _Environment(
         loader=FileSystemLoader([*([overrides] if overrides else []), templates_dir() / "site"]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's `x.name` on the views (plain dicts), without its cost: Jinja tries the
+    attribute first and the key only once that raised AttributeError, which is ~1/6 of a
+    paper page's rendering. The answer is the same: a dict has no attributes but dict's."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """Jinja's per-user cache of compiled templates (keyed by their source, so an edited or
+    overriding template is compiled afresh); None where no temp folder is usable."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def paper_view(shared: PaperView, facets: Facets, abstract: str) -> dict[str, Any]:
@@ -286,22 +239,3 @@ def _charts(facets: Facets) -> list[dict[str, Any]]:
         {"title": title, "id": f"chart-{n}", "svg": bar_chart(title, bars, label)}
         for n, (title, label, bars) in enumerate(charts)
     ]
-
-
-def _index_order(kind: FacetKind, value: Any) -> Any:
-    return -value if kind.facet == "year" else str(value).casefold()
-
-
-def _detail(catalog: Catalog, folder: str, value: Any) -> dict[str, Any]:
-    """What a facet page says about its value besides the papers: full name, link, text."""
-    detail: dict[str, Any] = {"full_name": None, "url": None, "description": None}
-    venue = catalog.venues.entries.get(value) if folder == "venues" else None
-    if venue:
-        detail.update(full_name=venue.full_name, url=safe_url(venue.url))
-    keyword = catalog.keywords.entries.get(value) if folder == "keywords" else None
-    if keyword:
-        detail["description"] = keyword.description
-    topic = catalog.topics.entries.get(value) if folder == "topics" else None
-    if topic:
-        detail.update(full_name=topic.name, description=topic.description)
-    return detail

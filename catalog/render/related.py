@@ -1,4 +1,5 @@
-"""Related papers: TF-IDF over title, abstract, keywords and topics, through an inverted index.
+"""Related papers: TF-IDF over title, abstract, keywords and topics, through an inverted index
+(built once; each paper's list is worked out when its page is written).
 
 No n x n matrix: each paper's scores come from the posting lists of its own terms, rarest
 first, and stop after BUDGET postings (common words add little and cost most; a long list
@@ -8,7 +9,7 @@ fixed term order, ties broken by id.
 
 from __future__ import annotations
 
-import heapq
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,16 +30,60 @@ _STOP = frozenset(
 )  # fmt: skip
 
 
+_stem = functools.lru_cache(maxsize=1 << 16)(stem)  # a catalog's words repeat: stem each once
+
+
 def _terms(paper: Paper, abstract: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     for word in words(f"{paper.title} {abstract}"):
         if word not in _STOP and len(word) > 1:
-            counts[stem(word)] += 1
+            counts[_stem(word)] += 1
     for keyword in paper.keywords:
         counts["k:" + keyword.casefold()] += TAG_WEIGHT
     for topic in getattr(paper, "topics", None) or []:
         counts["t:" + str(topic).casefold()] += TAG_WEIGHT
     return counts
+
+
+class Related:
+    """The index, and each paper's related papers worked out when asked for (the page
+    writers ask for those of their own pages, so the work is spread over every core)."""
+
+    def __init__(self, papers: Sequence[Paper], abstract: Callable[[Paper], str]) -> None:
+        ordered = sorted(papers, key=lambda p: p.id)
+        n = len(ordered)
+        counts = [_terms(p, abstract(p)) for p in ordered]
+        df: Counter[str] = Counter(t for c in counts for t in c)
+        self.ids = [p.id for p in ordered]
+        self.number = {paper_id: i for i, paper_id in enumerate(self.ids)}
+        self.vectors: list[list[tuple[float, str]]] = []  # (weight, term), rarest term first
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for number, c in enumerate(counts):
+            weights = {t: tf * math.log(n / df[t]) for t, tf in c.items() if df[t] > 1}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            vector = {t: w / norm for t, w in weights.items() if w > 0}
+            for term, weight in vector.items():
+                self.postings.setdefault(term, []).append((number, weight))
+            rarest = sorted(vector, key=lambda t: (df[t], t))
+            self.vectors.append([(vector[t], t) for t in rarest])
+
+    def of(self, paper_id: str, count: int = RELATED) -> list[str]:
+        """Up to `count` related paper ids, most similar first (cosine of TF-IDF)."""
+        number = self.number[paper_id]
+        scores: dict[int, float] = {}
+        get, postings = scores.get, self.postings
+        left = BUDGET
+        for weight, term in self.vectors[number]:
+            row = postings[term]
+            for other, other_weight in row if len(row) <= left else row[:left]:
+                scores[other] = get(other, 0.0) + weight * other_weight
+            left -= len(row)
+            if left <= 0:
+                break
+        scores.pop(number, None)
+        # Highest score first, ties by id order: two sorts in C (the first gives the ties').
+        best = sorted(sorted(scores), key=scores.__getitem__, reverse=True)[:count]
+        return [self.ids[other] for other in best]
 
 
 def related_papers(
@@ -47,32 +92,5 @@ def related_papers(
     count: int = RELATED,
 ) -> dict[str, list[str]]:
     """Up to `count` related paper ids per paper id, most similar first (cosine of TF-IDF)."""
-    ordered = sorted(papers, key=lambda p: p.id)
-    n = len(ordered)
-    counts = [_terms(p, abstract(p)) for p in ordered]
-    df: Counter[str] = Counter(t for c in counts for t in c)
-    vectors: list[dict[str, float]] = []
-    for c in counts:
-        weights = {t: tf * math.log(n / df[t]) for t, tf in c.items() if df[t] > 1}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        vectors.append({t: w / norm for t, w in weights.items() if w > 0})
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for number, vector in enumerate(vectors):
-        for term, weight in vector.items():
-            postings.setdefault(term, []).append((number, weight))
-    result: dict[str, list[str]] = {}
-    for number, vector in enumerate(vectors):
-        scores: dict[int, float] = {}
-        left = BUDGET
-        for term in sorted(vector, key=lambda t: (df[t], t)):
-            weight = vector[term]
-            row = postings[term]
-            for other, other_weight in row if len(row) <= left else row[:left]:
-                scores[other] = scores.get(other, 0.0) + weight * other_weight
-            left -= len(row)
-            if left <= 0:
-                break
-        scores.pop(number, None)
-        best = heapq.nsmallest(count, [(-score, other) for other, score in scores.items()])
-        result[ordered[number].id] = [ordered[other].id for _, other in best]
-    return result
+    related = Related(papers, abstract)
+    return {paper_id: related.of(paper_id, count) for paper_id in related.ids}

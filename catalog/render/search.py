@@ -11,7 +11,9 @@ grows past SHARD_BYTES however large the catalog.
 Terms: lower case, accents folded, words of letters and digits (dots inside a word kept, so
 `2106.09685` and DOIs stay whole; their dot-separated parts are terms too), each with its
 stem (a light suffix strip: quantization, quantized, quantizes -> quantiz). A query word
-matches every term that starts with its stem. search-core.js implements the same rules.
+matches every term that starts with its stem; a pasted DOI or arXiv address, `doi:` or
+`arXiv:` prefix and an arXiv version are made plain first (query_words). search-core.js
+implements the same rules.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ FIELD_BITS = 6
 _WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ed", "es", "s", "e")
 _MIN_STEM = 3
+# What a reader pastes for an id: a DOI's or arXiv's address or prefix (dropped), an arXiv
+# id with its version or .pdf (the bare id). search-core.js applies the same to a query.
+ID_FORMS = (
+    (re.compile(r"\bhttps?://(?:dx\.)?doi\.org/", re.I), " "),
+    (re.compile(r"\bhttps?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.I), " "),
+    (re.compile(r"\b(?:doi|arxiv):\s*", re.I), " "),
+    (re.compile(r"\b(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\b", re.A), r"\1"),
+)
 
 
 def fold(text: str) -> str:
@@ -54,6 +64,14 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def query_words(text: str) -> list[str]:
+    """The words search-core.js looks a query up by: ids as a reader pastes them made plain
+    (ID_FORMS), words of one character dropped."""
+    for pattern, replacement in ID_FORMS:
+        text = pattern.sub(replacement, text)
+    return [w for w in words(text) if len(stem(w)) >= 2]
 
 
 def terms(text: str) -> set[str]:

@@ -38,7 +38,7 @@ def search_docs(catalog: Catalog, site: Site) -> tuple[list[SearchDoc], int]:
             )
         )
     count = len(docs)
-    for page in site.pages:
+    for page in site.items:  # Pending pages too: the path and title are all it needs
         if page.path.startswith("papers/") or "/page/" in page.path:
             continue
         fields = {TITLE: page.title}

@@ -16,6 +16,7 @@ import html
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ import yaml
 
 from catalog.catalog import Catalog
 from catalog.errors import CatalogError, UsageProblem
-from catalog.render.exports import atom_feed, papers_bib, papers_json, safe_url, sitemap
+from catalog.render.exports import atom_feed, paper_json, safe_url
 from catalog.render.pages import Site, build_pages
+from catalog.render.parts import Files, papers_bib_files, papers_json_files, sitemap_files
 from catalog.render.search import build_index, material_stub
 from catalog.render.search_docs import search_docs
 from catalog.render.shell import CONTENT, HEAD, NO_TITLE, SHELL_PATH, SKIP, TITLE, Shell
 from catalog.render.views import LATE_MARKER, PAGE_SIZE, Page
+from catalog.render.writing import write_pages
 from catalog.resources import site_dir
 from catalog.writer import publish_folder, write_atomic
 
@@ -44,21 +47,33 @@ NAV = [
 ]
 
 
-def build_site(catalog: Catalog, out_dir: Path, *, page_size: int = PAGE_SIZE, **kw: Any) -> None:
+def build_site(
+    catalog: Catalog,
+    out_dir: Path,
+    *,
+    page_size: int = PAGE_SIZE,
+    workers: int | None = None,
+    step: Callable[[str], None] = lambda stage: None,
+    **kw: Any,
+) -> None:
     """Build the whole site into out_dir, replacing a site built there before.
 
     page_size: entries the home page renders itself and shows per "Show more"; further
-    keywords go to build_pages (chunk: papers per file of the home page's data).
+    keywords go to build_pages (chunk: papers per file of the home page's data). workers:
+    processes that write the generated pages (None: one per core; the files are the same
+    whatever the number). `step` is told each stage's name as it starts.
     """
     out_dir = out_dir.absolute()
     _check_target(out_dir)
-    site = build_pages(catalog, page_size, **kw)
+    step("pages")
+    site = build_pages(catalog, page_size, step=step, **kw)
 
     def make(work: Path, staged: Path) -> None:
-        config_file = write_sources(catalog, site.pages, work, staged)
+        step("theme")
+        config_file = write_sources(catalog, site.static, work, staged)
         run_mkdocs(config_file)
-        write_generated(site.pages, staged)
-        write_exports(catalog, site, staged)
+        step("generated pages and exports")
+        write_generated(site, staged, workers, lambda: write_exports(catalog, site, staged))
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
 
     publish_folder(out_dir, make)
@@ -78,7 +93,7 @@ _FOLDERS = {"topics", "keywords", "venues", "years"}
 def write_sources(catalog: Catalog, pages: list[Page], work: Path, staged: Path) -> Path:
     """The mkdocs input under work/: mkdocs.yml, docs/assets/ and pages.json for the hook.
 
-    mkdocs renders the hand-written kinds of page and the shell; pages are not written as
+    mkdocs renders `pages` (the hand-written kinds) and the shell; pages are not written as
     files: the hook (site/hooks/fragments.py) adds them from pages.json.
     """
     sources = site_dir()
@@ -86,8 +101,14 @@ def write_sources(catalog: Catalog, pages: list[Page], work: Path, staged: Path)
     shutil.copytree(sources / "assets", docs / "assets")
     shell = Page(SHELL_PATH, TITLE, NO_TITLE + CONTENT, head=HEAD, skip=SKIP)
     entries = []
-    for page in [p for p in pages if not p.generated] + [shell]:
-        front = {"title": html.escape(page.title), "hide": ["navigation", "toc"]}
+    for page in [*pages, shell]:
+        # Material's lunr index is not used (search/ holds the catalog's own), so mkdocs
+        # need not parse the pages for it.
+        front = {
+            "title": html.escape(page.title),
+            "hide": ["navigation", "toc"],
+            "search": {"exclude": True},
+        }
         front_matter = json.dumps(front, ensure_ascii=False)
         entries.append(
             {
@@ -152,29 +173,32 @@ def run_mkdocs(config_file: Path) -> None:
         logger.setLevel(level)
 
 
-def write_generated(pages: list[Page], staged: Path) -> None:
-    """Every generated page, put into the shell mkdocs rendered (then the shell goes)."""
+def write_generated(
+    site: Site,
+    staged: Path,
+    workers: int | None = None,
+    beside: Callable[[], None] | None = None,
+) -> None:
+    """Every generated page, put into the shell mkdocs rendered (then the shell goes);
+    `beside` (the exports) runs meanwhile, in a process of its own on a large site."""
     shell_file = staged / SHELL_PATH / "index.html"
     shell = Shell.parse(shell_file.read_text(encoding="utf-8"))
     shutil.rmtree(shell_file.parent)
-    made: set[Path] = set()
-    for page in pages:
-        if not page.generated:
-            continue
-        folder = staged / page.path
-        if folder.parent not in made:
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            made.add(folder.parent)
-        folder.mkdir(exist_ok=True)
-        content = page.html.replace(LATE_MARKER, page.late, 1) if page.late else page.html
-        with open(folder / "index.html", "w", encoding="utf-8") as out:
-            out.write(shell.render(page, content))
+    write_pages(shell, site.pending, staged, workers, beside)
 
 
 def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
     """The downloads, feeds, home data, search index and sitemap beside the pages."""
-    write_atomic(folder / "papers.json", papers_json(catalog, site.views))
-    write_atomic(folder / "papers.bib", papers_bib(catalog, site.views))
+    config = catalog.config
+    by_id = {p.id: p for p in site.order}
+    ids = sorted(by_id)
+
+    def record(number: int) -> dict[str, Any]:
+        paper = by_id[ids[number]]
+        return paper_json(catalog, paper, site.views[paper.id])
+
+    _write_files(folder, papers_json_files(config.title if config else "", ids, record))
+    _write_files(folder, papers_bib_files(ids, [site.bibtex[i] for i in ids]))
     feed = atom_feed(catalog, summaries=site.abstracts, views=site.views)
     write_atomic(folder / "feed.xml", feed)
     for facet, folder_name in (("venue", "venues"), ("topic", "topics")):
@@ -195,6 +219,7 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
                 summaries=site.abstracts,
                 views=site.views,
             )
+            (folder / path).mkdir(parents=True, exist_ok=True)  # the page writers make it too
             (folder / path / "feed.xml").write_text(feed, encoding="utf-8")
     home = folder / "home"
     home.mkdir(exist_ok=True)
@@ -205,11 +230,14 @@ def write_exports(catalog: Catalog, site: Site, folder: Path) -> None:
     for name, text in build_index(*search_docs(catalog, site)).items():
         (search / name).write_text(text, encoding="utf-8")
     (search / "search_index.json").write_text(material_stub(), encoding="utf-8")
-    config = catalog.config
     site_url = (safe_url(config.site_url) if config else None) or LOCAL_SITE_URL
     (folder / "sitemap.xml.gz").unlink(missing_ok=True)
-    pages = [(p.path, p.lastmod) for p in site.pages]
-    write_atomic(folder / "sitemap.xml", sitemap(site_url, pages))
+    _write_files(folder, sitemap_files(site_url, [(p.path, p.lastmod) for p in site.items]))
+
+
+def _write_files(folder: Path, files: Files) -> None:
+    for name, text in files:
+        write_atomic(folder / name, text)
 
 
 def _check_target(out_dir: Path) -> None:

@@ -54,6 +54,20 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A generated page not rendered yet: its address, title and date, and how to make it.
+
+    The site writes generated pages one at a time as it makes them (at 100,000 papers they
+    hold ~2 GB of HTML), so it never holds them all; the sitemap and the search need only
+    their addresses and titles."""
+
+    path: str
+    title: str
+    lastmod: dt.date | None
+    make: Callable[[], Page]
+
+
+@dataclass(frozen=True)
 class FacetKind:
     """A facet of the home browser and the folder of pages it gets, one per value."""
 

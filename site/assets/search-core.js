@@ -29,8 +29,18 @@
     return word;
   }
 
+  // What a reader pastes for an id (search.py's ID_FORMS): a DOI's or arXiv's address or
+  // prefix goes, an arXiv id loses its version and .pdf.
+  var ID_FORMS = [
+    [/\bhttps?:\/\/(?:dx\.)?doi\.org\//gi, " "],
+    [/\bhttps?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\//gi, " "],
+    [/\b(?:doi|arxiv):\s*/gi, " "],
+    [/\b(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\b/g, "$1"]
+  ];
+
   /* The words of a query worth looking up: two characters or more. */
   function queryWords(text) {
+    ID_FORMS.forEach(function (form) { text = text.replace(form[0], form[1]); });
     return (fold(text).match(WORD) || []).filter(function (w) { return stem(w).length >= 2; });
   }
 

@@ -12,6 +12,7 @@ of Material's lunr one (catalog/render/search.py says why).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -37,6 +38,16 @@ def on_files(files: Any, config: Any) -> Any:
         _pages[page["path"]] = page
         files.append(File.generated(config, page["path"], content=page["markdown"]))
     return files
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Material's ~45 templates compile once per machine, not once per build (~0.4 s): the
+    bytecode goes to Jinja's per-user cache folder, keyed by each template's source."""
+    from jinja2 import FileSystemBytecodeCache
+
+    with contextlib.suppress(OSError, RuntimeError):  # no usable temp folder: compile as before
+        env.bytecode_cache = FileSystemBytecodeCache()
+    return env
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
