@@ -261,7 +261,7 @@
     /* One pass over the papers in order: the matches, and each facet value's count as if it
      * were added to its facet (a paper that misses one facet counts for that facet only). */
     function apply(typing) {
-      scheduleUrl(typing);  // before the DOM changes, which the navigation would lay out
+      scheduleUrl(typing);  // first: replaceState measured slower after the DOM changes
       var F = FACETS.length, counts = [], hits = [];
       for (var f = 0; f < F; f++) {
         counts.push(new Int32Array(names[FACETS[f]].length));
