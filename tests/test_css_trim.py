@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from catalog.render.css_trim import html_classes, script_words, theme_classes, trim_css
+from catalog.render.css_trim import (
+    PALETTE,
+    attribute_values,
+    html_classes,
+    script_words,
+    theme_classes,
+    trim_css,
+)
 
 CSS = (
     '@charset "UTF-8";:root{--used:red;--unused:url("data:image/svg+xml;charset=utf-8,<svg/>");'
@@ -51,3 +58,20 @@ def test_where_the_class_names_come_from() -> None:
     bundle = 'e.classList.add("md-code__content");f.classList.contains("annotate");h("md-x--"+n)'
     assert theme_classes(bundle) >= {"md-code__content", "md-x--", "js", "focus-visible"}
     assert "annotate" not in theme_classes(bundle)
+
+
+def test_palette_colours_no_page_uses_go() -> None:
+    css = (
+        "[data-md-color-primary=red]{--md-primary-fg-color:red}"
+        '[data-md-color-primary="indigo"]{--md-primary-fg-color:#4051b5}'
+        "[data-md-color-scheme=slate][data-md-color-primary=red]{color:red}"
+        "[data-md-color-scheme=slate]{color:#fff}"
+        ":is([data-md-color-primary=red]) a{color:red}"
+    )
+    pages = ['<body data-md-color-scheme="default" data-md-color-primary="indigo">']
+    colours = attribute_values(pages, PALETTE)
+    assert colours == {"data-md-color-primary": {"indigo"}, "data-md-color-accent": set()}
+    out = trim_css(css, set(), [".x{color:var(--md-primary-fg-color)}"], colours)
+    assert "=red]{" not in out and "#4051b5" in out
+    # Attributes not named are never judged; nested selectors are not required.
+    assert "[data-md-color-scheme=slate]{color:#fff}" in out and ":is(" in out

@@ -19,6 +19,9 @@ _CLASS_ATTR = re.compile(r'\sclass="([^"]*)"')
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
 _CUSTOM = re.compile(r"\s*(--[\w-]+)\s*:")
+_ATTRIBUTE = re.compile(r"""\[\s*([\w-]+)\s*=\s*["']?([^\]"']*)["']?\s*\]""")
+# The theme's palette attributes: the palette form in every page carries each value used.
+PALETTE = ("data-md-color-primary", "data-md-color-accent")
 # At-rules whose block holds rules (trimmed inside); others' blocks are kept whole.
 _NESTING = ("@media", "@supports", "@container", "@layer", "@document")
 # Classes the theme's script sets outside its own md- names (on <html>, on focus).
@@ -44,6 +47,16 @@ def template_classes(sources: Iterable[str]) -> set[str]:
     return names
 
 
+def attribute_values(pages: Iterable[str], names: Iterable[str]) -> dict[str, set[str]]:
+    """The values the pages give each of the named attributes."""
+    found: dict[str, set[str]] = {name: set() for name in names}
+    for name in found:
+        pattern = re.compile(rf'\s{re.escape(name)}="([^"]*)"')
+        for page in pages:
+            found[name].update(pattern.findall(page))
+    return found
+
+
 def script_words(scripts: Iterable[str]) -> set[str]:
     """Every word of the site's own scripts: a superset of the class names they set."""
     words: set[str] = set()
@@ -61,16 +74,31 @@ def theme_classes(bundle: str) -> set[str]:
     return {w for w in _TOKEN.findall(bundle) if w.startswith("md-")} | _THEME_STATES
 
 
-def trim_css(css: str, words: set[str], readers: Iterable[str] = ()) -> str:
+def trim_css(
+    css: str,
+    words: set[str],
+    readers: Iterable[str] = (),
+    attributes: dict[str, set[str]] | None = None,
+) -> str:
     """css without the rules no page can match and the custom properties nothing reads.
 
     words: the class names the site's pages and scripts may use. readers: other stylesheets,
     scripts and pages whose var() uses keep a custom property (the palette, the site's CSS).
+    attributes: for the attributes named, every value in use ([name=value] selectors with
+    another value go; selectors on other attributes are never judged).
     """
+    values = attributes or {}
     prefixes = tuple(w for w in words if w.endswith(("-", "_")))  # "md-x--" + name in scripts
 
-    def used(name: str) -> bool:
-        return name in words or (bool(prefixes) and name.startswith(prefixes))
+    def used(selector: str) -> bool:
+        top = _top_level(selector)
+        for name in _CLASS.findall(top):
+            if name not in words and not (prefixes and name.startswith(prefixes)):
+                return False
+        for attribute, value in _ATTRIBUTE.findall(_top_level(selector, brackets=False)):
+            if attribute in values and value not in values[attribute]:
+                return False
+        return True
 
     kept = _rules(css, used)
     outside = " ".join(readers)
@@ -152,17 +180,19 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _required_classes(selector: str) -> list[str]:
-    """The classes an element must have for selector to match (nested selectors aside)."""
+def _top_level(selector: str, brackets: bool = True) -> str:
+    """selector without what nested selectors (:is(), :not()...) and, unless brackets is
+    False, attribute brackets hold: what an element must itself match."""
     flat, depth = [], 0
+    opening, closing = ("([", ")]") if brackets else ("(", ")")
     for c in selector:
-        if c in "([":
+        if c in opening:
             depth += 1
-        elif c in ")]":
+        elif c in closing:
             depth -= 1
         elif depth == 0:
             flat.append(c)
-    return _CLASS.findall("".join(flat))
+    return "".join(flat)
 
 
 def _rules(css: str, used: Callable[[str], bool]) -> str:
@@ -178,11 +208,7 @@ def _rules(css: str, used: Callable[[str], bool]) -> str:
             else:
                 out.append(f"{prelude}{{{body}}}")
         else:
-            selectors = [
-                s
-                for s in _split_top(prelude, ",")
-                if all(used(name) for name in _required_classes(s))
-            ]
+            selectors = [s for s in _split_top(prelude, ",") if used(s)]
             if selectors:
                 out.append(f"{','.join(selectors)}{{{body}}}")
     return "".join(out)
