@@ -20,6 +20,7 @@ CPU time); targets at 100,000: <= 120 s, <= 1.5 GiB, home <= 300 KB gzipped, no 
 
 from __future__ import annotations
 
+import functools
 import gzip
 import http.server
 import itertools
@@ -41,6 +42,7 @@ from catalog.render.site import build_site
 from catalog.validate import load_catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_floor import FLOOR_JS, floor_site, traced
 from synth import write_catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -117,6 +119,11 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
 class Browser:
     clicks_ms: list[float] = field(default_factory=list)
     keys_ms: list[float] = field(default_factory=list)
+    # The same measurement around a trivial DOM change (browser_floor.FLOOR_JS), and the
+    # renderer main thread's CPU ms per action, for the actions and their floors.
+    click_floor_ms: list[float] = field(default_factory=list)
+    key_floor_ms: list[float] = field(default_factory=list)
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     load_ms: float = 0.0
     home_kb: float = 0.0  # everything the home page fetched on load, gzipped
     paper_kb: float = 0.0  # everything a paper page fetched on first load, gzipped
@@ -166,15 +173,23 @@ def measure_browser(site: Path, clicks: int, paper_id: str) -> Browser:
         values = page.eval_on_selector_all(
             "[data-facet]", "els => els.map(e => [e.dataset.facet, e.dataset.value])"
         )
+        actions = []
         for facet, value in values[:clicks]:
             selector = f'[data-facet="{facet}"][data-value="{value}"]'
-            result.clicks_ms.append(page.evaluate(CLICK_JS, selector))  # select
-            result.clicks_ms.append(page.evaluate(CLICK_JS, selector))  # and clear again
+            click = functools.partial(page.evaluate, CLICK_JS, selector)
+            actions += [click, click]  # select, and clear again
+        floor = functools.partial(page.evaluate, FLOOR_JS)
+        result.click_floor_ms, result.cpu_ms["click_floor"] = traced(browser, page, [floor] * 20)
+        result.clicks_ms, result.cpu_ms["click"] = traced(browser, page, actions)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         page.evaluate(KEY_JS, "l")  # warm: the shards for the first letters
         for text in TYPED:
-            result.keys_ms.append(page.evaluate(KEY_JS, text))
+            page.evaluate(KEY_JS, text)  # and the shards of the words typed
+        page.evaluate(KEY_JS, "")
+        keys = [functools.partial(page.evaluate, KEY_JS, text) for text in TYPED]
+        result.key_floor_ms, result.cpu_ms["key_floor"] = traced(browser, page, [floor] * 16)
+        result.keys_ms, result.cpu_ms["key"] = traced(browser, page, keys)
         browser.close()
     return result
 
@@ -358,6 +373,9 @@ def main(
             facet_click_median_ms=round(statistics.median(result.clicks_ms), 1),
             facet_click_max_ms=round(max(result.clicks_ms), 1),
             keystroke_4x_median_ms=round(statistics.median(result.keys_ms), 1),
+            click_floor_median_ms=round(statistics.median(result.click_floor_ms), 1),
+            keystroke_4x_floor_median_ms=round(statistics.median(result.key_floor_ms), 1),
+            main_thread_cpu_ms_per_action={k: round(v, 1) for k, v in result.cpu_ms.items()},
         )
         for path, kb in result.paper_fetched[:8]:
             print(f"  paper page: {kb:7.1f} KB  {path}", file=sys.stderr)
@@ -369,6 +387,7 @@ def main(
             missed.append("keystroke")
     if run_lighthouse:
         figures["lighthouse"] = lighthouse(site, ["", f"papers/{paper_id}/"])
+        figures["lighthouse_floor"] = lighthouse(floor_site(work), [""]).get("/")
     if whole:
         sys.exit(_whole_builds(whole, work, figures, missed))
     figures["missed"] = missed

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from catalog.catalog import Catalog
 from catalog.diagnostics import Diagnostic, has_errors
+from catalog.render.facts_view import readme_stars
 from catalog.render.readme import render_readme
 from catalog.render.site import build_site
 from catalog.resources import catalog_templates
@@ -89,6 +90,7 @@ def _build(
         catalog.config,
         topics=catalog.topics.entries,
         templates=catalog_templates(data_dir),
+        stars=readme_stars(catalog),
     )
     current = _read(readme)
     result.readme_text = text

@@ -62,6 +62,7 @@ FIELDS: dict[str, str] = {
     CHECKED: "none",
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_FLOW_UNSAFE = re.compile(r"[,\[\]{}#&*!|>'\"%@`?:]")
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,16 @@ def _text(value: str) -> str:
     return out if plain else json.dumps(value, ensure_ascii=False)
 
 
-def _value(value: Any) -> str:
+def _flow_text(value: str) -> str:
+    """A string inside a flow list or mapping: there `,`, `?`, brackets and the like end or
+    start YAML tokens that a block scalar may hold, so such a string is quoted."""
+    out = _text(value)
+    if out.startswith('"') or not _FLOW_UNSAFE.search(out):
+        return out
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _value(value: Any, flow: bool = False) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -247,11 +257,11 @@ def _value(value: Any) -> str:
     if isinstance(value, int | dt.date):
         return str(value) if isinstance(value, int) else value.isoformat()
     if isinstance(value, list):
-        return "[" + ", ".join(_text(str(v)) for v in value) + "]"
+        return "[" + ", ".join(_flow_text(str(v)) for v in value) + "]"
     if isinstance(value, dict):
-        parts = [f"{k}: {_value(value[k])}" for k in sorted(value)]
+        parts = [f"{k}: {_value(value[k], flow=True)}" for k in sorted(value)]
         return "{" + ", ".join(parts) + "}"
-    return _text(str(value))
+    return _flow_text(str(value)) if flow else _text(str(value))
 
 
 def save_facts(path: Path, facts: Facts) -> bool:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote
 
+from catalog.lazy_regex import LazyPattern
 from catalog.model import Links
 
 # Kinds of id, strongest first: a group is named by its strongest shared key.
@@ -27,40 +28,40 @@ TITLE = "title"
 
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7}"
-_ARXIV_ID = re.compile(rf"(?:arxiv:)?({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_ID = LazyPattern(rf"(?:arxiv:)?({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?", re.IGNORECASE)
 _ARXIV_HOSTS = {"arxiv.org", "export.arxiv.org", "ar5iv.org", "ar5iv.labs.arxiv.org"}
-_ARXIV_PATH = re.compile(
+_ARXIV_PATH = LazyPattern(
     rf"/(?:abs|pdf|html|ps|format)/((?:arxiv:)?(?:{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?)"
     r"(?:\.pdf)?/?",
     re.IGNORECASE,
 )
-_HF_PAPER = re.compile(rf"/papers/({_ARXIV_NEW})(?:v\d+)?/?")
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
-_DOI_IN_PATH = re.compile(
+_HF_PAPER = LazyPattern(rf"/papers/({_ARXIV_NEW})(?:v\d+)?/?")
+_DOI = LazyPattern(r"10\.\d{4,9}/\S+")
+_DOI_IN_PATH = LazyPattern(
     r"/doi/(?:(?:abs|full|pdf|epdf|pdfdirect|reader|book|fullhtml)/)?(10\.\d{4,9}/.+)"
 )
-_SPRINGER_PATH = re.compile(
+_SPRINGER_PATH = LazyPattern(
     r"/(?:article|chapter|book|referenceworkentry|protocol|content/pdf)/(10\.\d{4,9}/.+)"
 )
-_ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.({_ARXIV_NEW}|{_ARXIV_OLD})", re.IGNORECASE)
-_ACL_ID = re.compile(r"\d{4}\.[a-z0-9-]+\.\d+|[a-z]\d{2}-\d{4}", re.IGNORECASE)
-_ACL_PATH = re.compile(rf"/(?:anthology/)?({_ACL_ID.pattern})(?:\.pdf)?/?", re.IGNORECASE)
-_IEEE_PATH = re.compile(r"/(?:abstract/)?document/(\d+)(?:/.*)?")
+_ARXIV_DOI = LazyPattern(rf"10\.48550/arxiv\.({_ARXIV_NEW}|{_ARXIV_OLD})", re.IGNORECASE)
+_ACL_ID = LazyPattern(r"\d{4}\.[a-z0-9-]+\.\d+|[a-z]\d{2}-\d{4}", re.IGNORECASE)
+_ACL_PATH = LazyPattern(rf"/(?:anthology/)?({_ACL_ID.pattern})(?:\.pdf)?/?", re.IGNORECASE)
+_IEEE_PATH = LazyPattern(r"/(?:abstract/)?document/(\d+)(?:/.*)?")
 _IEEE_QUERY_PATHS = ("/stamp/stamp.jsp", "/xpl/articledetails.jsp", "/xpls/abs_all.jsp")
 _NEURIPS_HOSTS = {"proceedings.neurips.cc", "papers.nips.cc", "papers.neurips.cc"}
-_NEURIPS_PATH = re.compile(
+_NEURIPS_PATH = LazyPattern(
     r"/paper(?:_files/paper)?/\d{4}/(?:file|hash)/([0-9a-f]{32})-[A-Za-z_-]+\.(?:pdf|html)"
 )
 # PMLR volumes, on their own host and under JMLR's older address
 _PMLR_PATHS = {
-    "proceedings.mlr.press": re.compile(
+    "proceedings.mlr.press": LazyPattern(
         r"/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/[^/]*)?", re.IGNORECASE
     ),
-    "jmlr.org": re.compile(
+    "jmlr.org": LazyPattern(
         r"/proceedings/papers/v(\d+)/([a-z0-9_-]+?)(?:\.html|\.pdf)?(?:/.*)?", re.IGNORECASE
     ),
 }
-_CVF_PATH = re.compile(
+_CVF_PATH = LazyPattern(
     r"/content[^/]*/(?:[^/]+/)?(?:html|papers)/(?:[^/]+/)?([^/]+_paper)\.(?:html|pdf)"
 )
 # Code hosts: a repository can serve several papers, so its URL never names one.

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from catalog.lazy_regex import LazyPattern
+
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 RESERVED_IDS = frozenset({"index"})  # the site's folder pages are <folder>/index
 DEFAULT_SECTION = "papers"  # the README section of a record that names none
@@ -57,8 +59,8 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
 )
 _INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _BAD_CHARS = "\x7f-\x9f" + _INVISIBLE + "\ud800-\udfff" + _NONCHARACTERS
-_BAD_LINE = re.compile(f"[\x00-\x1f{_BAD_CHARS}]")
-_BAD_PROSE = re.compile(f"[\x00-\x09\x0b-\x1f{_BAD_CHARS}]")  # newlines allowed
+_BAD_LINE = LazyPattern(f"[\x00-\x1f{_BAD_CHARS}]")  # needed only when not isprintable()
+_BAD_PROSE = LazyPattern(f"[\x00-\x09\x0b-\x1f{_BAD_CHARS}]")  # newlines allowed
 
 
 _CONTROL_NAMES = {
@@ -85,7 +87,7 @@ def describe_char(char: str) -> str:
     return f"U+{code:04X} {name}"
 
 
-def _refuse_chars(value: str, bad: re.Pattern[str], code: str = "bad-text") -> None:
+def _refuse_chars(value: str, bad: LazyPattern, code: str = "bad-text") -> None:
     found = None if value.isprintable() else bad.search(value)
     if found:
         raise PydanticCustomError(

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import REPO
-from test_readme import HOSTILE_TITLES, config, paper, synthetic_papers
+from test_readme import HOSTILE_TITLES, config, paper, stars_for, synthetic_papers
 
 from catalog.render.readme import render_readme
 
@@ -42,7 +42,9 @@ def test_hostile_and_wide_readme_passes_awesome_lint(tmp_path: Path) -> None:
     papers += [paper(f"hostile-{i}", title=t, keywords=[]) for i, t in enumerate(HOSTILE_TITLES)]
     papers.append(paper("emoji", title="Emoji 🚀 and 低秩适配 widths", keywords=[]))
     readme = tmp_path / "README.md"
-    readme.write_text(render_readme(papers, config(title="Awesome Test")), encoding="utf-8")
+    text = render_readme(papers, config(title="Awesome Test"), stars=stars_for(papers))
+    assert "★" in text  # stars from the lockfile keep the tables aligned too
+    readme.write_text(text, encoding="utf-8")
     (tmp_path / "CONTRIBUTING.md").write_text("Add a record under data/papers/.\n")
     result = awesome_lint(readme)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import yaml
 from hypothesis import given, settings
@@ -101,3 +102,21 @@ def test_escapes_json_and_yaml_share_are_read_fast_and_others_go_to_yaml() -> No
         read_lines(yaml_only) is None
         and yaml.safe_load(yaml_only)["g"]["abstract"][0]["value"] == "nul \x00 and A"
     )
+
+
+def test_flow_values_quote_what_would_end_a_flow_token(tmp_path: Path) -> None:
+    """A comma in an author's name or a `?` in a venue ends a token inside `[...]`/`{...}`."""
+    from catalog.facts import load_facts, save_facts
+
+    facts = Facts()
+    url = "https://dblp.org/rec/x"
+    facts.put("p", "authors", Fact("dblp", url, DAY, ["Smith, Jr.", "Ada Lovelace", "x: y"]))
+    facts.put("p", "venue", Fact("dblp", url, DAY, {"venue": "GÓ(ě?", "year": None}))
+    text = dump_facts(facts)
+    assert '["Smith, Jr.", Ada Lovelace, "x: y"]' in text and '{venue: "GÓ(ě?", year: null}' in text
+    assert read_lines(text) == yaml.safe_load(text)
+    path = tmp_path / "facts.yaml"
+    save_facts(path, facts)
+    again = load_facts(path)
+    assert again.value("p", "authors", "dblp") == ["Smith, Jr.", "Ada Lovelace", "x: y"]
+    assert again.value("p", "venue", "dblp") == {"venue": "GÓ(ě?", "year": None}

@@ -19,7 +19,8 @@ from markdown_it import MarkdownIt
 from catalog.model import CatalogConfig, Paper
 from catalog.render import markdown as md
 from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
-from catalog.render.readme import GITHUB_LIMIT, README_BUDGET, _Page, render_readme
+from catalog.render.facts_view import Count
+from catalog.render.readme import GITHUB_LIMIT, README_BUDGET, _Page, compact, render_readme
 from catalog.validate import load_catalog
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "README.md"
@@ -292,3 +293,41 @@ def test_url_linked_in_the_header_is_not_linked_again() -> None:
     text = render_readme([paper("tool", links={"paper": repo + "/"})], config(badges=[badge]))
     assert text.count(f"]({repo})") == 1
     assert "(above)" in text
+
+
+def stars_for(papers: list[Paper], day: str = "2026-11-30") -> dict[str, Count]:
+    return {
+        p.id: Count(1000 * i + 7, day, p.links.code or "https://github.com/x/y")
+        for i, p in enumerate(papers)
+    }
+
+
+def test_stars_from_the_lockfile_show_as_numbers_not_badges() -> None:
+    code = "https://github.com/microsoft/LoRA"
+    papers = [
+        paper("lora", links={"paper": "https://arxiv.org/abs/2106.09685", "code": code}),
+        paper("nocode", title="No Code Here", links={"paper": "https://example.org/n"}),
+    ]
+    stars = {
+        "lora": Count(10500, "2026-11-30", code),
+        "nocode": Count(5, "2026-12-01", "https://github.com/a/b"),  # no code link: not shown
+    }
+    text = render_readme(papers, config(), stars=stars)
+    assert f"[Link]({code}) ★ 10.5k |" in text
+    assert "★ counts a code repository's GitHub stars, as of 2026-11-30." in text
+    assert text.count("★") == 2 and "![" not in text.split("## Contents")[1]
+    plain = render_readme(papers, config())
+    assert "★" not in plain and plain.count("\n") == text.count("\n") - 1
+    assert [compact(n) for n in (0, 999, 1000, 10500, 999_949, 999_950, 2_345_678)] == [
+        "0", "999", "1k", "10.5k", "999.9k", "1M", "2.3M"
+    ]  # fmt: skip
+
+
+def test_stars_count_against_the_size_budget() -> None:
+    papers = synthetic_papers(400, seed=5)
+    stars = stars_for(papers)
+    whole = render_readme(papers, config(), stars=stars)
+    assert len(whole.encode()) > len(render_readme(papers, config()).encode())
+    budget = len(whole.encode()) - 1
+    cut = render_readme(papers, config(), stars=stars, budget=budget)
+    assert len(cut.encode()) <= budget and "This table shows the newest" in cut

@@ -565,3 +565,13 @@ def test_a_run_where_no_source_answers_is_not_clean(catalog_dir: Any) -> None:
     assert "warning: stopped asking" in result.stderr
     assert "no source could be asked" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_reserve_grows_to_what_reading_or_saving_took() -> None:
+    from catalog.sync.run import reserve, wrap_up
+
+    assert (reserve(600), reserve(20)) == (10.0, 2.0)
+    assert wrap_up(600, read=2.0) == 10.0  # a small catalog: the fixed reserve
+    assert wrap_up(600, read=20.0) == 30.0  # 10,000 papers on a busy machine, and growth
+    assert wrap_up(600, read=1.0, saved=14.0) == 21.0  # a save during the run took longer
+    assert wrap_up(20, read=30.0) == 10.0  # never more than half the budget

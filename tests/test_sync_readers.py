@@ -252,3 +252,18 @@ def test_the_shared_view_lets_the_record_win_and_facts_fill_only_gaps(catalog_di
     document = {p["id"]: p for p in json.loads(papers_json(catalog))["papers"]}
     assert document["kept"]["authors"] == ["Edward J. Hu"]
     assert document["pinned"]["authors"] == []
+
+
+def test_the_readme_shows_the_lockfiles_stars_beside_the_code_link(
+    catalog_dir: Any, tmp_path: Any
+) -> None:
+    from catalog.build import build
+
+    catalog_with_facts(catalog_dir)
+    readme = tmp_path / "README.md"
+    result = build(catalog_dir.path, readme, None)
+    assert not result.failed
+    text = readme.read_text(encoding="utf-8")
+    assert "[Link](https://github.com/microsoft/LoRA) ★ 10.5k |" in text
+    assert "GitHub stars, as of 2026-12-01." in text
+    assert build(catalog_dir.path, readme, None, check=True).readme_changed is False

@@ -162,6 +162,16 @@ def view_of(
     )
 
 
+def readme_stars(catalog: Catalog) -> dict[str, Count]:
+    """Each paper's GitHub stars, for the README's Code cells (only the facts it needs)."""
+    out = {}
+    for paper_id in catalog.facts.papers:
+        count = _count(stated(catalog, paper_id, "stars"))
+        if count is not None:
+            out[paper_id] = count
+    return out
+
+
 def paper_views(catalog: Catalog) -> dict[str, PaperView]:
     """Every paper's view, by id (sync's venue rules asked once for all the preprints)."""
     accepted = _accepted(catalog, [p for p in catalog.papers if _may_be_accepted(catalog, p)])

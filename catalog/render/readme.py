@@ -8,6 +8,10 @@ Size rule (GitHub stops rendering a README at 512 KB): when the whole list would
 `budget` bytes, every paper table is cut to its first K rows (tables are ordered newest year
 first, then title), K being the largest that fits; each cut table says how many papers it
 leaves out and points to the site, which lists them all. Everything else stays whole.
+
+Stars: when the facts lockfile has a repository's GitHub stars, its Code cell shows them as a
+number (`★ 10.5k`, a few bytes, no badge image to fetch per row), and one line says the day
+they were read.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import jinja2
 from catalog.model import CatalogConfig, Paper, Topic
 from catalog.render import markdown as md
 from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
+from catalog.render.facts_view import Count
 from catalog.render.urls import page_url, unique_slugs
 from catalog.resources import template_override, templates_dir
 
@@ -60,14 +65,16 @@ def render_readme(
     topics: Mapping[str, Topic] | None = None,
     budget: int = README_BUDGET,
     templates: Path | None = None,
+    stars: Mapping[str, Count] | None = None,
 ) -> str:
     """The README for these papers: byte-identical for the same data, at most `budget` bytes
     when cutting tables can make it so. `topics` (the registry's entries, in its order) adds
     the browse-by-topic line. A README.md.j2 in `templates` (the catalog's own templates/
-    folder) replaces the packaged one."""
+    folder) replaces the packaged one. `stars` (by paper id, `facts_view.readme_stars`) puts
+    each code repository's stars beside its link."""
     ordered = sorted(papers, key=_row_order)
     template = _template(template_override(templates, TEMPLATE))
-    page = _Page(ordered, config, topics or {}, template)
+    page = _Page(ordered, config, topics or {}, template, stars or {})
     longest = max((len(r) for r in page.rows.values()), default=0)
     text = page.render(longest)
     if _size(text) <= budget or longest == 0:
@@ -90,7 +97,9 @@ def _row_order(paper: Paper) -> tuple[Any, ...]:
     return (-paper.year, paper.title.casefold(), paper.title, paper.id)
 
 
-def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, list[md.Row]]:
+def _section_rows(
+    papers: Sequence[Paper], config: CatalogConfig, stars: Mapping[str, Count]
+) -> dict[str, list[md.Row]]:
     """Escaped table cells per section id, in reading order; a URL already linked earlier in
     the README is shown as '(above)' (awesome-lint forbids linking one URL twice)."""
     by_section: dict[str, list[Paper]] = {s.id: [] for s in config.sections}
@@ -113,7 +122,7 @@ def _section_rows(papers: Sequence[Paper], config: CatalogConfig) -> dict[str, l
                     f"**{md.inline_text(p.title)}**",
                     _short_text(p.venue),
                     _link_cell(p.links.paper, seen, later),
-                    _link_cell(p.links.code, seen, later),
+                    _link_cell(p.links.code, seen, later) + _stars(p, stars),
                     "; ".join(_short_text(k) for k in p.keywords),
                 )
             )
@@ -145,6 +154,20 @@ def _link_cell(url: str | None, seen: set[str], later: set[str]) -> str:
     return f"[Link]({md.link_destination(url)})"
 
 
+def _stars(paper: Paper, stars: Mapping[str, Count]) -> str:
+    count = stars.get(paper.id)
+    return f" ★ {compact(count.count)}" if count is not None and paper.links.code else ""
+
+
+def compact(number: int) -> str:
+    """10500 -> `10.5k`, 999 -> `999`, 2300000 -> `2.3M`: a README cell, not a ledger."""
+    for size, unit in ((1_000_000, "M"), (1_000, "k")):
+        if number >= size - size // 20_000:  # 999,950 is 1M, not 1000k
+            text = f"{number / size:.1f}".removesuffix(".0")
+            return f"{text}{unit}"
+    return str(number)
+
+
 def _link_key(url: str) -> str:
     """Roughly how awesome-lint decides two URLs are the same link."""
     rest = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE)
@@ -162,10 +185,13 @@ class _Page:
         config: CatalogConfig,
         topics: Mapping[str, Topic] | None = None,
         template: jinja2.Template | None = None,
+        stars: Mapping[str, Count] | None = None,
     ) -> None:
         self.config = config
         self._template = template or _template(None)
-        self.rows = _section_rows(papers, config)
+        known = stars or {}
+        shown_stars = {p.id: known[p.id] for p in papers if p.links.code and p.id in known}
+        self.rows = _section_rows(papers, config, shown_stars)
         self._tables: dict[tuple[str, int], str] = {}
         title = f"{config.title} {AWESOME_BADGE_ALT}" if config.awesome else config.title
         anchors = _Anchors(title, "Contents")
@@ -202,6 +228,8 @@ class _Page:
             "setup_command": config.setup_command or SETUP_COMMAND,
             "test_command": config.test_command or TEST_COMMAND,
             "github_limit_kb": GITHUB_LIMIT // 1024,
+            # the day the newest star count was read (a weekly sync reads them all)
+            "stars_as_of": max((c.fetched for c in shown_stars.values()), default=None),
         }
 
     def render(self, limit: int) -> str:

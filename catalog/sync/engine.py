@@ -37,7 +37,9 @@ ADAPTERS: tuple[Callable[[Ctx], Adapter], ...] = (
     GitHub,
 )
 SOURCE_NAMES = ("arxiv", "dblp", "openreview", "crossref", "semantic-scholar", "github")
-SAVE_EVERY = 30.0  # seconds between saves of the facts during a long run
+# Seconds between saves of the facts during a long run, and at least ten times what the last
+# one took (10,000 papers' facts take seconds to write and check; the workers wait meanwhile).
+SAVE_EVERY = 30.0
 Progress = Callable[[str, int, int], None]
 
 
@@ -88,6 +90,7 @@ class Sync:
     _finished: set[str] = field(default_factory=set)
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _last_save: float = field(default_factory=time.monotonic)
+    _save_took: float = 0.0
 
     def run(self) -> RunStats:
         start = time.monotonic()
@@ -181,9 +184,11 @@ class Sync:
                         self.facts.mark_checked(
                             paper_id, adapter.name, adapter.checked_url(key), self.today
                         )
-                if time.monotonic() - self._last_save > SAVE_EVERY:
+                if time.monotonic() - self._last_save > max(SAVE_EVERY, 10 * self._save_took):
+                    began = time.monotonic()
                     self.save()
                     self._last_save = time.monotonic()
+                    self._save_took = self._last_save - began
             with self._changed:
                 self._changed.notify_all()
             if self.progress:
