@@ -413,7 +413,7 @@ def _whole_builds(
     for line in scaling(builds):
         print(line, file=sys.stderr)
         if line.endswith("OVER"):
-            missed.append(f"scaling: {line.split(':')[0].strip()}")
+            missed.append(f"scaling: {line.split(' -> ')[0].strip()}")
     if builds:
         built = builds[-1]
         figures["whole_builds"] = builds
