@@ -6,18 +6,21 @@ transfers <= 60 KB gzipped on first load; no page over 500 KB uncompressed and n
 answers a keystroke in <= 50 ms median at 4x CPU slowdown; Lighthouse mobile (npm's
 lighthouse with Debian's chromium, the site served with gzip): performance >= 95 on the
 shipped site's home and a paper page (>= 85 and >= 90 at 10,000), accessibility, best
-practices and SEO 100. With --whole N: the whole `catalog build` of N papers in a child
-process, its wall time, peak memory, home page size gzipped and largest files (targets at
-100,000: <= 120 s, <= 1.5 GiB, home <= 300 KB gzipped, no file over 5 MB). The machines are
-noisy: each wall time is printed with the CPU time beside it.
+practices and SEO 100. With --whole 1000,10000,100000: the whole `catalog build` of each
+size in a child process (benchmarks/build_stages.py), its wall and CPU time (the page
+writers' included), peak memory, home page size gzipped, largest files and each stage's
+share, and each stage's growth from one size to the next (target: 10x the papers <= 11x the
+CPU time); targets at 100,000: <= 120 s, <= 1.5 GiB, home <= 300 KB gzipped, no file over
+5 MB. The machines are noisy: each wall time is printed with the CPU time beside it.
 
     .venv/bin/python benchmarks/site_bench.py -n 10000 --work build/bench-site
     .venv/bin/python benchmarks/site_bench.py --data data --lighthouse   # the shipped site
-    .venv/bin/python benchmarks/site_bench.py --whole 100000 --no-browser
+    .venv/bin/python benchmarks/site_bench.py --whole 1000,10000,100000 --whole-only
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import http.server
 import itertools
@@ -39,6 +42,7 @@ from catalog.render.site import build_site
 from catalog.validate import load_catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_floor import FLOOR_JS, floor_site, traced
 from synth import write_catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,6 +119,11 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
 class Browser:
     clicks_ms: list[float] = field(default_factory=list)
     keys_ms: list[float] = field(default_factory=list)
+    # The same measurement around a trivial DOM change (browser_floor.FLOOR_JS), and the
+    # renderer main thread's CPU ms per action, for the actions and their floors.
+    click_floor_ms: list[float] = field(default_factory=list)
+    key_floor_ms: list[float] = field(default_factory=list)
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     load_ms: float = 0.0
     home_kb: float = 0.0  # everything the home page fetched on load, gzipped
     paper_kb: float = 0.0  # everything a paper page fetched on first load, gzipped
@@ -164,15 +173,23 @@ def measure_browser(site: Path, clicks: int, paper_id: str) -> Browser:
         values = page.eval_on_selector_all(
             "[data-facet]", "els => els.map(e => [e.dataset.facet, e.dataset.value])"
         )
+        actions = []
         for facet, value in values[:clicks]:
             selector = f'[data-facet="{facet}"][data-value="{value}"]'
-            result.clicks_ms.append(page.evaluate(CLICK_JS, selector))  # select
-            result.clicks_ms.append(page.evaluate(CLICK_JS, selector))  # and clear again
+            click = functools.partial(page.evaluate, CLICK_JS, selector)
+            actions += [click, click]  # select, and clear again
+        floor = functools.partial(page.evaluate, FLOOR_JS)
+        result.click_floor_ms, result.cpu_ms["click_floor"] = traced(browser, page, [floor] * 20)
+        result.clicks_ms, result.cpu_ms["click"] = traced(browser, page, actions)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         page.evaluate(KEY_JS, "l")  # warm: the shards for the first letters
         for text in TYPED:
-            result.keys_ms.append(page.evaluate(KEY_JS, text))
+            page.evaluate(KEY_JS, text)  # and the shards of the words typed
+        page.evaluate(KEY_JS, "")
+        keys = [functools.partial(page.evaluate, KEY_JS, text) for text in TYPED]
+        result.key_floor_ms, result.cpu_ms["key_floor"] = traced(browser, page, [floor] * 16)
+        result.keys_ms, result.cpu_ms["key"] = traced(browser, page, keys)
         browser.close()
     return result
 
@@ -356,6 +373,9 @@ def main(
             facet_click_median_ms=round(statistics.median(result.clicks_ms), 1),
             facet_click_max_ms=round(max(result.clicks_ms), 1),
             keystroke_4x_median_ms=round(statistics.median(result.keys_ms), 1),
+            click_floor_median_ms=round(statistics.median(result.click_floor_ms), 1),
+            keystroke_4x_floor_median_ms=round(statistics.median(result.key_floor_ms), 1),
+            main_thread_cpu_ms_per_action={k: round(v, 1) for k, v in result.cpu_ms.items()},
         )
         for path, kb in result.paper_fetched[:8]:
             print(f"  paper page: {kb:7.1f} KB  {path}", file=sys.stderr)
@@ -367,6 +387,7 @@ def main(
             missed.append("keystroke")
     if run_lighthouse:
         figures["lighthouse"] = lighthouse(site, ["", f"papers/{paper_id}/"])
+        figures["lighthouse_floor"] = lighthouse(floor_site(work), [""]).get("/")
     if whole:
         sys.exit(_whole_builds(whole, work, figures, missed))
     figures["missed"] = missed

@@ -286,6 +286,8 @@ class Watched:
         )
 
     def query(self) -> dict[str, list[str]]:
+        """The page's query, once typed text has reached it (catalog.js writes it on a pause)."""
+        self.page.wait_for_function("!document.querySelector('[data-url-pending]')")
         return parse_qs(urlsplit(self.page.url).query)
 
     def open_home(self, query: str = "") -> None:

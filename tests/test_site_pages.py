@@ -64,7 +64,7 @@ def test_generated_pages_carry_the_theme_shell(small_site: BuiltSite) -> None:
         assert {"md-header", "md-search__input", "md-tabs", "md-footer"} <= parsed.classes, path
         assert 'data-md-component="palette"' in text and "__palette" in text
         up = "../" * path.count("/")
-        assert f'<script src="{up}assets/javascripts/bundle.' in text, path
+        assert f'<script defer src="{up}assets/javascripts/bundle.' in text, path
         assert f'"search": "{up}assets/search-worker.js"' in text
         assert f'href="{up}assets/catalog.css"' in text
         assert "catalog-shell" not in text and "_shell" not in text

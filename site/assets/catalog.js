@@ -9,6 +9,7 @@
   "use strict";
 
   var PAGE = 30;  // entries shown at once, unless the page sets data-page-size
+  var URL_DELAY = 300;  // ms: typed text reaches the URL once typing pauses this long
   var PARAM = { topic: "topic", keyword: "kw", venue: "venue", year: "year" };
   var OTHER = ["text", "sort", "code", "from", "to"];
   var LINK_KINDS = ["paper", "code", "project"];
@@ -39,6 +40,9 @@
     CITE.forEach(function (k) { cite[k] = []; });
     FACETS.forEach(function (f) { values[f] = []; });
     var multi = { topic: true, keyword: true };
+    // Per facet by position, for the loops that visit every paper.
+    var columns = FACETS.map(function (f) { return values[f]; });
+    var isMulti = FACETS.map(function (f) { return !!multi[f]; });
     var labels = data.labels || {};
     function label(facet, k) { return labels[facet] ? labels[facet][k] : names[facet][k]; }
 
@@ -135,8 +139,10 @@
       var k = index[facet] && index[facet][button.getAttribute("data-value")];
       if (k === undefined) return;
       buttons[facet][k] = button;
-      counters[facet][k] = button.parentNode.querySelector(".cf-count");
-      lastCount[facet][k] = -1;
+      var counter = button.parentNode.querySelector(".cf-count");
+      counters[facet][k] = counter;
+      // The count the server rendered: painting the same number again is no work.
+      lastCount[facet][k] = counter && /^\d+$/.test(counter.textContent) ? +counter.textContent : -1;
     }
     Array.prototype.forEach.call(root.querySelectorAll("[data-facet]"), register);
 
@@ -188,6 +194,29 @@
       return s;
     }
 
+    /* The state goes to the URL at once after a click or choice; typed text once typing
+     * pauses (each same-document navigation costs the browser a history entry update and a
+     * favicon request, on the keystroke's frame). Meanwhile the browser carries
+     * data-url-pending. */
+    var urlTimer = 0;
+    function scheduleUrl(typing) {
+      if (urlTimer) clearTimeout(urlTimer);
+      urlTimer = 0;
+      if (!typing) {
+        flushUrl();
+        return;
+      }
+      if (!root.hasAttribute("data-url-pending")) root.setAttribute("data-url-pending", "");
+      urlTimer = setTimeout(flushUrl, URL_DELAY);
+    }
+
+    function flushUrl() {
+      if (urlTimer) clearTimeout(urlTimer);
+      urlTimer = 0;
+      writeUrl();
+      if (root.hasAttribute("data-url-pending")) root.removeAttribute("data-url-pending");
+    }
+
     function writeUrl() {
       var params = new URLSearchParams(window.location.search);
       FACETS.forEach(function (f) { params.delete(PARAM[f]); });
@@ -209,50 +238,60 @@
       }
     }
 
-    function has(facet, i, selected) {
-      var v = values[facet][i];
-      if (!multi[facet]) return selected.has(v);
-      for (var j = 0; j < v.length; j++) if (selected.has(v[j])) return true;
-      return false;
+    /* Which papers have a value selected in facet f: 1 per paper, or null when nothing in
+     * it is selected (every paper passes). */
+    function matcher(f) {
+      var selected = state[FACETS[f]];
+      if (!selected.size) return null;
+      var column = columns[f], hit = new Uint8Array(loaded);
+      for (var i = 0; i < loaded; i++) {
+        var v = column[i];
+        if (!isMulti[f]) { hit[i] = selected.has(v) ? 1 : 0; continue; }
+        for (var j = 0; j < v.length; j++) if (selected.has(v[j])) { hit[i] = 1; break; }
+      }
+      return hit;
     }
 
-    function apply() {
-      var counts = {}, use = {}, match = {};
-      FACETS.forEach(function (f) {
-        counts[f] = new Int32Array(names[f].length);
-        use[f] = state[f].size > 0;
-      });
+    function countValues(f, i, counts) {
+      var v = columns[f][i];
+      if (!isMulti[f]) { counts[v]++; return; }
+      for (var j = 0; j < v.length; j++) counts[v[j]]++;
+    }
+
+    /* One pass over the papers in order: the matches, and each facet value's count as if it
+     * were added to its facet (a paper that misses one facet counts for that facet only). */
+    function apply(typing) {
+      scheduleUrl(typing);  // first: replaceState measured slower after the DOM changes
+      var F = FACETS.length, counts = [], hits = [];
+      for (var f = 0; f < F; f++) {
+        counts.push(new Int32Array(names[FACETS[f]].length));
+        hits.push(matcher(f));
+      }
       var matched = 0;
       var shownItems = [];
       matchedRows = [];
       // While a new text's answer is on its way, the last answer stands (no flash of all).
       var scores = state.text ? textScores : null;
+      var code = state.code, from = state.from, to = state.to;
       for (var p = 0; p < order.length; p++) {
         var i = order[p];
-        if (scores && !scores.has(i)) continue;
-        if (state.code && !links.code[i]) continue;
-        if (years[i] < state.from || years[i] > state.to) continue;
-        var misses = 0, missed = null;
-        for (var f = 0; f < FACETS.length; f++) {
-          var facet = FACETS[f];
-          match[facet] = !use[facet] || has(facet, i, state[facet]);
-          if (!match[facet]) { misses++; missed = facet; }
+        if (scores && !(scores[i] > 0)) continue;
+        if (code && !links.code[i]) continue;
+        if (years[i] < from || years[i] > to) continue;
+        var misses = 0, missed = -1;
+        for (f = 0; f < F; f++) {
+          if (hits[f] !== null && hits[f][i] === 0) { misses++; missed = f; }
         }
         if (misses > 1) continue;
-        for (var g = 0; g < FACETS.length; g++) {
-          var name = FACETS[g];
-          if (misses === 1 && missed !== name) continue;
-          var v = values[name][i];
-          if (multi[name]) { for (var j = 0; j < v.length; j++) counts[name][v[j]]++; }
-          else counts[name][v]++;
-        }
-        if (misses === 0) {
-          matchedRows.push(i);
-          if (++matched <= limit) shownItems.push(entry(i));
-        }
+        if (misses === 1) { countValues(missed, i, counts[missed]); continue; }
+        for (f = 0; f < F; f++) countValues(f, i, counts[f]);
+        matchedRows.push(i);
+        if (++matched <= limit) shownItems.push(entry(i));
       }
       show(shownItems);
-      FACETS.forEach(function (f) { paintCounts(f, counts[f]); });
+      // Unfiltered while papers are still coming, the server's counts (of all papers) stand.
+      var settled = loaded >= n || !isDefault();
+      if (settled) for (f = 0; f < F; f++) paintCounts(FACETS[f], counts[f]);
       var shown = Math.min(matched, limit);
       var waiting = (state.text && textFor !== state.text) || loaded < n;
       status.textContent = (matched === n ? n : matched + " of " + n) + " papers" +
@@ -263,18 +302,26 @@
       exportCount.textContent = matched === 1 ? "this paper" : "these " + matched + " papers";
       if (sortSelect.value !== state.sort) sortSelect.value = state.sort;
       if (input.value !== state.text) input.value = state.text;
-      codeBox.checked = state.code;
-      fromSelect.value = String(state.from);
-      toSelect.value = String(state.to);
+      if (codeBox.checked !== state.code) codeBox.checked = state.code;
+      if (fromSelect.value !== String(state.from)) fromSelect.value = String(state.from);
+      if (toSelect.value !== String(state.to)) toSelect.value = String(state.to);
       paintChips();
-      writeUrl();
     }
 
+    /* The list becomes `next` by moving only what changed: an entry that stays where it was
+     * is not touched, so the browser restyles and lays out only the new ones. */
     function show(next) {
-      var current = list.children;
-      var same = current.length === next.length;
-      for (var j = 0; same && j < next.length; j++) same = current[j] === next[j];
-      if (!same) list.replaceChildren.apply(list, next);
+      var keep = new Set(next);
+      for (var node = list.firstChild; node;) {
+        var after = node.nextSibling;
+        if (!keep.has(node)) list.removeChild(node);
+        node = after;
+      }
+      var at = list.firstChild;
+      for (var j = 0; j < next.length; j++) {
+        if (next[j] === at) at = at.nextSibling;
+        else list.insertBefore(next[j], at);
+      }
     }
 
     function paintCounts(facet, counts) {
@@ -292,13 +339,18 @@
       }
     }
 
+    var chipsByLabel = new Map();  // the chips shown, reused while their filter stays
+    var chipActions = new WeakMap();  // chip -> what removes its filter
     function chip(label, remove) {
+      var known = chipsByLabel.get(label);
+      if (known) { chipActions.set(known, remove); return known; }
       var button = document.createElement("button");
       button.type = "button";
       button.className = "cf-active-chip";
       button.textContent = label;
       button.setAttribute("aria-label", "Remove filter " + label);
-      button.addEventListener("click", function () { remove(); update(); });
+      chipActions.set(button, remove);
+      button.addEventListener("click", function () { chipActions.get(button)(); update(); });
       return button;
     }
 
@@ -316,10 +368,10 @@
           state.from = minYear; state.to = maxYear;
         }));
       }
-      var key = chips.map(function (c) { return c.textContent; }).join("\u0000");
-      if (active.getAttribute("data-key") === key) return;
-      active.setAttribute("data-key", key);
-      active.replaceChildren.apply(active, chips);
+      chipsByLabel = new Map(chips.map(function (c) { return [c.textContent, c]; }));
+      var current = active.children, same = current.length === chips.length;
+      for (var j = 0; same && j < chips.length; j++) same = current[j] === chips[j];
+      if (!same) active.replaceChildren.apply(active, chips);
     }
 
     function reorder() {
@@ -338,12 +390,12 @@
       currentOrder = state.sort + ":" + loaded;
     }
 
-    function update() {
+    function update(typing) {
       limit = pageSize;
       if (state.from > state.to) { var t = state.from; state.from = state.to; state.to = t; }
       if (state.text !== textFor) lookUp(state.text);
       if (currentOrder !== state.sort + ":" + loaded) reorder();
-      apply();
+      apply(typing);
     }
 
     function isDefault() {
@@ -351,17 +403,20 @@
         state.to === maxYear && FACETS.every(function (f) { return state[f].size === 0; });
     }
 
+    /* The text's scores per paper: at once when the index's shards for its words are in
+     * memory (every keystroke after the first few), else once they have come. */
     function lookUp(text) {
-      if (!searchIndex || !window.CatalogSearch.queryWords(text).length) {
+      var now = searchIndex ? searchIndex.searchNow(text) : null;
+      if (now !== undefined) {
         textFor = text;
-        textScores = null;  // no word of two letters or more: no text filter
+        textScores = now;  // null: no word of two letters or more, no text filter
         return;
       }
       searchIndex.search(text).then(function (scores) {
         if (state.text !== text) return;
         textFor = text;
         textScores = scores;
-        apply();
+        apply(true);
       }, function (error) {
         console.warn("catalog: " + error);
       });
@@ -482,7 +537,8 @@
       var facet = event.target.getAttribute("data-facet-filter");
       if (facet) filterValues(facet, event.target.value);
     });
-    input.addEventListener("input", function () { state.text = input.value; update(); });
+    input.addEventListener("input", function () { state.text = input.value; update(true); });
+    window.addEventListener("pagehide", function () { if (urlTimer) flushUrl(); });
     codeBox.addEventListener("change", function () { state.code = codeBox.checked; update(); });
     fromSelect.addEventListener("change", function () { state.from = +fromSelect.value; update(); });
     toSelect.addEventListener("change", function () { state.to = +toSelect.value; update(); });

@@ -52,11 +52,16 @@
     return best;
   }
 
+  var CACHED_WORDS = 32;  // the scores of the last words looked up (a keystroke repeats most)
+
   function Index(base) {
     this.base = base;  // a URL ending in search/
-    this.manifest = null;
-    this.shards = {};
+    this.manifest = null;  // a promise of manifest.json
+    this.manifestNow = null;  // manifest.json once it is in
+    this.shards = {};  // shard number -> promise of {terms, postings}
+    this.shardsNow = {};  // shard number -> {terms, postings} once it is in
     this.chunks = {};
+    this.words = new Map();  // word -> its scores (Float32Array, one slot per document)
   }
 
   Index.prototype.json = function (name) {
@@ -68,7 +73,12 @@
 
   Index.prototype.ready = function () {
     var self = this;
-    if (!this.manifest) this.manifest = this.json("manifest.json");
+    if (!this.manifest) {
+      this.manifest = this.json("manifest.json").then(function (manifest) {
+        self.manifestNow = manifest;
+        return manifest;
+      });
+    }
     return this.manifest;
   };
 
@@ -81,57 +91,91 @@
       if (number === undefined) return { terms: [], postings: {} };
       if (!self.shards[number]) {
         self.shards[number] = self.json("t" + number + ".json").then(function (postings) {
-          return { terms: Object.keys(postings).sort(), postings: postings };
+          var shard = { terms: Object.keys(postings).sort(), postings: postings };
+          self.shardsNow[number] = shard;
+          return shard;
         });
       }
       return self.shards[number];
     });
   };
 
-  /* Scores per document for one word: the best field of any term starting with its stem. */
-  Index.prototype.word = function (word) {
-    var s = stem(word);
-    return this.shard(s).then(function (shard) {
-      var scores = new Map();
-      var terms = shard.terms;
-      var lo = 0, hi = terms.length;
-      while (lo < hi) {
-        var mid = (lo + hi) >> 1;
-        if (terms[mid] < s) lo = mid + 1; else hi = mid;
-      }
-      for (var t = lo; t < terms.length && terms[t].lastIndexOf(s, 0) === 0; t++) {
-        var factor = terms[t] === s || terms[t] === word ? 1 : PREFIX;
-        var list = shard.postings[terms[t]];
-        var doc = 0;
-        for (var k = 0; k < list.length; k++) {
-          var value = list[k];
-          doc += Math.floor(value / 64);
-          var score = weight(value & 63) * factor;
-          if (!(scores.get(doc) >= score)) scores.set(doc, score);
-        }
-      }
-      return scores;
-    });
+  /* The shard for `prefix` if it is already in memory; undefined if it must be fetched. */
+  Index.prototype.shardNow = function (prefix) {
+    var manifest = this.manifestNow;
+    if (!manifest) return undefined;
+    var number = manifest.keys[prefix.slice(0, 2)];
+    if (number === undefined) return { terms: [], postings: {} };
+    return this.shardsNow[number];
   };
 
-  /* Every document matching all the query's words, with its score; null for no words. */
+  /* Scores per document for one word (0: no match): the best field of any term starting
+   * with its stem. Dense arrays, not maps: a short prefix matches most of a large catalog. */
+  Index.prototype.wordNow = function (word) {
+    var cached = this.words.get(word);
+    if (cached) {
+      this.words.delete(word);  // most recently used goes last
+      this.words.set(word, cached);
+      return cached;
+    }
+    var s = stem(word);
+    var shard = this.shardNow(s);
+    if (!shard) return undefined;
+    var scores = new Float32Array(this.manifestNow.docs);
+    var terms = shard.terms;
+    var lo = 0, hi = terms.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (terms[mid] < s) lo = mid + 1; else hi = mid;
+    }
+    for (var t = lo; t < terms.length && terms[t].lastIndexOf(s, 0) === 0; t++) {
+      var factor = terms[t] === s || terms[t] === word ? 1 : PREFIX;
+      var list = shard.postings[terms[t]];
+      var doc = 0;
+      for (var k = 0; k < list.length; k++) {
+        var value = list[k];
+        doc += Math.floor(value / 64);
+        var score = weight(value & 63) * factor;
+        if (score > scores[doc]) scores[doc] = score;
+      }
+    }
+    this.words.set(word, scores);
+    if (this.words.size > CACHED_WORDS) this.words.delete(this.words.keys().next().value);
+    return scores;
+  };
+
+  /* The query's scores per document (0: not every word matches) if the shards it needs are
+   * in memory, null for a query without words, undefined if shards must be fetched first. */
+  Index.prototype.searchNow = function (text) {
+    var words = queryWords(text);
+    if (!words.length) return null;
+    var arrays = [];
+    for (var w = 0; w < words.length; w++) {
+      var scores = this.wordNow(words[w]);
+      if (!scores) return undefined;
+      arrays.push(scores);
+    }
+    if (arrays.length === 1) return arrays[0];
+    var result = new Float32Array(arrays[0].length);
+    for (var doc = 0; doc < result.length; doc++) {
+      var total = 0;
+      for (var m = 0; m < arrays.length; m++) {
+        var score = arrays[m][doc];
+        if (score === 0) { total = 0; break; }
+        total += score;
+      }
+      result[doc] = total;
+    }
+    return result;
+  };
+
+  /* Every document's score for the query's words (0: no match); null for no words. */
   Index.prototype.search = function (text) {
     var self = this;
     var words = queryWords(text);
     if (!words.length) return Promise.resolve(null);
-    return Promise.all(words.map(function (w) { return self.word(w); })).then(function (maps) {
-      maps.sort(function (a, b) { return a.size - b.size; });
-      var result = new Map();
-      maps[0].forEach(function (score, doc) {
-        var total = score;
-        for (var m = 1; m < maps.length; m++) {
-          var other = maps[m].get(doc);
-          if (other === undefined) return;
-          total += other;
-        }
-        result.set(doc, total);
-      });
-      return result;
+    return Promise.all(words.map(function (w) { return self.shard(stem(w)); })).then(function () {
+      return self.searchNow(text);
     });
   };
 
@@ -142,9 +186,10 @@
       var manifest = both[0], scores = both[1];
       if (!scores) return [];
       var ranked = [];
-      scores.forEach(function (score, doc) {
-        ranked.push([doc, doc < manifest.papers ? score : score * PAGES]);
-      });
+      for (var doc = 0; doc < scores.length; doc++) {
+        var score = scores[doc];
+        if (score > 0) ranked.push([doc, doc < manifest.papers ? score : score * PAGES]);
+      }
       ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
       return ranked.slice(0, limit);
     });

@@ -1,14 +1,21 @@
 /* The site search's worker, in place of Material's lunr one (Material lets a site bring its
  * own worker: it speaks Material's messages SETUP 0, READY 1, QUERY 2, RESULT 3). Material
- * sends a stub index on start-up; the catalog's index is fetched on the first query. */
-importScripts("search-core.js");
-
+ * sends a stub index on start-up; the catalog's index and search-core.js are fetched on the
+ * first query, so a page where nobody searches loads neither. */
 (function () {
   "use strict";
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   var LIMIT = 50;
-  var index = new CatalogSearch.Index(new URL("../search/", self.location.href));
+  var index = null;  // made on the first query with words
+
+  function loadIndex() {
+    if (!index) {
+      importScripts("search-core.js");
+      index = new CatalogSearch.Index(new URL("../search/", self.location.href));
+    }
+    return index;
+  }
   var latest = 0;
 
   function escapeHtml(text) {
@@ -19,9 +26,13 @@ importScripts("search-core.js");
 
   function answer(query, number) {
     var terms = {};
-    var words = CatalogSearch.queryWords(query);
+    var words = [];
+    if (query.trim()) {  // Material asks for "" on start-up: no reason to fetch anything
+      loadIndex();
+      words = CatalogSearch.queryWords(query);
+    }
     words.forEach(function (w) { terms[w] = true; });
-    if (!words.length) {  // Material asks for "" on start-up: no reason to fetch the index
+    if (!words.length) {
       self.postMessage({ type: RESULT, data: { items: [], total: 0 } });
       return;
     }
