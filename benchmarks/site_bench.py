@@ -6,14 +6,16 @@ transfers <= 60 KB gzipped on first load; no page over 500 KB uncompressed and n
 answers a keystroke in <= 50 ms median at 4x CPU slowdown; Lighthouse mobile (npm's
 lighthouse with Debian's chromium, the site served with gzip): performance >= 95 on the
 shipped site's home and a paper page (>= 85 and >= 90 at 10,000), accessibility, best
-practices and SEO 100. With --whole N: the whole `catalog build` of N papers in a child
-process, its wall time, peak memory, home page size gzipped and largest files (targets at
-100,000: <= 120 s, <= 1.5 GiB, home <= 300 KB gzipped, no file over 5 MB). The machines are
-noisy: each wall time is printed with the CPU time beside it.
+practices and SEO 100. With --whole 1000,10000,100000: the whole `catalog build` of each
+size in a child process (benchmarks/build_stages.py), its wall and CPU time (the page
+writers' included), peak memory, home page size gzipped, largest files and each stage's
+share, and each stage's growth from one size to the next (target: 10x the papers <= 11x the
+CPU time); targets at 100,000: <= 120 s, <= 1.5 GiB, home <= 300 KB gzipped, no file over
+5 MB. The machines are noisy: each wall time is printed with the CPU time beside it.
 
     .venv/bin/python benchmarks/site_bench.py -n 10000 --work build/bench-site
     .venv/bin/python benchmarks/site_bench.py --data data --lighthouse   # the shipped site
-    .venv/bin/python benchmarks/site_bench.py --whole 100000 --no-browser
+    .venv/bin/python benchmarks/site_bench.py --whole 1000,10000,100000 --whole-only
 """
 
 from __future__ import annotations
@@ -411,7 +413,7 @@ def _whole_builds(
     for line in scaling(builds):
         print(line, file=sys.stderr)
         if line.endswith("OVER"):
-            missed.append(f"scaling: {line.split(':')[0].strip()}")
+            missed.append(f"scaling: {line.split(' -> ')[0].strip()}")
     if builds:
         built = builds[-1]
         figures["whole_builds"] = builds

@@ -575,3 +575,52 @@ def test_the_reserve_grows_to_what_reading_or_saving_took() -> None:
     assert wrap_up(600, read=20.0) == 30.0  # 10,000 papers on a busy machine, and growth
     assert wrap_up(600, read=1.0, saved=14.0) == 21.0  # a save during the run took longer
     assert wrap_up(20, read=30.0) == 10.0  # never more than half the budget
+
+
+def test_periodic_saves_stop_when_the_budget_ends_before_the_next(
+    catalog_dir: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long run saves the facts every SAVE_EVERY seconds, but not just before its budget
+    ends: the final save follows, and two saves back to back would overrun the budget."""
+    from catalog.sync import engine
+    from catalog.sync.adapters import Ctx
+    from catalog.sync.transport import Deadline
+    from catalog.validate import load_catalog
+
+    for i in range(5):
+        catalog_dir.add(f"p{i}", title=f"Paper {i}", links={"paper": f"https://example.org/{i}"})
+    papers = load_catalog(catalog_dir.path).papers
+
+    class Slow:
+        name, batch, interval, after = "slow", 1, 0.0, ()
+
+        def key(self, paper: Any, facts: Any) -> str:
+            return str(paper.id)
+
+        def max_age(self, paper: Any, facts: Any) -> int:
+            return 7
+
+        def checked_url(self, key: str) -> str:
+            return f"https://example.org/{key}"
+
+        def ask(self, http: Any, keys: list[str], today: dt.date) -> dict[str, Any]:
+            time.sleep(0.12)
+            return {key: [] for key in keys}
+
+    class NoHttp:  # the adapter asks no one; the engine reads only these two
+        requests_made = 0
+
+        def __init__(self, deadline: Deadline) -> None:
+            self.deadline = deadline
+
+    monkeypatch.setattr(engine, "SAVE_EVERY", 0.1)
+    saves = {"none": 0, "budget": 0}
+    for case, deadline in (("none", Deadline()), ("budget", Deadline.after(0.05))):
+
+        def save(case: str = case) -> None:
+            saves[case] += 1
+
+        run = engine.Sync(papers, Facts(), [Slow()], NoHttp(deadline), Ctx({}, frozenset()),  # type: ignore[list-item, arg-type]
+                          TODAY, save)  # fmt: skip
+        assert run.run().asked["slow"] == 5
+    assert saves["none"] >= 3 and saves["budget"] == 0

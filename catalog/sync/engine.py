@@ -184,7 +184,9 @@ class Sync:
                         self.facts.mark_checked(
                             paper_id, adapter.name, adapter.checked_url(key), self.today
                         )
-                if time.monotonic() - self._last_save > max(SAVE_EVERY, 10 * self._save_took):
+                # Not when the budget ends soon: the final save follows anyway.
+                every = max(SAVE_EVERY, 10 * self._save_took)
+                if time.monotonic() - self._last_save > every and self.http.deadline.left() > every:
                     began = time.monotonic()
                     self.save()
                     self._last_save = time.monotonic()
