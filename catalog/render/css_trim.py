@@ -195,43 +195,40 @@ def _top_level(selector: str, brackets: bool = True) -> str:
     return "".join(flat)
 
 
-def _rules(css: str, used: Callable[[str], bool]) -> str:
+def _rewrite(css: str, rule: Callable[[str, str], str]) -> str:
+    """Walk the blocks (into @media/@supports-style nesting), keep other at-rules whole and
+    let `rule(prelude, body)` rewrite each style rule ("" drops it)."""
     out: list[str] = []
     for prelude, body in _blocks(css):
         if body is None:
             out.append(prelude)
         elif prelude.startswith("@"):
             if prelude.lower().startswith(_NESTING):
-                inner = _rules(body, used)
+                inner = _rewrite(body, rule)
                 if inner:
                     out.append(f"{prelude}{{{inner}}}")
             else:
                 out.append(f"{prelude}{{{body}}}")
         else:
-            selectors = [s for s in _split_top(prelude, ",") if used(s)]
-            if selectors:
-                out.append(f"{','.join(selectors)}{{{body}}}")
+            out.append(rule(prelude, body))
     return "".join(out)
+
+
+def _rules(css: str, used: Callable[[str], bool]) -> str:
+    def keep(prelude: str, body: str) -> str:
+        selectors = [s for s in _split_top(prelude, ",") if used(s)]
+        return f"{','.join(selectors)}{{{body}}}" if selectors else ""
+
+    return _rewrite(css, keep)
 
 
 def _drop_properties(css: str, read: set[str]) -> str:
-    out: list[str] = []
-    for prelude, body in _blocks(css):
-        if body is None:
-            out.append(prelude)
-        elif prelude.startswith("@"):
-            if prelude.lower().startswith(_NESTING):
-                inner = _drop_properties(body, read)
-                if inner:
-                    out.append(f"{prelude}{{{inner}}}")
-            else:
-                out.append(f"{prelude}{{{body}}}")
-        else:
-            declarations = [
-                d
-                for d in _split_top(body, ";")
-                if d.strip() and not ((m := _CUSTOM.match(d)) and m.group(1) not in read)
-            ]
-            if declarations:
-                out.append(f"{prelude}{{{';'.join(declarations)}}}")
-    return "".join(out)
+    def keep(prelude: str, body: str) -> str:
+        declarations = [
+            d
+            for d in _split_top(body, ";")
+            if d.strip() and not ((m := _CUSTOM.match(d)) and m.group(1) not in read)
+        ]
+        return f"{prelude}{{{';'.join(declarations)}}}" if declarations else ""
+
+    return _rewrite(css, keep)
