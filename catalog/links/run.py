@@ -14,10 +14,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from catalog.links.cache import LinkCache
 from catalog.links.collect import LinkRef, in_shard
@@ -167,7 +167,6 @@ class _Selection:
 async def _check(
     urls: list[str], options: CheckOptions, on_result: Callable[[Result], None] | None
 ) -> tuple[Outcome, int]:
-    import asyncio
 
     from catalog.links.hosts import Strategies
     from catalog.links.scheduler import Scheduler
@@ -177,10 +176,7 @@ async def _check(
     async with engine:
         strategies = Strategies(engine, options.env, options.arxiv_batch, options.arxiv_interval)
         scheduler = Scheduler(engine)
-        run = asyncio.ensure_future(scheduler.run(strategies.tasks(urls), on_result))
-        if options.interruptible:
-            _on_ctrl_c(run)
-        outcome = await run
+        outcome = await _scheduled(scheduler.run(strategies.tasks(urls), on_result), options)
     return outcome, engine.requests_sent
 
 
@@ -225,7 +221,6 @@ async def _fed_run(
     on_start: Callable[[int], None] | None,
     on_result: Callable[[Result], None] | None,
 ) -> tuple[Outcome, int]:
-    import asyncio
 
     from catalog.links.hosts import Strategies
     from catalog.links.scheduler import Scheduler, Task
@@ -250,10 +245,7 @@ async def _fed_run(
             if held:
                 yield strategies.tasks(held)
 
-        run = asyncio.ensure_future(Scheduler(engine).run_fed(batches(), on_result))
-        if options.interruptible:
-            _on_ctrl_c(run)
-        outcome = await run
+        outcome = await _scheduled(Scheduler(engine).run_fed(batches(), on_result), options)
     return outcome, engine.requests_sent
 
 
@@ -270,6 +262,16 @@ async def _finish(
         feed.loaded(feed.catalog, feed.links())
     if on_start is not None:
         on_start(len(chosen.to_check))
+
+
+async def _scheduled(work: Coroutine[Any, Any, Outcome], options: CheckOptions) -> Outcome:
+    """Run the scheduler's work as a task Ctrl-C can cancel (when the run is interruptible)."""
+    import asyncio
+
+    run = asyncio.ensure_future(work)
+    if options.interruptible:
+        _on_ctrl_c(run)
+    return await run
 
 
 def _on_ctrl_c(run: asyncio.Future[Outcome]) -> None:
