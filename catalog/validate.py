@@ -7,17 +7,16 @@ collected, so a contributor sees everything to fix in a single run.
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 import re
 import reprlib
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from catalog import collector
 from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
 from catalog.diagnostics import Diagnostic
@@ -93,7 +92,7 @@ def load_catalog(
     sections = {s.id for s in config.sections} if config else None
     files, strays = _record_files(papers_dir(data_dir))
     diagnostics.extend(strays)
-    with _gc_paused():
+    with collector.paused():  # records make no cycles: nothing to collect
         for path in files:
             catalog.files_checked += 1
             try:
@@ -123,23 +122,6 @@ def load_catalog(
         diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
     catalog.facts = _load_facts(data_dir, diagnostics)
     return catalog
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Keep the cyclic GC off the loaded records: it re-scanned every kept object again and
-    again, which at 100k records doubled load time and made dedupe 4x slower afterwards
-    (benchmarks/run.py). So: no collection while loading, then gc.freeze() moves what was
-    loaded out of the collector's sight. Loading makes next to no reference cycles, and
-    frozen objects are still freed as usual when nothing refers to them any more."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:

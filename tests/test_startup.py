@@ -110,8 +110,8 @@ try:
 except SystemExit:
     pass
 loader = sys.modules.get("pydantic.plugin._loader")
-print(json.dumps({"modules": sorted(sys.modules), "scanned": getattr(loader, "_plugins", None)
-                  is not None}), file=sys.stderr)
+print(json.dumps({"modules": sorted(sys.modules), "scanned": loader is not None and
+                  "_plugins" in vars(loader) and loader._plugins is not None}), file=sys.stderr)
 """
 
 
@@ -136,3 +136,43 @@ def test_validate_loads_no_writer_and_scans_no_plugins(catalog_dir: CatalogDir) 
     assert "catalog.model" in seen["modules"]  # the probe really validated
     assert not {"catalog.writer", "catalog.dedupe.merge"} & set(seen["modules"])
     assert seen["scanned"] is False
+    assert "importlib.metadata" not in seen["modules"]  # the plugin loader's only need
+
+
+LOADER_PROBE = """
+import json, os, sys
+os.environ.update(json.loads(sys.argv[1]))
+from catalog import entry
+entry._skip_plugin_loader()
+from pydantic import BaseModel
+class M(BaseModel):
+    x: int
+M(x=1)
+loader = sys.modules["pydantic.plugin._loader"]
+seen = {"real": "__file__" in vars(loader), "metadata": "importlib.metadata" in sys.modules}
+seen["group"] = loader.PYDANTIC_ENTRY_POINT_GROUP  # anything else asked: the real one answers
+seen["now"] = vars(sys.modules["pydantic.plugin._loader"]).get("__file__")
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "stand_in"), [("__all__", True), ("1", True), ("true", True), ("other", False)]
+)
+def test_pydantic_plugin_loader_stand_in_only_when_plugins_are_off(
+    value: str, stand_in: bool
+) -> None:
+    """Off: pydantic gets "no plugins" without importlib.metadata; on (any other value): the
+    real loader; and whatever else pydantic asks of the stand-in hands over to the real one."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOADER_PROBE, json.dumps({"PYDANTIC_DISABLE_PLUGINS": value})],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    seen = json.loads(done.stdout)
+    assert seen["group"] == "pydantic"
+    assert seen["now"] and seen["now"].endswith("_loader.py")  # the real module took over
+    assert seen["real"] is not stand_in  # which one answered while validating
+    assert seen["metadata"] is not stand_in

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from catalog import output
+from catalog import collector, output
 from catalog.cli_options import require_data_dir
 from catalog.errors import EXIT_FINDINGS, EXIT_OK
 
@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 
 def run(data_dir: Path, fmt: Format) -> int:
     """Print the diagnostics in `fmt` (with -q, text has no summary line); 1 on an error."""
-    from catalog.diagnostics import format_report, has_errors
-    from catalog.validate import load_catalog
-
     require_data_dir(data_dir)
-    catalog = load_catalog(data_dir)
+    with collector.paused():  # pydantic's import and validators: cycles-free start-up
+        from catalog.diagnostics import format_report, has_errors
+        from catalog.validate import load_catalog
+
+        catalog = load_catalog(data_dir)
     if fmt == "text" and output.is_quiet():
         report = "\n".join(d.text() for d in sorted(catalog.diagnostics))
     else:
