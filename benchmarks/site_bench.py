@@ -173,12 +173,16 @@ def measure_browser(site: Path, clicks: int, paper_id: str) -> Browser:
         result.load_ms = (time.perf_counter() - t0) * 1000
         # The reader reaches for the filter: the home page's other chunks come now.
         later: list[Any] = []
-        page.on("response", later.append)
+
+        def keep(response: Any) -> None:
+            later.append(response)
+
+        page.on("response", keep)
         t0 = time.perf_counter()
         page.focus('input[data-filter="text"]')
         page.wait_for_selector("#catalog-browser.cf-complete", timeout=120_000)
         result.complete_ms = (time.perf_counter() - t0) * 1000
-        page.remove_listener("response", later.append)
+        page.remove_listener("response", keep)
         result.chunks_kb = sum(gz_kb(r.body()) for r in later if "/home/" in r.url)
         values = page.eval_on_selector_all(
             "[data-facet]", "els => els.map(e => [e.dataset.facet, e.dataset.value])"
