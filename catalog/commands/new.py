@@ -132,6 +132,7 @@ def decide(number: int, body: str, data_dir: Path) -> Decision:
         code=suggestion.code,
         project=suggestion.project,
         keywords=list(suggestion.keywords),
+        topics=list(suggestion.topics),
         sections=list(suggestion.sections),
         authors=list(found.authors or suggestion.authors),  # the source's, when it has them
     )
