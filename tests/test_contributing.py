@@ -130,6 +130,8 @@ def test_link_workflow_caches_reports_and_tracks_one_issue() -> None:
     assert "check-links --cache .catalog-cache/links.json --format json" in commands
     assert "check-links --merge link-report.json --format markdown" in commands
     assert "catalog report --links link-report.json --format markdown" in commands
+    sync = run_lines(workflow("sync.yml"))
+    assert '.venv/bin/catalog report --format markdown >> "$GITHUB_STEP_SUMMARY"' in sync
     assert '>> "$GITHUB_STEP_SUMMARY"' in commands
     for gh in ("gh issue list", "gh issue edit", "gh issue create", "gh issue close"):
         assert gh in commands
@@ -330,20 +332,26 @@ def test_data_only_pull_requests_skip_the_test_suite() -> None:
 def test_suggestion_workflow_is_a_thin_shell_started_by_a_label() -> None:
     flow = workflow("suggest.yml")
     assert flow[True] == {"issues": {"types": ["labeled"]}}
-    (job,) = flow["jobs"].values()
-    assert job["if"] == "github.event.label.name == 'accepted'"
-    assert job["permissions"] == {
-        "contents": "write",
-        "pull-requests": "write",
-        "issues": "write",
-    }
+    jobs = flow["jobs"]
+    assert set(jobs) == {"decide", "comment", "pull-request"}
+    decide = jobs["decide"]
+    assert decide["if"] == "github.event.label.name == 'accepted'"
+    # The job that reads the stranger's text holds a read-only token, not kept by git.
+    assert decide["permissions"] == {"contents": "read"}
+    checkout = next(s for s in decide["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    # Each writing job gets the one write it needs, and only after the decision.
+    assert jobs["comment"]["permissions"] == {"issues": "write"}
+    assert jobs["pull-request"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert jobs["comment"]["needs"] == jobs["pull-request"]["needs"] == "decide"
     text = (WORKFLOWS / "suggest.yml").read_text(encoding="utf-8")
     assert "github.event.issue.title" not in text and "github.event.issue.body" not in text
-    assert '.venv/bin/catalog new --from-issue "$GITHUB_EVENT_PATH" --format json' in (
-        run_lines(flow).replace("\\\n", " ").replace("  ", " ")
-    )
-    for step in job["steps"]:
-        assert "pull_request" not in str(step.get("with", {}).get("ref", ""))
+    commands = run_lines(flow).replace("\\\n", " ").replace("  ", " ")
+    assert '.venv/bin/catalog new --from-issue "$GITHUB_EVENT_PATH" --format json' in commands
+    assert commands.count("catalog new") == 1  # decided once, by the read-only job
+    for job in jobs.values():
+        for step in job["steps"]:
+            assert "pull_request" not in str(step.get("with", {}).get("ref", ""))
 
 
 def _step(flow: dict[Any, Any], job: str, name: str) -> dict[str, Any]:

@@ -45,6 +45,7 @@ def test_a_valid_arxiv_suggestion_becomes_a_record(
         pull["title"] == "Add paper: Efficient Low Rank Adaptation of Large Models with Many Tasks"
     )
     assert "Closes #12" in pull["body"]
+    assert "close and reopen this one to run them" in pull["body"]
     record = yaml.safe_load(Path(pull["record"]).read_text(encoding="utf-8"))
     assert record["authors"] == ["Soufiane Hayou", "Nikhil Ghosh"]  # from arXiv
     assert record["links"] == {
