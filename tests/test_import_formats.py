@@ -64,6 +64,8 @@ def test_none_markers_html_headings_and_names() -> None:
     assert venue_kind("IEEE Transactions on Adapters") == "journal"
     assert venue_kind("ICML 2024 Workshop") == "workshop" and venue_kind("arXiv") == "preprint"
     assert venue_kind("NeurIPS") == "conference"
+    assert venue_kind("ECCV W") == "workshop" and venue_kind("ECCVW") == "workshop"
+    assert canonical_spelling("iclr workshop on practical ML") == "ICLR Workshop on Practical ML"
     assert abs_url("https://arxiv.org/pdf/2106.09685v2.pdf") == "https://arxiv.org/abs/2106.09685v2"
     assert arxiv_year("https://arxiv.org/abs/2106.09685") == 2021
     assert arxiv_year("https://arxiv.org/abs/cs/0309136") == 2003

@@ -132,6 +132,7 @@ def decide(number: int, body: str, data_dir: Path) -> Decision:
         code=suggestion.code,
         project=suggestion.project,
         keywords=list(suggestion.keywords),
+        topics=list(suggestion.topics),
         sections=list(suggestion.sections),
         authors=list(found.authors or suggestion.authors),  # the source's, when it has them
     )
@@ -145,7 +146,10 @@ def decide(number: int, body: str, data_dir: Path) -> Decision:
     title = draft.title or found.title
     body_text = (
         f"Adds **{title}** as `{created.path.as_posix()}`, suggested in #{number}.\n\n"
-        f"Metadata from {found.source}: {found.url}\n\nCloses #{number}\n"
+        f"Metadata from {found.source}: {found.url}\n\n"
+        "The checks don't start by themselves on a pull request a workflow opened (GitHub's "
+        "rule for its token): close and reopen this one to run them.\n\n"
+        f"Closes #{number}\n"
     )
     return Decision(
         "pull-request",
