@@ -301,6 +301,8 @@ def _marked(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
 
 def _unmarked(exc: Exception, text: str, shown: str) -> Diagnostic:
     """An error without a position: find the first node that fails on its own to place it."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _raw_character(exc, text, shown)
     message = f"cannot read this value ({type(exc).__name__}: {exc})"
     try:
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
@@ -321,6 +323,23 @@ def _unmarked(exc: Exception, text: str, shown: str) -> Diagnostic:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
     return _diag(shown, 1, 1, "yaml-syntax", message)
+
+
+def _raw_character(exc: yaml.reader.ReaderError, text: str, shown: str) -> Diagnostic:
+    """A character YAML refuses anywhere in a file when written raw (C0 controls but tab and
+    newlines, DEL, C1 but NEL, U+FFFE, U+FFFF), at its line: libyaml names the character
+    and a byte offset, and the first place the character occurs is where it stopped."""
+    from catalog.model import describe_char  # only on this error path: model is heavier
+
+    code = exc.character
+    char = chr(code) if isinstance(code, int) else str(code)[:1]
+    at = text.find(char) if char else -1
+    if at < 0:
+        at = len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    message = f"holds {describe_char(char)} raw, which no YAML file may hold" if char else ""
+    return _diag(shown, line, column, "bad-text", message or str(exc), "remove it")
 
 
 def _scan_events(text: str, shown: str, depth: int = MAX_DEPTH) -> list[Diagnostic]:
