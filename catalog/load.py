@@ -176,7 +176,7 @@ def internal_error(shown: str, exc: Exception) -> Diagnostic:
 
 def _read_yaml(path: Path, shown: str, follow_symlinks: bool) -> tuple[Source, list[Diagnostic]]:
     limit = max_file_bytes()
-    raw = _read_regular(path, shown, limit, follow_symlinks)
+    raw = read_regular(path, shown, limit, follow_symlinks)
     if isinstance(raw, Diagnostic):
         return Source(shown, None), [raw]
     text, problem = decode_utf8(raw, shown)
@@ -230,7 +230,7 @@ def _parse(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
     return data, problems
 
 
-def _read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | Diagnostic:
+def read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | Diagnostic:
     """The bytes of a regular file of at most `limit` bytes, or why not.
 
     Opened without blocking (a FIFO would hang) and, unless `follow`, without following a
@@ -265,7 +265,7 @@ def _read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | D
 
 def not_a_file(shown: str, kind: str) -> Diagnostic:
     message = f"is {kind}, not a regular file; it is not read"
-    hint = "keep records as plain files in data/papers"
+    hint = "keep data files as plain files: no links, pipes or folders"
     return _diag(shown, 1, 1, "not-a-file", message, hint)
 
 

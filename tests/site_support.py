@@ -291,7 +291,11 @@ class Watched:
         return parse_qs(urlsplit(self.page.url).query)
 
     def open_home(self, query: str = "") -> None:
+        """Open the home page and touch its controls, as a reader about to filter does:
+        catalog.js fetches the other chunks of its data then (not before); wait for all."""
         self.page.goto(self.base + query)
+        self.page.wait_for_selector("#catalog-browser.cf-live")
+        self.page.dispatch_event("#catalog-browser .cf-controls", "pointerdown")
         self.page.wait_for_selector("#catalog-browser.cf-live.cf-complete")
 
     def filter(self, text: str) -> None:

@@ -32,6 +32,7 @@ from catalog.render.exports import bibtex_entry, safe_url
 from catalog.render.facts_view import PaperView, paper_facts, paper_views, short_authors
 from catalog.render.home import browser_data, home_page
 from catalog.render.listings import facet_pages
+from catalog.render.numbers import thousands
 from catalog.render.related import Related
 from catalog.render.views import (
     FACET_TOP,
@@ -148,8 +149,10 @@ def build_pages(
 
 
 def environment(overrides: Path | None = None) -> Environment:
-    """The site's templates; a same-named file in the catalog's templates/site/ wins."""
-    return _Environment(
+    """The site's templates; a same-named file in the catalog's templates/site/ wins.
+
+    `count` writes a number as a reader expects it (6,097)."""
+    env = _Environment(
         loader=FileSystemLoader([*([overrides] if overrides else []), templates_dir() / "site"]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -158,6 +161,8 @@ def environment(overrides: Path | None = None) -> Environment:
         keep_trailing_newline=False,
         bytecode_cache=_bytecode_cache(),
     )
+    env.filters["count"] = thousands
+    return env
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
