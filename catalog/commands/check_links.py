@@ -65,7 +65,7 @@ def _run(
     from catalog.links.cache import LinkCache
     from catalog.links.collect import parse_shard
     from catalog.links.run import CheckOptions
-    from catalog.sources.safety import AddressPolicy
+    from catalog.sources.policy import AddressPolicy
     from catalog.sources.settings import Settings
 
     try:
