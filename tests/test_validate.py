@@ -305,3 +305,12 @@ def test_reserved_id_is_refused(catalog_dir: CatalogDir) -> None:
     (problem,) = load_catalog(catalog_dir.path).diagnostics
     assert (problem.code, problem.line) == ("bad-filename", 1)
     assert "reserved" in problem.message
+
+
+def test_the_link_slots_are_the_models_link_fields() -> None:
+    """catalog.LINK_SLOTS is the one list of a record's links that import, dedupe, the link
+    checker and the renderers read; it must follow the model."""
+    from catalog.catalog import LINK_SLOTS
+    from catalog.model import Links
+
+    assert tuple(Links.model_fields) == LINK_SLOTS
