@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -204,13 +205,13 @@ def test_a_bad_also_is_an_error_at_its_line(
     assert message in str(caught.value)
 
 
-def test_a_bad_also_fails_validate_with_one_line_and_exit_1(catalog_dir: object) -> None:
+def test_a_bad_also_fails_validate_with_one_line_and_exit_1(catalog_dir: Any) -> None:
     from click.testing import CliRunner
 
     from catalog.cli import main
 
-    root = Path(str(getattr(catalog_dir, "path")))
-    getattr(catalog_dir, "add")("flora", title="FLoRA", year=2024, venue="arXiv")
+    root = Path(str(catalog_dir.path))
+    catalog_dir.add("flora", title="FLoRA", year=2024, venue="arXiv")
     (root / "facts.yaml").write_text(VENUE_ENTRY.format(also="[ftp://x.org/a]", source="manual"))
     result = CliRunner().invoke(main, ["validate", "--data", str(root)])
     assert result.exit_code == 1, result.output
