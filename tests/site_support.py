@@ -357,10 +357,17 @@ def check_watched(watched: Watched) -> None:
     assert not watched.errors, f"console errors: {watched.errors}"
 
 
-@pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Watched]:
+@contextmanager
+def desktop_tab(browser: Any, base: str) -> Iterator[Watched]:
+    """A watched tab of a desktop-sized window on `base`, checked once the block ends."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = watch(context, base_url)
+    watched = watch(context, base)
     yield watched
     context.close()
     check_watched(watched)
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Watched]:
+    with desktop_tab(browser, base_url) as watched:
+        yield watched

@@ -67,6 +67,15 @@ def test_workflows_pass_actionlint() -> None:
     assert result.stdout == ""
 
 
+def test_ci_entry_script_passes_shellcheck() -> None:
+    """.ci/run is the one shell script outside the workflows: the same checker reads it."""
+    result = subprocess.run(
+        [str(BIN / "shellcheck"), "--shell=bash", str(REPO / ".ci" / "run")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_actionlint_catches_mistakes(tmp_path: Path) -> None:
     """The check above can fail: a bad expression and an unquoted variable are reported."""
     flows = tmp_path / ".github" / "workflows"

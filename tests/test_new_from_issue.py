@@ -177,3 +177,18 @@ def test_an_unknown_topic_in_the_form_is_a_comment(
     assert decision["action"] == "comment"
     assert "unknown topic 'quantisation' (did you mean 'quantization'?)" in decision["comment"]
     assert files(catalog_dir) == {}
+
+
+def test_an_issue_that_is_not_the_suggestion_form_is_left_alone(
+    catalog_dir: CatalogDir, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A maintainer labels a bug report `accepted`: no comment about a missing title."""
+    event = json.loads((EVENTS / "arxiv.json").read_text(encoding="utf-8"))
+    event["issue"]["body"] = "### What happened\r\n\r\nThe site's search is slow.\r\n"
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    result, decision = decide(catalog_dir, path)
+    assert result.exit_code == 0, result.output
+    assert (decision["action"], decision["issue"]) == ("ignore", 12)
+    assert "not a 'Suggest a paper' form" in decision["reason"]
+    assert httpserver.log == [] and files(catalog_dir) == {}

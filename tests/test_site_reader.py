@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import CONFIG, KEYWORDS, VENUES, record
-from site_support import BuiltSite, Watched, check_watched, serve, watch
+from site_support import BuiltSite, Watched, check_watched, desktop_tab, serve, watch
 
 from catalog.records import dump_record
 from catalog.render.numbers import thousands
@@ -61,11 +61,8 @@ def thousand_url(thousand: BuiltSite) -> Iterator[str]:
 
 @pytest.fixture
 def reader(browser: Any, thousand_url: str) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = watch(context, thousand_url)
-    yield watched
-    context.close()
-    check_watched(watched)
+    with desktop_tab(browser, thousand_url) as watched:
+        yield watched
 
 
 def _chunks_fetched(watched: Watched) -> list[str]:
@@ -248,27 +245,25 @@ def test_no_theme_file_ships_that_no_page_loads(
             assert "sourceMappingURL" not in text, name
     not_found = (small_site.root / "404.html").read_text(encoding="utf-8")
     assert "workers/search" not in not_found and "assets/search-worker.js" in not_found
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = watch(context, small_url)
     failed: list[str] = []
-    watched.page.on(
-        "response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
-    )
-    watched.open_home()
-    scheme = watched.page.get_attribute("body", "data-md-color-scheme")
-    watched.page.click("form[data-md-component=palette] label:visible")
-    watched.page.wait_for_function(
-        "s => document.body.getAttribute('data-md-color-scheme') !== s", arg=scheme
-    )
-    assert watched.site_search("quantiz")
-    watched.page.click(".md-search-result__link >> nth=0")
-    watched.page.wait_for_url("**/papers/**")
-    watched.page.click('.md-tabs__link:text-is("Venues")')
-    watched.page.wait_for_url("**/venues/")
-    watched.page.click('a[href="arxiv/"]')
-    watched.page.wait_for_selector("nav.cf-pager")
-    asked = {urlsplit(u).path.removeprefix("/") for u in watched.requests}
-    context.close()
-    check_watched(watched)
+    with desktop_tab(browser, small_url) as watched:
+        watched.page.on(
+            "response",
+            lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        watched.open_home()
+        scheme = watched.page.get_attribute("body", "data-md-color-scheme")
+        watched.page.click("form[data-md-component=palette] label:visible")
+        watched.page.wait_for_function(
+            "s => document.body.getAttribute('data-md-color-scheme') !== s", arg=scheme
+        )
+        assert watched.site_search("quantiz")
+        watched.page.click(".md-search-result__link >> nth=0")
+        watched.page.wait_for_url("**/papers/**")
+        watched.page.click('.md-tabs__link:text-is("Venues")')
+        watched.page.wait_for_url("**/venues/")
+        watched.page.click('a[href="arxiv/"]')
+        watched.page.wait_for_selector("nav.cf-pager")
+        asked = {urlsplit(u).path.removeprefix("/") for u in watched.requests}
     assert not failed
     assert shipped <= asked, f"shipped but never loaded: {sorted(shipped - asked)}"
