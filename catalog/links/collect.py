@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from catalog.catalog import LINK_SLOTS
 from catalog.errors import UsageProblem
@@ -21,9 +20,12 @@ if TYPE_CHECKING:  # a cached run reads links from the index, never a Catalog
 _SHARD = re.compile(r"(\d+)/(\d+)")
 
 
-@dataclass(frozen=True, order=True)
-class LinkRef:
-    """One use of a URL: the record, its field, and where the value is written."""
+class LinkRef(NamedTuple):
+    """One use of a URL: the record, its field, and where the value is written.
+
+    A named tuple: ordered and compared as (path, line, column, record, field), and built
+    several times faster than a frozen dataclass (a cached run rebuilds one per use).
+    """
 
     path: str
     line: int
