@@ -314,3 +314,19 @@ def test_the_link_slots_are_the_models_link_fields() -> None:
     from catalog.model import Links
 
     assert tuple(Links.model_fields) == LINK_SLOTS
+
+
+def test_validate_and_new_word_an_unknown_name_alike(catalog_dir: CatalogDir) -> None:
+    """One "did you mean" helper (Registry.unknown_hint) for the validator and `catalog new`."""
+    from click.testing import CliRunner
+
+    from catalog.cli import main
+
+    shutil.copy(BAD / "unknown-venue.yaml", catalog_dir.papers)
+    (problem,) = load_catalog(catalog_dir.path).diagnostics
+    (catalog_dir.papers / "unknown-venue.yaml").unlink()
+    args = ["new", "--data", str(catalog_dir.path), "--title", "A Paper", "--year", "2024"]
+    args += ["--venue", "ICRL", "--paper", "https://example.org/p", "--dry-run"]
+    said = CliRunner().invoke(main, args)
+    assert said.exit_code == 1
+    assert f"unknown venue 'ICRL' ({problem.hint})" in said.stderr
