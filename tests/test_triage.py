@@ -113,7 +113,7 @@ def test_nothing_changed_and_bad_revisions(repo: Path) -> None:
     assert result.exit_code == 0
     assert "No paper records were added or changed." in result.stdout
     bad = run("triage", "--data", repo, "--since", "no-such-rev")
-    assert bad.exit_code in (1, 2)
+    assert bad.exit_code == 2  # a revision git does not know is a usage error
     assert "Traceback" not in bad.output
     assert run("triage", "--data", repo / "nowhere", "--since", "HEAD").exit_code == 2
 
@@ -138,3 +138,10 @@ def test_it_works_where_an_event_loop_already_runs(repo: Path, catalog_dir: Cata
     (result,) = results
     assert result.exit_code == 1, result.output
     assert "unresolved-id" in result.stdout
+
+
+def test_quiet_prints_the_flags_without_the_summary_line(repo: Path) -> None:
+    loud = run("triage", "--data", repo, "--since", "HEAD")
+    assert loud.exit_code == 0 and "0 files checked" in loud.stdout
+    quiet = run("triage", "-q", "--data", repo, "--since", "HEAD")
+    assert quiet.exit_code == 0 and quiet.output == ""

@@ -23,7 +23,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from catalog.catalog import Catalog
+from catalog.catalog import LINK_SLOTS, Catalog
 from catalog.health import headline
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
@@ -32,11 +32,11 @@ from catalog.render.exports import bibtex_entry, safe_url
 from catalog.render.facts_view import PaperView, paper_facts, paper_views, short_authors
 from catalog.render.home import browser_data, home_page
 from catalog.render.listings import facet_pages
+from catalog.render.numbers import thousands
 from catalog.render.related import Related
 from catalog.render.views import (
     FACET_TOP,
     HOME_CHUNK,
-    LINK_LABELS,
     LIST_PAGE,
     PAGE_SIZE,
     ROOT,
@@ -148,8 +148,10 @@ def build_pages(
 
 
 def environment(overrides: Path | None = None) -> Environment:
-    """The site's templates; a same-named file in the catalog's templates/site/ wins."""
-    return _Environment(
+    """The site's templates; a same-named file in the catalog's templates/site/ wins.
+
+    `count` writes a number as a reader expects it (6,097)."""
+    env = _Environment(
         loader=FileSystemLoader([*([overrides] if overrides else []), templates_dir() / "site"]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -158,6 +160,8 @@ def environment(overrides: Path | None = None) -> Environment:
         keep_trailing_newline=False,
         bytecode_cache=_bytecode_cache(),
     )
+    env.filters["count"] = thousands
+    return env
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -192,7 +196,7 @@ def paper_view(shared: PaperView, facets: Facets, abstract: str) -> dict[str, An
     links = [
         (label, safe_url(url))
         for label, url in zip(
-            LINK_LABELS, (paper.links.paper, paper.links.code, paper.links.project), strict=True
+            LINK_SLOTS, (paper.links.paper, paper.links.code, paper.links.project), strict=True
         )
     ]
     values = {kind.facet: kind.values(paper) for kind in facets.kinds}
