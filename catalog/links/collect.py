@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from catalog.catalog import LINK_SLOTS
 from catalog.errors import UsageProblem
 
 if TYPE_CHECKING:  # a cached run reads links from the index, never a Catalog
     from catalog.catalog import Catalog
 
-LINK_FIELDS = ("paper", "code", "project")
 _SHARD = re.compile(r"(\d+)/(\d+)")
 
 
@@ -61,7 +61,7 @@ def collect(catalog: Catalog, only: set[str] | None = None) -> dict[str, list[Li
         if only is not None and paper.id not in only:
             continue
         source = catalog.sources[paper.id]
-        for name in LINK_FIELDS:
+        for name in LINK_SLOTS:
             url = getattr(paper.links, name)
             if not url:
                 continue
