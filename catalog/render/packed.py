@@ -30,11 +30,15 @@ class _Packed:
     def __len__(self) -> int:
         return len(self._ends) - 1
 
-    def _bytes(self, index: int) -> memoryview:
-        if not -len(self) <= index < len(self):
-            raise IndexError(index)
-        index %= len(self)
-        return memoryview(self._data)[self._ends[index] : self._ends[index + 1]]
+    def _bytes(self, index: int) -> bytearray:
+        """Item `index`'s bytes (a copy of a few hundred bytes: reading it this way writes
+        nothing into the buffer's pages)."""
+        ends = self._ends
+        if index < 0:
+            index += len(ends) - 1
+            if index < 0:
+                raise IndexError(index)
+        return self._data[ends[index] : ends[index + 1]]  # IndexError past the end
 
 
 class PackedStrings(_Packed, Sequence[str]):
@@ -50,7 +54,7 @@ class PackedStrings(_Packed, Sequence[str]):
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return str(self._bytes(index), "utf-8")
+        return self._bytes(index).decode("utf-8")
 
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(len(self)))

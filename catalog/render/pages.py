@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
-    Template,
     BytecodeCache,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     select_autoescape,
 )
 
@@ -130,9 +130,7 @@ def build_pages(
     by_id = sorted(range(len(papers)), key=lambda i: papers[i].id)
     pages = _PaperPages(
         env.get_template("paper.html.j2"),
-        PackedValues(
-            (views[i], citation_meta(catalog, shared[papers[i].id])) for i in by_id
-        ),
+        PackedValues((views[i], citation_meta(catalog, shared[papers[i].id])) for i in by_id),
         PackedStrings(views[i]["title"] for i in by_id),
         PackedStrings(papers[i].id for i in by_id),
         related,

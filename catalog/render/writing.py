@@ -13,6 +13,7 @@ process writes them all.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -82,10 +83,8 @@ def release_free_memory() -> None:
     gc.collect()
     name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
     if name:
-        try:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc
             ctypes.CDLL(name).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc
-            pass
 
 
 def run_forked(tasks: Sequence[Callable[[], None]]) -> None:
