@@ -6,7 +6,6 @@ Codes are the stable contract (tests and CI match on them); wording may change.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -17,14 +16,21 @@ Format = Literal["text", "json", "github"]
 MAX_MESSAGE = 300  # characters of a message or hint; a 10 MB title must not become a 10 MB line
 
 
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+def visible(text: str) -> str:
+    """`text` with every character a terminal or CI log would act on or hide (controls, line
+    separators, bidi overrides, zero-width characters, noncharacters, surrogates: whatever
+    str.isprintable() refuses, but the space) written as its escape, e.g. `\\u202e`."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
-    """One line of at most `limit` characters (controls escaped, an ellipsis marking a cut):
-    the one place that bounds what a message prints."""
-    if _CONTROLS.search(text):
-        text = _CONTROLS.sub(lambda found: repr(found.group())[1:-1], text)
+    """One line of at most `limit` characters (controls and invisible characters escaped, an
+    ellipsis marking a cut): the one place that bounds what a message prints."""
+    if len(text) > 4 * limit:  # escaping more than can be shown would only cost time
+        text = text[: 4 * limit]
+    text = visible(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -47,14 +53,14 @@ class Diagnostic:
 
     def text(self) -> str:
         """Compiler-style line that editors and CI logs make clickable."""
-        where = self.path
+        where = visible(self.path)
         if self.line:
             where += f":{self.line}:{self.column or 1}"
         return f"{where}: {self.severity}[{self.code}] {self._message_and_hint()}"
 
     def github(self) -> str:
         """A GitHub workflow command: an annotation on the file's line in the PR."""
-        props = [f"file={_escape_property(self.path)}"]
+        props = [f"file={_escape_property(visible(self.path))}"]
         if self.line:
             props += [f"line={self.line}", f"col={self.column or 1}"]
         props.append(f"title={_escape_property(self.code)}")

@@ -29,12 +29,15 @@ from typing import Any
 
 import yaml
 
+from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
 from catalog.facts_lines import read_lines
-from catalog.load import read_yaml
+from catalog.load import read_regular, read_yaml
 from catalog.records import scalar
 
 FACTS_FILE = "facts.yaml"
+# Larger than a record may be (about 400 bytes a paper): a bound on memory, not a rule.
+FACTS_MAX_BYTES = 1 << 30
 HEADER = (
     "# Facts that outside sources state about the papers, with evidence "
     "(written by `catalog sync`).\n"
@@ -120,8 +123,12 @@ def load_facts(path: Path) -> Facts:
     """Read the lockfile; a missing file is no facts, a broken one a CatalogError at its line."""
     if not path.exists():
         return Facts()
+    # Only a regular file is read, opened without blocking: a FIFO here would hang the build.
+    raw = read_regular(path, str(path), FACTS_MAX_BYTES, follow=True)
+    if isinstance(raw, Diagnostic):
+        raise CatalogError(f"{raw.path}:{raw.line}:{raw.column}: {raw.message}")
     try:
-        fast = read_lines(path.read_text(encoding="utf-8"))
+        fast = read_lines(raw.decode("utf-8"))
     except UnicodeDecodeError:
         fast = None
     if fast is not None:

@@ -35,6 +35,9 @@ _ARXIV_PATH = LazyPattern(
     r"(?:\.pdf)?/?",
     re.IGNORECASE,
 )
+_ARXIV_PDF_PATH = LazyPattern(
+    rf"/pdf/((?:{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?)(?:\.pdf)?/?", re.IGNORECASE
+)
 _HF_PAPER = LazyPattern(rf"/papers/({_ARXIV_NEW})(?:v\d+)?/?")
 _DOI = LazyPattern(r"10\.\d{4,9}/\S+")
 _DOI_IN_PATH = LazyPattern(
@@ -131,6 +134,19 @@ def url_key(url: str) -> str | None:
         doi = m.group(1)
         return doi_key(doi.removesuffix(".pdf") if "/pdf/" in path or "/epdf/" in path else doi)
     return None
+
+
+def arxiv_pdf_id(url: str) -> str | None:
+    """The arXiv id, version kept, of a link to arXiv's PDF (`https://arxiv.org/pdf/2106.09685v2`
+    -> `2106.09685v2`), else None: import and sync put the abstract page in its place."""
+    parts = _URL.fullmatch(url)
+    if parts is None:
+        return None
+    host = parts.group(1).rstrip(".").lower().removeprefix("www.")
+    if host not in ("arxiv.org", "export.arxiv.org"):
+        return None
+    m = _ARXIV_PDF_PATH.fullmatch(unquote(parts.group(2)))
+    return m.group(1) if m else None
 
 
 def arxiv_key(identifier: str) -> str | None:

@@ -176,7 +176,7 @@ def internal_error(shown: str, exc: Exception) -> Diagnostic:
 
 def _read_yaml(path: Path, shown: str, follow_symlinks: bool) -> tuple[Source, list[Diagnostic]]:
     limit = max_file_bytes()
-    raw = _read_regular(path, shown, limit, follow_symlinks)
+    raw = read_regular(path, shown, limit, follow_symlinks)
     if isinstance(raw, Diagnostic):
         return Source(shown, None), [raw]
     text, problem = decode_utf8(raw, shown)
@@ -230,7 +230,7 @@ def _parse(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
     return data, problems
 
 
-def _read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | Diagnostic:
+def read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | Diagnostic:
     """The bytes of a regular file of at most `limit` bytes, or why not.
 
     Opened without blocking (a FIFO would hang) and, unless `follow`, without following a
@@ -265,7 +265,7 @@ def _read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | D
 
 def not_a_file(shown: str, kind: str) -> Diagnostic:
     message = f"is {kind}, not a regular file; it is not read"
-    hint = "keep records as plain files in data/papers"
+    hint = "keep data files as plain files: no links, pipes or folders"
     return _diag(shown, 1, 1, "not-a-file", message, hint)
 
 
@@ -301,6 +301,8 @@ def _marked(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
 
 def _unmarked(exc: Exception, text: str, shown: str) -> Diagnostic:
     """An error without a position: find the first node that fails on its own to place it."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _raw_character(exc, text, shown)
     message = f"cannot read this value ({type(exc).__name__}: {exc})"
     try:
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
@@ -321,6 +323,23 @@ def _unmarked(exc: Exception, text: str, shown: str) -> Diagnostic:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
     return _diag(shown, 1, 1, "yaml-syntax", message)
+
+
+def _raw_character(exc: yaml.reader.ReaderError, text: str, shown: str) -> Diagnostic:
+    """A character YAML refuses anywhere in a file when written raw (C0 controls but tab and
+    newlines, DEL, C1 but NEL, U+FFFE, U+FFFF), at its line: libyaml names the character
+    and a byte offset, and the first place the character occurs is where it stopped."""
+    from catalog.model import describe_char  # only on this error path: model is heavier
+
+    code = exc.character
+    char = chr(code) if isinstance(code, int) else str(code)[:1]
+    at = text.find(char) if char else -1
+    if at < 0:
+        at = len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    message = f"holds {describe_char(char)} raw, which no YAML file may hold" if char else ""
+    return _diag(shown, line, column, "bad-text", message or str(exc), "remove it")
 
 
 def _scan_events(text: str, shown: str, depth: int = MAX_DEPTH) -> list[Diagnostic]:

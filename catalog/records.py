@@ -81,8 +81,8 @@ def dump_record(record: Record | dict[str, Any]) -> str:
         value = data.get(key)
         if value is None or (key == "sections" and value == ["papers"]):
             continue
-        if key == "topics" and not value:  # no topics yet: absent, since `topics: []` is an error
-            continue
+        if key in ("topics", "keywords") and not value:  # `topics: []` is an error; `keywords:
+            continue  # []` says nothing the default doesn't
         if key == "links":
             lines.append("links:")
             lines += [f"  {k}: {scalar(v)}" for k, v in value.items() if v is not None]

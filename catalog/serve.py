@@ -76,7 +76,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def _bad_path(path: str) -> bool:
-    decoded = unquote(path.split("?", 1)[0].split("#", 1)[0], errors="surrogatepass")
+    """True for a path the file system cannot be asked about: controls or surrogates, raw or
+    percent-encoded, or percent-encoded bytes that are not UTF-8 (`/%ff`), which the stock
+    handler's own unquote (errors="surrogatepass") would raise on."""
+    try:
+        decoded = unquote(path.split("?", 1)[0].split("#", 1)[0], errors="surrogatepass")
+    except UnicodeDecodeError:
+        return True
     return bool(_BAD_PATH_CHARS.search(path) or _BAD_PATH_CHARS.search(decoded))
 
 

@@ -102,6 +102,14 @@ def parse_form(body: str) -> dict[str, str]:
     return answers
 
 
+def is_suggestion_form(body: str) -> bool:
+    """Whether the body is the "Suggest a paper" form's rendering: it has the form's two
+    required headings. Another issue a maintainer labels is none of this workflow's business."""
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    headings = {FORM_FIELDS.get(m.group(1).strip().lower()) for m in _HEADING.finditer(text)}
+    return {"title", "paper"} <= headings
+
+
 def read_suggestion(body: str) -> Suggestion:
     """The form's answers checked for shape (not yet against the catalog); FormError if not."""
     answers = parse_form(body)

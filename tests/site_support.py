@@ -291,7 +291,11 @@ class Watched:
         return parse_qs(urlsplit(self.page.url).query)
 
     def open_home(self, query: str = "") -> None:
+        """Open the home page and touch its controls, as a reader about to filter does:
+        catalog.js fetches the other chunks of its data then (not before); wait for all."""
         self.page.goto(self.base + query)
+        self.page.wait_for_selector("#catalog-browser.cf-live")
+        self.page.dispatch_event("#catalog-browser .cf-controls", "pointerdown")
         self.page.wait_for_selector("#catalog-browser.cf-live.cf-complete")
 
     def filter(self, text: str) -> None:
@@ -353,10 +357,17 @@ def check_watched(watched: Watched) -> None:
     assert not watched.errors, f"console errors: {watched.errors}"
 
 
-@pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Watched]:
+@contextmanager
+def desktop_tab(browser: Any, base: str) -> Iterator[Watched]:
+    """A watched tab of a desktop-sized window on `base`, checked once the block ends."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = watch(context, base_url)
+    watched = watch(context, base)
     yield watched
     context.close()
     check_watched(watched)
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Watched]:
+    with desktop_tab(browser, base_url) as watched:
+        yield watched

@@ -364,6 +364,21 @@ def test_quiet_leaves_only_the_findings(catalog_dir: CatalogDir, tmp_path: Path)
     assert quiet.output.splitlines() == loud.output.splitlines()[:-1]  # no summary line
 
 
+def test_quiet_reports_have_no_summary_line(catalog_dir: CatalogDir, links: str) -> None:
+    """-q promises "no summary line" on every command, so a clean run prints nothing."""
+    catalog_dir.add("lora", links={"paper": f"{links}/ok"})
+    check = ("check-links", "--data", catalog_dir.path, "--allow-private")
+    assert "links checked" in run(*check).stdout
+    assert run(*check, "-q").output == ""
+    assert "0 change(s) proposed" in run("sync", "--no-fetch", "--data", catalog_dir.path).stdout
+    assert run("sync", "-q", "--no-fetch", "--data", catalog_dir.path).output == ""
+    catalog_dir.add("gone", record(title="Gone", links={"paper": f"{links}/gone"}))
+    found = run(*check, "-q")
+    assert found.exit_code == 1
+    assert [line for line in found.stdout.splitlines() if "links checked" in line] == []
+    assert "error[link-broken]" in found.stdout or "[link-broken]" in found.stdout
+
+
 def test_the_group_help_documents_the_exit_statuses() -> None:
     text = run("--help").output
     flat = " ".join(text.split())

@@ -67,6 +67,15 @@ def test_workflows_pass_actionlint() -> None:
     assert result.stdout == ""
 
 
+def test_ci_entry_script_passes_shellcheck() -> None:
+    """.ci/run is the one shell script outside the workflows: the same checker reads it."""
+    result = subprocess.run(
+        [str(BIN / "shellcheck"), "--shell=bash", str(REPO / ".ci" / "run")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_actionlint_catches_mistakes(tmp_path: Path) -> None:
     """The check above can fail: a bad expression and an unquoted variable are reported."""
     flows = tmp_path / ".github" / "workflows"
@@ -130,6 +139,8 @@ def test_link_workflow_caches_reports_and_tracks_one_issue() -> None:
     assert "check-links --cache .catalog-cache/links.json --format json" in commands
     assert "check-links --merge link-report.json --format markdown" in commands
     assert "catalog report --links link-report.json --format markdown" in commands
+    sync = run_lines(workflow("sync.yml"))
+    assert '.venv/bin/catalog report --format markdown >> "$GITHUB_STEP_SUMMARY"' in sync
     assert '>> "$GITHUB_STEP_SUMMARY"' in commands
     for gh in ("gh issue list", "gh issue edit", "gh issue create", "gh issue close"):
         assert gh in commands
@@ -318,11 +329,11 @@ def test_data_only_pull_requests_skip_the_test_suite() -> None:
     assert tests["if"] == "needs.changes.outputs.code == 'true'"
     assert "needs" not in data  # the data checks always run, at once
     script = run_lines(flow)
-    assert "grep -qvE '^(data/|README\\.md$)'" in script
     assert ".venv/bin/python -m pytest -q tests/test_shipped.py" in script
     upload = next(s for s in data["steps"] if "upload-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "build/site"
     assert "catalog serve --no-build --site-dir site-preview" in script
+    assert "unzip site-preview.zip -d site-preview" in script
     for path in WORKFLOWS.glob("*.yml"):  # never a fork's code with the base's secrets
         assert "pull_request_target" not in workflow(path.name)[True], path.name
 
@@ -330,17 +341,112 @@ def test_data_only_pull_requests_skip_the_test_suite() -> None:
 def test_suggestion_workflow_is_a_thin_shell_started_by_a_label() -> None:
     flow = workflow("suggest.yml")
     assert flow[True] == {"issues": {"types": ["labeled"]}}
-    (job,) = flow["jobs"].values()
-    assert job["if"] == "github.event.label.name == 'accepted'"
-    assert job["permissions"] == {
-        "contents": "write",
-        "pull-requests": "write",
-        "issues": "write",
-    }
+    jobs = flow["jobs"]
+    assert set(jobs) == {"decide", "comment", "pull-request"}
+    decide = jobs["decide"]
+    assert decide["if"] == "github.event.label.name == 'accepted'"
+    # The job that reads the stranger's text holds a read-only token, not kept by git.
+    assert decide["permissions"] == {"contents": "read"}
+    checkout = next(s for s in decide["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    # Each writing job gets the one write it needs, and only after the decision.
+    assert jobs["comment"]["permissions"] == {"issues": "write"}
+    assert jobs["pull-request"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert jobs["comment"]["needs"] == jobs["pull-request"]["needs"] == "decide"
     text = (WORKFLOWS / "suggest.yml").read_text(encoding="utf-8")
     assert "github.event.issue.title" not in text and "github.event.issue.body" not in text
-    assert '.venv/bin/catalog new --from-issue "$GITHUB_EVENT_PATH" --format json' in (
-        run_lines(flow).replace("\\\n", " ").replace("  ", " ")
-    )
-    for step in job["steps"]:
-        assert "pull_request" not in str(step.get("with", {}).get("ref", ""))
+    commands = run_lines(flow).replace("\\\n", " ").replace("  ", " ")
+    assert '.venv/bin/catalog new --from-issue "$GITHUB_EVENT_PATH" --format json' in commands
+    assert commands.count("catalog new") == 1  # decided once, by the read-only job
+    for job in jobs.values():
+        for step in job["steps"]:
+            assert "pull_request" not in str(step.get("with", {}).get("ref", ""))
+
+
+def _step(flow: dict[Any, Any], job: str, name: str) -> dict[str, Any]:
+    step: dict[str, Any] = next(s for s in flow["jobs"][job]["steps"] if s.get("name") == name)
+    return step
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"data/papers/new.yaml": "title: x\n", "README.md": "# list, rebuilt\n"}, "false"),
+        ({"data/papers/lora.yaml": None}, "false"),  # removing a record is data too
+        ({"catalog/cli.py": "# changed\n"}, "true"),
+        ({"tests/test_x.py": "", "data/papers/new.yaml": ""}, "true"),
+        ({"catalog/cli.py": None, "data/cli.py": "# the cli\n" * 50}, "true"),  # moved out of code
+        ({".github/workflows/pr.yml": "# changed\n"}, "true"),
+        ({"docs/README.md": "# not the list\n"}, "true"),
+    ],
+)
+def test_the_pr_workflow_tells_data_only_changes_from_code(
+    tmp_path: Path, change: dict[str, str | None], code: str
+) -> None:
+    """The "Code or data only" step's own script, run by bash as Actions runs it (-e, pipefail)
+    in a repository whose PR branch makes `change` on top of origin/main."""
+    repo = tmp_path / "repo"
+    for name, text in {
+        "README.md": "# list\n",
+        "data/papers/lora.yaml": "title: LoRA\n",
+        "catalog/cli.py": "# the cli\n" * 50,
+        ".github/workflows/pr.yml": "on: pull_request\n",
+    }.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    for name, text in change.items():
+        path = repo / name
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "pr")
+    output, summary = tmp_path / "output", tmp_path / "summary"
+    script = _step(workflow("pr.yml"), "changes", "Code or data only")["run"]
+    env = {
+        **os.environ,
+        "BASE_REF": "main",
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert output.read_text(encoding="utf-8") == f"code={code}\n"
+    assert f"Code changed: {code}" in summary.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("artifact", ["https://github.com/o/r/actions/runs/1/artifacts/2", ""])
+def test_the_preview_summary_says_how_to_view_the_site(tmp_path: Path, artifact: str) -> None:
+    step = _step(workflow("pr.yml"), "data", "How to view the preview")
+    summary = tmp_path / "summary"
+    env = {
+        **os.environ,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "RUN_URL": "https://github.com/o/r/actions/runs/1",
+        "ARTIFACT_URL": artifact,
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("### Site preview\n")
+    if artifact:
+        assert artifact in text and "catalog serve --no-build --site-dir site-preview" in text
+    else:
+        assert "no preview" in text and "catalog serve" not in text
+    assert step["env"]["ARTIFACT_URL"] == "${{ steps.preview.outputs.artifact-url }}"

@@ -4,6 +4,8 @@ and a fuzz of mutated real records. Nothing may raise; every file gets an answer
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,31 @@ def test_entries_that_are_not_regular_files_are_reported_and_never_opened(
     assert "folder" in strays["drafts"].message
     assert not any("SECRET" in d.text() or "root:" in d.text() for d in catalog.diagnostics)
     assert [p.id for p in catalog.papers] == ["lora"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("name", ["venues.yaml", "keywords.yaml", "catalog.yaml", "facts.yaml"])
+def test_a_registry_or_the_facts_file_that_is_a_fifo_is_an_error_not_a_hang(
+    catalog_dir: CatalogDir, tmp_path: Path, name: str
+) -> None:
+    catalog_dir.add("lora")
+    target = catalog_dir.path / name
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)  # opening it for reading would block until a writer comes
+    args = ["build", "--data", str(catalog_dir.path), "--readme", str(tmp_path / "R.md")]
+    done = subprocess.run(
+        [sys.executable, "-m", "catalog", *args, "--no-site"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == 1, said
+    assert f"{target}:1:1: error[" in said and "is a FIFO" in said
+    assert "Traceback" not in said and not (tmp_path / "R.md").exists()
+    (line,) = [line for line in said.splitlines() if line.startswith(f"{target}:")]
+    assert "records" not in line  # the hint fits any data file, not only records
 
 
 def test_read_yaml_refuses_a_symlink_when_told_not_to_follow(tmp_path: Path) -> None:

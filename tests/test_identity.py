@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from catalog.identity import (
     arxiv_key,
+    arxiv_pdf_id,
     doi_key,
     identity_keys,
     key_url,
@@ -237,3 +238,21 @@ def test_doi_keys_are_idempotent(prefix: str, tail: str) -> None:
     assert doi_key(key) == key
     assert url_key(key_url(key) or "") == key
     assert url_key(f"https://doi.org/{prefix}/{tail.upper()}") == key
+
+
+@pytest.mark.parametrize(
+    ("url", "ident"),
+    [
+        ("https://arxiv.org/pdf/2106.09685v2.pdf", "2106.09685v2"),
+        ("https://arxiv.org/pdf/2106.09685", "2106.09685"),
+        ("http://www.arxiv.org/pdf/2106.09685v1/", "2106.09685v1"),
+        ("https://export.arxiv.org/pdf/hep-th/9901001v3?x=1#p2", "hep-th/9901001v3"),
+        ("https://arxiv.org/abs/2106.09685", None),
+        ("https://arxiv.org/pdf/not-an-id", None),
+        ("https://example.org/pdf/2106.09685", None),
+        ("https://arxiv.org.evil.example/pdf/2106.09685", None),
+    ],
+)
+def test_one_reader_of_arxiv_pdf_links(url: str, ident: str | None) -> None:
+    """Import (PDF link -> abstract page) and sync (propose the abstract page) both ask this."""
+    assert arxiv_pdf_id(url) == ident

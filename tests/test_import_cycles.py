@@ -50,6 +50,13 @@ def imports_of(name: str, path: Path, modules: set[str]) -> set[str]:
                 target = target.rpartition(".")[0]
             if target and target != name:
                 found.add(target)
+            # Importing pkg.sub runs pkg/__init__.py first: an edge to every enclosing package
+            # the importer is not itself inside (those have already started running).
+            parent = target.rpartition(".")[0]
+            while parent:
+                if parent in modules and not f"{name}.".startswith(f"{parent}."):
+                    found.add(parent)
+                parent = parent.rpartition(".")[0]
     return found
 
 
@@ -109,4 +116,18 @@ def test_the_cycle_finder_sees_a_cycle_through_a_function_level_import(tmp_path:
     (pkg / "c.py").write_text("from . import a\n")
     assert find_cycle(import_graph(pkg)) == ["pkg.a", "pkg.b", "pkg.c", "pkg.a"]
     (pkg / "c.py").write_text("import os\n")
+    assert find_cycle(import_graph(pkg)) is None
+
+
+def test_the_cycle_finder_sees_a_cycle_through_a_package_init(tmp_path: Path) -> None:
+    """`from pkg.sub.x import y` runs pkg/sub/__init__.py, which may import back."""
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from pkg.sub.x import thing\n")
+    (pkg / "sub" / "__init__.py").write_text("from pkg.sub.y import other\n")
+    (pkg / "sub" / "x.py").write_text("thing = 1\n")
+    (pkg / "sub" / "y.py").write_text("from pkg import a\n")
+    assert find_cycle(import_graph(pkg)) == ["pkg.a", "pkg.sub", "pkg.sub.y", "pkg.a"]
+    (pkg / "sub" / "__init__.py").write_text("")
     assert find_cycle(import_graph(pkg)) is None

@@ -64,6 +64,8 @@ def test_none_markers_html_headings_and_names() -> None:
     assert venue_kind("IEEE Transactions on Adapters") == "journal"
     assert venue_kind("ICML 2024 Workshop") == "workshop" and venue_kind("arXiv") == "preprint"
     assert venue_kind("NeurIPS") == "conference"
+    assert venue_kind("ECCV W") == "workshop" and venue_kind("ECCVW") == "workshop"
+    assert canonical_spelling("iclr workshop on practical ML") == "ICLR Workshop on Practical ML"
     assert abs_url("https://arxiv.org/pdf/2106.09685v2.pdf") == "https://arxiv.org/abs/2106.09685v2"
     assert arxiv_year("https://arxiv.org/abs/2106.09685") == 2021
     assert arxiv_year("https://arxiv.org/abs/cs/0309136") == 2003
@@ -178,6 +180,23 @@ def test_a_crlf_file_reads_as_the_same_list(tmp_path: Path) -> None:
     result = run_import(crlf, cr / "data")
     assert result.exit_code == 0, result.output
     assert records(lf / "data") == records(cr / "data")
+
+
+@pytest.mark.parametrize("odd", ["\x85", "\u2028", "\x0b", "\x0c", "\x1c"])
+def test_line_numbers_count_only_markdown_line_ends(tmp_path: Path, odd: str) -> None:
+    """str.splitlines also breaks at NEL, U+2028, \\v, \\f, \\x1c: a stranger's cell holding one
+    must neither cut its row in two nor shift the line of every problem after it."""
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "## Papers\n| Year | Title | Venue | Paper |\n|---|---|---|---|\n"
+        f"| 2024 | **Odd{odd}Cell: A Paper** | ICML | [Link](https://arxiv.org/abs/2401.00001) |\n"
+        "| soon | **No Year** | ICML | [Link](https://arxiv.org/abs/2401.00002) |\n",
+        encoding="utf-8",
+    )
+    result = run_import(listing, tmp_path / "data", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert [(d["line"], d["code"]) for d in doc["diagnostics"]] == [(5, "bad-row")]
+    assert [w["line"] for w in doc["written"]] == [4]
 
 
 def test_numbered_list_with_links_on_the_next_line(tmp_path: Path) -> None:

@@ -80,9 +80,9 @@ def test_workshops_are_workshops_whatever_column_or_badge_they_came_from(
     venues = yaml.safe_load((data / "venues.yaml").read_text())
     expected = {
         "slim-adapters-dense-prediction": "CVPRW",
-        "rank-budgets-practice": "ICLR Workshop On Practical ML",
+        "rank-budgets-practice": "ICLR Workshop on Practical ML",
         "adapters-edge": "NeurIPS Workshop",
-        "adapters-tiny-robots": "ICML Workshop On Adapters",  # `ICML 2024 (Workshop on ...)`
+        "adapters-tiny-robots": "ICML Workshop on Adapters",  # `ICML 2024 (Workshop on ...)`
         "badged-workshop-adapter": "ECCV Workshop",  # a `Workshop-ECCV 2024` badge
     }
     for paper_id, venue in expected.items():

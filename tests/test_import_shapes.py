@@ -331,7 +331,6 @@ def test_initial_date_and_resource_columns(tmp_path: Path) -> None:
             "code": "https://github.com/example/icon-ada",
             "project": "https://icons.example.org/ada",
         },
-        "keywords": [],
         "added": dt.date(2024, 7, 12),
     }
     assert (got["undated-venue-adapters"]["venue"], got["undated-venue-adapters"]["year"]) == (

@@ -100,6 +100,7 @@ def test_repeat_is_refused_and_first_record_untouched(
     assert again.output.count("\n") == 1
     assert "already in the catalog as" in again.output
     assert str(catalog_dir.papers / "lora.yaml") in again.output
+    assert "its page: https://example.github.io/awesome-test/papers/lora/" in again.output
     assert files(catalog_dir) == before
 
 
@@ -310,3 +311,18 @@ def test_same_title_at_a_venue_is_the_same_paper(
     assert result.exit_code == 1
     assert "lora-iclr.yaml (id lora-iclr)" in result.output
     assert sorted(files(catalog_dir)) == ["lora-iclr.yaml"]
+
+
+@pytest.mark.parametrize(
+    "given", ["https://arxiv.org/pdf/2106.09685v2", "arXiv:2106.09685", "2106.09685"]
+)
+def test_a_positional_arxiv_id_or_url(
+    catalog_dir: CatalogDir, arxiv: HTTPServer, given: str
+) -> None:
+    """One positional identifier, recognized from its form: the PDF URL gives the abstract page."""
+    result = run("new", "--data", catalog_dir.path, given)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((catalog_dir.papers / "lora.yaml").read_text(encoding="utf-8"))
+    assert data["links"] == {"paper": "https://arxiv.org/abs/2106.09685"}
+    assert data["authors"][0] == "Edward J. Hu"
+    assert arxiv.log[0][0].args["id_list"] == "2106.09685"

@@ -45,6 +45,7 @@ def test_a_valid_arxiv_suggestion_becomes_a_record(
         pull["title"] == "Add paper: Efficient Low Rank Adaptation of Large Models with Many Tasks"
     )
     assert "Closes #12" in pull["body"]
+    assert "close and reopen this one to run them" in pull["body"]
     record = yaml.safe_load(Path(pull["record"]).read_text(encoding="utf-8"))
     assert record["authors"] == ["Soufiane Hayou", "Nikhil Ghosh"]  # from arXiv
     assert record["links"] == {
@@ -129,3 +130,65 @@ def test_a_broken_event_file_is_a_usage_error(
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert str(path) in result.output
+
+
+TOPICS = """\
+quantization:
+  name: Quantization
+  description: LoRA on low-bit models.
+federated:
+  name: Federated learning
+  description: LoRA across clients that keep their data.
+"""
+
+
+def _with_topics(event: str, topics: str, tmp_path: Path) -> Path:
+    """The recorded event with the form's Topics field answered (GitHub renders it before
+    README sections, as the form orders them)."""
+    data = json.loads((EVENTS / event).read_text(encoding="utf-8"))
+    body = data["issue"]["body"]
+    assert "### Topics" not in body
+    answer = f"### Topics\r\n\r\n{topics}\r\n\r\n### README sections"
+    data["issue"]["body"] = body.replace("### README sections", answer)
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_the_forms_topics_reach_the_record(
+    catalog_dir: CatalogDir, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A catalog that declares topics gets the suggester's topics, canonical."""
+    (catalog_dir.path / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    result, decision = decide(
+        catalog_dir, _with_topics("arxiv.json", "Federated, quantization", tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    record = yaml.safe_load(Path(decision["pull_request"]["record"]).read_text(encoding="utf-8"))
+    assert record["topics"] == ["federated", "quantization"]
+
+
+def test_an_unknown_topic_in_the_form_is_a_comment(
+    catalog_dir: CatalogDir, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    (catalog_dir.path / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    result, decision = decide(catalog_dir, _with_topics("arxiv.json", "quantisation", tmp_path))
+    assert result.exit_code == 1
+    assert decision["action"] == "comment"
+    assert "unknown topic 'quantisation' (did you mean 'quantization'?)" in decision["comment"]
+    assert files(catalog_dir) == {}
+
+
+def test_an_issue_that_is_not_the_suggestion_form_is_left_alone(
+    catalog_dir: CatalogDir, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A maintainer labels a bug report `accepted`: no comment about a missing title."""
+    event = json.loads((EVENTS / "arxiv.json").read_text(encoding="utf-8"))
+    event["issue"]["body"] = "### What happened\r\n\r\nThe site's search is slow.\r\n"
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    result, decision = decide(catalog_dir, path)
+    assert result.exit_code == 0, result.output
+    assert (decision["action"], decision["issue"]) == ("ignore", 12)
+    assert "not a 'Suggest a paper' form" in decision["reason"]
+    assert httpserver.log == [] and files(catalog_dir) == {}

@@ -153,3 +153,21 @@ def test_bad_data_and_a_bad_link_report(catalog_dir: CatalogDir, tmp_path: Path)
 )
 def test_keyword_stems(a: str, b: str, same: bool) -> None:
     assert (keyword_stem(a) == keyword_stem(b)) is same
+
+
+def test_a_paper_without_topics_where_the_catalog_declares_them(sick: CatalogDir) -> None:
+    """A record may leave out `topics` (validate allows it); the report names it, at its file."""
+    path = sick.add(
+        "untopical",
+        title="A Paper Nobody Filed",
+        authors=["Ada Example"],
+        links={"paper": "https://arxiv.org/abs/2301.00009"},
+    )
+    result = run("report", "--data", sick.path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    found = [f for f in doc["findings"] if f["kind"] == "no-topics"]
+    assert [(f["subject"], f["file"], f["line"]) for f in found] == [("untopical", str(path), 1)]
+    assert doc["figures"]["with_topics"] == 3 and doc["figures"]["papers"] == 4
+    markdown = run("report", "--data", sick.path, "--format", "markdown")
+    assert "### Papers without a topic (1)" in markdown.stdout

@@ -120,7 +120,8 @@ def test_cli_build_failure_stops_before_serving(catalog_dir: CatalogDir, tmp_pat
 
 
 @pytest.mark.parametrize(
-    "target", [b"/a%00b", b"/\x00x", b"/%ed%a0%80", b"/papers/%01/", b"/x\x7f"]
+    "target",
+    [b"/a%00b", b"/\x00x", b"/%ed%a0%80", b"/papers/%01/", b"/x\x7f", b"/%ff%fe", b"/p/%c0%ae/"],
 )
 def test_a_path_no_file_name_can_hold_is_a_400_not_a_traceback(
     served: str, target: bytes, capfd: pytest.CaptureFixture[str]

@@ -142,8 +142,8 @@ def test_the_paper_page_shows_the_facts_with_their_dates(catalog_dir: Any) -> No
     assert "Edward J. Hu, Yelong Shen" in html
     assert "An important paradigm" in html
     assert '<time datetime="2021-06-17">' in html
-    assert "9001" in html and "(as of 2026-11-30)" in html
-    assert "★ 10500" in html and "cf-archived" in html
+    assert "9,001" in html and "(as of 2026-11-30)" in html
+    assert "★ 10,500" in html and "cf-archived" in html
     assert (
         "published at ICLR 2022" in html
         and 'href="https://arxiv.org/abs/2106.09685">preprint' in html

@@ -138,3 +138,10 @@ def test_it_works_where_an_event_loop_already_runs(repo: Path, catalog_dir: Cata
     (result,) = results
     assert result.exit_code == 1, result.output
     assert "unresolved-id" in result.stdout
+
+
+def test_quiet_prints_the_flags_without_the_summary_line(repo: Path) -> None:
+    loud = run("triage", "--data", repo, "--since", "HEAD")
+    assert loud.exit_code == 0 and "0 files checked" in loud.stdout
+    quiet = run("triage", "-q", "--data", repo, "--since", "HEAD")
+    assert quiet.exit_code == 0 and quiet.output == ""

@@ -70,6 +70,12 @@ EXPECTED = {
     "url-escape.yaml": ("bad-url", 6),
     "url-space.yaml": ("bad-url", 6),
     "future-added.yaml": ("future-date", 7),
+    # characters libyaml refuses raw anywhere in a file: at their line, not at 1:1
+    "raw-del.yaml": ("bad-text", 5),
+    "raw-control.yaml": ("bad-text", 10),
+    "raw-c1.yaml": ("bad-text", 2),
+    "raw-noncharacter.yaml": ("bad-text", 7),
+    "bidi-key.yaml": ("unknown-field", 4),
 }
 
 
@@ -85,6 +91,38 @@ def test_bad_input_is_reported_at_its_line(catalog_dir: CatalogDir, name: str) -
     assert EXPECTED[name] in found, found
     assert all(d.path == str(catalog_dir.papers / name) for d in catalog.diagnostics)
     assert catalog.papers == []
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("raw-del.yaml", 27),
+        ("raw-control.yaml", 10),
+        ("raw-c1.yaml", 14),
+        ("raw-noncharacter.yaml", 42),
+    ],
+)
+def test_a_raw_character_yaml_refuses_is_named_at_its_column(
+    catalog_dir: CatalogDir, name: str, column: int
+) -> None:
+    shutil.copy(BAD / name, catalog_dir.papers / name)
+    (problem,) = load_catalog(catalog_dir.path).diagnostics
+    assert (problem.code, problem.column) == ("bad-text", column)
+    assert problem.message.startswith("holds U+") and "\\n" not in problem.message
+
+
+def test_every_printed_diagnostic_is_printable(catalog_dir: CatalogDir) -> None:
+    """A key, a file name or a value holding controls or bidi overrides is shown escaped:
+    a terminal or a PR annotation must not act on them or reorder the line."""
+    for fixture in BAD.iterdir():
+        shutil.copy(fixture, catalog_dir.papers / fixture.name)
+    shutil.copy(BAD / "bidi-key.yaml", catalog_dir.papers / "x\x1b[31mred\u202e.yaml")
+    diagnostics = load_catalog(catalog_dir.path).diagnostics
+    assert len({d.path for d in diagnostics}) == len(EXPECTED) + 1
+    for d in diagnostics:
+        assert d.text().isprintable() and d.github().isprintable(), d.text()
+    key = next(d for d in diagnostics if d.path.endswith("bidi-key.yaml"))
+    assert key.message.startswith("ti\\u202etle: unknown field")
 
 
 def test_upper_case_suffix_is_a_bad_filename_not_a_skipped_file(catalog_dir: CatalogDir) -> None:

@@ -103,6 +103,13 @@ def test_notes_keep_their_exact_text(notes: str) -> None:
     assert Record.model_validate(yaml.safe_load(dump_record(expected))) == expected
 
 
+def test_empty_keywords_and_topics_are_left_out_and_read_back_the_same() -> None:
+    expected = Record.model_validate(record(keywords=[], topics=[]))
+    text = dump_record(expected)
+    assert "keywords" not in text and "topics" not in text
+    assert Record.model_validate(yaml.safe_load(text)) == expected
+
+
 def test_write_record_reads_the_temp_file_back_before_renaming(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

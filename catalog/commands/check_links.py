@@ -31,9 +31,15 @@ def run(fmt: Format, strict: bool, **options: Any) -> int:
     from catalog.links.report import format_report
 
     report = _run(**options)
+    text = format_report(report, fmt, strict)
+    if fmt == "text" and output.is_quiet() and not report.partial:
+        # -q: the findings only; the notes (already warned on stderr) and the summary line go,
+        # unless the run was cut short, which its summary line says
+        text = "\n".join(text.split("\n")[: -1 - len(report.notes)]).rstrip("\n")
     # JSON escapes every control character, so there is no ANSI code for click to strip (a
     # regex pass over the whole report, 1 MB at 3,000 links, when stdout is no terminal)
-    click.echo(format_report(report, fmt, strict), color=True if fmt == "json" else None)
+    if text:
+        click.echo(text, color=True if fmt == "json" else None)
     if report.partial:
         return EXIT_INTERRUPTED
     return EXIT_FINDINGS if report.failed(strict) else EXIT_OK
@@ -65,7 +71,7 @@ def _run(
     from catalog.links.cache import LinkCache
     from catalog.links.collect import parse_shard
     from catalog.links.run import CheckOptions
-    from catalog.sources.safety import AddressPolicy
+    from catalog.sources.policy import AddressPolicy
     from catalog.sources.settings import Settings
 
     try:

@@ -82,16 +82,19 @@ def run_from_issue(
 ) -> int:
     """Decide a suggestion issue; print the decision; 0 for a pull request or nothing to
     do, 1 when the suggester gets a comment instead (form errors, mismatch, already listed)."""
-    from catalog.suggest import Decision, labelled_issue
+    from catalog.suggest import Decision, is_suggestion_form, labelled_issue
 
     require_data_dir(data_dir)
     event = _read_event(event_file)
     number = labelled_issue(event, label)
+    issue = event.get("issue")
+    body = issue.get("body") if isinstance(issue, dict) else None
+    body = body if isinstance(body, str) else ""
     if number is None:
         decision = Decision("ignore", f"not a maintainer adding the {label!r} label to an issue")
+    elif not is_suggestion_form(body):
+        decision = Decision("ignore", "the issue is not a 'Suggest a paper' form", number)
     else:
-        issue = event["issue"]
-        body = issue.get("body") if isinstance(issue.get("body"), str) else ""
         decision = decide(number, body, data_dir)
     if fmt == "json":
         output.emit_json(decision.as_json())
@@ -132,6 +135,7 @@ def decide(number: int, body: str, data_dir: Path) -> Decision:
         code=suggestion.code,
         project=suggestion.project,
         keywords=list(suggestion.keywords),
+        topics=list(suggestion.topics),
         sections=list(suggestion.sections),
         authors=list(found.authors or suggestion.authors),  # the source's, when it has them
     )
@@ -145,7 +149,10 @@ def decide(number: int, body: str, data_dir: Path) -> Decision:
     title = draft.title or found.title
     body_text = (
         f"Adds **{title}** as `{created.path.as_posix()}`, suggested in #{number}.\n\n"
-        f"Metadata from {found.source}: {found.url}\n\nCloses #{number}\n"
+        f"Metadata from {found.source}: {found.url}\n\n"
+        "The checks don't start by themselves on a pull request a workflow opened (GitHub's "
+        "rule for its token): close and reopen this one to run them.\n\n"
+        f"Closes #{number}\n"
     )
     return Decision(
         "pull-request",

@@ -50,7 +50,11 @@ def run(
             progress=progress,
         )
     stats = outcome.stats
-    click.echo(render(fmt, outcome.proposals, summary(stats, len(outcome.written), write)))
+    report = render(fmt, outcome.proposals, summary(stats, len(outcome.written), write))
+    if fmt == "text" and output.is_quiet():
+        report = report.rpartition("\n")[0]  # -q: the proposals without the summary line
+    if report:
+        click.echo(report)
     if stats is not None and stats.out_of_time:
         output.note("note: the budget ran out; the next run resumes where this one stopped")
     for name, why in sorted((stats.stopped if stats else {}).items()):

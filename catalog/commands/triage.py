@@ -42,6 +42,8 @@ def run(data_dir: Path, since: str, max_new: int, fmt: Format) -> int:
         output.emit_json(doc)
     else:
         report = format_report(result.flags, len(result.changed), fmt)
+        if fmt == "text" and output.is_quiet():  # -q: the flags without the summary line
+            report = "\n".join(d.text() for d in sorted(result.flags))
         if report:
             click.echo(report)
     return EXIT_FINDINGS if result.flagged else EXIT_OK

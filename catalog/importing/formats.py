@@ -43,6 +43,7 @@ LOOKED_FOR = (
     "(`- [Title](url)`, `1. **Title.** [[PDF](url)]`)"
 )
 # Sections of a README that are about the list, not papers: never entries, never the intro.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _SKIPPED = re.compile(
     r"^(table of contents|contents|toc|overview of contents|contribut\w*|how to contribute|"
     r"licen[cs]e|citation|cite|citing|acknowledg\w*|star history|stargazers|contact\w*|"
@@ -184,7 +185,17 @@ def _has_title(columns: list[str | None]) -> bool:
 
 def parse_document(text: str, path: str) -> Document:
     """Every heading, table and list item of the list, in order."""
-    return _Parser(text.lstrip("\ufeff").splitlines(), path).run()
+    return _Parser(markdown_lines(text.lstrip("\ufeff")), path).run()
+
+
+def markdown_lines(text: str) -> list[str]:
+    """The lines as Markdown counts them (ended by LF, CRLF or CR), not as str.splitlines
+    does: it also breaks at U+0085, U+2028, \\v, \\f and \\x1c-\\x1e, which would shift every
+    line number after one of them and cut a table row in two."""
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 class _Parser:

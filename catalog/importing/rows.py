@@ -16,16 +16,12 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from catalog.diagnostics import Diagnostic
-from catalog.identity import url_key
+from catalog.identity import arxiv_pdf_id, url_key
 from catalog.importing.cells import is_none, plain_text, recase_title, split_venue_year, year_in
 from catalog.importing.formats import Entry
 from catalog.importing.links import find_links
 from catalog.model import check_url
 
-_ARXIV_PDF = re.compile(
-    r"https?://(?:www\.|export\.)?arxiv\.org/pdf/([^?#\s]+?)(?:\.pdf)?/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
 _YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
 _KEYWORD_SPLIT = re.compile(r"[;；]")
 _AUTHOR_SPLIT = re.compile(r",|;|\band\b|&")
@@ -34,8 +30,8 @@ _ET_AL = re.compile(r"\bet\.? al\.?", re.IGNORECASE)
 
 def abs_url(url: str) -> str:
     """An arXiv PDF link as its abstract page: `/pdf/2106.09685v2.pdf` -> `/abs/2106.09685v2`."""
-    match = _ARXIV_PDF.match(url)
-    return f"https://arxiv.org/abs/{match.group(1)}" if match else url
+    ident = arxiv_pdf_id(url)
+    return f"https://arxiv.org/abs/{ident}" if ident else url
 
 
 def arxiv_year(url: str) -> int | None:

@@ -73,13 +73,15 @@ _JOURNAL = re.compile(
     re.IGNORECASE,
 )
 _WORKSHOP = re.compile(r"\b(workshops?|ws)\b", re.IGNORECASE)
-_WORKSHOP_OF = re.compile(  # CVPRW, ICCVW: a conference's workshops
+_WORKSHOP_OF = re.compile(  # CVPRW, ICCVW, `ECCV W`: a conference's workshops
     r"^(?:cvpr|iccv|eccv|icml|neurips|nips|iclr|accv|acmmm|icpr|wacv|aaai|ijcai|icra|iros|bmvc|"
-    r"acl|emnlp|naacl|kdd)w$",
+    r"acl|emnlp|naacl|kdd) ?w$",
     re.IGNORECASE,
 )
 _PREPRINT = re.compile(r"\b(arxiv|preprint|biorxiv|medrxiv|corr|ssrn|techrxiv)\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# Words a venue's name keeps in lower case after its first: `Workshop on Efficient ML`.
+_SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
 def canonical_spelling(name: str) -> str:
@@ -92,7 +94,10 @@ def canonical_spelling(name: str) -> str:
     words = name.split()
     if len(words) > 1 and words[0].casefold() in _SPELLING | _ALIASES:
         first = _ALIASES.get(words[0].casefold()) or _SPELLING[words[0].casefold()]
-        rest = [w if any(c.isupper() for c in w) else w.capitalize() for w in words[1:]]
+        rest = [
+            w if any(c.isupper() for c in w) or w in _SMALL_WORDS else w.capitalize()
+            for w in words[1:]
+        ]
         return " ".join([first, *rest])
     return " ".join(words)
 

@@ -10,10 +10,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalog.catalog import Catalog, papers_dir
 from catalog.errors import UsageProblem
+
+if TYPE_CHECKING:  # a cached run reads links from the index, never a Catalog
+    from catalog.catalog import Catalog
 
 LINK_FIELDS = ("paper", "code", "project")
 _SHARD = re.compile(r"(\d+)/(\d+)")
@@ -107,6 +109,8 @@ def in_shard(url: str, k: int, n: int) -> bool:
 
 def changed_records(data_dir: Path, rev: str, option: str = "--changed-since") -> set[str]:
     """Ids of records added or changed since `rev` (committed or not, and untracked files)."""
+    from catalog.catalog import papers_dir
+
     folder = papers_dir(data_dir).resolve()
     top = Path(
         _git(option, folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel")
@@ -123,6 +127,8 @@ def changed_records(data_dir: Path, rev: str, option: str = "--changed-since") -
 
 def records_at(data_dir: Path, rev: str, option: str = "--changed-since") -> set[str]:
     """Ids of the records that existed at `rev` (so changed ones not among them are new)."""
+    from catalog.catalog import papers_dir
+
     folder = papers_dir(data_dir).resolve()
     top = Path(
         _git(option, folder if folder.is_dir() else data_dir, "rev-parse", "--show-toplevel")

@@ -7,9 +7,10 @@ The verdicts separate what is really gone (`broken`) from what could not be veri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalog.sources.types import Status
+if TYPE_CHECKING:  # an annotation only: a cached run never imports the HTTP layer's types
+    from catalog.sources.types import Status
 
 STATUSES: tuple[Status, ...] = ("ok", "redirected", "broken", "blocked", "error", "skipped")
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from catalog.render.numbers import thousands
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -27,7 +29,8 @@ def bar_chart(title: str, bars: list[Bar], label: str = "Value", value: str = "P
         share = round(100 * bar.value / top, 1)
         rows.append(
             f'<tr><th scope="row">{escape(bar.label)}</th><td><span class="cf-bar" '
-            f'style="width:{share}%"></span><span class="cf-bar-value">{bar.value}</span>'
+            f'style="width:{share}%"></span>'
+            f'<span class="cf-bar-value">{thousands(bar.value)}</span>'
             "</td></tr>"
         )
     return (

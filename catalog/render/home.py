@@ -2,7 +2,8 @@
 
 The page carries what the first screen needs (the first entries, the facets with their
 counts, the data of the first `chunk` papers); the script fetches home/<n>.json for the
-others, so no download grows with the catalog past a chunk.
+others once the reader asks for more than that (a filter, a sort, the end of the list), so
+no download grows with the catalog past a chunk, and a reader who only looks fetches none.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
         },
         "labels": {f: [facets.label(f, v) for v in names[f]] for f in facets.labels},
         "venueInfo": [[v["venue_full_name"], v["venue_kind"]] for v in _venue_rows(views, names)],
+        # Papers per value: the counts while nothing is filtered, before any chunk has come.
+        "totals": {f: [facets.counts[f][v] for v in values] for f, values in names.items()},
         "columns": columns,
     }
 

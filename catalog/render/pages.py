@@ -34,6 +34,7 @@ from catalog.render.exports import bibtex_entry, safe_url
 from catalog.render.facts_view import PaperView, paper_facts, paper_views, short_authors
 from catalog.render.home import browser_data, home_page
 from catalog.render.listings import facet_pages
+from catalog.render.numbers import thousands
 from catalog.render.packed import PackedStrings, PackedValues
 from catalog.render.related import Related
 from catalog.render.views import (
@@ -176,8 +177,10 @@ class _PaperPages:
 
 
 def environment(overrides: Path | None = None) -> Environment:
-    """The site's templates; a same-named file in the catalog's templates/site/ wins."""
-    return _Environment(
+    """The site's templates; a same-named file in the catalog's templates/site/ wins.
+
+    `count` writes a number as a reader expects it (6,097)."""
+    env = _Environment(
         loader=FileSystemLoader([*([overrides] if overrides else []), templates_dir() / "site"]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -186,6 +189,8 @@ def environment(overrides: Path | None = None) -> Environment:
         keep_trailing_newline=False,
         bytecode_cache=_bytecode_cache(),
     )
+    env.filters["count"] = thousands
+    return env
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))

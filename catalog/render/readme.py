@@ -30,6 +30,7 @@ from catalog.model import CatalogConfig, Paper, Topic
 from catalog.render import markdown as md
 from catalog.render.commands import SETUP_COMMAND, TEST_COMMAND
 from catalog.render.facts_view import Count
+from catalog.render.numbers import thousands
 from catalog.render.urls import page_url, unique_slugs
 from catalog.resources import template_override, templates_dir
 
@@ -311,4 +312,5 @@ def _template(folder: Path | None) -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["count"] = thousands  # 6,097 papers
     return env.get_template(TEMPLATE)

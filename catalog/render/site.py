@@ -30,6 +30,7 @@ from catalog.render.parts import Files, papers_bib_files, papers_json_files, sit
 from catalog.render.search import build_index, material_stub
 from catalog.render.search_docs import search_docs
 from catalog.render.shell import CONTENT, HEAD, NO_TITLE, SHELL_PATH, SKIP, TITLE, Shell
+from catalog.render.theme_assets import prune_theme_assets
 from catalog.render.theme_css import trim_theme_stylesheet
 from catalog.render.views import LATE_MARKER, PAGE_SIZE, Page
 from catalog.render.writing import write_pages
@@ -74,6 +75,7 @@ def build_site(
         config_file = write_sources(catalog, site.static, work, staged)
         run_mkdocs(config_file)
         trim_theme_stylesheet(staged, catalog_templates(catalog.data_dir) / "site")
+        prune_theme_assets(staged)
         step("generated pages and exports")
         write_generated(site, staged, workers, lambda: write_exports(catalog, site, staged))
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")

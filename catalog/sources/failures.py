@@ -40,7 +40,8 @@ def error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
     refused = refused_in(exc)
     if refused is not None:
         return "skipped", str(refused)
-    if isinstance(exc, aiohttp.InvalidURL | ValueError):
+    # a failed certificate check is a ValueError too, and says nothing of the URL
+    if isinstance(exc, aiohttp.InvalidURL | ValueError) and not isinstance(exc, ssl.SSLError):
         return "broken", f"invalid URL: {exc}"
     tries = retries + 1
     return "error", f"{describe(exc)} (after {tries} {'try' if tries == 1 else 'tries'})"
@@ -53,7 +54,10 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
         return "timed out waiting for the server"
     if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
-        return "TLS error"
+        why = getattr(exc, "verify_message", None) or getattr(
+            getattr(exc, "certificate_error", None), "verify_message", None
+        )
+        return f"TLS error: {why}" if why else "TLS error"
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return "server closed the connection"
     if isinstance(exc, aiohttp.ClientConnectorError):

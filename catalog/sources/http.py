@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from catalog.sources.tls import Tls  # first: it imports aiohttp without its CA bundle loads
+
+# isort: split
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
@@ -119,6 +122,7 @@ class Http:
         # requests in flight, all hosts together (taken after the host's turn: see _admitted)
         self._gate = asyncio.Semaphore(max(1, self.settings.concurrency))
         self.requests_sent = 0
+        self.tls = Tls()  # its CA bundle is read before the first https request
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Http:
@@ -133,6 +137,7 @@ class Http:
             connector = aiohttp.TCPConnector(
                 limit=0,  # the scheduler bounds what is in flight
                 resolver=PinnedResolver(self.guard),
+                ssl=self.tls.context,
                 socket_factory=self.guard.socket_factory,
                 use_dns_cache=False,  # the guard's cache is the one
                 happy_eyeballs_delay=None,
@@ -180,6 +185,8 @@ class Http:
         """
         host = host_key(url)
         await self._admitted(host, url, end)
+        if not self.tls.loaded and url[:6].lower() == "https:":
+            self.tls.ready()
         self.requests_sent += 1
         try:
             async with self.session().request(

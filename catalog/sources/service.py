@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from catalog.errors import CatalogError
 from catalog.sources.http import Http, Settings, host_key
-from catalog.sources.safety import AddressPolicy
+from catalog.sources.policy import AddressPolicy
 
 
 class SourceError(CatalogError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from catalog.sources.safety import AddressPolicy
+from catalog.sources.policy import AddressPolicy
 
 DEADLINE_FACTOR = 3  # the default deadline: this many times the per-request timeout
 

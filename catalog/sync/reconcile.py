@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.facts import Fact, Facts
+from catalog.identity import arxiv_pdf_id
 from catalog.model import Paper, Venue
 from catalog.registry import Registry, normalize
 from catalog.sync.adapters.github import repo_of
@@ -34,7 +35,6 @@ VENUE_DECIDERS = ("manual", "dblp", "openreview", "crossref")
 AUTHOR_SOURCES = ("manual", "dblp", "crossref", "openreview", "arxiv")  # most careful first
 PINNABLE = ("authors", "venue", "year", "links", "links.paper", "links.code")
 APPLIED_KINDS = ("venue", "authors", "paper-link", "code-moved")
-_ARXIV_PDF = re.compile(r"https?://arxiv\.org/pdf/([^/?#]+?)(?:v\d+)?(?:\.pdf)?/?")
 _OPENREVIEW_PDF = re.compile(r"https?://openreview\.net/pdf\?id=([^&#]+)")
 
 
@@ -194,8 +194,7 @@ def _authors(paper: Paper, facts: Facts, pins: set[str]) -> list[Proposal]:
 
 def _paper_link(paper: Paper, facts: Facts, pins: set[str]) -> list[Proposal]:
     url = paper.links.paper
-    arxiv = _ARXIV_PDF.fullmatch(url)
-    if arxiv:
+    if arxiv_pdf_id(url):
         fact = facts.get(paper.id, "paper_url").get("arxiv")
         new = fact.value if fact else None
     else:

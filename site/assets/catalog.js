@@ -1,7 +1,10 @@
 /* The catalog browser: facets, the text filter, year range, "with code", sort, active
  * filters as chips, exports of the selection, and the state in the URL, over the home
  * page's list. Plain JavaScript, no framework. The page renders its first entries and
- * embeds the data of its first chunk of papers; the other chunks come from home/<n>.json.
+ * embeds the data of its first chunk of papers and each facet value's count; the other
+ * chunks come from home/<n>.json once the reader asks something of the whole list (touches
+ * or focuses a control, comes to the end of what is loaded, or opens a filtered URL): a
+ * reader who only looks at the newest papers fetches none.
  * The text filter asks the site search's index (search-core.js), so it finds what the
  * site search finds. Facet counts: OR within a facet, AND across facets and with the other
  * filters; a value's count is how many papers would show if it were added to its facet. */
@@ -16,6 +19,12 @@
   var CITE = ["doi", "arxiv", "published"];  // catalog/render/home.py's CITE_FIELDS
   var TITLES = { topic: "Topic", keyword: "Keyword", venue: "Venue", year: "Year" };
   var FOLDERS = { topic: "topics", keyword: "keywords", venue: "venues", year: "years" };
+
+  /* 6097 -> "6,097", as catalog/render/numbers.py writes the counts the server renders. */
+  function thousands(number) {
+    var text = String(number);
+    return number < 1000 ? text : text.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
 
   function siteBase() {
     var config = document.getElementById("__config");
@@ -125,7 +134,8 @@
       return li;
     }
 
-    var index = {}, buttons = {}, counters = {}, lastCount = {}, totals = {};
+    var index = {}, buttons = {}, counters = {}, lastCount = {};
+    var totals = data.totals;  // papers per facet value, in names' order
     FACETS.forEach(function (facet) {
       index[facet] = {};
       names[facet].forEach(function (name, k) { index[facet][name] = k; });
@@ -142,7 +152,8 @@
       var counter = button.parentNode.querySelector(".cf-count");
       counters[facet][k] = counter;
       // The count the server rendered: painting the same number again is no work.
-      lastCount[facet][k] = counter && /^\d+$/.test(counter.textContent) ? +counter.textContent : -1;
+      var shown = counter ? counter.textContent.replace(/,/g, "") : "";
+      lastCount[facet][k] = /^\d+$/.test(shown) ? +shown : -1;
     }
     Array.prototype.forEach.call(root.querySelectorAll("[data-facet]"), register);
 
@@ -167,6 +178,7 @@
     var order = [];
     var currentOrder = null;
     var matchedRows = [];
+    var complete = null;  // the promise of every chunk (loadAll), once asked for
     var state = readUrl();
 
     function emptyState() {
@@ -262,6 +274,7 @@
      * were added to its facet (a paper that misses one facet counts for that facet only). */
     function apply(typing) {
       scheduleUrl(typing);  // first: replaceState measured slower after the DOM changes
+      if (loaded < n && (limit > loaded || !isDefault())) loadAll();
       var F = FACETS.length, counts = [], hits = [];
       for (var f = 0; f < F; f++) {
         counts.push(new Int32Array(names[FACETS[f]].length));
@@ -289,17 +302,21 @@
         if (++matched <= limit) shownItems.push(entry(i));
       }
       show(shownItems);
-      // Unfiltered while papers are still coming, the server's counts (of all papers) stand.
-      var settled = loaded >= n || !isDefault();
-      if (settled) for (f = 0; f < F; f++) paintCounts(FACETS[f], counts[f]);
-      var shown = Math.min(matched, limit);
-      var waiting = (state.text && textFor !== state.text) || loaded < n;
-      status.textContent = (matched === n ? n : matched + " of " + n) + " papers" +
-        (shown < matched ? ", first " + shown + " shown" : "") + (waiting ? " (loading…)" : "");
+      // Unfiltered, every paper matches and each value counts its papers (the embedded
+      // totals), whether or not the other chunks have come.
+      var unfiltered = isDefault();
+      for (f = 0; f < F; f++) paintCounts(FACETS[f], unfiltered ? totals[FACETS[f]] : counts[f]);
+      if (unfiltered) matched = n;
+      var shown = shownItems.length;
+      var waiting = (state.text && textFor !== state.text) ||
+        (loaded < n && (!unfiltered || limit > loaded));
+      status.textContent = (matched === n ? thousands(n) : thousands(matched) + " of " + thousands(n)) +
+        " papers" + (shown < matched ? ", first " + thousands(shown) + " shown" : "") +
+        (waiting ? " (loading…)" : "");
       empty.hidden = matched !== 0 || waiting;
-      more.hidden = shown >= matched;
-      more.textContent = "Show " + Math.min(pageSize, matched - shown) + " more";
-      exportCount.textContent = matched === 1 ? "this paper" : "these " + matched + " papers";
+      more.hidden = Math.min(limit, matched) >= matched;
+      more.textContent = "Show " + thousands(Math.min(pageSize, matched - Math.min(limit, matched))) + " more";
+      exportCount.textContent = matched === 1 ? "this paper" : "these " + thousands(matched) + " papers";
       if (sortSelect.value !== state.sort) sortSelect.value = state.sort;
       if (input.value !== state.text) input.value = state.text;
       if (codeBox.checked !== state.code) codeBox.checked = state.code;
@@ -334,7 +351,7 @@
         if (button.getAttribute("aria-pressed") !== pressed) button.setAttribute("aria-pressed", pressed);
         if (last[k] === counts[k]) continue;
         last[k] = counts[k];
-        counters[facet][k].textContent = counts[k];
+        counters[facet][k].textContent = thousands(counts[k]);
         button.parentNode.classList.toggle("cf-zero", counts[k] === 0);
       }
     }
@@ -425,7 +442,7 @@
     function showAll(facet, button) {
       var box = root.querySelector('[data-facet-group="' + facet + '"]');
       var all = names[facet].map(function (name, k) { return k; });
-      var total = totals[facet] || (totals[facet] = totalCounts(facet));
+      var total = totals[facet];
       all.sort(function (a, b) {
         return total[b] - total[a] || label(facet, a).toLowerCase().localeCompare(label(facet, b).toLowerCase());
       });
@@ -455,15 +472,6 @@
       apply();
     }
 
-    function totalCounts(facet) {
-      var total = new Int32Array(names[facet].length);
-      for (var i = 0; i < loaded; i++) {
-        var v = values[facet][i];
-        if (multi[facet]) v.forEach(function (k) { total[k]++; }); else total[v]++;
-      }
-      return total;
-    }
-
     function filterValues(facet, text) {
       var needle = text.trim().toLowerCase();
       buttons[facet].forEach(function (button) {
@@ -488,7 +496,10 @@
     }
 
     function exportAs(kind) {
-      var rows = selection();
+      loadAll().then(function (all) { if (all) exportRows(kind, selection()); });
+    }
+
+    function exportRows(kind, rows) {
       if (kind === "json") {
         download("papers.json", "application/json", window.CatalogExport.json(rows, table()));
       } else if (kind === "csv") {
@@ -553,23 +564,67 @@
     update();
     root.classList.add("cf-live");
 
-    function fetchChunks(next) {
-      if (next >= data.chunks) return;
-      fetch(new URL("home/" + next + ".json", siteBase())).then(function (response) {
-        if (!response.ok) throw new Error("home/" + next + ".json: " + response.status);
+    /* Every other chunk, fetched at once and taken in order, one per task (the page stays
+     * responsive); the list and counts follow as they come when the reader filtered or
+     * asked for more entries than were in. Once: later calls get the same promise, which
+     * resolves when all are in (false if a fetch failed; the next call tries again). */
+    function loadAll() {
+      if (!complete) complete = loaded >= n ? Promise.resolve(true) : fetchAll();
+      return complete;
+    }
+
+    function fetchChunk(number) {
+      return fetch(new URL("home/" + number + ".json", siteBase())).then(function (response) {
+        if (!response.ok) throw new Error("home/" + number + ".json: " + response.status);
         return response.json();
-      }).then(function (chunk) {
-        take(chunk);
-        totals = {};
-        // Unfiltered, the page already shows the newest entries and every count (the
-        // server rendered them for all papers): the list changes only once all are in.
-        if (loaded >= n || !isDefault()) update();
-        if (loaded >= n) root.classList.add("cf-complete");
-        setTimeout(function () { fetchChunks(next + 1); }, 0);
-      }).catch(function (error) { console.warn("catalog: " + error); });
+      });
+    }
+
+    function fetchAll() {
+      var chain = Promise.resolve();
+      for (var c = 1; c < data.chunks; c++) {
+        chain = chain.then(takeWhenIn(fetchChunk(c)));
+      }
+      return chain.then(function () {
+        root.classList.add("cf-complete");
+        refresh();
+        return true;
+      }, function (error) {
+        console.warn("catalog: " + error);
+        complete = null;
+        return false;
+      });
+    }
+
+    function takeWhenIn(coming) {
+      return function () {
+        return coming.then(function (chunk) {
+          var wanted = !isDefault() || limit > loaded;
+          take(chunk);
+          if (wanted && loaded < n) refresh();
+          return new Promise(function (resolve) { setTimeout(resolve, 0); });
+        });
+      };
+    }
+
+    /* The list again with the papers loaded since, keeping how many entries are shown. */
+    function refresh() {
+      if (currentOrder !== state.sort + ":" + loaded) reorder();
+      apply(root.hasAttribute("data-url-pending"));
+    }
+
+    // A reader about to filter, sort or export, or near the end of the entries loaded.
+    function wantsAll(event) {
+      if (event.target.closest(".cf-controls, .cf-facets, .cf-active, .cf-export")) loadAll();
+    }
+    root.addEventListener("pointerdown", wantsAll);
+    root.addEventListener("focusin", wantsAll);
+    if (loaded < n && window.IntersectionObserver) {
+      new IntersectionObserver(function (seen) {
+        if (seen.some(function (e) { return e.isIntersecting; }) && limit + pageSize > loaded) loadAll();
+      }, { rootMargin: "0px 0px 600px 0px" }).observe(more.parentNode);
     }
     if (loaded >= n) root.classList.add("cf-complete");
-    else fetchChunks(1);
   }
 
   if (document.readyState === "loading") {

@@ -25,7 +25,8 @@ _marker = ""
 _ARTICLE = '<article class="md-content__inner md-typeset">'
 _DIALOG = 'data-md-component="search" role="dialog"'
 _SKIP = re.compile(r'<div data-md-component="skip">\s*</div>')
-_WORKER = re.compile(r'"((?:\.\./)*)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+# Relative on the pages, absolute (from site_url's path) on 404.html.
+_WORKER = re.compile(r'"([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 
 
 def on_files(files: Any, config: Any) -> Any:
@@ -55,10 +56,21 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     return html + entry["html"] if entry else html
 
 
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    """The theme's own pages (404.html): the catalog's search worker, a named dialog."""
+    if not template_name.endswith(".html"):
+        return output
+    return _worker(output.replace(_DIALOG, _DIALOG + ' aria-label="Search"', 1))
+
+
+def _worker(output: str) -> str:
+    return _WORKER.sub(r'"\1assets/search-worker.js"', output, count=1)
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     entry = _pages.get(page.file.src_uri)
     if not entry:
-        return output
+        return _worker(output)
     if entry.get("late"):
         output = output.replace(_marker, entry["late"], 1)
     skip = (
@@ -71,4 +83,4 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     output = output.replace(_ARTICLE, _ARTICLE[:-1] + ' id="content">', 1)
     # Material's search dialog has no accessible name (axe: aria-dialog-name).
     output = output.replace(_DIALOG, _DIALOG + ' aria-label="Search"', 1)
-    return _WORKER.sub(r'"\1assets/search-worker.js"', output, count=1)
+    return _worker(output)

@@ -1,0 +1,72 @@
+"""https links against a real local TLS server: certificates are verified, and the system's
+CA bundle is read only once an https URL is met (catalog.sources.tls)."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+from links_server import ok, serve
+
+from catalog.links.check import check
+from catalog.links.verdict import Result
+from catalog.sources.http import Http, Settings
+from catalog.sources.safety import AddressPolicy
+
+TLS = FIXTURES / "tls"
+
+
+@contextmanager
+def https_server() -> Iterator[str]:
+    """A server on 127.0.0.1 speaking TLS with a certificate of the test authority."""
+    with serve({"/ok": ok}) as server:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        yield server.base.replace("http://", "https://", 1) + "/ok"
+
+
+def check_with_engine(url: str) -> tuple[Result, Http]:
+    async def go() -> tuple[Result, Http]:
+        settings = Settings(timeout=2, retries=0, policy=AddressPolicy(allow_private=True))
+        async with Http(settings) as engine:
+            return await check(engine, url), engine
+
+    return asyncio.run(go())
+
+
+def test_an_untrusted_certificate_is_an_error_not_ok() -> None:
+    with https_server() as url:
+        result, engine = check_with_engine(url)
+    assert engine.tls.loaded
+    assert (result.status, result.message) == (
+        "error",
+        "TLS error: unable to get local issuer certificate (after 1 try)",
+    ), result
+
+
+def test_a_trusted_certificate_is_ok_and_the_bundle_is_read_when_first_needed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # OpenSSL reads SSL_CERT_FILE when the bundle is loaded: set after the engine module was
+    # imported, it still counts, so the bundle was not read at import.
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "ca.pem"))
+    with https_server() as url:
+        result, engine = check_with_engine(url)
+    assert engine.tls.loaded
+    assert (result.status, result.http_status) == ("ok", 200)
+
+
+def test_a_run_over_http_never_reads_the_bundle(tmp_path: Path) -> None:
+    with serve({"/ok": ok}) as server:
+        result, engine = check_with_engine(f"{server.base}/ok")
+    assert result.status == "ok"
+    assert not engine.tls.loaded
+    assert engine.tls.context.cert_store_stats()["x509_ca"] == 0
+    assert engine.tls.context.verify_mode == ssl.CERT_REQUIRED
+    assert engine.tls.context.check_hostname
