@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from catalog.model import CatalogConfig, Keyword, Paper, Topic, Venue
     from catalog.registry import Registry
 
+# A record's links (model.Links's fields), in the order every output lists them: the one copy
+# that import, dedupe, the link checker and the renderers read.
+LINK_SLOTS = ("paper", "code", "project")
+
 
 @dataclass(frozen=True, slots=True)
 class Group:

@@ -11,7 +11,19 @@ lora:
       url: https://arxiv.org/abs/2106.09685
       fetched: 2026-12-01
       value: [Edward J. Hu, Yelong Shen]
+  venue:
+    - source: manual
+      url: https://openreview.net/forum?id=nZeVKeeFYf9
+      also: ["https://example.org/another-page-that-says-iclr-2022"]
+      fetched: 2026-12-01
+      value: {venue: ICLR, year: 2022}
 ```
+
+A curator's `manual` entry may add `also:`, a list of further http(s) URLs that state the same
+value: the corroborating pages a venue needs when no single page is the venue's own (two
+independent sources must agree). Only manual entries carry it: sync rewrites its own entries
+whole, but keeps a manual entry as it is, `also` included. It is written right after `url`,
+sorted, and only when not empty.
 
 Besides the shared field names, sync keeps `checked` entries (no value): the day it last asked a
 source about the paper, so a source that knows nothing is not asked again before its max age.
@@ -76,6 +88,11 @@ class Fact:
     url: str
     fetched: dt.date
     value: Any = None
+    also: tuple[str, ...] = ()  # further pages that state the same value (manual entries)
+
+    def __post_init__(self) -> None:
+        # Sorted so the file stays deterministic and a fact reads back equal to itself.
+        object.__setattr__(self, "also", tuple(sorted(self.also)))
 
 
 @dataclass
@@ -177,7 +194,7 @@ def parse_facts(data: Any, shown: str, locate: Any = None) -> Facts:
 def _entry(entry: Any, kind: str, fail: Any) -> Fact:
     if not isinstance(entry, dict):
         raise fail("expected an entry with source, url, fetched, value")
-    unknown = set(entry) - {"source", "url", "fetched", "value"}
+    unknown = set(entry) - {"source", "url", "also", "fetched", "value"}
     if unknown:
         raise fail(f"unknown key {sorted(unknown)[0]!r} in an entry")
     source, url, fetched = entry.get("source"), entry.get("url"), entry.get("fetched")
@@ -185,12 +202,32 @@ def _entry(entry: Any, kind: str, fail: Any) -> Fact:
         raise fail(f"source must be one of {', '.join(SOURCES)}, got {source!r}", ("source",))
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise fail(f"url must be an http(s) URL, got {url!r}", ("url",))
+    also = _also(entry, source, url, fail)
     if not isinstance(fetched, dt.date) or isinstance(fetched, dt.datetime):
         raise fail(f"fetched must be a date (YYYY-MM-DD), got {fetched!r}", ("fetched",))
     value = entry.get("value")
     if not _valid(value, kind):
         raise fail(f"value {value!r} is not a {kind}", ("value",))
-    return Fact(source, url, fetched, value)
+    return Fact(source, url, fetched, value, also)
+
+
+def _also(entry: dict[str, Any], source: str, url: str, fail: Any) -> tuple[str, ...]:
+    """The corroborating URLs of an entry: a list of distinct http(s) URLs, other than `url`."""
+    if "also" not in entry:
+        return ()
+    also = entry["also"]
+    if not isinstance(also, list):
+        raise fail(f"also must be a list of http(s) URLs, got {also!r}", ("also",))
+    if also and source != "manual":
+        raise fail(f"also: only a manual entry lists corroborating URLs, not {source}", ("also",))
+    seen = {url}
+    for i, item in enumerate(also):
+        if not isinstance(item, str) or not item.startswith(("http://", "https://")):
+            raise fail(f"also must list http(s) URLs, got {item!r}", ("also", i))
+        if item in seen:
+            raise fail(f"also lists {item} twice (or repeats url)", ("also", i))
+        seen.add(item)
+    return tuple(also)
 
 
 def _valid(value: Any, kind: str) -> bool:
@@ -235,6 +272,8 @@ def dump_facts(facts: Facts) -> str:
                 fact = by_source[source]
                 lines.append(f"    - source: {fact.source}")
                 lines.append(f"      url: {_text(fact.url)}")
+                if fact.also:
+                    lines.append(f"      also: {_value(list(fact.also))}")
                 lines.append(f"      fetched: {fact.fetched.isoformat()}")
                 if FIELDS[name] != "none":
                     lines.append(f"      value: {_value(fact.value)}")

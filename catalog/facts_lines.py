@@ -18,7 +18,7 @@ from catalog.records import scalar
 
 _PAPER = re.compile(r'([a-z0-9][a-z0-9-]*|"[a-z0-9][a-z0-9-]*"):')
 _FIELD = re.compile(r"  ([a-z_]+):")
-_KEY = re.compile(r"(    - |      )(source|url|fetched|value): (.+)")
+_KEY = re.compile(r"(    - |      )(source|url|also|fetched|value): (.+)")
 _INT = re.compile(r"0|[1-9][0-9]*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ITEM = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[^,\[\]{}"]+?)\s*(,|$)')

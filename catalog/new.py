@@ -230,8 +230,7 @@ def check_names(draft: Draft, catalog: Catalog) -> tuple[str, list[str], list[st
 def _canonical(registry: Registry[Any], name: str, what: str, problems: list[str]) -> str | None:
     canonical = registry.canonical(name)
     if canonical is None:
-        suggestion = registry.suggest(name)
-        hint = f"did you mean {suggestion!r}?" if suggestion else f"add it to data/{what}s.yaml"
+        hint = registry.unknown_hint(name, what)
         problems.append(f"unknown {what} {name!r} ({hint})")
     return canonical
 

@@ -47,6 +47,12 @@ class Registry(Generic[T]):
         best = max(close, key=lambda c: (sorted(c) == sorted(key), _ratio(c, key)))
         return self._spellings[best]
 
+    def unknown_hint(self, name: str, what: str) -> str:
+        """What to tell of a name this registry (data/<what>s.yaml) does not know: the nearest
+        spelling, else where to add it. validate's diagnostics and `catalog new` say the same."""
+        suggestion = self.suggest(name)
+        return f"did you mean {suggestion!r}?" if suggestion else f"add it to data/{what}s.yaml"
+
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and normalize(name) in self._spellings
 

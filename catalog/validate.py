@@ -305,8 +305,7 @@ def _canonical(
         return None  # a type error the model reports
     name = registry.canonical(value)
     if name is None:
-        suggestion = registry.suggest(value)
-        hint = f"did you mean {suggestion!r}?" if suggestion else f"add it to data/{what}s.yaml"
+        hint = registry.unknown_hint(value, what)
         field_name = ".".join(str(k) for k in keys if isinstance(k, str))
         problems.append(
             _at(source, keys, f"unknown-{what}", f"{field_name}: unknown {what} {value!r}", hint)

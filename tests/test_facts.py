@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +15,7 @@ from catalog.facts import Fact, Facts, dump_facts
 from catalog.facts_lines import read_lines
 
 DAY = dt.date(2026, 12, 1)
+MIRRORS = ["https://dblp.org/rec/conf/x", "https://aclanthology.org/2024.a-1/", "http://b.org/?q=1"]
 text = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30
 ).filter(str.strip)
@@ -43,7 +46,10 @@ def facts(draw: st.DrawFn) -> Facts:
                 url = "https://example.org/" + draw(
                     st.from_regex(r"[a-z0-9?=&/#:-]{0,12}", fullmatch=True)
                 )
-                out.put(paper_id, name, Fact(source, url, DAY, draw(values[name])))
+                also: list[str] = []
+                if source == "manual":
+                    also = draw(st.lists(st.sampled_from(MIRRORS), max_size=2, unique=True))
+                out.put(paper_id, name, Fact(source, url, DAY, draw(values[name]), tuple(also)))
     return out
 
 
@@ -120,3 +126,94 @@ def test_flow_values_quote_what_would_end_a_flow_token(tmp_path: Path) -> None:
     again = load_facts(path)
     assert again.value("p", "authors", "dblp") == ["Smith, Jr.", "Ada Lovelace", "x: y"]
     assert again.value("p", "venue", "dblp") == {"venue": "GÓ(ě?", "year": None}
+
+
+VENUE_ENTRY = (
+    "flora:\n"
+    "  venue:\n"
+    "    - source: {source}\n"
+    "      url: https://proceedings.mlr.press/v235/hao24a.html\n"
+    "      also: {also}\n"
+    "      fetched: 2026-12-01\n"
+    "      value: {{venue: ICML, year: 2024}}\n"
+)
+
+
+def _venue_file(tmp_path: Path, also: str, source: str = "manual") -> Path:
+    path = tmp_path / "facts.yaml"
+    path.write_text(VENUE_ENTRY.format(also=also, source=source), encoding="utf-8")
+    return path
+
+
+def test_a_manual_entry_lists_corroborating_urls_that_round_trip(tmp_path: Path) -> None:
+    """Two agreeing pages for one venue: `also` holds the second, sorted, right after `url`."""
+    from catalog.facts import load_facts, save_facts
+
+    path = _venue_file(tmp_path, "[https://zeta.org/flora, 'https://openreview.net/forum?id=x']")
+    facts = load_facts(path)
+    fact = facts.get("flora", "venue")["manual"]
+    assert fact.also == ("https://openreview.net/forum?id=x", "https://zeta.org/flora")
+    assert save_facts(path, facts)  # rewritten in the lockfile's own layout
+    text = path.read_text(encoding="utf-8")
+    assert (
+        "      url: https://proceedings.mlr.press/v235/hao24a.html\n"
+        '      also: ["https://openreview.net/forum?id=x", "https://zeta.org/flora"]\n'
+        "      fetched: 2026-12-01\n"
+    ) in text
+    assert read_lines(text) == yaml.safe_load(text)  # read back without YAML
+    assert load_facts(path).papers == facts.papers and not save_facts(path, facts)
+
+
+def test_an_empty_also_is_not_written(tmp_path: Path) -> None:
+    from catalog.facts import load_facts
+
+    facts = load_facts(_venue_file(tmp_path, "[]"))
+    assert facts.get("flora", "venue")["manual"].also == ()
+    assert "also" not in dump_facts(facts)
+
+
+@pytest.mark.parametrize(
+    ("also", "source", "message", "line"),
+    [
+        ("https://zeta.org/flora", "manual", "also must be a list of http(s) URLs", 5),
+        (
+            "[https://zeta.org/a, zeta.org/b]",
+            "manual",
+            "also must list http(s) URLs, got 'zeta.org/b'",
+            5,
+        ),
+        ("[https://zeta.org/a, 3]", "manual", "also must list http(s) URLs, got 3", 5),
+        (
+            "[https://proceedings.mlr.press/v235/hao24a.html]",
+            "manual",
+            "also lists https://proceedings.mlr.press/v235/hao24a.html twice",
+            5,
+        ),
+        ("[https://zeta.org/a]", "dblp", "only a manual entry lists corroborating URLs", 5),
+    ],
+)
+def test_a_bad_also_is_an_error_at_its_line(
+    tmp_path: Path, also: str, source: str, message: str, line: int
+) -> None:
+    from catalog.errors import CatalogError
+    from catalog.facts import load_facts
+
+    path = _venue_file(tmp_path, also, source)
+    with pytest.raises(CatalogError) as caught:
+        load_facts(path)
+    assert str(caught.value).startswith(f"{path}:{line}:")
+    assert message in str(caught.value)
+
+
+def test_a_bad_also_fails_validate_with_one_line_and_exit_1(catalog_dir: Any) -> None:
+    from click.testing import CliRunner
+
+    from catalog.cli import main
+
+    root = Path(str(catalog_dir.path))
+    catalog_dir.add("flora", title="FLoRA", year=2024, venue="arXiv")
+    (root / "facts.yaml").write_text(VENUE_ENTRY.format(also="[ftp://x.org/a]", source="manual"))
+    result = CliRunner().invoke(main, ["validate", "--data", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "facts.yaml:5:" in result.output + result.stderr
+    assert "Traceback" not in result.output

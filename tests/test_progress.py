@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from links_server import serve, slow
+
 from tests.conftest import REPO, CatalogDir
 
 
@@ -56,3 +58,34 @@ def test_build_shows_its_stages_on_a_terminal_only(catalog_dir: CatalogDir, tmp_
     assert err.endswith("(1 papers, " + str((tmp_path / "R.md").stat().st_size) + " bytes)\n")
     out, err = stderr_of([*args, "-q"], tty=True)
     assert "build:" not in err and err.strip() == ""
+
+
+def test_check_links_and_import_show_progress_on_a_terminal_only(
+    catalog_dir: CatalogDir, tmp_path: Path
+) -> None:
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "## Papers\n| Year | Title | Venue | Paper |\n|---|---|---|---|\n"
+        "| 2024 | **Good: A Paper** | ICML | [Link](https://arxiv.org/abs/2401.00001) |\n",
+        encoding="utf-8",
+    )
+    data = ["--data", str(catalog_dir.path)]
+    _, err = stderr_of(["import", str(listing), *data, "--dry-run"], tty=True)
+    assert "import" in err and "\x1b[" in err
+    _, err = stderr_of(["import", str(listing), *data, "--dry-run"], tty=False)
+    assert (
+        "\x1b[" not in err
+        and err.strip()
+        == "1 records would be written to "
+        + str(catalog_dir.papers)
+        + "; nothing written (--dry-run)"
+    )
+    with serve({"/slow": slow(1.0)}) as server:
+        catalog_dir.add("lora", links={"paper": f"{server.base}/slow"})
+        args = ["check-links", *data, "--allow-private"]
+        out, err = stderr_of(args, tty=True)
+        assert "checking links" in err and "0/1" in err and "links checked" in out
+        out, err = stderr_of(args, tty=False)
+        assert "checking links" not in err and "\x1b[" not in err and "links checked" in out
+        _, err = stderr_of([*args, "-q"], tty=True)
+        assert "checking links" not in err

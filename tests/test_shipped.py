@@ -83,6 +83,9 @@ def test_shipped_evidence_names_a_source_url() -> None:
                 url = entry.get("url")
                 if not (isinstance(url, str) and url.startswith(("https://", "http://"))):
                     problems.append(f"{paper_id}.{name}: no source URL")
+                for more in entry.get("also", []):  # corroborating pages: URLs too
+                    if not (isinstance(more, str) and more.startswith(("https://", "http://"))):
+                        problems.append(f"{paper_id}.{name}: also {more!r} is not a URL")
                 if entry.get("source") not in sources:
                     problems.append(f"{paper_id}.{name}: unknown source {entry.get('source')!r}")
                 if not isinstance(entry.get("fetched"), dt.date):

@@ -15,6 +15,7 @@ import requests
 
 from catalog.errors import CatalogError
 from catalog.facts import Fact, Facts, dump_facts, facts_path, load_facts, save_facts
+from catalog.sync.report import as_json, as_markdown, as_text
 from catalog.sync.run import sync
 from tests.fakes import papers as make
 from tests.fakes.apis import World, serve_fakes
@@ -92,6 +93,36 @@ def test_a_preprint_published_at_iclr_moves_when_dblp_and_openreview_agree(
     assert facts.value("lora", "citations", "semantic-scholar") == 9001
     assert facts.value("lora", "published", "arxiv") == dt.date(2021, 6, 17)
     assert facts.value("lora", "decision", "openreview") == "accepted"
+
+
+def test_a_manual_venue_with_corroborating_urls_survives_a_sync_and_is_its_evidence(
+    catalog_dir: Any,
+) -> None:
+    """Sync rewrites the lockfile with what the sources said; a curator's manual entry, with
+    the second page it cites in `also`, stays as written and decides the venue."""
+    preprint(catalog_dir)
+    also = ["https://dblp.org/rec/conf/iclr/HuSWALWWC22", "https://iclr.cc/virtual/2022/poster/1"]
+    (catalog_dir.path / "facts.yaml").write_text(
+        "lora:\n  venue:\n    - source: manual\n"
+        "      url: https://openreview.net/forum?id=nZeVKeeFYf9\n"
+        f"      also: [{also[1]}, {also[0]}]\n"
+        "      fetched: 2026-11-02\n      value: {venue: ICLR, year: 2022}\n"
+    )
+    outcome = run(catalog_dir, iclr_world(), write=True)
+    facts = load_facts(facts_path(catalog_dir.path))
+    manual = facts.get("lora", "venue")["manual"]
+    assert manual.also == tuple(also) and manual.fetched == dt.date(2026, 11, 2)
+    assert facts.value("lora", "venue", "dblp") == {"venue": "ICLR", "year": 2022}  # sync's own
+    text = (catalog_dir.path / "facts.yaml").read_text()
+    assert f'      also: ["{also[0]}", "{also[1]}"]\n' in text
+    venue = next(p for p in outcome.proposals if p.kind == "venue")
+    assert venue.new == {"venue": "ICLR", "year": 2022}
+    assert next(f for f in venue.evidence if f.source == "manual").also == tuple(also)
+    report = json.loads(as_json(outcome.proposals, {}))
+    said = [e for p in report["proposals"] for e in p["evidence"] if e["source"] == "manual"]
+    assert said and said[0]["also"] == also
+    assert all(u in as_text(outcome.proposals, {}) for u in also)
+    assert all(f"[also]({u})" in as_markdown(outcome.proposals, {}) for u in also)
 
 
 def test_dblp_alone_does_not_decide_an_iclr_venue(catalog_dir: Any) -> None:

@@ -305,3 +305,28 @@ def test_reserved_id_is_refused(catalog_dir: CatalogDir) -> None:
     (problem,) = load_catalog(catalog_dir.path).diagnostics
     assert (problem.code, problem.line) == ("bad-filename", 1)
     assert "reserved" in problem.message
+
+
+def test_the_link_slots_are_the_models_link_fields() -> None:
+    """catalog.LINK_SLOTS is the one list of a record's links that import, dedupe, the link
+    checker and the renderers read; it must follow the model."""
+    from catalog.catalog import LINK_SLOTS
+    from catalog.model import Links
+
+    assert tuple(Links.model_fields) == LINK_SLOTS
+
+
+def test_validate_and_new_word_an_unknown_name_alike(catalog_dir: CatalogDir) -> None:
+    """One "did you mean" helper (Registry.unknown_hint) for the validator and `catalog new`."""
+    from click.testing import CliRunner
+
+    from catalog.cli import main
+
+    shutil.copy(BAD / "unknown-venue.yaml", catalog_dir.papers)
+    (problem,) = load_catalog(catalog_dir.path).diagnostics
+    (catalog_dir.papers / "unknown-venue.yaml").unlink()
+    args = ["new", "--data", str(catalog_dir.path), "--title", "A Paper", "--year", "2024"]
+    args += ["--venue", "ICRL", "--paper", "https://example.org/p", "--dry-run"]
+    said = CliRunner().invoke(main, args)
+    assert said.exit_code == 1
+    assert f"unknown venue 'ICRL' ({problem.hint})" in said.stderr

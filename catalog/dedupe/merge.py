@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from catalog.catalog import Group
+from catalog.catalog import LINK_SLOTS, Group
 from catalog.dedupe.report import original_of
 from catalog.identity import normalize_title, titles_agree
 from catalog.model import Paper, Record
@@ -17,8 +17,6 @@ from catalog.writer import record_text, write_record
 
 if TYPE_CHECKING:
     from catalog.catalog import Catalog
-
-LINK_SLOTS = ("paper", "code", "project")
 
 
 @dataclass

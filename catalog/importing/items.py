@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from catalog.catalog import LINK_SLOTS
 from catalog.importing.cells import is_none, plain_text, split_venue_year
 from catalog.importing.links import (
     badge_venue,
@@ -42,14 +43,14 @@ def table_cells(named: dict[str, str]) -> dict[str, str]:
     if raw_title is not None:
         cells["title"] = raw_title
     title = cells.get("title", "")
-    for column in ("paper", "code", "project"):
+    for column in LINK_SLOTS:
         found = find_links(cells[column]) if column in cells else []
         if not found:
             continue  # a bare value: `rows.url_of` reads (or rejects) it
         del cells[column]
         for link in found:
             slot = None if link.label.casefold() in _GENERIC_LABELS else slot_of(link)
-            cells.setdefault(slot if slot in ("paper", "code", "project") else column, link.url)
+            cells.setdefault(slot if slot in LINK_SLOTS else column, link.url)
     links = [link for link in find_links(title) if not link.image]
     if links:
         first = links[0]
@@ -60,7 +61,7 @@ def table_cells(named: dict[str, str]) -> dict[str, str]:
                 cells.setdefault("authors", authors)
         for link in links:
             slot = slot_of(link, title_link=link is first)
-            if slot in ("paper", "code", "project"):
+            if slot in LINK_SLOTS:
                 cells.setdefault(slot, link.url)
         for link in find_links(title):
             if link.image and slot_of(link) == "code":  # a stars badge links the repository
@@ -112,7 +113,7 @@ def item_cells(text: str) -> dict[str, str] | None:
     elif stripped.startswith("[") and first.label and slot_of(first, title_link=True) != "label":
         cells["title"] = plain_text(first.label).rstrip(" .")
         slot = slot_of(first, title_link=True)
-        cells[slot if slot in ("paper", "code", "project") else "paper"] = first.url
+        cells[slot if slot in LINK_SLOTS else "paper"] = first.url
         links = links[1:]
         rest = text[first.end :]
     else:
@@ -126,7 +127,7 @@ def item_cells(text: str) -> dict[str, str] | None:
         if slot == "venue":
             cells.setdefault("venue", link.label)
             cells.setdefault("paper", link.url)
-        elif slot in ("paper", "code", "project"):
+        elif slot in LINK_SLOTS:
             cells.setdefault(slot, link.url)
     rest = without_links(rest)
     italic = _ITALIC.search(rest)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from catalog.catalog import LINK_SLOTS
 from catalog.diagnostics import Diagnostic
 from catalog.identity import arxiv_pdf_id, url_key
 from catalog.importing.cells import is_none, plain_text, recase_title, split_venue_year, year_in
@@ -84,7 +85,7 @@ def entry_fields(
     title = recase_title(listed)
     notes = [f"Title as listed: {listed}"] if title != listed else []
     links: dict[str, str] = {}
-    for slot in ("paper", "code", "project"):
+    for slot in LINK_SLOTS:
         url = url_of(cells.get(slot, ""))
         if url is None:
             continue

@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from catalog.links.collect import LINK_FIELDS, LinkRef, collect
+from catalog.catalog import LINK_SLOTS
+from catalog.links.collect import LinkRef, collect
 
 if TYPE_CHECKING:
     from catalog.catalog import Catalog
@@ -66,7 +67,7 @@ class LinkFeed:
                 self.catalog = catalog
             if self.only is not None and paper.id not in self.only:
                 return
-            for name in LINK_FIELDS:
+            for name in LINK_SLOTS:
                 url = getattr(paper.links, name)
                 if url and url not in seen:
                     seen.add(url)

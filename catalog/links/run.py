@@ -201,10 +201,13 @@ async def _check_fed(
     reading = loop.run_in_executor(None, feed.read, emit)
     reading.add_done_callback(lambda _: arrived.put_nowait(None))
     try:
-        first = await arrived.get()
-        if first is None:  # no valid record has a link: no engine, no aiohttp
-            await _finish(feed, reading, chosen, on_start)
-            return Outcome([]), 0
+        first: list[str] = []
+        while not first:  # until some URL needs a request: the cache may answer them all
+            urls = await arrived.get()
+            if urls is None:  # nothing to ask: no engine, no aiohttp
+                await _finish(feed, reading, chosen, on_start)
+                return Outcome([]), 0
+            first = chosen.take(urls)
         return await _fed_run(feed, reading, arrived, first, chosen, options, on_start, on_result)
     finally:
         feed.stop()
@@ -215,7 +218,7 @@ async def _fed_run(
     feed: LinkFeed,
     reading: asyncio.Future[None],
     arrived: asyncio.Queue[list[str] | None],
-    first: list[str],
+    first: list[str],  # the first URLs that need a request
     chosen: _Selection,
     options: CheckOptions,
     on_start: Callable[[int], None] | None,
@@ -235,12 +238,13 @@ async def _fed_run(
 
         async def batches() -> AsyncIterator[list[Task]]:
             held: list[str] = []  # arXiv's: one batched query after the rest is read
-            urls: list[str] | None = first
-            while urls is not None:
-                plain, arxiv = strategies.split(chosen.take(urls))
+            fresh: list[str] | None = first  # already taken (not answered by the cache)
+            while fresh is not None:
+                plain, arxiv = strategies.split(fresh)
                 held += arxiv
                 yield plain
                 urls = await arrived.get()
+                fresh = None if urls is None else chosen.take(urls)
             await _finish(feed, reading, chosen, on_start)
             if held:
                 yield strategies.tasks(held)

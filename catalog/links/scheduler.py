@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from catalog.links.verdict import Result
-from catalog.sources.http import Http
+
+if TYPE_CHECKING:  # a run the cache answers gets its Outcome here without importing aiohttp
+    from catalog.sources.http import Http
 
 Job = Callable[[], Awaitable[list[Result]]]
 

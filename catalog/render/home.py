@@ -13,13 +13,12 @@ from typing import Any
 
 from jinja2 import Environment
 
-from catalog.catalog import Catalog
+from catalog.catalog import LINK_SLOTS, Catalog
 from catalog.render.exports import safe_url
 from catalog.render.views import (
     _EPOCH,
     FACET_TOP,
     LATE_MARKER,
-    LINK_LABELS,
     ROOT,
     Facets,
     Page,
@@ -64,7 +63,7 @@ def browser_data(views: list[dict[str, Any]], facets: Facets) -> dict[str, Any]:
             ]
             for kind in facets.kinds
         },
-        "links": {label: [row.get(label, "") for row in links] for label in LINK_LABELS},
+        "links": {label: [row.get(label, "") for row in links] for label in LINK_SLOTS},
         "cite": {name: [v[name] or "" for v in views] for name in CITE_FIELDS},
     }
     return {

@@ -25,7 +25,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from catalog.catalog import Catalog
+from catalog.catalog import LINK_SLOTS, Catalog
 from catalog.health import headline
 from catalog.model import Paper
 from catalog.render.charts import Bar, bar_chart
@@ -40,7 +40,6 @@ from catalog.render.related import Related
 from catalog.render.views import (
     FACET_TOP,
     HOME_CHUNK,
-    LINK_LABELS,
     LIST_PAGE,
     PAGE_SIZE,
     ROOT,
@@ -225,7 +224,7 @@ def paper_view(shared: PaperView, facets: Facets, abstract: str) -> dict[str, An
     links = [
         (label, safe_url(url))
         for label, url in zip(
-            LINK_LABELS, (paper.links.paper, paper.links.code, paper.links.project), strict=True
+            LINK_SLOTS, (paper.links.paper, paper.links.code, paper.links.project), strict=True
         )
     ]
     values = {kind.facet: kind.values(paper) for kind in facets.kinds}

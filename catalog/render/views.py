@@ -19,7 +19,6 @@ PAGE_SIZE = 30  # entries the home page renders and shows at once; "Show more" a
 HOME_CHUNK = 500  # papers per file of the home page's data (the first is in the page)
 LIST_PAGE = 200  # entries per keyword, venue, year or topic page
 FACET_TOP = 10  # values a facet shows before "Show all"
-LINK_LABELS = ("paper", "code", "project")  # an entry's links, in this order
 ROOT = "\x01root\x01"  # stands for a page's way back to the site root in shared markup
 TOP_VENUES = 15
 TOP_KEYWORDS = 20

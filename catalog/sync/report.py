@@ -74,6 +74,7 @@ def as_json(proposals: Sequence[Proposal], run: dict[str, Any]) -> str:
             "note": p.note,
             "evidence": [
                 {"source": f.source, "url": f.url, "fetched": f.fetched.isoformat()}
+                | ({"also": list(f.also)} if f.also else {})
                 for f in p.evidence
             ],
         }
@@ -93,7 +94,7 @@ def as_text(proposals: Sequence[Proposal], run: dict[str, Any]) -> str:
             lines.append(f"  {p.paper_id}: {p.field}: {_change(p)}")
             if p.note and _change(p) != p.note:
                 lines.append(f"    {p.note}")
-            lines += [f"    {f.source}: {f.url}" for f in p.evidence]
+            lines += [f"    {f.source}: {' '.join((f.url, *f.also))}" for f in p.evidence]
     lines.append(_tally(proposals, run))
     return "\n".join(lines)
 
@@ -107,7 +108,10 @@ def as_markdown(proposals: Sequence[Proposal], run: dict[str, Any]) -> str:
         lines += [f"### {title} ({len(chosen)})", "", "| paper | field | change | evidence |"]
         lines.append("| --- | --- | --- | --- |")
         for p in chosen:
-            links = ", ".join(f"[{f.source}]({f.url})" for f in p.evidence)
+            links = ", ".join(
+                f"[{f.source}]({f.url})" + "".join(f" [also]({u})" for u in f.also)
+                for f in p.evidence
+            )
             change = _change(p) + (f" ({p.note})" if p.note and _change(p) != p.note else "")
             lines.append(f"| `{p.paper_id}` | {p.field} | {_cell(change)} | {links} |")
         lines.append("")

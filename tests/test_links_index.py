@@ -1,0 +1,106 @@
+"""A second check-links run from the cache: on unchanged data it takes the links from the
+cache's index (no validator, no pydantic, no aiohttp); a changed data folder is read again,
+and a run whose links the cache answers all still sends nothing and imports no HTTP engine.
+
+Each run is a fresh `python -m catalog` process against a real local server, so what it
+imports is what a user's run imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from links_server import ok, serve
+
+from tests.conftest import REPO
+
+PROBE = """
+import json, sys
+from catalog.entry import main
+try:
+    main(json.loads(sys.argv[1]))
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps([code, sorted({m.split(".")[0] for m in sys.modules}),
+                  "catalog.validate" in sys.modules]), file=sys.stderr)
+"""
+HEAVY = {"aiohttp", "pydantic", "yaml"}
+
+
+def check(data: Path, cache: Path) -> tuple[dict[str, Any], set[str], bool]:
+    """(the JSON report, top-level modules imported, whether the validator was imported)."""
+    args = ["check-links", "--data", str(data), "--cache", str(cache), "--allow-private"]
+    args += ["--format", "json", "--timeout", "2", "--retries", "0"]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "120"},
+        check=False,
+    )
+    code, modules, validator = json.loads(done.stderr.strip().splitlines()[-1])
+    assert code == 0, done.stderr
+    return json.loads(done.stdout), set(modules), validator
+
+
+def test_unchanged_data_is_answered_from_the_index_alone(catalog_dir: Any, tmp_path: Path) -> None:
+    cache = tmp_path / "links.json"
+    with serve({"/ok": ok, "/ok2": ok}) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/ok"})
+        catalog_dir.add("b", links={"paper": f"{server.base}/ok2"})
+        first, loaded, validated = check(catalog_dir.path, cache)
+        second, lean, validated_again = check(catalog_dir.path, cache)
+        hits = sum(server.state.hits.values())
+    assert first["summary"]["requests"] == 2 and validated and loaded >= HEAVY
+    assert hits == 2  # the second run asked nothing
+    assert second["summary"]["cached"] == 2 and second["summary"]["requests"] == 0
+    assert not validated_again and not lean & HEAVY
+    # the index gives the report everything the records gave: uses, lines, records
+    for result in first["results"]:
+        result.pop("elapsed_ms")
+        result.pop("attempts")
+        result["cached"] = True
+    for result in second["results"]:
+        result.pop("elapsed_ms")
+        result.pop("attempts")
+    assert second["results"] == first["results"]
+
+
+def test_a_changed_record_is_read_again_and_only_its_new_link_is_asked(
+    catalog_dir: Any, tmp_path: Path
+) -> None:
+    cache = tmp_path / "links.json"
+    with serve({"/ok": ok, "/new": ok}) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/ok"})
+        check(catalog_dir.path, cache)
+        catalog_dir.add("a", links={"paper": f"{server.base}/ok", "code": f"{server.base}/new"})
+        report, _modules, validated = check(catalog_dir.path, cache)
+        asked = [path for _method, path in server.state.log]
+    assert validated  # the index no longer matched the data folder
+    assert asked.count("/ok") == 1 and asked.count("/new") == 1
+    by_url = {r["url"].removeprefix(server.base): r for r in report["results"]}
+    assert by_url["/ok"]["cached"] and not by_url["/new"]["cached"]
+    assert [s["field"] for s in by_url["/new"]["sources"]] == ["links.code"]
+
+
+def test_changed_data_whose_links_the_cache_answers_sends_nothing_and_imports_no_engine(
+    catalog_dir: Any, tmp_path: Path
+) -> None:
+    cache = tmp_path / "links.json"
+    with serve({"/ok": ok}) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/ok"}, title="A Title")
+        check(catalog_dir.path, cache)
+        catalog_dir.add("a", links={"paper": f"{server.base}/ok"}, title="Another Title")
+        catalog_dir.add("b", links={"paper": f"{server.base}/ok"})  # a known URL, a new use
+        report, modules, validated = check(catalog_dir.path, cache)
+        hits = server.state.hits["/ok"]
+    assert validated and hits == 1
+    assert "aiohttp" not in modules
+    (result,) = report["results"]
+    assert result["cached"] and result["records"] == ["a", "b"]
+    assert [s["record"] for s in result["sources"]] == ["a", "b"]
