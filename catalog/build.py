@@ -78,6 +78,7 @@ def _build(
     result = BuildResult(catalog, readme, site_dir=site_dir)
     if result.failed or catalog.config is None:
         return result
+    catalog.forget_sources()  # every diagnostic is made: the files' text is not needed
     if readme is None:
         if site_dir is not None and not check:
             step("site")

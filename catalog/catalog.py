@@ -59,6 +59,14 @@ class Catalog:
     def paper_path(self, paper_id: str) -> str:
         return self.sources[paper_id].path
 
+    def forget_sources(self) -> None:
+        """Keep only each record's path, once nothing will point into the files any more
+        (the build, after validating): at 100,000 papers their text and parsed values are
+        ~200 MB that the site's build and its forked writers would carry along."""
+        from catalog.load import Source
+
+        self.sources = {paper_id: Source(s.path, None) for paper_id, s in self.sources.items()}
+
 
 def _no_topics() -> Registry[Topic]:
     """A catalog without data/topics.yaml has an empty taxonomy (imported late: no stage at

@@ -6,6 +6,7 @@ site."""
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -189,14 +190,15 @@ def test_a_failing_writer_fails_the_build_and_keeps_the_old_site(
     out = tmp_path / "site"
     build_site(catalog, out, workers=2)
     before = _tree(out)
-    real = writing._write_share
+    real = writing._write_range
+    parent = os.getpid()
 
-    def broken(shell: Any, pending: Any, root: Path, share: int, count: int) -> None:
-        if share == 1:
+    def broken(shell: Any, pending: Any, root: Path, start: int, stop: int) -> None:
+        if os.getpid() != parent:  # the forked writer (its first batch is its own)
             raise OSError("disk full")
-        real(shell, pending, root, share, count)
+        real(shell, pending, root, start, stop)
 
-    monkeypatch.setattr(writing, "_write_share", broken)
+    monkeypatch.setattr(writing, "_write_range", broken)
     with pytest.raises(Exception, match="disk full"):
         build_site(catalog, out, workers=2)
     assert _tree(out) == before

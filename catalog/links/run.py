@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,8 +125,11 @@ def check_links(
     )
 
 
-def _with_records(result: Result, refs: Iterable[LinkRef]) -> Result:
-    records = tuple(sorted({ref.record for ref in refs}))
+def _with_records(result: Result, refs: Sequence[LinkRef]) -> Result:
+    if len(refs) == 1:  # most URLs have one use: no set, no sort
+        records: tuple[str, ...] = (refs[0].record,)
+    else:
+        records = tuple(sorted({ref.record for ref in refs}))
     return result if records == result.records else result.with_records(records)
 
 
@@ -147,8 +150,9 @@ class _Selection:
         """Those of `urls` to check (in sorted order), the others' results kept."""
         fresh: list[str] = []
         exclude, cache, max_age = self.options.exclude, self.cache, self.options.max_age
+        sharded = self.options.shard is not None
         for url in sorted(urls):
-            if not self.wanted(url):
+            if sharded and not self.wanted(url):
                 continue
             pattern = next((p for p in exclude if p.search(url)), None) if exclude else None
             hit = cache.fresh(url, max_age, self.now) if cache and pattern is None else None

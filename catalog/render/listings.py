@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from array import array
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -21,7 +23,7 @@ def facet_pages(
     catalog: Catalog,
     facets: Facets,
     views: list[dict[str, Any]],
-    entries: list[str],
+    entries: Sequence[str],
     list_page: int,
 ) -> list[Page | Pending]:
     """Each facet's index page (rendered now: mkdocs renders it) and its value pages."""
@@ -51,7 +53,9 @@ def facet_pages(
             rows = members[value]
             total = (len(rows) + list_page - 1) // list_page
             lastmod = max(dt.date.fromisoformat(views[i]["added"]) for i in rows)
-            listing = _Listing(env, catalog, facets, kind, value, slug, rows, entries, list_page)
+            # an array, not a list: a forked page writer reads it without copying it
+            packed = array("q", rows)
+            listing = _Listing(env, catalog, facets, kind, value, slug, packed, entries, list_page)
             for number in range(1, total + 1):
                 shown = facets.label(kind.facet, value)
                 title = f"{kind.singular}: {shown}" + (f" (page {number})" if number > 1 else "")
@@ -71,8 +75,8 @@ class _Listing:
         kind: FacetKind,
         value: Any,
         slug: str,
-        rows: list[int],
-        entries: list[str],
+        rows: Sequence[int],
+        entries: Sequence[str],
         list_page: int,
     ) -> None:
         self.env, self.catalog, self.facets, self.kind = env, catalog, facets, kind

@@ -8,6 +8,7 @@ per paper and per facet value) into the theme's shell itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     select_autoescape,
 )
 
@@ -33,6 +35,7 @@ from catalog.render.facts_view import PaperView, paper_facts, paper_views, short
 from catalog.render.home import browser_data, home_page
 from catalog.render.listings import facet_pages
 from catalog.render.numbers import thousands
+from catalog.render.packed import PackedStrings, PackedValues
 from catalog.render.related import Related
 from catalog.render.views import (
     FACET_TOP,
@@ -122,29 +125,54 @@ def build_pages(
     ]
     step("related papers")
     related = Related(papers, lambda p: abstracts.get(p.id, ""))  # each page asks for its own
-    by_id = {v["id"]: v for v in views}
-    paper_template = env.get_template("paper.html.j2")
-
-    def paper_page(paper: Paper) -> Page:
-        view = by_id[paper.id]
-        near = [{"id": i, "title": by_id[i]["title"]} for i in related.of(paper.id)]
-        return Page(
-            f"papers/{paper.id}/",
-            paper.title,
-            paper_template.render(root="../../", paper=view, related=near),
-            head=citation_meta(catalog, shared[paper.id]),
-            generated=True,
-            lastmod=paper.added,
-        )
-
-    # In id order: the sitemap lists pages in the order given here, and neighbouring ids
-    # share prefixes, so it gzips smaller.
-    for paper in sorted(papers, key=lambda p: p.id):
-        make = functools.partial(paper_page, paper)
+    # In id order (Related's order too): the sitemap lists pages in the order given here,
+    # and neighbouring ids share prefixes, so it gzips smaller.
+    by_id = sorted(range(len(papers)), key=lambda i: papers[i].id)
+    pages = _PaperPages(
+        env.get_template("paper.html.j2"),
+        PackedValues((views[i], citation_meta(catalog, shared[papers[i].id])) for i in by_id),
+        PackedStrings(views[i]["title"] for i in by_id),
+        PackedStrings(papers[i].id for i in by_id),
+        related,
+    )
+    for number, i in enumerate(by_id):
+        paper = papers[i]
+        make = functools.partial(pages.page, number)
         items.append(Pending(f"papers/{paper.id}/", paper.title, paper.added, make))
-    items += facet_pages(env, catalog, facets, views, entries, list_page)
+    listed = PackedStrings(entries)  # the listings' entries, read by the page writers
+    items += facet_pages(env, catalog, facets, views, listed, list_page)
     bibtex = {v["id"]: v["bibtex"] for v in views}
     return Site(items, chunks, facets, papers, abstracts, shared, bibtex)
+
+
+class _PaperPages:
+    """What the paper pages are made from, kept where forked page writers read it without
+    copying it (catalog/render/packed.py): each one's view and <meta> tags, the titles, and
+    the related papers' index; number n is the n-th paper in id order."""
+
+    def __init__(
+        self,
+        template: Template,
+        records: PackedValues,
+        titles: PackedStrings,
+        ids: PackedStrings,
+        related: Related,
+    ) -> None:
+        self.template, self.records, self.related = template, records, related
+        self.titles, self.ids = titles, ids
+
+    def page(self, number: int) -> Page:
+        view, head = self.records[number]
+        ids, titles = self.ids, self.titles
+        near = [{"id": ids[i], "title": titles[i]} for i in self.related.of_number(number)]
+        return Page(
+            f"papers/{view['id']}/",
+            view["title"],
+            self.template.render(root="../../", paper=view, related=near),
+            head=head,
+            generated=True,
+            lastmod=dt.date.fromisoformat(view["added"]),
+        )
 
 
 def environment(overrides: Path | None = None) -> Environment:

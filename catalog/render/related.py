@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -47,7 +48,11 @@ def _terms(paper: Paper, abstract: str) -> Counter[str]:
 
 class Related:
     """The index, and each paper's related papers worked out when asked for (the page
-    writers ask for those of their own pages, so the work is spread over every core)."""
+    writers ask for those of their own pages, so the work is spread over every core).
+
+    Kept in flat arrays rather than lists of tuples: the page writers are forked, and
+    reading a Python object writes its reference count, so reading a posting list of tuples
+    would copy its memory into every writer (catalog/render/packed.py says more)."""
 
     def __init__(self, papers: Sequence[Paper], abstract: Callable[[Paper], str]) -> None:
         ordered = sorted(papers, key=lambda p: p.id)
@@ -56,34 +61,55 @@ class Related:
         df: Counter[str] = Counter(t for c in counts for t in c)
         self.ids = [p.id for p in ordered]
         self.number = {paper_id: i for i, paper_id in enumerate(self.ids)}
-        self.vectors: list[list[tuple[float, str]]] = []  # (weight, term), rarest term first
-        self.postings: dict[str, list[tuple[int, float]]] = {}
+        # A term's number is its place in (df, term) order: a paper's terms sorted by number
+        # come rarest first, ties by the term.
+        kept = sorted((t for t, k in df.items() if 1 < k < n), key=lambda t: (df[t], t))
+        term_number = {t: i for i, t in enumerate(kept)}
+        postings: list[list[tuple[int, float]]] = [[] for _ in kept]
+        self._vector_ends = array("q", [0])  # paper i's terms: _vector_ends[i] .. [i + 1]
+        self._vector_terms = array("q")
+        self._vector_weights = array("d")
         for number, c in enumerate(counts):
-            weights = {t: tf * math.log(n / df[t]) for t, tf in c.items() if df[t] > 1}
+            weights = {t: tf * math.log(n / df[t]) for t, tf in c.items() if t in term_number}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            vector = {t: w / norm for t, w in weights.items() if w > 0}
-            for term, weight in vector.items():
-                self.postings.setdefault(term, []).append((number, weight))
-            rarest = sorted(vector, key=lambda t: (df[t], t))
-            self.vectors.append([(vector[t], t) for t in rarest])
+            vector = sorted((term_number[t], w / norm) for t, w in weights.items())
+            for term, weight in vector:
+                postings[term].append((number, weight))
+                self._vector_terms.append(term)
+                self._vector_weights.append(weight)
+            self._vector_ends.append(len(self._vector_terms))
+        self._posting_ends = array("q", [0])  # term t's papers: _posting_ends[t] .. [t + 1]
+        self._posting_papers = array("q")
+        self._posting_weights = array("d")
+        for row in postings:
+            self._posting_papers.extend(number for number, _ in row)
+            self._posting_weights.extend(weight for _, weight in row)
+            self._posting_ends.append(len(self._posting_papers))
 
     def of(self, paper_id: str, count: int = RELATED) -> list[str]:
         """Up to `count` related paper ids, most similar first (cosine of TF-IDF)."""
-        number = self.number[paper_id]
+        return [self.ids[other] for other in self.of_number(self.number[paper_id], count)]
+
+    def of_number(self, number: int, count: int = RELATED) -> list[int]:
+        """of() by place in id order: the numbers of the related papers."""
         scores: dict[int, float] = {}
-        get, postings = scores.get, self.postings
+        get = scores.get
+        ends, papers, weights = self._posting_ends, self._posting_papers, self._posting_weights
+        start, stop = self._vector_ends[number], self._vector_ends[number + 1]
         left = BUDGET
-        for weight, term in self.vectors[number]:
-            row = postings[term]
-            for other, other_weight in row if len(row) <= left else row[:left]:
+        for term, weight in zip(
+            self._vector_terms[start:stop], self._vector_weights[start:stop], strict=True
+        ):
+            first, last = ends[term], ends[term + 1]
+            end = min(last, first + left)
+            for other, other_weight in zip(papers[first:end], weights[first:end], strict=True):
                 scores[other] = get(other, 0.0) + weight * other_weight
-            left -= len(row)
+            left -= last - first
             if left <= 0:
                 break
         scores.pop(number, None)
         # Highest score first, ties by id order: two sorts in C (the first gives the ties').
-        best = sorted(sorted(scores), key=scores.__getitem__, reverse=True)[:count]
-        return [self.ids[other] for other in best]
+        return sorted(sorted(scores), key=scores.__getitem__, reverse=True)[:count]
 
 
 def related_papers(

@@ -184,7 +184,7 @@ def write_generated(
     beside: Callable[[], None] | None = None,
 ) -> None:
     """Every generated page, put into the shell mkdocs rendered (then the shell goes);
-    `beside` (the exports) runs meanwhile, in a process of its own on a large site."""
+    `beside` (the exports) runs meanwhile (catalog/render/writing.py)."""
     shell_file = staged / SHELL_PATH / "index.html"
     shell = Shell.parse(shell_file.read_text(encoding="utf-8"))
     shutil.rmtree(shell_file.parent)

@@ -29,7 +29,7 @@ _JSON_IN_HTML = str.maketrans(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page: its address ('' or ending in '/'), title, HTML and how it is made.
 
@@ -52,7 +52,7 @@ class Page:
         return "../" * self.path.count("/")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pending:
     """A generated page not rendered yet: its address, title and date, and how to make it.
 

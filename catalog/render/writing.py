@@ -2,13 +2,20 @@
 once, never all held (at 100,000 papers they are ~2 GB of HTML), on every core.
 
 The pages are pure functions of the data, so which process writes which page changes
-nothing in the output: with fork, worker k of n renders and writes pages k, k+n, k+2n, ...
-from the parent's memory (nothing is pickled). Where fork is missing or unsafe (Windows,
-macOS), or the site is small, one process writes them all.
+nothing in the output: with fork, the writers take batches of pages in turn from a shared
+counter and render them from the parent's memory (nothing is pickled). The parent is one of
+them: it writes the other files (`beside`) first, then takes batches too, so there are as
+many processes as cores, and no more copies of the parent's memory than that (each writer
+copies what it touches: catalog/render/packed.py keeps the pages' inputs where reading them
+copies nothing). Where fork is missing or unsafe (Windows, macOS), or the site is small, one
+process writes them all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import functools
 import gc
 import multiprocessing
@@ -17,6 +24,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from catalog.errors import CatalogError
 from catalog.render.shell import Shell
@@ -24,6 +32,7 @@ from catalog.render.views import LATE_MARKER, Pending
 
 PARALLEL_FROM = 2000  # fewer pages than this: one process (a fork costs more than it saves)
 MAX_WORKERS = 4
+BATCH = 64  # pages a writer takes from the shared counter at a time
 
 
 def default_workers() -> int:
@@ -42,15 +51,40 @@ def write_pages(
     beside: Callable[[], None] | None = None,
 ) -> None:
     """Render every pending page into the shell and write it to root/<path>index.html;
-    `beside` (other files, none of them a page) runs meanwhile in a process of its own."""
+    `beside` (other files, none of them a page) runs meanwhile, in this process while the
+    forked writers start on the pages."""
     count = default_workers() if workers is None else max(1, workers)
     if count == 1 or len(pending) < PARALLEL_FROM or not _can_fork():
-        _write_share(shell, pending, root, 0, 1)
+        _write_range(shell, pending, root, 0, len(pending))
         if beside is not None:
             beside()
         return
-    tasks = [functools.partial(_write_share, shell, pending, root, k, count) for k in range(count)]
-    run_forked([*tasks, *([beside] if beside is not None else [])])
+    release_free_memory()  # what the parent freed need not be forked
+    taken = multiprocessing.get_context("fork").Value("q", 0)
+    # Each child's first batch is its own, so every writer writes (and a failing one fails).
+    with taken.get_lock():
+        taken.value = (count - 1) * BATCH
+
+    def here() -> None:
+        if beside is not None:
+            beside()
+        _write_taken(shell, pending, root, taken, None)
+
+    children = [
+        functools.partial(_write_taken, shell, pending, root, taken, k * BATCH)
+        for k in range(count - 1)
+    ]
+    run_forked([here, *children])
+
+
+def release_free_memory() -> None:
+    """Collect what the collector can and hand the C allocator's free memory back to the
+    system (glibc keeps it otherwise), so forked children do not map it too."""
+    gc.collect()
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    if name:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc
+            ctypes.CDLL(name).malloc_trim(0)
 
 
 def run_forked(tasks: Sequence[Callable[[], None]]) -> None:
@@ -98,11 +132,29 @@ def _child(report: multiprocessing.connection.Connection, task: Callable[[], Non
         sys.exit(1)
 
 
-def _write_share(
-    shell: Shell, pending: Sequence[Pending], root: Path, share: int, count: int
+def _write_taken(
+    shell: Shell, pending: Sequence[Pending], root: Path, taken: Any, first: int | None
+) -> None:
+    """Write batches of pages until none is left: `first`'s batch, then each next one not
+    taken yet (`taken`: a shared counter, the first page no writer has taken)."""
+    total = len(pending)
+    start = first
+    while True:
+        if start is None:
+            with taken.get_lock():
+                start = taken.value
+                taken.value = start + BATCH
+        if start >= total:
+            return
+        _write_range(shell, pending, root, start, min(start + BATCH, total))
+        start = None
+
+
+def _write_range(
+    shell: Shell, pending: Sequence[Pending], root: Path, start: int, stop: int
 ) -> None:
     base = str(root)
-    for number in range(share, len(pending), count):
+    for number in range(start, stop):
         page = pending[number].make()
         content = page.html.replace(LATE_MARKER, page.late, 1) if page.late else page.html
         folder = f"{base}/{page.path}"
