@@ -220,7 +220,7 @@ def test_cli_text_format_is_compiler_style(catalog_dir: CatalogDir) -> None:
         f"{path}:7:9: error[bad-url] links.code: expected an http(s) URL, got "
         "'https//github.com/JieShibo/MemVP' (hint: https://github.com/JieShibo/MemVP)"
     )
-    assert out.splitlines()[-1] == "4 files checked: 1 errors, 0 warnings"
+    assert out.splitlines()[-1] == "4 files checked: 1 error, 0 warnings"
 
 
 def test_cli_json_is_one_document(catalog_dir: CatalogDir) -> None:
