@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer
 from catalog.cli import main
 from tests.conftest import FIXTURES, CatalogDir
 from tests.test_new import arxiv, files  # noqa: F401  (arxiv: the fake arXiv, used below)
+from tests.test_topics import TOPICS
 
 EVENTS = FIXTURES / "issues"
 pytestmark = pytest.mark.usefixtures("arxiv")  # its requests are in httpserver.log
@@ -130,16 +131,6 @@ def test_a_broken_event_file_is_a_usage_error(
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert str(path) in result.output
-
-
-TOPICS = """\
-quantization:
-  name: Quantization
-  description: LoRA on low-bit models.
-federated:
-  name: Federated learning
-  description: LoRA across clients that keep their data.
-"""
 
 
 def _with_topics(event: str, topics: str, tmp_path: Path) -> Path:
