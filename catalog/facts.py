@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -200,7 +200,7 @@ def _entry(entry: Any, kind: str, fail: Any) -> Fact:
     source, url, fetched = entry.get("source"), entry.get("url"), entry.get("fetched")
     if source not in SOURCES:
         raise fail(f"source must be one of {', '.join(SOURCES)}, got {source!r}", ("source",))
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+    if not _is_http(url):
         raise fail(f"url must be an http(s) URL, got {url!r}", ("url",))
     also = _also(entry, source, url, fail)
     if not isinstance(fetched, dt.date) or isinstance(fetched, dt.datetime):
@@ -222,12 +222,17 @@ def _also(entry: dict[str, Any], source: str, url: str, fail: Any) -> tuple[str,
         raise fail(f"also: only a manual entry lists corroborating URLs, not {source}", ("also",))
     seen = {url}
     for i, item in enumerate(also):
-        if not isinstance(item, str) or not item.startswith(("http://", "https://")):
+        if not _is_http(item):
             raise fail(f"also must list http(s) URLs, got {item!r}", ("also", i))
         if item in seen:
             raise fail(f"also lists {item} twice (or repeats url)", ("also", i))
         seen.add(item)
     return tuple(also)
+
+
+def _is_http(value: Any) -> TypeGuard[str]:
+    """An evidence URL: a string naming an http(s) page."""
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
 def _valid(value: Any, kind: str) -> bool:
