@@ -39,8 +39,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import yaml
-
 from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
 from catalog.facts_lines import read_lines
@@ -325,6 +323,8 @@ def save_facts(path: Path, facts: Facts) -> bool:
         return False
     data = read_lines(text)
     if data is None:
+        import yaml  # only for a text the line reader declines
+
         data = yaml.load(text, Loader=yaml.CSafeLoader)
     again = parse_facts(data, str(path))
     if _plain(again) != _plain(facts):

@@ -7,7 +7,6 @@ collected, so a contributor sees everything to fix in a single run.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import reprlib
 from collections.abc import Callable, Mapping
@@ -21,7 +20,7 @@ from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
 from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
-from catalog.load import Source, file_kind, internal_error, not_a_file, read_yaml
+from catalog.load import Source, internal_error, read_yaml, record_files
 from catalog.model import (
     DEFAULT_SECTION,
     ID_PATTERN,
@@ -35,6 +34,7 @@ from catalog.model import (
     Topic,
     Venue,
 )
+from catalog.read_ahead import CONFIG, IN_PROCESS, TOPICS, FileReader
 from catalog.registry import Registry
 from catalog.slug import slugify
 
@@ -59,26 +59,29 @@ def _short_repr() -> reprlib.Repr:
 
 _REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
-TOPICS_FILE = "topics.yaml"
+TOPICS_FILE = TOPICS
 
 
 def load_catalog(
-    data_dir: Path, on_paper: Callable[[Paper, Source, Catalog], None] | None = None
+    data_dir: Path,
+    on_paper: Callable[[Paper, Source, Catalog], None] | None = None,
+    reader: FileReader = IN_PROCESS,
 ) -> Catalog:
     """Read and validate the registries, the config and every record under data_dir.
 
     `on_paper` sees each valid record as soon as it is read (config and registries are then
     loaded), so a caller can start on it before the rest is read (check-links does); what it
-    raises stops the loading.
+    raises stops the loading. `reader` reads the files (catalog/read_ahead.py: perhaps already
+    read by a child process, in the order of read_ahead.planned, which must follow this one).
     """
     diagnostics: list[Diagnostic] = []
-    config = _load_model(data_dir / "catalog.yaml", CatalogConfig, diagnostics)
-    venue_entries = _load_registry(data_dir / "venues.yaml", Venue, diagnostics)
-    keyword_entries = _load_registry(data_dir / "keywords.yaml", Keyword, diagnostics)
+    config = _load_model(data_dir / CONFIG, CatalogConfig, diagnostics, reader)
+    venue_entries = _load_registry(data_dir / "venues.yaml", Venue, diagnostics, reader)
+    keyword_entries = _load_registry(data_dir / "keywords.yaml", Keyword, diagnostics, reader)
     topics_path = data_dir / TOPICS_FILE
     topic_entries: dict[str, Topic] = {}
     if topics_path.exists():  # optional: a catalog without a taxonomy still works
-        topic_entries = _load_registry(topics_path, Topic, diagnostics)
+        topic_entries = _load_registry(topics_path, Topic, diagnostics, reader)
         diagnostics.extend(_check_topic_ids(topics_path, topic_entries))
     catalog = Catalog(
         data_dir,
@@ -90,13 +93,13 @@ def load_catalog(
         files_checked=3 + topics_path.exists(),
     )
     sections = {s.id for s in config.sections} if config else None
-    files, strays = _record_files(papers_dir(data_dir))
+    files, strays = record_files(papers_dir(data_dir))
     diagnostics.extend(strays)
     with collector.paused():  # records make no cycles: nothing to collect
         for path in files:
             catalog.files_checked += 1
             try:
-                source, problems = read_yaml(path, follow_symlinks=False)
+                source, problems = reader.read_yaml(path, follow_symlinks=False)
                 diagnostics.extend(problems)
                 if source.data is None and problems:
                     diagnostics.extend(_check_filename(path))
@@ -120,25 +123,8 @@ def load_catalog(
             duplicate_diagnostics(catalog.duplicates, catalog.papers, catalog.sources)
         )
         diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
-    catalog.facts = _load_facts(data_dir, diagnostics)
+    catalog.facts = _load_facts(data_dir, diagnostics, reader)
     return catalog
-
-
-def _record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order, plus a
-    `not-a-file` error for each entry that is no regular file (symlink, folder, FIFO, ...):
-    those are never opened, so a link to a system file cannot print its lines."""
-    if not folder.is_dir():
-        return [], []
-    names, strays = [], []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.is_file(follow_symlinks=False):
-                kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
-                strays.append(not_a_file(str(folder / entry.name), kind))
-            elif entry.name.lower().endswith((".yaml", ".yml")):
-                names.append(entry.name)
-    return [folder / name for name in sorted(names)], sorted(strays)
 
 
 def validate_record(
@@ -336,10 +322,10 @@ def _pydantic_diagnostics(
 
 
 def _read_mapping(
-    path: Path, diagnostics: list[Diagnostic], *, of: str, empty_ok: bool
+    path: Path, diagnostics: list[Diagnostic], reader: FileReader, *, of: str, empty_ok: bool
 ) -> Source | None:
     """A config or registry file whose top level is a mapping, or None (problems reported)."""
-    source, problems = read_yaml(path)
+    source, problems = reader.read_yaml(path)
     diagnostics.extend(problems)
     if problems or (empty_ok and source.data is None):
         return None
@@ -349,8 +335,10 @@ def _read_mapping(
     return source
 
 
-def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M | None:
-    source = _read_mapping(path, diagnostics, of="fields", empty_ok=False)
+def _load_model(
+    path: Path, model: type[M], diagnostics: list[Diagnostic], reader: FileReader
+) -> M | None:
+    source = _read_mapping(path, diagnostics, reader, of="fields", empty_ok=False)
     if source is None:
         return None
     try:
@@ -360,9 +348,11 @@ def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M 
         return None
 
 
-def _load_registry(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> dict[str, M]:
+def _load_registry(
+    path: Path, model: type[M], diagnostics: list[Diagnostic], reader: FileReader
+) -> dict[str, M]:
     """A registry file maps each canonical name to its entry (an empty file is a valid start)."""
-    source = _read_mapping(path, diagnostics, of="names to entries", empty_ok=True)
+    source = _read_mapping(path, diagnostics, reader, of="names to entries", empty_ok=True)
     if source is None:
         return {}
     entries: dict[str, M] = {}
@@ -396,12 +386,12 @@ def _suggest_id(stem: str) -> str:
     return slugify(stem) or "paper"
 
 
-def _load_facts(data_dir: Path, diagnostics: list[Diagnostic]) -> Facts:
+def _load_facts(data_dir: Path, diagnostics: list[Diagnostic], reader: FileReader) -> Facts:
     """data/facts.yaml, the sources' word with evidence; a broken one is an error at its line."""
-    from catalog.facts import Facts, facts_path, load_facts
+    from catalog.facts import Facts, facts_path
 
     try:
-        return load_facts(facts_path(data_dir))
+        return reader.load_facts(facts_path(data_dir))
     except CatalogError as exc:
         where = re.match(r"(.+?):(\d+):(\d+): (.*)", str(exc))
         path, line, column, message = (
