@@ -207,8 +207,8 @@ def reading(data_dir: Path) -> Iterator[FileReader]:
 
 def _fork(data_dir: Path) -> ReadAhead | None:
     """Start the child, or None where forking is unavailable or unsafe."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return None  # a thread holding a lock at fork time would leave it held in the child
+    if not _can_fork():
+        return None
     read_end, write_end = os.pipe()
     _widen(write_end)
     try:
@@ -228,6 +228,12 @@ def _fork(data_dir: Path) -> ReadAhead | None:
             os._exit(status)
     os.close(write_end)
     return ReadAhead(pid, os.fdopen(read_end, "rb"))
+
+
+def _can_fork() -> bool:
+    """Fork is there, and no other thread runs: one holding a lock at fork time would leave
+    it held for ever in the child."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _widen(fd: int) -> None:

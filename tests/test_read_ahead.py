@@ -29,6 +29,14 @@ lora:
 """
 
 
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork even if other threads run here: the suite's browser fixture keeps some alive in
+    this process, while `catalog validate` starts with none. The child takes none of their
+    locks (it only reads files and writes its pipe)."""
+    monkeypatch.setattr(read_ahead, "_can_fork", lambda: True)
+
+
 def troubled(catalog_dir: CatalogDir) -> CatalogDir:
     """A catalog with a good record and one of each kind of trouble a reader meets."""
     catalog_dir.add("lora")
@@ -60,7 +68,9 @@ def outcome(catalog: Any) -> tuple[list[str], list[str], list[str]]:
     )
 
 
-def test_the_child_reads_what_an_in_process_read_reads(catalog_dir: CatalogDir) -> None:
+def test_the_child_reads_what_an_in_process_read_reads(
+    forking: None, catalog_dir: CatalogDir
+) -> None:
     troubled(catalog_dir)
     alone = load_catalog(catalog_dir.path)
     with reading(catalog_dir.path) as reader:
@@ -77,7 +87,9 @@ def test_the_child_reads_what_an_in_process_read_reads(catalog_dir: CatalogDir) 
     _assert_reaped(reader.pid)
 
 
-def test_a_broken_lockfile_is_the_same_error_either_way(catalog_dir: CatalogDir) -> None:
+def test_a_broken_lockfile_is_the_same_error_either_way(
+    forking: None, catalog_dir: CatalogDir
+) -> None:
     catalog_dir.add("lora")
     (catalog_dir.path / "facts.yaml").write_text("lora:\n  colour: []\n", encoding="utf-8")
     alone = load_catalog(catalog_dir.path)
@@ -123,6 +135,7 @@ def _dies_after(count: int, *, cut: bool = False) -> Any:
 
 @pytest.mark.parametrize("cut", [False, True])
 def test_a_child_that_dies_is_reported_and_the_rest_read_here(
+    forking: None,
     catalog_dir: CatalogDir,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -146,7 +159,7 @@ def test_a_child_that_dies_is_reported_and_the_rest_read_here(
 
 
 def test_leaving_early_kills_and_reaps_the_child(
-    catalog_dir: CatalogDir, monkeypatch: pytest.MonkeyPatch
+    forking: None, catalog_dir: CatalogDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     catalog_dir.add("lora")
     pids = []
