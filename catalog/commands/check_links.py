@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,10 @@ def run(fmt: Format, strict: bool, **options: Any) -> int:
     """
     from catalog.links.report import format_report
 
-    report = _run(**options)
+    # the text report (unless -q) and the JSON one end with the run's warnings (a bad cache...):
+    # when they reach the same screen as stderr, the report's copy is the one shown
+    noted = fmt == "json" or (fmt == "text" and not output.is_quiet())
+    report = _run(warn=None if noted and output.same_stream() else output.warn, **options)
     text = format_report(report, fmt, strict)
     if fmt == "text" and output.is_quiet() and not report.partial:
         # -q: the findings only; the notes (already warned on stderr) and the summary line go,
@@ -62,6 +66,7 @@ def _run(
     changed_since: str | None,
     shard: str | None,
     merge_files: tuple[Path, ...],
+    warn: Callable[[str], None] | None = output.warn,
 ) -> Any:
     from catalog.links import report as reports
 
@@ -106,7 +111,7 @@ def _run(
         shard=shard_spec,
         interruptible=True,
     )
-    return _with_progress(links, options)
+    return _with_progress(links, options, warn)
 
 
 def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -> Any:
@@ -149,7 +154,7 @@ def _warn_invalid(invalid: int) -> None:
         )
 
 
-def _with_progress(links: Any, options: Any) -> Any:
+def _with_progress(links: Any, options: Any, warn: Callable[[str], None] | None) -> Any:
     """Run the check with a progress bar on stderr (when it is a terminal and not -q)."""
     from catalog.links.run import check_links
 
@@ -159,7 +164,7 @@ def _with_progress(links: Any, options: Any) -> Any:
             options,
             on_start=shown.start,
             on_result=lambda _result: shown.advance(1),
-            warn=output.warn,
+            warn=warn,
         )
 
 
