@@ -14,6 +14,7 @@ import pytest
 from links_server import ok, serve
 
 from tests.conftest import REPO
+from tests.test_progress import read_terminal
 
 WARNING = "is corrupt"
 
@@ -32,19 +33,11 @@ def on_a_terminal(args: list[str]) -> str:
             env=env,
         )
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        shown = read_terminal(leader)
         process.wait(timeout=60)
     finally:
         os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return shown
 
 
 def bad_cache(tmp_path: Path, name: str = "cache.json") -> Path:
