@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,12 @@ def run(fmt: Format, strict: bool, **options: Any) -> int:
     """
     from catalog.links.report import format_report
 
-    report, data_errors = _run(**options)
+    # the text report (unless -q) and the JSON one end with the run's warnings (a bad cache...):
+    # when they reach the same screen as stderr, the report's copy is the one shown
+    noted = fmt == "json" or (fmt == "text" and not output.is_quiet())
+    report, data_errors = _run(
+        warn=None if noted and output.same_stream() else output.warn, **options
+    )
     text = format_report(report, fmt, strict)
     if fmt == "text" and output.is_quiet() and not report.partial:
         # -q: the findings only; the notes (already warned on stderr) and the summary line go,
@@ -64,6 +70,7 @@ def _run(
     changed_since: str | None,
     shard: str | None,
     merge_files: tuple[Path, ...],
+    warn: Callable[[str], None] | None = output.warn,
 ) -> Any:
     from catalog.links import report as reports
 
@@ -108,7 +115,7 @@ def _run(
         shard=shard_spec,
         interruptible=True,
     )
-    report = _with_progress(links, options)
+    report = _with_progress(links, options, warn)
     errors = len(getattr(links, "errors", ()))  # a LinkFeed's: records whose links were not read
     if errors:
         report.notes.append(
@@ -142,7 +149,7 @@ def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -
     return LinkFeed(data_dir, only, loaded), None
 
 
-def _with_progress(links: Any, options: Any) -> Any:
+def _with_progress(links: Any, options: Any, warn: Callable[[str], None] | None) -> Any:
     """Run the check with a progress bar on stderr (when it is a terminal and not -q)."""
     from catalog.links.run import check_links
 
@@ -152,7 +159,7 @@ def _with_progress(links: Any, options: Any) -> Any:
             options,
             on_start=shown.start,
             on_result=lambda _result: shown.advance(1),
-            warn=output.warn,
+            warn=warn,
         )
 
 

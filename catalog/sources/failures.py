@@ -12,10 +12,38 @@ from catalog.sources.types import Status
 
 
 def final_error(exc: BaseException) -> bool:
-    """Errors that another try cannot change."""
+    """Errors that another try cannot change (a malformed answer is the server's, every time)."""
     return refused_in(exc) is not None or isinstance(
-        exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
+        exc,
+        aiohttp.InvalidURL
+        | aiohttp.ClientSSLError
+        | ssl.SSLError
+        | ValueError
+        | aiohttp.ClientResponseError,
     )
+
+
+def malformed(exc: BaseException) -> str | None:
+    """Why the server's answer is not HTTP (a bad status line, header...), or None.
+
+    aiohttp raises ClientResponseError, with no status of the server's, when its parser
+    rejects the answer; the parser's own error is at the end of the exception's causes.
+    """
+    if not isinstance(exc, aiohttp.ClientResponseError):
+        return None
+    cause: BaseException = exc
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    name = type(cause).__name__
+    if name == "LineTooLong":
+        return "a status or header line too long"
+    if name == "BadStatusLine":
+        return "bad status line"
+    if name == "InvalidHeader":
+        return "invalid header"
+    said = (getattr(cause, "message", None) or str(cause) or name).strip()
+    said = said.splitlines()[0].split(": b'")[0].rstrip(":").strip()
+    return said[:1].lower() + said[1:80] if said else "unparsable"
 
 
 def refused_in(exc: BaseException) -> RefusedAddress | None:
@@ -43,6 +71,9 @@ def error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
     # a failed certificate check is a ValueError too, and says nothing of the URL
     if isinstance(exc, aiohttp.InvalidURL | ValueError) and not isinstance(exc, ssl.SSLError):
         return "broken", f"invalid URL: {exc}"
+    why = malformed(exc)
+    if why is not None:
+        return "error", f"malformed answer ({why})"
     tries = retries + 1
     return "error", f"{describe(exc)} (after {tries} {'try' if tries == 1 else 'tries'})"
 
