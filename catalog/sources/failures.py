@@ -12,14 +12,9 @@ from catalog.sources.types import Status
 
 
 def final_error(exc: BaseException) -> bool:
-    """Errors that another try cannot change (a malformed answer is the server's, every time)."""
+    """Errors that another try cannot change."""
     return refused_in(exc) is not None or isinstance(
-        exc,
-        aiohttp.InvalidURL
-        | aiohttp.ClientSSLError
-        | ssl.SSLError
-        | ValueError
-        | aiohttp.ClientResponseError,
+        exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
     )
 
 
@@ -27,7 +22,10 @@ def malformed(exc: BaseException) -> str | None:
     """Why the server's answer is not HTTP (a bad status line, header...), or None.
 
     aiohttp raises ClientResponseError, with no status of the server's, when its parser
-    rejects the answer; the parser's own error is at the end of the exception's causes.
+    rejects the answer; the parser's own error is at the end of the exception's causes. Such
+    an answer is asked again once, at once, and then reported: the bytes may have been the
+    leftovers of the last answer on a reused connection (a HEAD answered with a body), which
+    the parse error closed; a server that writes them itself writes them again.
     """
     if not isinstance(exc, aiohttp.ClientResponseError):
         return None
