@@ -7,7 +7,6 @@ collected, so a contributor sees everything to fix in a single run.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import reprlib
 from collections.abc import Callable, Mapping
@@ -21,7 +20,7 @@ from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
 from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
-from catalog.load import Source, file_kind, internal_error, not_a_file, read_yaml
+from catalog.load import Source, internal_error, read_yaml, record_files
 from catalog.model import (
     DEFAULT_SECTION,
     ID_PATTERN,
@@ -90,7 +89,7 @@ def load_catalog(
         files_checked=3 + topics_path.exists(),
     )
     sections = {s.id for s in config.sections} if config else None
-    files, strays = _record_files(papers_dir(data_dir))
+    files, strays = record_files(papers_dir(data_dir))
     diagnostics.extend(strays)
     with collector.paused():  # records make no cycles: nothing to collect
         for path in files:
@@ -122,23 +121,6 @@ def load_catalog(
         diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
     catalog.facts = _load_facts(data_dir, diagnostics)
     return catalog
-
-
-def _record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order, plus a
-    `not-a-file` error for each entry that is no regular file (symlink, folder, FIFO, ...):
-    those are never opened, so a link to a system file cannot print its lines."""
-    if not folder.is_dir():
-        return [], []
-    names, strays = [], []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.is_file(follow_symlinks=False):
-                kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
-                strays.append(not_a_file(str(folder / entry.name), kind))
-            elif entry.name.lower().endswith((".yaml", ".yml")):
-                names.append(entry.name)
-    return [folder / name for name in sorted(names)], sorted(strays)
 
 
 def validate_record(
