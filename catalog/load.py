@@ -238,23 +238,6 @@ def read_regular(path: Path, shown: str, limit: int, follow: bool) -> bytes | Di
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order, plus a
-    `not-a-file` error for each entry that is no regular file (symlink, folder, FIFO, ...):
-    those are never opened, so a link to a system file cannot print its lines."""
-    if not folder.is_dir():
-        return [], []
-    names, strays = [], []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.is_file(follow_symlinks=False):
-                kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
-                strays.append(not_a_file(str(folder / entry.name), kind))
-            elif entry.name.lower().endswith((".yaml", ".yml")):
-                names.append(entry.name)
-    return [folder / name for name in sorted(names)], sorted(strays)
-
-
 def not_a_file(shown: str, kind: str) -> Diagnostic:
     message = f"is {kind}, not a regular file; it is not read"
     hint = "keep data files as plain files: no links, pipes or folders"
