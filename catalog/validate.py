@@ -7,6 +7,7 @@ collected, so a contributor sees everything to fix in a single run.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import reprlib
@@ -35,6 +36,7 @@ from catalog.model import (
     Topic,
     Venue,
 )
+from catalog.parallel import forked_map
 from catalog.registry import Registry
 from catalog.slug import slugify
 
@@ -93,22 +95,13 @@ def load_catalog(
     files, strays = _record_files(papers_dir(data_dir))
     diagnostics.extend(strays)
     with collector.paused():  # records make no cycles: nothing to collect
-        for path in files:
+        check = functools.partial(_check_file, catalog=catalog, sections=sections)
+        # Without on_paper nobody waits for the first records: both cores read them.
+        checked = map(check, files) if on_paper is not None else forked_map(check, files)
+        for source, problems, paper in checked:
             catalog.files_checked += 1
-            try:
-                source, problems = read_yaml(path, follow_symlinks=False)
-                diagnostics.extend(problems)
-                if source.data is None and problems:
-                    diagnostics.extend(_check_filename(path))
-                    continue
-                paper, more = validate_record(
-                    source, path, catalog.venues, catalog.keywords, sections, catalog.topics
-                )
-            except Exception as exc:  # the last resort: one record must not stop the others
-                diagnostics.append(internal_error(str(path), exc))
-                continue
-            diagnostics.extend(more)
-            if paper is not None and not problems:
+            diagnostics.extend(problems)
+            if paper is not None and source is not None:
                 catalog.papers.append(paper)
                 catalog.sources[paper.id] = source
                 if on_paper is not None:
@@ -122,6 +115,23 @@ def load_catalog(
         diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
     catalog.facts = _load_facts(data_dir, diagnostics)
     return catalog
+
+
+def _check_file(
+    path: Path, *, catalog: Catalog, sections: set[str] | None
+) -> tuple[Source | None, list[Diagnostic], Paper | None]:
+    """One record file read and checked: its source, its problems and its Paper (None when
+    it has any problem). Never raises: a bug of ours is that file's internal-error."""
+    try:
+        source, problems = read_yaml(path, follow_symlinks=False)
+        if source.data is None and problems:
+            return source, problems + _check_filename(path), None
+        paper, more = validate_record(
+            source, path, catalog.venues, catalog.keywords, sections, catalog.topics
+        )
+    except Exception as exc:  # the last resort: one record must not stop the others
+        return None, [internal_error(str(path), exc)], None
+    return source, problems + more, None if problems else paper
 
 
 def _record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
