@@ -131,7 +131,11 @@ def _check_file(
         )
     except Exception as exc:  # the last resort: one record must not stop the others
         return None, [internal_error(str(path), exc)], None
-    return source, problems + more, None if problems else paper
+    if problems or paper is None:
+        return source, problems + more, None
+    # The parsed value is not needed any more (positions come from the text): not kept,
+    # not sent back by a forked reader.
+    return Source(source.path, source.text), more, paper
 
 
 def _record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
