@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from catalog.cli_options import DATA_OPTION, command_options, format_option
+from catalog.cli_options import (
+    DATA_OPTION,
+    asked_for_json,
+    command_options,
+    emit_error,
+    format_option,
+)
 from catalog.cli_remote import COMMANDS
 from catalog.errors import EXIT_CODES_HELP
 
@@ -23,7 +29,32 @@ if TYPE_CHECKING:
     from catalog.diagnostics import Format
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+class CatalogGroup(click.Group):
+    """The group, with one addition: a usage error (an unknown option, a bad value) of a command
+    run with `--format json` also prints the JSON error document, as any other failure does."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["catalog.argv"] = list(args)  # the command's own line, for invoke below
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            failed = exc.ctx
+            argv: list[str] = ctx.meta.get("catalog.argv", [])
+            if failed is not None and failed.command is not self and failed.info_name in argv:
+                own = argv[argv.index(failed.info_name) + 1 :]
+                if asked_for_json(failed.command, own):
+                    emit_error(exc.format_message(), exc.exit_code)
+            raise
+
+
+@click.group(
+    cls=CatalogGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP,
+)
 @click.version_option(package_name="catalog")
 def main() -> None:
     """Build and check a curated catalog of research papers kept as YAML records."""

@@ -71,8 +71,34 @@ def _fail(message: str, status: int, as_json: bool) -> NoReturn:
     script always has one to read, failed or not."""
     click.echo(f"error: {message}", err=True)
     if as_json:
-        output.emit_json({"error": {"message": message, "exit_status": status}})
+        emit_error(message, status)
     sys.exit(status)
+
+
+def emit_error(message: str, status: int) -> None:
+    """The JSON document of a failed command: `{"error": {"message", "exit_status"}}`."""
+    output.emit_json({"error": {"message": message, "exit_status": status}})
+
+
+def prints_json(command: click.Command) -> bool:
+    """Whether the command has `--format json`."""
+    return any(p.name == "fmt" and "json" in getattr(p.type, "choices", ()) for p in command.params)
+
+
+def asked_for_json(command: click.Command, args: list[str]) -> bool:
+    """Whether `args` (the command's own, after its name) ask a command that can print JSON
+    for it: the last `--format`, before or after whatever else is on the line, is `json`."""
+    if not prints_json(command):
+        return False
+    asked = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--format" and index + 1 < len(args):
+            asked = args[index + 1]
+        elif arg.startswith("--format="):
+            asked = arg.removeprefix("--format=")
+    return asked == "json"
 
 
 def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:

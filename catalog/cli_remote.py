@@ -251,7 +251,10 @@ def check_links(fmt: LinkFormat, strict: bool, **options: Any) -> None:
     """Check every link of the records: dead (broken) apart from flaky (error) or blocked.
 
     Each URL is checked once, politely per host, with HEAD then GET and no body downloaded.
-    Exit 1 when a link is broken (with --strict, also on errors). Ctrl-C stops the check
+    Only the records' links are read: a record whose file does not parse or whose links are
+    not valid is an error (file:line on stderr) and its links are not checked; the other
+    fields are `catalog validate`'s to check (run it first). Exit 1 when a link is broken
+    (with --strict, also on errors) or a record's links could not be read. Ctrl-C stops the check
     within a second or two: the partial report is printed, the cache saved, exit 130; a
     second Ctrl-C quits at once.
     """

@@ -56,7 +56,7 @@ class Diagnostic:
         where = visible(self.path)
         if self.line:
             where += f":{self.line}:{self.column or 1}"
-        return f"{where}: {self.severity}[{self.code}] {self._message_and_hint()}"
+        return f"{where}: {self.severity}[{self.code}] {self.message_and_hint()}"
 
     def github(self) -> str:
         """A GitHub workflow command: an annotation on the file's line in the PR."""
@@ -64,9 +64,10 @@ class Diagnostic:
         if self.line:
             props += [f"line={self.line}", f"col={self.column or 1}"]
         props.append(f"title={_escape_property(self.code)}")
-        return f"::{self.severity} {','.join(props)}::{_escape_data(self._message_and_hint())}"
+        return f"::{self.severity} {','.join(props)}::{_escape_data(self.message_and_hint())}"
 
-    def _message_and_hint(self) -> str:
+    def message_and_hint(self) -> str:
+        """The message and its hint, without the place: for a line that says where already."""
         return self.message + (f" (hint: {self.hint})" if self.hint else "")
 
     def as_json(self) -> dict[str, object]:
@@ -101,13 +102,13 @@ def format_report(diagnostics: Sequence[Diagnostic], checked: int, fmt: Format) 
         return "\n".join(d.github() for d in ordered)
     lines = [d.text() for d in ordered]
     lines.append(
-        f"{_count(counts['files'], 'file')} checked: {_count(counts['errors'], 'error')}, "
-        f"{_count(counts['warnings'], 'warning')}"
+        f"{counted(counts['files'], 'file')} checked: {counted(counts['errors'], 'error')}, "
+        f"{counted(counts['warnings'], 'warning')}"
     )
     return "\n".join(lines)
 
 
-def _count(number: int, noun: str) -> str:
+def counted(number: int, noun: str) -> str:
     """`1 error`, `2 errors`: the summary line reads as English."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote
 
+from catalog.catalog import LINK_SLOTS
 from catalog.lazy_regex import LazyPattern
-from catalog.model import Links
 
 # Kinds of id, strongest first: a group is named by its strongest shared key.
 KINDS = ("arxiv", "doi", "openreview", "acl", "ieee", "neurips", "pmlr", "cvf", "title")
@@ -318,6 +318,6 @@ def _link_items(links: Any) -> Iterable[tuple[str, Any]]:
         return (("paper", links),)
     if isinstance(links, Mapping):
         return links.items()
-    if isinstance(links, Links):
-        return (("paper", links.paper), ("code", links.code), ("project", links.project))
+    if hasattr(links, "paper"):  # a Links model (not imported: the link checker has no pydantic)
+        return ((slot, getattr(links, slot, None)) for slot in LINK_SLOTS)
     return ((str(i), url) for i, url in enumerate(links))

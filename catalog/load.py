@@ -168,6 +168,23 @@ def read_yaml(path: Path, *, follow_symlinks: bool = True) -> tuple[Source, list
         return Source(shown, None), [internal_error(shown, exc)]
 
 
+def record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order, plus a
+    `not-a-file` error for each entry that is no regular file (symlink, folder, FIFO, ...):
+    those are never opened, so a link to a system file cannot print its lines."""
+    if not folder.is_dir():
+        return [], []
+    names, strays = [], []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False):
+                kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
+                strays.append(not_a_file(str(folder / entry.name), kind))
+            elif entry.name.lower().endswith((".yaml", ".yml")):
+                names.append(entry.name)
+    return [folder / name for name in sorted(names)], sorted(strays)
+
+
 def internal_error(shown: str, exc: Exception) -> Diagnostic:
     """What a bug of ours looks like to the user: the file that met it, not a traceback."""
     message = f"could not check this file ({type(exc).__name__}: {exc})"
@@ -329,7 +346,7 @@ def _raw_character(exc: yaml.reader.ReaderError, text: str, shown: str) -> Diagn
     """A character YAML refuses anywhere in a file when written raw (C0 controls but tab and
     newlines, DEL, C1 but NEL, U+FFFE, U+FFFF), at its line: libyaml names the character
     and a byte offset, and the first place the character occurs is where it stopped."""
-    from catalog.model import describe_char  # only on this error path: model is heavier
+    from catalog.rules import describe_char  # only on this error path
 
     code = exc.character
     char = chr(code) if isinstance(code, int) else str(code)[:1]

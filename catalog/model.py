@@ -9,20 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-import unicodedata
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from catalog import rules
 from catalog.lazy_regex import LazyPattern
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 RESERVED_IDS = frozenset({"index"})  # the site's folder pages are <folder>/index
 DEFAULT_SECTION = "papers"  # the README section of a record that names none
 FIRST_YEAR = 1950
-_SCHEME_TYPO = re.compile(r"^(https?)(?::/?|//)(?!/)(.+)$", re.IGNORECASE)
 
 
 def today() -> dt.date:
@@ -42,96 +40,40 @@ def last_year() -> int:
     return today().year + 1
 
 
-MAX_URL = 2_000
+MAX_URL = rules.MAX_URL
 MAX_TITLE = 500
 MAX_NAME = 200  # an author, venue, keyword or section name
 MAX_NOTES = 5_000
 MAX_PROSE = 20_000  # the list's intro and section texts
-# The common URL, checked by one regex without urlsplit's cost: an ASCII host, no userinfo,
-# printable ASCII after it.
-_GOOD_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][!-~]*)?")
-# What no text field may hold: controls (C0, DEL, C1), bidi embeddings, overrides, isolates
-# and marks, zero-width characters, line/paragraph separators (line breaks to YAML and JS),
-# surrogates and noncharacters. They hide or reorder what a reviewer sees, or break the
-# outputs (XML forbids most controls).
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-)
-_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-_BAD_CHARS = "\x7f-\x9f" + _INVISIBLE + "\ud800-\udfff" + _NONCHARACTERS
-_BAD_LINE = LazyPattern(f"[\x00-\x1f{_BAD_CHARS}]")  # needed only when not isprintable()
-_BAD_PROSE = LazyPattern(f"[\x00-\x09\x0b-\x1f{_BAD_CHARS}]")  # newlines allowed
+_BAD_LINE = rules.BAD_LINE
+_BAD_PROSE = rules.BAD_PROSE
+describe_char = rules.describe_char
 
 
-_CONTROL_NAMES = {
-    0x00: "NULL",
-    0x09: "CHARACTER TABULATION",
-    0x0A: "LINE FEED",
-    0x0D: "CARRIAGE RETURN",
-    0x1B: "ESCAPE",
-    0x7F: "DELETE",
-    0x85: "NEXT LINE",
-}
-
-
-def describe_char(char: str) -> str:
-    """A code point as people look it up: U+202E RIGHT-TO-LEFT OVERRIDE."""
-    code = ord(char)
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code, "")
-    if not name:
-        category = unicodedata.category(char)
-        kind = {"Cc": "control character", "Cs": "surrogate"}.get(category)
-        noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
-        name = kind or ("noncharacter" if noncharacter else "unassigned")
-        return f"U+{code:04X} ({name})"
-    return f"U+{code:04X} {name}"
+def _custom(refused: rules.Refused) -> PydanticCustomError:
+    return PydanticCustomError(refused.code, refused.template, refused.context)
 
 
 def _refuse_chars(value: str, bad: LazyPattern, code: str = "bad-text") -> None:
-    found = None if value.isprintable() else bad.search(value)
-    if found:
-        raise PydanticCustomError(
-            code,
-            "holds {char} at character {index}; invisible and control characters are not allowed",
-            {"char": describe_char(found.group()), "index": found.start() + 1},
-        )
+    try:
+        rules.refuse_chars(value, bad, code)
+    except rules.Refused as refused:
+        raise _custom(refused) from None
 
 
 def _refuse_length(value: str, limit: int) -> None:
-    if len(value) > limit:
-        raise PydanticCustomError(
-            "too-long",
-            "is {length} characters long; at most {limit} are allowed",
-            {"length": f"{len(value):,}", "limit": f"{limit:,}"},
-        )
+    try:
+        rules.refuse_length(value, limit)
+    except rules.Refused as refused:
+        raise _custom(refused) from None
 
 
 def check_url(value: str) -> str:
-    """Accept only absolute http(s) URLs without userinfo, spaces or controls; suggest the fix
-    for a mangled scheme separator."""
-    if len(value) <= MAX_URL and _GOOD_URL.fullmatch(value):  # the common case, fast
-        return value
-    _refuse_length(value, MAX_URL)
-    _refuse_chars(value, _BAD_LINE, "bad-url")
+    """`rules.check_url` as a pydantic error (the rule the link checker applies too)."""
     try:
-        parts = urlsplit(value)
-    except ValueError:  # an unclosed [IPv6 bracket
-        parts = urlsplit("")
-    if "@" in parts.netloc:
-        raise PydanticCustomError(
-            "bad-url",
-            "a URL must not hold a user name or password (before '@'), got {value}",
-            {"value": repr(value), "hint": None},
-        )
-    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value):
-        return value
-    typo = _SCHEME_TYPO.match(value)
-    hint = f"{typo.group(1).lower()}://{typo.group(2)}" if typo else None
-    raise PydanticCustomError(
-        "bad-url",
-        "expected an http(s) URL, got {value}",
-        {"value": repr(value), "hint": hint},
-    )
+        return rules.check_url(value)
+    except rules.Refused as refused:
+        raise _custom(refused) from None
 
 
 def check_year(value: int) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from catalog.catalog import Catalog, papers_dir
+from catalog.data_errors import DataErrors, refusal
 from catalog.dedupe import find_identity
 from catalog.errors import CatalogError
 from catalog.identity import identity_keys, normalize_title
@@ -90,7 +91,9 @@ def add_paper(
     `fetch` defaults to `sources.lookup`, its User-Agent naming the catalog's repo_url.
     """
     catalog = catalog or load_catalog(data_dir)
-    _require_registries(catalog)
+    refused = refusal(catalog.diagnostics, data_dir, "nothing written")
+    if refused:  # as `import` does: no source asked, no record added beside broken ones
+        raise DataErrors(refused)
     check_names(draft, catalog)
     if identifier:
         contact = catalog.config.repo_url if catalog.config else None
@@ -233,13 +236,6 @@ def _canonical(registry: Registry[Any], name: str, what: str, problems: list[str
         hint = registry.unknown_hint(name, what)
         problems.append(f"unknown {what} {name!r} ({hint})")
     return canonical
-
-
-def _require_registries(catalog: Catalog) -> None:
-    """A broken registry would turn every name into 'unknown': report the registry instead."""
-    for problem in catalog.diagnostics:
-        if Path(problem.path).parent == catalog.data_dir and problem.severity == "error":
-            raise CatalogError(f"fix the catalog first: {problem.text()}")
 
 
 def _check_written_form(text: str, path: Path, catalog: Catalog) -> None:

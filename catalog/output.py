@@ -9,6 +9,7 @@ then, so a command in CI never pays for it.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,15 @@ def note(message: str) -> None:
 def warn(message: str) -> None:
     """A `warning:` line on stderr, even with -q: it asks for the user's attention."""
     click.echo(f"warning: {message}", err=True)
+
+
+def same_stream() -> bool:
+    """Whether stdout and stderr reach the same terminal, pipe or file: a line printed on both
+    (a warning the report repeats) would show twice."""
+    try:
+        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno()))
+    except (OSError, ValueError, AttributeError):  # not real files (a test runner's buffers)
+        return False
 
 
 def emit_json(document: Any) -> None:

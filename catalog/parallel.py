@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import threading
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,6 +53,7 @@ def forked_map(
     if len(items) < max(least, 2 * batch) or cores() < 2 or not can_fork():
         return [fn(item) for item in items]
     import multiprocessing
+    import pickle  # here: `validate` on a small catalog never needs it
 
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)
@@ -97,6 +99,8 @@ def _child(
 ) -> None:
     """Do batches until none is left, then send every result at once; on any failure, send
     nothing (the parent does the lot again)."""
+    import pickle
+
     try:
         done = {
             start: [fn(item) for item in items[start : start + batch]]
@@ -124,6 +128,7 @@ class Background(Generic[R]):
         if cores() < 2 or not can_fork():
             return
         import multiprocessing
+        import threading
 
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
@@ -143,12 +148,16 @@ class Background(Generic[R]):
             self._child.join()
             self._thread = None
             if self._answer:
+                import pickle
+
                 value: R = pickle.loads(self._answer.pop())
                 return value
         return self._fn()
 
 
 def _call(fn: Callable[[], Any], pipe: Any) -> None:
+    import pickle
+
     try:
         pipe.send_bytes(pickle.dumps(fn(), pickle.HIGHEST_PROTOCOL))
     except KeyboardInterrupt:

@@ -1,8 +1,9 @@
 """Where the templates and the site's sources live, in a checkout or in an installed wheel,
 and the catalog's own templates/ folder, whose files replace packaged ones of the same name.
 
-The wheel force-includes templates/ as catalog/_templates and site/ as catalog/_site
-(see pyproject.toml); a checkout or an editable install uses the folders at the repo root.
+The wheel force-includes templates/ as catalog/_templates, site/ as catalog/_site and the
+parts of .github/ a new catalog gets as catalog/_github (see pyproject.toml); a checkout or an
+editable install uses the folders at the repo root.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def templates_dir() -> Path:
 def site_dir() -> Path:
     """The site's sources: mkdocs.yml, overrides/, assets/ and hooks/."""
     return _first_dir(_PACKAGE / "_site", _PACKAGE.parent / "site")
+
+
+def github_dir() -> Path:
+    """This repository's .github/ (workflows, issue forms): what `catalog init` scaffolds."""
+    return _first_dir(_PACKAGE / "_github", _PACKAGE.parent / ".github")
 
 
 def catalog_templates(data_dir: Path) -> Path:

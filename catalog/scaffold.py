@@ -1,9 +1,10 @@
 """`catalog init`: the files of a new, complete catalog, written only where nothing exists.
 
 A new catalog validates, builds and serves at once: data/ with catalog.yaml, the registries,
-the record schema and an empty papers/ folder; editor wiring for the schema; the CI
-workflows; CONTRIBUTING.md, a pre-commit config and a README that says there are no papers
-yet. Every text names the new catalog's own repository and set-up, not this project's.
+the record schema and an empty papers/ folder; editor wiring for the schema; the workflows
+and issue forms this repository runs (scaffold_github.py); CONTRIBUTING.md, a pre-commit
+config and a README that says there are no papers yet. Every text names the new catalog's
+own repository and set-up, not this project's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pydantic import ValidationError
 from catalog.errors import CatalogError
 from catalog.model import CatalogConfig
 from catalog.render.readme import render_readme
-from catalog.resources import templates_dir
+from catalog.resources import github_dir, templates_dir
+from catalog.scaffold_github import github_files
 from catalog.schema import SCHEMA_FILE, schema_text
 from catalog.writer import create_exclusive
 
@@ -29,13 +31,11 @@ TEST_COMMAND = ".venv/bin/catalog validate"
 _PLAIN_FILES = {  # packaged template (under templates/init/) -> path in the new catalog
     "venues.yaml": "data/venues.yaml",
     "keywords.yaml": "data/keywords.yaml",
+    "topics.yaml": "data/topics.yaml",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
     "gitignore": ".gitignore",
     "vscode-settings.json": ".vscode/settings.json",
-    "workflows/pr.yml": ".github/workflows/pr.yml",
-    "workflows/pages.yml": ".github/workflows/pages.yml",
-    "workflows/links.yml": ".github/workflows/links.yml",
-}
+}  # and .github/: this repository's own workflows and forms (scaffold_github.py)
 
 
 # The tool is not on PyPI (a `catalog` there may be anyone's): a new catalog installs it from
@@ -69,6 +69,7 @@ def catalog_files(settings: Settings) -> dict[str, str]:
     }
     for source, target in _PLAIN_FILES.items():
         files[target] = (init / source).read_text(encoding="utf-8")
+    files.update(github_files(github_dir(), config.title))
     contributing = jinja2.Template(
         (init / "CONTRIBUTING.md.j2").read_text(encoding="utf-8"),
         undefined=jinja2.StrictUndefined,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import difflib
 import functools
-import os
 import re
 import reprlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,7 +21,7 @@ from catalog.catalog import Catalog, papers_dir
 from catalog.dedupe import conflict_diagnostics, duplicate_diagnostics, find_identity
 from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
-from catalog.load import Source, file_kind, internal_error, not_a_file, read_yaml
+from catalog.load import Source, internal_error, read_yaml, record_files
 from catalog.model import (
     DEFAULT_SECTION,
     ID_PATTERN,
@@ -36,7 +35,6 @@ from catalog.model import (
     Topic,
     Venue,
 )
-from catalog.parallel import forked_map
 from catalog.registry import Registry
 from catalog.slug import slugify
 
@@ -62,6 +60,7 @@ def _short_repr() -> reprlib.Repr:
 _REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = "topics.yaml"
+PARALLEL_FROM = 4000  # records; fewer: one process reads them (a fork costs more)
 
 
 def load_catalog(
@@ -92,12 +91,16 @@ def load_catalog(
         files_checked=3 + topics_path.exists(),
     )
     sections = {s.id for s in config.sections} if config else None
-    files, strays = _record_files(papers_dir(data_dir))
+    files, strays = record_files(papers_dir(data_dir))
     diagnostics.extend(strays)
     with collector.paused():  # records make no cycles: nothing to collect
         check = functools.partial(_check_file, catalog=catalog, sections=sections)
         # Without on_paper nobody waits for the first records: both cores read them.
-        checked = map(check, files) if on_paper is not None else forked_map(check, files)
+        checked: Iterable[tuple[Source | None, list[Diagnostic], Paper | None]] = map(check, files)
+        if on_paper is None and len(files) >= PARALLEL_FROM:
+            from catalog.parallel import forked_map  # here: small catalogs never load it
+
+            checked = forked_map(check, files, min_items=0)
         for source, problems, paper in checked:
             catalog.files_checked += 1
             diagnostics.extend(problems)
@@ -136,23 +139,6 @@ def _check_file(
     # The parsed value is not needed any more (positions come from the text): not kept,
     # not sent back by a forked reader.
     return Source(source.path, source.text), more, paper
-
-
-def _record_files(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """The .yaml (and misnamed .yml or .YAML) files of a folder, in name order, plus a
-    `not-a-file` error for each entry that is no regular file (symlink, folder, FIFO, ...):
-    those are never opened, so a link to a system file cannot print its lines."""
-    if not folder.is_dir():
-        return [], []
-    names, strays = [], []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.is_file(follow_symlinks=False):
-                kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
-                strays.append(not_a_file(str(folder / entry.name), kind))
-            elif entry.name.lower().endswith((".yaml", ".yml")):
-                names.append(entry.name)
-    return [folder / name for name in sorted(names)], sorted(strays)
 
 
 def validate_record(

@@ -13,27 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from catalog.atomic import write_atomic as write_atomic
 from catalog.errors import CatalogError, UsageProblem
 from catalog.model import Record
 from catalog.records import dump_record
-
-
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write to a temp file beside `path`, then rename it over `path` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def create_exclusive(path: Path, content: str) -> bool:

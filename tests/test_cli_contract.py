@@ -156,7 +156,7 @@ INTERRUPTED_AT: dict[str, tuple[str, list[str]]] = {
     "new": ("catalog.new.load_catalog", ["new", *NEW_FLAGS]),
     "dedupe": ("catalog.validate.load_catalog", ["dedupe"]),
     "build": ("catalog.build.load_catalog", ["build", "--no-site"]),
-    "check-links": ("catalog.validate.load_catalog", ["check-links"]),
+    "check-links": ("catalog.links.read.read_links", ["check-links"]),
     "serve": ("catalog.serve.build_site", ["serve"]),
     "sync": ("catalog.sync.run.load_catalog", ["sync", "--no-fetch"]),
     "cli-docs": ("catalog.commands.cli_docs.render", ["cli-docs", "--output", "OUT"]),

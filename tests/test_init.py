@@ -3,9 +3,11 @@ repository and set-up, refuses to overwrite anything, and takes an existing list
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import FIXTURES, REPO
@@ -41,8 +43,8 @@ def test_init_makes_a_catalog_that_validates_builds_and_takes_new_papers(tmp_pat
     result = init(root)
     assert result.exit_code == 0, result.output
     for name in (
-        "data/catalog.yaml", "data/venues.yaml", "data/keywords.yaml", "data/paper.schema.json",
-        ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
+        "data/catalog.yaml", "data/venues.yaml", "data/keywords.yaml", "data/topics.yaml",
+        "data/paper.schema.json", ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
         ".github/workflows/links.yml", "CONTRIBUTING.md", ".pre-commit-config.yaml",
         "README.md", "requirements.txt", ".gitignore",
     ):  # fmt: skip
@@ -55,6 +57,8 @@ def test_init_makes_a_catalog_that_validates_builds_and_takes_new_papers(tmp_pat
     assert config["repo_url"] == REPO_URL and config["title"] == "Awesome Adapters"
 
     assert run("validate", "--data", data).exit_code == 0
+    contributing = (root / "CONTRIBUTING.md").read_text()
+    assert "Allow GitHub Actions to create and approve pull requests" in contributing
     readme = (root / "README.md").read_text()
     assert "No papers yet." in readme and "**0** papers" in readme
     assert "pip install -r requirements.txt" in readme  # its own set-up, not this project's
@@ -64,9 +68,11 @@ def test_init_makes_a_catalog_that_validates_builds_and_takes_new_papers(tmp_pat
     assert (site / "index.html").is_file()
     assert (root / "README.md").read_text() == readme  # init's README is what build writes
 
+    with (data / "topics.yaml").open("a") as topics:  # the file the issue form points to
+        topics.write("adapters:\n  name: Adapters\n  description: Small modules.\n")
     added = run(
         "new", "--data", data, "--title", "Tiny Adapters", "--year", "2024",
-        "--paper", "https://arxiv.org/abs/2401.00001",
+        "--paper", "https://arxiv.org/abs/2401.00001", "--topic", "adapters",
     )  # fmt: skip
     assert added.exit_code == 0, (added.output, added.exc_info)
     assert run("validate", "--data", data).exit_code == 0
@@ -155,3 +161,75 @@ def test_an_imported_list_builds_a_readme_that_passes_awesome_lint(tmp_path: Pat
     assert "[![stars]" not in readme  # the source's badges stay behind
     lint = awesome_lint(root / "README.md")
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def _under(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _replacements(text: str, title: str) -> set[str]:
+    """The lines a shipped file's `catalog-init: next-line` marks put in a new catalog."""
+    quoted = json.dumps(title, ensure_ascii=False)[1:-1]
+    return {
+        line.split("catalog-init: next-line ", 1)[1].strip().replace("{title}", quoted)
+        for line in text.splitlines()
+        if "catalog-init: next-line " in line
+    }
+
+
+def test_a_new_catalog_gets_the_workflows_and_forms_this_repository_runs(tmp_path: Path) -> None:
+    """The same files as this repository's .github/, line for line, but what only the tool's
+    own repository needs (its lint and test jobs, `pip install -e .`, package.json's Node
+    tools) and the marks themselves; and every title reads back from its issue form."""
+    title = 'Awesome "Adapters": PEFT & more'
+    root = tmp_path / "adapters"
+    assert run("init", root, "--title", title, "--repo-url", REPO_URL).exit_code == 0
+    shipped, made = _under(REPO / ".github"), _under(root / ".github")
+    assert set(made) == set(shipped)  # every workflow and form; a new one here goes there too
+    for name, text in made.items():
+        allowed = set(shipped[name].splitlines()) | _replacements(shipped[name], title)
+        extra = [line for line in text.splitlines() if line not in allowed and line.strip()]
+        extra = [line for line in extra if line.strip() not in allowed]
+        assert extra == [], (name, extra)
+        assert "catalog-init" not in text, name
+        for tool_only in ("pyproject.toml", "-e .", "-e '.[test]'", "scripts/", "tests/", ".ci/"):
+            assert tool_only not in text, (name, tool_only)  # files a new catalog has not
+        if name.endswith(".yml"):
+            new, ours = yaml.safe_load(text), yaml.safe_load(shipped[name])
+            for key in ("name", True, "on", "permissions", "concurrency"):  # `on` reads as True
+                assert new.get(key) == ours.get(key), (name, key)
+            for job, spec in (new.get("jobs") or {}).items():
+                kept = [step.get("name", step.get("uses")) for step in spec["steps"]]
+                theirs = [step.get("name", step.get("uses")) for step in ours["jobs"][job]["steps"]]
+                assert [s for s in theirs if s in kept] == kept, (name, job)  # same order
+    pr = yaml.safe_load(made["workflows/pr.yml"])
+    assert set(pr["jobs"]) == {"data"}  # the tool's own lint, tests and path filter stay here
+    steps = {step.get("name") for step in pr["jobs"]["data"]["steps"]}
+    assert {"Validate records", "Site preview", "Papers for a maintainer to look at"} <= steps
+    form = yaml.safe_load(made["ISSUE_TEMPLATE/suggest-paper.yml"])
+    assert form["description"] == f"Propose a paper for {title}."
+    assert "requirements.txt" in made["workflows/suggest.yml"]
+    data = root / "data"
+    assert run("validate", "--data", data).exit_code == 0
+    site = tmp_path / "site"
+    built = run("build", "--data", data, "--readme", root / "README.md", "--site", site)
+    assert built.exit_code == 0, built.output
+
+
+def test_a_misplaced_catalog_init_mark_is_an_error_not_a_silent_copy() -> None:
+    from catalog.errors import CatalogError
+    from catalog.scaffold_github import for_a_catalog
+
+    assert for_a_catalog("a\n# catalog-init: drop\nb\n# catalog-init: end\nc\n", "T") == "a\nc\n"
+    assert for_a_catalog("  # catalog-init: next-line x: {title}\n  x: y\n", 'A"') == '  x: A\\"\n'
+    for broken in (
+        "# catalog-init: drop\nb\n",
+        "# catalog-init: end\n",
+        "# catalog-init: next-line z\n",
+    ):
+        with pytest.raises(CatalogError, match="catalog-init mark"):
+            for_a_catalog(broken, "T", "pr.yml")

@@ -32,7 +32,6 @@ from catalog.links.report import LinkReport
 from catalog.links.run import CheckOptions, check_links
 from catalog.sources.http import Http, Settings, retry_after
 from catalog.sources.safety import AddressPolicy, Guard, RefusedAddress, parse_networks
-from catalog.validate import load_catalog
 
 FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05"]
 
@@ -70,9 +69,7 @@ def run(data: Path, **options: Any) -> LinkReport:
     """Check as the CLI does on a cold run: the records are read while their links are checked."""
     options.setdefault("settings", settings())
     options.setdefault("env", {})
-    return check_links(
-        LinkFeed(lambda on_paper: load_catalog(data, on_paper)), CheckOptions(**options)
-    )
+    return check_links(LinkFeed(data), CheckOptions(**options))
 
 
 def add_links(catalog_dir: Any, base: str, paths: list[str]) -> None:

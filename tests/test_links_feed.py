@@ -1,10 +1,14 @@
-"""check-links starts checking while the records are read, and a 429 window on one host never
-holds back the others: against real local servers."""
+"""check-links starts checking while the records are read, reads only their links (no
+validator), and a 429 window on one host never holds back the others: against real local
+servers."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
@@ -14,9 +18,11 @@ from test_links_check import settings
 from catalog.cli import main
 from catalog.links.collect import collect
 from catalog.links.feed import FIRST_BATCH, LinkFeed
+from catalog.links.read import OnRecord, read_links
 from catalog.links.report import LinkReport, to_json
 from catalog.links.run import CheckOptions, check_links
 from catalog.validate import load_catalog
+from tests.conftest import REPO
 
 CASES = {
     "/ok": ok,
@@ -36,19 +42,26 @@ def _same(report: LinkReport) -> dict[str, Any]:
     return doc
 
 
-def test_a_feed_gives_the_report_the_loaded_mapping_gives(catalog_dir: Any) -> None:
+def test_a_feed_gives_the_report_the_validated_catalog_gives(catalog_dir: Any) -> None:
     with serve(CASES) as server:
         for i, path in enumerate(CASES):
             catalog_dir.add(f"p{i:02d}", links={"paper": server.base + path})
         shared = {"paper": f"{server.base}/ok", "code": f"{server.base}/gone"}
         catalog_dir.add("shared-a", links=shared)
         catalog_dir.add("shared-b", links=shared)
-        catalog_dir.add("bad", links={"paper": f"{server.base}/ok?bad"}, colour="red")
+        bad = {"paper": f"{server.base}/ok?bad", "code": "htps://github.com/x"}
+        catalog_dir.add("bad", links=bad)
         options = CheckOptions(settings=settings(), env={})
-        mapped = check_links(collect(load_catalog(catalog_dir.path)), options)
-        fed = check_links(LinkFeed(lambda on: load_catalog(catalog_dir.path, on)), options)
+        catalog = load_catalog(catalog_dir.path)
+        mapped = check_links(collect(catalog), options)
+        feed = LinkFeed(catalog_dir.path)
+        fed = check_links(feed, options)
     assert _same(fed) == _same(mapped)
     assert len(fed.results) == len(CASES)  # the shared ones once; none of the invalid one
+    # the same error as validate's, word for word, at the same place
+    (error,) = feed.errors
+    assert error.code == "bad-url" and error.path == str(catalog_dir.papers / "bad.yaml")
+    assert error in catalog.diagnostics
     assert [ref.record for ref in fed.sources[f"{server.base}/ok"]] == [
         "p00",
         "shared-a",
@@ -69,31 +82,73 @@ def test_the_first_links_are_requested_while_the_rest_is_still_read(catalog_dir:
             catalog_dir.add(f"p{i}", links={"paper": f"{server.base}/p{i}"})
         waited: list[bool] = []
 
-        def load(on_paper: Any) -> Any:
-            def each(paper: Any, source: Any, catalog: Any) -> None:
-                on_paper(paper, source, catalog)
-                if paper.id == f"p{FIRST_BATCH - 2}":  # the first batch is out: a-first...
+        def read(data: Path, on_record: OnRecord) -> Any:
+            def each(record: str, links: Any) -> None:
+                on_record(record, links)
+                if record == f"p{FIRST_BATCH - 2}":  # the first batch is out: a-first...
                     waited.append(asked.wait(10))
 
-            return load_catalog(catalog_dir.path, each)
+            return read_links(data, each)
 
-        feed = LinkFeed(load)
+        feed = LinkFeed(catalog_dir.path, read=read)
         report = check_links(feed, CheckOptions(settings=settings(), env={}))
     assert waited == [True]  # asked while the other records were not read yet
     assert {r.status for r in report.results} == {"ok"} and len(report.results) == 9
 
 
-def test_links_of_a_record_that_does_not_validate_are_never_requested(catalog_dir: Any) -> None:
-    with serve({"/good": ok, "/bad": ok}) as server:
+def test_a_record_whose_links_are_bad_is_a_file_line_error_and_its_links_are_not_asked(
+    catalog_dir: Any,
+) -> None:
+    with serve({"/good": ok, "/other": ok, "/bad": ok, "/unknown": ok}) as server:
         catalog_dir.add("good", links={"paper": f"{server.base}/good"})
-        catalog_dir.add("bad", links={"paper": f"{server.base}/bad"}, colour="red")
-        runner = CliRunner()
+        # an error outside the links is `validate`'s: the links are still checked
+        catalog_dir.add("other", links={"paper": f"{server.base}/other"}, colour="red")
+        catalog_dir.add("bad", links={"paper": f"{server.base}/bad", "code": "https//x.org/y"})
+        catalog_dir.add("unknown", links={"paper": f"{server.base}/unknown", "cod": "x"})
+        catalog_dir.add("broken", "title: [unclosed\n")
+        catalog_dir.add("nolinks", "title: No Links\nyear: 2022\n")
         args = ["check-links", "--data", str(catalog_dir.path), "--allow-private", "-q"]
-        done = runner.invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+        done = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
         hits = dict(server.state.hits)
-    assert done.exit_code == 0, done.output
-    assert hits == {"/good": 1}
-    assert "1 error(s) in the data; links of invalid records are not checked" in done.stderr
+    assert done.exit_code == 1, done.output
+    assert hits == {"/good": 1, "/other": 1}
+    papers = catalog_dir.papers
+    lines = sorted(done.stderr.splitlines())
+    assert lines[0].startswith(f"{papers / 'bad.yaml'}:7:9: error[bad-url] links.code: ")
+    assert "(hint: https://x.org/y)" in lines[0]
+    assert lines[1].startswith(f"{papers / 'broken.yaml'}:2:1: error[yaml-syntax]")
+    assert lines[2].startswith(f"{papers / 'nolinks.yaml'}:1:1: error[missing-field] links:")
+    assert lines[3].startswith(f"{papers / 'unknown.yaml'}:7:3: error[unknown-field] links.cod:")
+    assert "did you mean 'code'?" in lines[3] and len(lines) == 4
+    assert "4 error(s) in the records' links" in done.stdout  # a note in the JSON report
+
+
+PROBE = """
+import sys
+from catalog.entry import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    print(exc.code, sorted({m.split(".")[0] for m in sys.modules}), file=sys.stderr)
+"""
+
+
+def test_a_cold_run_imports_no_pydantic_and_no_validator(catalog_dir: Any) -> None:
+    with serve({"/a": ok}) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/a"})
+        args = ["check-links", "--data", str(catalog_dir.path), "--allow-private"]
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, *args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+        )
+        hits = dict(server.state.hits)
+    code, _, modules = done.stderr.strip().splitlines()[-1].partition(" ")
+    assert code == "0" and hits == {"/a": 1}, done.stderr
+    assert "'aiohttp'" in modules and "'yaml'" in modules
+    assert "'pydantic'" not in modules and "'pydantic_core'" not in modules
 
 
 def test_a_429_window_on_one_host_does_not_hold_back_the_others(catalog_dir: Any) -> None:
@@ -112,7 +167,7 @@ def test_a_429_window_on_one_host_does_not_hold_back_the_others(catalog_dir: Any
         for i in range(8):
             catalog_dir.add(f"b{i}", links={"paper": f"{two.base}/p{i}"})
         options = CheckOptions(settings=settings(per_host=2, concurrency=2, timeout=5), env={})
-        report = check_links(LinkFeed(lambda on: load_catalog(catalog_dir.path, on)), options)
+        report = check_links(LinkFeed(catalog_dir.path), options)
         window_opened = one.state.times["/x0"][0]
         others = [t - window_opened for ts in two.state.times.values() for t in ts]
     assert {r.status for r in report.results} == {"ok"}, [r.message for r in report.results]

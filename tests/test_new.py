@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import socket
 from pathlib import Path
 
@@ -326,3 +327,54 @@ def test_a_positional_arxiv_id_or_url(
     assert data["links"] == {"paper": "https://arxiv.org/abs/2106.09685"}
     assert data["authors"][0] == "Edward J. Hu"
     assert arxiv.log[0][0].args["id_list"] == "2106.09685"
+
+
+def _broken_record(catalog_dir: CatalogDir) -> Path:
+    """A record with a YAML error beside the good one: the data has one error."""
+    catalog_dir.add("good", title="Good: A Paper", links={"paper": "https://example.org/good"})
+    bad = catalog_dir.papers / "broken.yaml"
+    bad.write_text('title: "Broken: A Paper"\nyear: [2024\n', encoding="utf-8")
+    return bad
+
+
+def everything(catalog_dir: CatalogDir) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(catalog_dir.path.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("how", ["arxiv", "flags", "json"])
+def test_new_refuses_data_with_errors_as_import_does(
+    catalog_dir: CatalogDir, arxiv: HTTPServer, tmp_path: Path, how: str
+) -> None:
+    _broken_record(catalog_dir)
+    before = everything(catalog_dir)
+    args: list[str | Path] = ["new", "--data", catalog_dir.path]
+    if how == "flags":
+        args += ["--title", "New: A Paper", "--year", "2024", "--paper", "https://example.org/n"]
+    else:
+        args += ["--arxiv", "2106.09685"]
+    if how == "json":
+        args += ["--format", "json"]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert everything(catalog_dir) == before  # nothing written
+    assert arxiv.log == []  # refused before any source was asked
+    said = "the data has 1 error(s); nothing written (hint: run `catalog validate` and fix them"
+    assert f"error: {said}" in result.stderr
+    assert "broken.yaml:3:1: error[yaml-syntax]" in result.stderr
+    assert "Traceback" not in result.output
+    if how == "json":
+        assert said in json.loads(result.stdout)["error"]["message"]
+    # the same refusal, and the same words, as `catalog import` on the same data
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "## Papers\n| Year | Title | Venue | Paper |\n|---|---|---|---|\n"
+        "| 2024 | New: Paper | arXiv | [Link](https://arxiv.org/abs/2402.00001) |\n",
+        encoding="utf-8",
+    )
+    imported = run("import", listing, "--data", catalog_dir.path)
+    assert imported.exit_code == 1
+    assert (
+        "error[data-errors] the data has 1 error(s); nothing imported (hint: run `catalog "
+        "validate` and fix them first)" in imported.stdout
+    )
+    assert everything(catalog_dir) == before

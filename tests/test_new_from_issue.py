@@ -183,3 +183,20 @@ def test_an_issue_that_is_not_the_suggestion_form_is_left_alone(
     assert (decision["action"], decision["issue"]) == ("ignore", 12)
     assert "not a 'Suggest a paper' form" in decision["reason"]
     assert httpserver.log == [] and files(catalog_dir) == {}
+
+
+def test_a_suggestion_into_data_with_errors_is_a_comment_and_writes_nothing(
+    catalog_dir: CatalogDir, httpserver: HTTPServer
+) -> None:
+    catalog_dir.add("lora")
+    (catalog_dir.papers / "broken.yaml").write_text("title: [\n", encoding="utf-8")
+    before = files(catalog_dir)
+    result, decision = decide(catalog_dir, "arxiv.json")
+    assert result.exit_code == 1, result.output
+    assert decision["action"] == "comment"
+    assert decision["reason"] == "the data has 1 error(s); nothing written"
+    assert "a maintainer will fix them" in decision["comment"]
+    assert any("broken.yaml:" in p and "yaml-syntax" in p for p in decision["problems"])
+    assert any("error[data-errors]" in p for p in decision["problems"])
+    assert files(catalog_dir) == before
+    assert httpserver.log == []  # the source is not asked for a paper that cannot be added

@@ -79,7 +79,7 @@ def test_a_forked_load_reads_the_same_catalog(
     catalog_dir.add("twice", "title: A\ntitle: B\nyear: 2022\n")
     (catalog_dir.papers / "Not An Id.yaml").write_text("title: x\n", encoding="utf-8")
     alone = load_catalog(catalog_dir.path)
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 0)
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 0)
     monkeypatch.setattr(parallel, "BATCH", 8)
     readers = tmp_path / "readers"
     real = validate.read_yaml

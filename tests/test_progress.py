@@ -25,20 +25,26 @@ def stderr_of(args: list[str], *, tty: bool) -> tuple[str, str]:
             command, stdout=subprocess.PIPE, stderr=follower, cwd=REPO, env=env, text=True
         )
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        shown = read_terminal(leader)
         out = process.stdout.read() if process.stdout else ""
         process.wait(timeout=60)
     finally:
         os.close(leader)
-    return out, b"".join(chunks).decode("utf-8", "replace")
+    return out, shown
+
+
+def read_terminal(leader: int) -> str:
+    """Everything written to a pseudo-terminal until the process on it closes it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_build_shows_its_stages_on_a_terminal_only(catalog_dir: CatalogDir, tmp_path: Path) -> None:
@@ -76,7 +82,7 @@ def test_check_links_and_import_show_progress_on_a_terminal_only(
     assert (
         "\x1b[" not in err
         and err.strip()
-        == "1 records would be written to "
+        == "1 record would be written to "
         + str(catalog_dir.papers)
         + "; nothing written (--dry-run)"
     )

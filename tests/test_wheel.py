@@ -51,6 +51,11 @@ def test_the_wheel_inits_imports_and_builds_outside_the_repository(tmp_path: Pat
     catalog = env_dir / "bin" / "catalog"
     sh(catalog, "init", "awesome-x", "--title", "Awesome X", cwd=work, env=env)
     root = work / "awesome-x"
+    flows = root / ".github" / "workflows"  # this repository's workflows, packaged in the wheel
+    assert sorted(p.name for p in flows.iterdir()) == sorted(
+        p.name for p in (REPO / ".github" / "workflows").iterdir()
+    )
+    assert "catalog-init" not in (flows / "pr.yml").read_text()
     dry = sh(catalog, "import", FIXTURES / "lists" / "numbered.md", "--dry-run", cwd=root, env=env)
     assert "nothing written (--dry-run)" in dry and not list(
         (root / "data" / "papers").glob("*.yaml")

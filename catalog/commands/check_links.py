@@ -1,13 +1,15 @@
 """`catalog check-links`: check the links (catalog.links does the work), print the report.
 
 Only click is imported at module level; the HTTP engine (aiohttp) and rich load when the
-command runs, and the engine only when some link is not answered by the cache.
+command runs, and the engine only when some link is not answered by the cache. The records'
+links are read without the validator (`links.read`): their other fields are `validate`'s.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,14 +25,20 @@ if TYPE_CHECKING:
 
 
 def run(fmt: Format, strict: bool, **options: Any) -> int:
-    """Check (or, with merge_files, merge shard reports); 1 when a link is broken.
+    """Check (or, with merge_files, merge shard reports); 1 when a link is broken or a
+    record's links could not be read (their errors on stderr).
 
     130 when Ctrl-C stopped the check: the partial report is printed (marked partial) and the
     cache keeps what was checked.
     """
     from catalog.links.report import format_report
 
-    report = _run(**options)
+    # the text report (unless -q) and the JSON one end with the run's warnings (a bad cache...):
+    # when they reach the same screen as stderr, the report's copy is the one shown
+    noted = fmt == "json" or (fmt == "text" and not output.is_quiet())
+    report, data_errors = _run(
+        warn=None if noted and output.same_stream() else output.warn, **options
+    )
     text = format_report(report, fmt, strict)
     if fmt == "text" and output.is_quiet() and not report.partial:
         # -q: the findings only; the notes (already warned on stderr) and the summary line go,
@@ -42,7 +50,7 @@ def run(fmt: Format, strict: bool, **options: Any) -> int:
         click.echo(text, color=True if fmt == "json" else None)
     if report.partial:
         return EXIT_INTERRUPTED
-    return EXIT_FINDINGS if report.failed(strict) else EXIT_OK
+    return EXIT_FINDINGS if report.failed(strict) or data_errors else EXIT_OK
 
 
 def _run(
@@ -62,11 +70,12 @@ def _run(
     changed_since: str | None,
     shard: str | None,
     merge_files: tuple[Path, ...],
+    warn: Callable[[str], None] | None = output.warn,
 ) -> Any:
     from catalog.links import report as reports
 
     if merge_files:
-        return reports.merge([_read_report(path) for path in merge_files])
+        return reports.merge([_read_report(path) for path in merge_files]), 0
 
     from catalog.links.cache import LinkCache
     from catalog.links.collect import parse_shard
@@ -106,19 +115,24 @@ def _run(
         shard=shard_spec,
         interruptible=True,
     )
-    return _with_progress(links, options)
+    report = _with_progress(links, options, warn)
+    errors = len(getattr(links, "errors", ()))  # a LinkFeed's: records whose links were not read
+    if errors:
+        report.notes.append(
+            f"{errors} error(s) in the records' links (on stderr): those links are not checked"
+        )
+    return report, errors
 
 
 def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -> Any:
     """(URL -> its uses, repo_url) from the cache's index when the data folder has not changed
-    since it was written; else (a LinkFeed, None): the records are loaded and validated while
-    their links are checked, and the index is renewed once all are read."""
+    since it was written; else (a LinkFeed, None): the records' links are read while they are
+    checked, and the index is renewed once all are read (when no record's links had errors)."""
     from catalog.links import index as indexes
 
     now = indexes.signature(data_dir) if cache is not None and not changed_since else None
     if cache is not None and now is not None and indexes.matching(cache.index, data_dir, now):
         assert cache.index is not None
-        _warn_invalid(cache.index.invalid)
         return cache.index.links, cache.index.contact
 
     from catalog.links.collect import changed_records
@@ -126,30 +140,16 @@ def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -
 
     only = changed_records(data_dir, changed_since) if changed_since else None
 
-    def load(on_paper: Any) -> Any:
-        from catalog.validate import load_catalog
+    def loaded(feed: LinkFeed) -> None:
+        for problem in feed.errors:
+            click.echo(problem.text(), err=True)
+        if cache is not None and now is not None and not feed.errors:
+            cache.remember(indexes.LinkIndex(now, feed.links(), feed.contact))
 
-        return load_catalog(data_dir, on_paper)
-
-    def loaded(catalog: Any, links: Any) -> None:
-        invalid = sum(1 for d in catalog.diagnostics if d.severity == "error")
-        _warn_invalid(invalid)
-        if cache is not None and now is not None:
-            contact = catalog.config.repo_url if catalog.config else None
-            cache.remember(indexes.LinkIndex(now, links, invalid, contact))
-
-    return LinkFeed(load, only, loaded), None
+    return LinkFeed(data_dir, only, loaded), None
 
 
-def _warn_invalid(invalid: int) -> None:
-    if invalid:
-        output.warn(
-            f"{invalid} error(s) in the data; links of invalid records are not checked "
-            "(run `catalog validate`)"
-        )
-
-
-def _with_progress(links: Any, options: Any) -> Any:
+def _with_progress(links: Any, options: Any, warn: Callable[[str], None] | None) -> Any:
     """Run the check with a progress bar on stderr (when it is a terminal and not -q)."""
     from catalog.links.run import check_links
 
@@ -159,7 +159,7 @@ def _with_progress(links: Any, options: Any) -> Any:
             options,
             on_start=shown.start,
             on_result=lambda _result: shown.advance(1),
-            warn=output.warn,
+            warn=warn,
         )
 
 

@@ -29,6 +29,7 @@ def run(
     fmt: Literal["text", "json"] = "text",
 ) -> int:
     """Create the record (or print it with dry_run); CatalogError on a refused paper."""
+    from catalog.data_errors import DataErrors
     from catalog.new import add_paper, missing_flags
 
     require_data_dir(data_dir)
@@ -38,7 +39,12 @@ def run(
             f"give an identifier (arXiv id, DOI, OpenReview or ACL id), or "
             f"{', '.join(missing_flags(draft))}"
         )
-    created = add_paper(data_dir, draft, identifier=key, dry_run=dry_run)
+    try:
+        created = add_paper(data_dir, draft, identifier=key, dry_run=dry_run)
+    except DataErrors as exc:  # each error on its own line; the refusal is the error line
+        for problem in exc.problems[:-1]:
+            click.echo(problem.text(), err=True)
+        raise
     if fmt == "json":
         output.emit_json(
             {
@@ -107,6 +113,7 @@ def run_from_issue(
 
 def decide(number: int, body: str, data_dir: Path) -> Decision:
     """Parse the form, check the catalog, ask the source, write the record: or say why not."""
+    from catalog.data_errors import refusal
     from catalog.new import Draft, add_paper, listed
     from catalog.suggest import Decision, FormError, read_suggestion, titles_match
     from catalog.validate import load_catalog
@@ -116,6 +123,9 @@ def decide(number: int, body: str, data_dir: Path) -> Decision:
     except FormError as exc:
         return _comment(number, "the form has errors", _form_errors(exc.problems), exc.problems)
     catalog = load_catalog(data_dir)
+    refused = refusal(catalog.diagnostics, data_dir, "nothing written")
+    if refused:
+        return _comment(number, refused[-1].message, _unclean_data(), [d.text() for d in refused])
     existing = listed(catalog, suggestion.identifier, suggestion.title)
     if existing:
         return _comment(number, "already listed", _already_listed(catalog, existing[0]))
@@ -196,6 +206,14 @@ def _form_errors(problems: list[str]) -> str:
     return (
         "Thanks for the suggestion! It can't become a record yet:\n\n"
         f"{items}\n\nPlease edit the issue; a maintainer will label it again."
+    )
+
+
+def _unclean_data() -> str:
+    return (
+        "Thanks for the suggestion! The catalog's data has errors right now, so no record can "
+        "be added to it; a maintainer will fix them (`catalog validate`) and label the issue "
+        "again."
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from catalog.catalog import Catalog
+from catalog.data_errors import refusal
 from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
 from catalog.importing import registries, repeats
@@ -279,33 +280,15 @@ def registries_config(doc: Document) -> CatalogConfig:
 
 
 def _refuse(catalog: Catalog, data_dir: Path, result: ImportResult) -> bool:
-    """Import into clean data only: a broken registry would be rewritten without its entries."""
-    errors = [d for d in catalog.diagnostics if d.severity == "error" and not _absent(d)]
-    if not errors:
-        return False
-    result.diagnostics += errors
-    result.diagnostics.append(
-        Diagnostic(
-            str(data_dir),
-            0,
-            0,
-            "error",
-            "data-errors",
-            f"the data has {len(errors)} error(s); nothing imported",
-            "run `catalog validate` and fix them first",
-        )
-    )
-    return True
+    """Import into clean data only (catalog/data_errors.py says why)."""
+    refused = refusal(catalog.diagnostics, data_dir, "nothing imported")
+    result.diagnostics += refused
+    return bool(refused)
 
 
 def _has_data(data_dir: Path) -> bool:
     names = ("catalog.yaml", "venues.yaml", "keywords.yaml")
     return any((data_dir / n).exists() for n in names) or any((data_dir / "papers").glob("*.y*ml"))
-
-
-def _absent(problem: Diagnostic) -> bool:
-    """A registry or config file not there yet: the import creates it."""
-    return problem.code == "unreadable" and not Path(problem.path).exists()
 
 
 def _invalid(fields: dict[str, Any], path: str, line: int) -> Diagnostic | None:

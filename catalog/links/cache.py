@@ -107,7 +107,7 @@ class LinkCache:
             for url, entry in sorted(self.entries.items())
             if entry["status"] in REUSABLE and stamp - entry["checked_at"] <= max_age
         }
-        from catalog.writer import write_atomic  # tempfile and friends: only when saving
+        from catalog.atomic import write_atomic  # tempfile and friends: only when saving
 
         doc: dict[str, Any] = {"version": VERSION, "entries": keep}
         if self.index is not None:

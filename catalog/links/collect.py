@@ -65,13 +65,13 @@ def collect(catalog: Catalog, only: set[str] | None = None) -> dict[str, list[Li
             url = getattr(paper.links, name)
             if not url:
                 continue
-            where = _plain_position(source.text, name, url) if source.text else None
+            where = plain_position(source.text, name, url) if source.text else None
             line, column = where or source.locate(("links", name))
             links.setdefault(url, []).append(LinkRef(source.path, line, column, paper.id, name))
     return links
 
 
-def _plain_position(text: str, name: str, url: str) -> tuple[int, int] | None:
+def plain_position(text: str, name: str, url: str) -> tuple[int, int] | None:
     """(line, column) of `name: <url>` when the record writes it plainly, once, indented under
     `links:`, as `catalog new` and the importer do; None sends the caller to the YAML parse
     (`Source.locate`), which finds any spelling but composes the whole file again."""

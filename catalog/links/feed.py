@@ -1,29 +1,27 @@
-"""The URLs of the records as they are read, so checking starts before loading ends.
+"""The URLs of the records as they are read, so checking starts before reading ends.
 
-Reading and validating thousands of records takes about as long as checking their links; done
-one after the other, a cold check waits for both. A `LinkFeed` reads the data folder on a worker
-thread (`read`) and hands each valid record's new URLs to the event loop in small batches, so
-the first requests go out while the rest is still read. Which records are valid is decided by
-the validator as before (`validate.load_catalog`, record by record): the links of a record that
-does not validate are never requested. The report's mapping of URLs to their uses is built from
-the whole Catalog once it is read (`collect.collect`), exactly as without a feed.
+Reading thousands of records takes a good part of what checking their links takes; done one
+after the other, a cold check waits for both. A `LinkFeed` reads the data folder on a worker
+thread (`read`, by default `links.read.read_links`: the link fields only, no validator) and
+hands each record's new URLs to the event loop in small batches, so the first requests go out
+while the rest is still read. The links of a record whose links are not valid are never
+requested; its errors are in `errors` once everything is read.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from catalog.catalog import LINK_SLOTS
-from catalog.links.collect import LinkRef, collect
+from catalog.links.collect import LinkRef
 
-if TYPE_CHECKING:
-    from catalog.catalog import Catalog
-    from catalog.load import Source
-    from catalog.model import Paper
+if TYPE_CHECKING:  # the reader (and YAML) is imported only by a run that reads the records
+    from catalog.diagnostics import Diagnostic
+    from catalog.links.read import OnRecord
 
-OnPaper = Callable[["Paper", "Source", "Catalog"], None]
+Reader = Callable[[Path, "OnRecord"], "list[Diagnostic]"]
 FIRST_BATCH = 4  # the first URLs go out at once; later batches grow to MAX_BATCH
 MAX_BATCH = 64
 
@@ -33,60 +31,59 @@ class Stopped(Exception):
 
 
 class LinkFeed:
-    """Reads the records with `load(on_paper)` (by default `validate.load_catalog`), on a worker
-    thread; `only` limits the records whose links count (--changed-since)."""
+    """Reads the records of `data_dir` with `read` on a worker thread; `only` limits the
+    records whose links count (--changed-since); `loaded` is called on the loop's thread once
+    everything is read."""
 
     def __init__(
         self,
-        load: Callable[[OnPaper], Catalog],
+        data_dir: Path,
         only: set[str] | None = None,
-        loaded: Callable[[Catalog, dict[str, list[LinkRef]]], None] | None = None,
+        loaded: Callable[[LinkFeed], None] | None = None,
+        read: Reader | None = None,  # links.read.read_links
     ) -> None:
-        self.load = load
+        self.data_dir = data_dir
         self.only = only
-        self.loaded = loaded  # called on the loop's thread once everything is read
+        self.loaded = loaded
+        self.reader = read
         self.contact: str | None = None  # catalog.yaml's repo_url, known before the first URL
-        self.catalog: Catalog | None = None  # what is read so far, all of it once read
+        self.errors: list[Diagnostic] = []  # of the records whose links were not read
         self._stop = threading.Event()
-        self._links: dict[str, list[LinkRef]] | None = None
+        self._links: dict[str, list[LinkRef]] = {}
 
     def read(self, emit: Callable[[list[str]], None]) -> None:
-        """Load everything, calling `emit` (from this thread) with each batch of new URLs."""
-        seen: set[str] = set()
+        """Read everything, calling `emit` (from this thread) with each batch of new URLs."""
+        links = self._links
         batch: list[str] = []
         size = FIRST_BATCH
-        first = True
+        only = self.only
 
-        def on_paper(paper: Paper, _source: Source, catalog: Catalog) -> None:
-            nonlocal batch, size, first
+        def on_record(record: str, found: list[tuple[str, LinkRef]]) -> None:
+            nonlocal batch, size
             if self._stop.is_set():
                 raise Stopped
-            if first:
-                first = False
-                self.contact = catalog.config.repo_url if catalog.config else None
-                self.catalog = catalog
-            if self.only is not None and paper.id not in self.only:
+            if only is not None and record not in only:
                 return
-            for name in LINK_SLOTS:
-                url = getattr(paper.links, name)
-                if url and url not in seen:
-                    seen.add(url)
+            for url, ref in found:
+                uses = links.get(url)
+                if uses is None:
+                    links[url] = [ref]
                     batch.append(url)
+                else:
+                    uses.append(ref)
             if len(batch) >= size:
                 emit(batch)
                 batch, size = [], min(MAX_BATCH, size * 2)
 
-        self.catalog = self.load(on_paper)
+        from catalog.links.read import read_contact, read_links
+
+        self.contact = read_contact(self.data_dir)
+        self.errors = (self.reader or read_links)(self.data_dir, on_record)
         if batch:
             emit(batch)
 
     def links(self) -> dict[str, list[LinkRef]]:
-        """URL -> its uses, once `read` has returned (what `collect` gives for the Catalog);
-        after a stop, those of the records read until then."""
-        if self.catalog is None:
-            return {}
-        if self._links is None:
-            self._links = collect(self.catalog, self.only)
+        """URL -> its uses in record order; after a stop, those of the records read until then."""
         return self._links
 
     def stop(self) -> None:

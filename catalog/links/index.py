@@ -1,10 +1,11 @@
 """Where each URL is used, kept beside the link cache: a run on unchanged data skips loading.
 
-Loading and validating the records is most of what a cached check costs. The index stores the
-uses of every URL of the valid records, how many records were invalid, and the catalog's
-repo_url, under a signature of the data folder (name, size and mtime of every file in it and
-in papers/) and of the code that decides validity. When the signature still matches, the run
-takes its links from here and never imports the validator.
+Reading the records is most of what a cached check costs. The index stores the uses of every
+URL of the records and the catalog's repo_url, under a signature of the data folder (name,
+size and mtime of every file in it and in papers/) and of the code that reads the links. It is
+written only by a run whose records' links had no errors (so their errors show again on the
+next run). When the signature still matches, the run takes its links from here and reads no
+record.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 
 from catalog.links.collect import LinkRef
 
-# Modules whose change can change which records are valid or what their links are.
-_RULES = ("model.py", "validate.py", "load.py", "catalog.py", "links/collect.py")
+# Modules whose change can change which links are valid or where they are written.
+_RULES = ("rules.py", "load.py", "catalog.py", "links/read.py", "links/collect.py")
 
 Signature = list[list[Any]]
 
@@ -26,13 +27,11 @@ Signature = list[list[Any]]
 class LinkIndex:
     signature: Signature
     links: dict[str, list[LinkRef]]
-    invalid: int = 0  # records with errors, whose links are not checked
     contact: str | None = None  # catalog.yaml's repo_url, for the User-Agent
 
     def as_json(self) -> dict[str, Any]:
         return {
             "signature": self.signature,
-            "invalid": self.invalid,
             "contact": self.contact,
             "links": {
                 url: [[r.path, r.line, r.column, r.record, r.field] for r in refs]
@@ -76,13 +75,9 @@ def from_json(data: object) -> LinkIndex:
     """The index in a cache document; ValueError naming what is wrong."""
     if not isinstance(data, dict):
         raise ValueError("'index' is not an object")
-    sig, links, invalid, contact = (
-        data.get("signature"), data.get("links"), data.get("invalid"), data.get("contact")
-    )  # fmt: skip
+    sig, links, contact = data.get("signature"), data.get("links"), data.get("contact")
     if not isinstance(sig, list) or not all(_is_stat(item) for item in sig):
         raise ValueError("'index.signature' is malformed")
-    if not isinstance(invalid, int) or isinstance(invalid, bool) or invalid < 0:
-        raise ValueError("'index.invalid' is not a count")
     if contact is not None and not isinstance(contact, str):
         raise ValueError("'index.contact' is not a string")
     if not isinstance(links, dict):
@@ -92,7 +87,7 @@ def from_json(data: object) -> LinkIndex:
         if not isinstance(uses, list) or not all(_is_use(use) for use in uses):
             raise ValueError(f"'index.links' entry {url[:80]!r} is malformed")
         refs[url] = [LinkRef(*use) for use in uses]
-    return LinkIndex(sig, refs, invalid, contact)
+    return LinkIndex(sig, refs, contact)
 
 
 # Values come from json.loads, so exact type() checks suffice (and keep True out of ints):

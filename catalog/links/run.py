@@ -266,8 +266,7 @@ async def _finish(
     """Everything is read: a loading error is raised here; the caller's `loaded` runs."""
     await reading
     if feed.loaded is not None:
-        assert feed.catalog is not None
-        feed.loaded(feed.catalog, feed.links())
+        feed.loaded(feed)
     if on_start is not None:
         on_start(len(chosen.to_check))
 

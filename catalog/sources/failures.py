@@ -18,6 +18,32 @@ def final_error(exc: BaseException) -> bool:
     )
 
 
+def malformed(exc: BaseException) -> str | None:
+    """Why the server's answer is not HTTP (a bad status line, header...), or None.
+
+    aiohttp raises ClientResponseError, with no status of the server's, when its parser
+    rejects the answer; the parser's own error is at the end of the exception's causes. Such
+    an answer is asked again once, at once, and then reported: the bytes may have been the
+    leftovers of the last answer on a reused connection (a HEAD answered with a body), which
+    the parse error closed; a server that writes them itself writes them again.
+    """
+    if not isinstance(exc, aiohttp.ClientResponseError):
+        return None
+    cause: BaseException = exc
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    name = type(cause).__name__
+    if name == "LineTooLong":
+        return "a status or header line too long"
+    if name == "BadStatusLine":
+        return "bad status line"
+    if name == "InvalidHeader":
+        return "invalid header"
+    said = (getattr(cause, "message", None) or str(cause) or name).strip()
+    said = said.splitlines()[0].split(": b'")[0].rstrip(":").strip()
+    return said[:1].lower() + said[1:80] if said else "unparsable"
+
+
 def refused_in(exc: BaseException) -> RefusedAddress | None:
     """The RefusedAddress buried in an aiohttp exception chain, if any."""
     seen: set[int] = set()
@@ -43,6 +69,9 @@ def error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
     # a failed certificate check is a ValueError too, and says nothing of the URL
     if isinstance(exc, aiohttp.InvalidURL | ValueError) and not isinstance(exc, ssl.SSLError):
         return "broken", f"invalid URL: {exc}"
+    why = malformed(exc)
+    if why is not None:
+        return "error", f"malformed answer ({why})"
     tries = retries + 1
     return "error", f"{describe(exc)} (after {tries} {'try' if tries == 1 else 'tries'})"
 

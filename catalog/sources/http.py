@@ -31,7 +31,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from catalog.sources.failures import error_verdict, final_error
+from catalog.sources.failures import error_verdict, final_error, malformed
 from catalog.sources.limits import Hosts
 from catalog.sources.limits import host_key as host_key
 from catalog.sources.safety import Guard, NameNotFound
@@ -233,6 +233,7 @@ class Http:
         host = host_key(url)
         tries = _Tries()
         count = self.settings.retries + 1
+        asked_again = False  # a malformed answer gets one more try, at once (failures.py)
         for number in range(count):
             last = number == count - 1
             pause = self.settings.backoff * (2**number)
@@ -245,6 +246,11 @@ class Http:
             except (aiohttp.ClientError, OSError) as exc:
                 tries.sent += 1
                 tries.error = exc
+                if malformed(exc) is not None:
+                    if asked_again or last:
+                        return tries
+                    asked_again = True
+                    continue
                 if last or final_error(exc) or time.monotonic() + pause > end:
                     return tries
                 await asyncio.sleep(pause)
