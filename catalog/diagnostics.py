@@ -102,13 +102,13 @@ def format_report(diagnostics: Sequence[Diagnostic], checked: int, fmt: Format) 
         return "\n".join(d.github() for d in ordered)
     lines = [d.text() for d in ordered]
     lines.append(
-        f"{_count(counts['files'], 'file')} checked: {_count(counts['errors'], 'error')}, "
-        f"{_count(counts['warnings'], 'warning')}"
+        f"{counted(counts['files'], 'file')} checked: {counted(counts['errors'], 'error')}, "
+        f"{counted(counts['warnings'], 'warning')}"
     )
     return "\n".join(lines)
 
 
-def _count(number: int, noun: str) -> str:
+def counted(number: int, noun: str) -> str:
     """`1 error`, `2 errors`: the summary line reads as English."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 

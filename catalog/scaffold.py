@@ -31,6 +31,7 @@ TEST_COMMAND = ".venv/bin/catalog validate"
 _PLAIN_FILES = {  # packaged template (under templates/init/) -> path in the new catalog
     "venues.yaml": "data/venues.yaml",
     "keywords.yaml": "data/keywords.yaml",
+    "topics.yaml": "data/topics.yaml",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
     "gitignore": ".gitignore",
     "vscode-settings.json": ".vscode/settings.json",

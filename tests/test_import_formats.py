@@ -315,7 +315,7 @@ def test_dry_run_reports_everything_and_writes_nothing(tmp_path: Path) -> None:
     assert not data.exists()
     text = run_import(LISTS / "conflict.md", data, "--dry-run")
     assert (
-        "1 records would be written" in text.output and "nothing written (--dry-run)" in text.output
+        "1 record would be written" in text.output and "nothing written (--dry-run)" in text.output
     )
     assert not data.exists()
 

@@ -43,8 +43,8 @@ def test_init_makes_a_catalog_that_validates_builds_and_takes_new_papers(tmp_pat
     result = init(root)
     assert result.exit_code == 0, result.output
     for name in (
-        "data/catalog.yaml", "data/venues.yaml", "data/keywords.yaml", "data/paper.schema.json",
-        ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
+        "data/catalog.yaml", "data/venues.yaml", "data/keywords.yaml", "data/topics.yaml",
+        "data/paper.schema.json", ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
         ".github/workflows/links.yml", "CONTRIBUTING.md", ".pre-commit-config.yaml",
         "README.md", "requirements.txt", ".gitignore",
     ):  # fmt: skip
@@ -57,6 +57,8 @@ def test_init_makes_a_catalog_that_validates_builds_and_takes_new_papers(tmp_pat
     assert config["repo_url"] == REPO_URL and config["title"] == "Awesome Adapters"
 
     assert run("validate", "--data", data).exit_code == 0
+    contributing = (root / "CONTRIBUTING.md").read_text()
+    assert "Allow GitHub Actions to create and approve pull requests" in contributing
     readme = (root / "README.md").read_text()
     assert "No papers yet." in readme and "**0** papers" in readme
     assert "pip install -r requirements.txt" in readme  # its own set-up, not this project's
@@ -66,9 +68,11 @@ def test_init_makes_a_catalog_that_validates_builds_and_takes_new_papers(tmp_pat
     assert (site / "index.html").is_file()
     assert (root / "README.md").read_text() == readme  # init's README is what build writes
 
+    with (data / "topics.yaml").open("a") as topics:  # the file the issue form points to
+        topics.write("adapters:\n  name: Adapters\n  description: Small modules.\n")
     added = run(
         "new", "--data", data, "--title", "Tiny Adapters", "--year", "2024",
-        "--paper", "https://arxiv.org/abs/2401.00001",
+        "--paper", "https://arxiv.org/abs/2401.00001", "--topic", "adapters",
     )  # fmt: skip
     assert added.exit_code == 0, (added.output, added.exc_info)
     assert run("validate", "--data", data).exit_code == 0

@@ -82,7 +82,7 @@ def test_check_links_and_import_show_progress_on_a_terminal_only(
     assert (
         "\x1b[" not in err
         and err.strip()
-        == "1 records would be written to "
+        == "1 record would be written to "
         + str(catalog_dir.papers)
         + "; nothing written (--dry-run)"
     )

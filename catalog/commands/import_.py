@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from catalog import output
+from catalog.diagnostics import counted
 
 if TYPE_CHECKING:
     from catalog.diagnostics import Format
@@ -56,14 +57,14 @@ def run(
 
 def summary_line(result: ImportResult, data_dir: Path) -> str:
     verb = "would be written" if result.dry_run else "written"
-    parts = [f"{len(result.written)} records {verb} to {data_dir / 'papers'}"]
+    parts = [f"{counted(len(result.written), 'record')} {verb} to {data_dir / 'papers'}"]
     if result.overlaps:
         parts.append(f"{len(result.overlaps)} already there")
     if result.conflicts:
-        parts.append(f"{len(result.conflicts)} identity conflict(s)")
+        parts.append(counted(len(result.conflicts), "identity conflict"))
     if result.skipped:
         lines = ", ".join(str(s["line"]) for s in result.skipped)
-        parts.append(f"{len(result.skipped)} rows skipped (lines {lines})")
+        parts.append(f"{counted(len(result.skipped), 'row')} skipped (lines {lines})")
     if result.new_sections:
         parts.append(f"new sections: {', '.join(result.new_sections)}")
     if result.new_keywords:
