@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -120,11 +120,10 @@ class ReadAhead:
         return result
 
     def _take(self, key: Key) -> Any:
-        import pickle
-
+        loads = _loads()
         while key not in self._ready and self._stream is not None:
             try:
-                message = pickle.loads(_frame(self._stream))
+                message = loads(_frame(self._stream))
             except Exception as exc:  # EOF, or a message cut short: the child has died
                 self._stopped(exc)
                 break
@@ -171,6 +170,16 @@ class ReadAhead:
         """Stop the child if it is still at work and reap it: no zombie, no orphan."""
         self._close_stream()
         self._reap(kill=True)
+
+
+def _loads() -> Callable[[bytes], Any]:
+    """The C unpickler itself where there is one: importing pickle.py around it costs this
+    process 6M instructions more (~1% of `catalog validate`), for nothing it uses."""
+    try:
+        from _pickle import loads
+    except ImportError:  # an interpreter without the C accelerator
+        from pickle import loads
+    return loads
 
 
 def _frame(stream: IO[bytes]) -> bytes:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def run(data_dir: Path, fmt: Format) -> int:
     """Print the diagnostics in `fmt` (with -q, text has no summary line); 1 on an error."""
     require_data_dir(data_dir)
+    collector.skip_teardown()  # validate writes nothing: its process may end without teardown
     from catalog.read_ahead import reading
 
     # A child parses the files while pydantic is imported here (catalog/read_ahead.py).
