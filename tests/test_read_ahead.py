@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from catalog import read_ahead
+from catalog import parallel, read_ahead
 from catalog.read_ahead import IN_PROCESS, ReadAhead, planned, reading
 from catalog.validate import PARALLEL_FROM, load_catalog
 from tests.conftest import REPO, CatalogDir, record
@@ -35,6 +35,7 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     this process, while `catalog validate` starts with none. The child takes none of their
     locks (it only reads files and writes its pipe)."""
     monkeypatch.setattr(read_ahead, "_can_fork", lambda: True)
+    monkeypatch.setattr(read_ahead, "_spare_core", lambda: True)  # however busy the machine
 
 
 def troubled(catalog_dir: CatalogDir) -> CatalogDir:
@@ -217,8 +218,22 @@ def test_a_large_catalog_is_left_to_load_catalogs_own_two_cores(
         ]
 
 
+@pytest.mark.parametrize(
+    ("count", "load", "spare"), [(1, 0.0, False), (2, 0.5, True), (2, 2.5, False), (4, 2.5, True)]
+)
+def test_the_child_needs_a_core_to_spare(
+    monkeypatch: pytest.MonkeyPatch, count: int, load: float, spare: bool
+) -> None:
+    """One core, or all of them busy: the files are read in this process."""
+    monkeypatch.setattr(parallel, "cores", lambda: count)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert read_ahead._spare_core() is spare
+
+
 PROBE = """
 import json, sys
+from catalog import read_ahead
+read_ahead._spare_core = lambda: True  # however busy the machine running the tests
 from catalog.entry import main
 try:
     main(["validate", "--data", sys.argv[1]])
