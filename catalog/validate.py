@@ -60,7 +60,7 @@ def _short_repr() -> reprlib.Repr:
 _REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = "topics.yaml"
-PARALLEL_FROM = 4000  # records; fewer: one process reads them (a fork costs more)
+PARALLEL_FROM = 1000  # records; fewer: one process reads them (a fork costs more)
 
 
 def load_catalog(
