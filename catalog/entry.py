@@ -117,4 +117,32 @@ def _terminal_columns() -> int:
 
 def run() -> None:
     """The console script's entry point."""
-    sys.exit(main())
+    try:
+        status: str | int | None = main()
+    except SystemExit as exc:
+        status = exc.code
+    if (status is None or isinstance(status, int)) and _may_skip_teardown():
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):
+            pass  # a broken pipe, a closed stream: the usual exit deals with it as always
+        else:
+            os._exit(status or 0)
+    sys.exit(status)
+
+
+def _may_skip_teardown() -> bool:
+    """The command asked for it (collector.skip_teardown), and nothing else would run at a
+    normal exit: no other thread to wait for, no atexit callback."""
+    collector = sys.modules.get("catalog.collector")
+    if collector is None or not collector.teardown_skipped():
+        return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False
+    import atexit
+
+    callbacks = getattr(atexit, "_ncallbacks", None)  # CPython's count of them
+    return callbacks is not None and callbacks() == 0

@@ -39,13 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import yaml
-
 from catalog.diagnostics import Diagnostic
 from catalog.errors import CatalogError
-from catalog.facts_lines import read_lines
 from catalog.load import read_regular, read_yaml
-from catalog.records import scalar
 
 FACTS_FILE = "facts.yaml"
 # Larger than a record may be (about 400 bytes a paper): a bound on memory, not a rule.
@@ -144,6 +140,10 @@ def load_facts(path: Path) -> Facts:
     raw = read_regular(path, str(path), FACTS_MAX_BYTES, follow=True)
     if isinstance(raw, Diagnostic):
         raise CatalogError(f"{raw.path}:{raw.line}:{raw.column}: {raw.message}")
+    # Imported here, as in save_facts and _text: a process that only receives Facts (the
+    # parent of catalog/read_ahead.py) needs neither the line reader's nor the writer's regexes.
+    from catalog.facts_lines import read_lines
+
     try:
         fast = read_lines(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -286,6 +286,8 @@ def dump_facts(facts: Facts) -> str:
 
 
 def _text(value: str) -> str:
+    from catalog.records import scalar  # see load_facts
+
     out = scalar(value)
     plain = ": " not in out and " #" not in out and not out.endswith(":")
     return out if plain else json.dumps(value, ensure_ascii=False)
@@ -323,8 +325,12 @@ def save_facts(path: Path, facts: Facts) -> bool:
     text = dump_facts(facts)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
+    from catalog.facts_lines import read_lines
+
     data = read_lines(text)
     if data is None:
+        import yaml  # only for a text the line reader declines
+
         data = yaml.load(text, Loader=yaml.CSafeLoader)
     again = parse_facts(data, str(path))
     if _plain(again) != _plain(facts):

@@ -5,8 +5,10 @@ Every file is parsed once with libyaml's C loader. Line numbers are recovered on
 
 Hostile input is normal: a file holding `&`, `*` or `!` is first scanned as events (anchors,
 aliases and explicit tags are refused without constructing anything); integers are capped at
-MAX_INT_CHARS characters, nesting at MAX_DEPTH levels, a file at $CATALOG_MAX_FILE_BYTES
-(default 1 MB). Whatever else goes wrong becomes a diagnostic, never a traceback.
+MAX_INT_CHARS characters (catalog/yaml_loader.py), nesting at MAX_DEPTH levels, a file at
+$CATALOG_MAX_FILE_BYTES (default 1 MB). Whatever else goes wrong becomes a diagnostic, never a
+traceback. PyYAML is imported by the first parse, not with this module: a process that only
+receives parsed files (catalog/read_ahead.py) never loads it.
 """
 
 from __future__ import annotations
@@ -16,72 +18,20 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-import yaml
+from typing import TYPE_CHECKING, Any, Protocol
 
 from catalog.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    import yaml
 
 Key = str | int
 DEFAULT_MAX_FILE_BYTES = 1_000_000
 MAX_BYTES_ENV = "CATALOG_MAX_FILE_BYTES"
-MAX_INT_CHARS = 64  # far below Python's 4,300-digit int-string limit
 MAX_DEPTH = 32  # a record needs 3
 MAX_SCAN_PROBLEMS = 20
 _YAML_TAGS = "tag:yaml.org,2002:"
 _SCAN_HINT = re.compile(r"[&*!]")  # anchors, aliases and tags all need one of these
-
-
-class _Loader(yaml.CSafeLoader):
-    """The C loader, plus a record of duplicate keys (PyYAML silently keeps the last one)."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, _Mark]] = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    self.duplicates.append((key_node.value, key_node.start_mark))
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
-
-    def construct_date(self, node: yaml.ScalarNode) -> Any:
-        """A date-shaped value that is no real date (2024-02-30) is a marked error, not a crash."""
-        try:
-            return self.construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise _BadDate(
-                None, None, f"{node.value!r} is not a date: {exc}", node.start_mark
-            ) from None
-
-    def construct_int(self, node: yaml.ScalarNode) -> Any:
-        """An integer too long to be a number anyone means is refused before int() sees it."""
-        if len(node.value) > MAX_INT_CHARS:
-            message = (
-                f"a number of {len(node.value)} characters is too long (at most {MAX_INT_CHARS})"
-            )
-            raise _LongNumber(None, None, message, node.start_mark)
-        return self.construct_yaml_int(node)
-
-    def construct_value(self, node: yaml.ScalarNode) -> str:
-        """A bare `=` resolves to YAML 1.1's "value" tag, which has no constructor: text."""
-        return str(self.construct_scalar(node))
-
-
-class _BadDate(yaml.constructor.ConstructorError):
-    """A date-shaped scalar naming no real day."""
-
-
-class _LongNumber(yaml.constructor.ConstructorError):
-    """An integer with more digits than any field could want."""
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_date)
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_value)
 
 
 @dataclass(slots=True)
@@ -102,6 +52,8 @@ class Source:
         if self.text is None:
             return (1, 1)
         if self._root is None:
+            import yaml  # only a file with a problem needs its positions
+
             try:
                 self._root = yaml.compose(self.text, Loader=yaml.CSafeLoader)
             except Exception:  # a file that failed to parse has no positions to give
@@ -132,6 +84,8 @@ def _position(mark: _Mark | None) -> tuple[int, int]:
 
 
 def _child(node: yaml.Node, key: Key) -> tuple[yaml.Node, yaml.Node] | None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in reversed(node.value):  # last wins, as in the loader
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
@@ -213,11 +167,15 @@ def parse_text(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
 
 
 def _parse(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+    import yaml
+
+    from catalog.yaml_loader import Loader
+
     if _SCAN_HINT.search(text):
         problems = _scan_events(text, shown)
         if problems:
             return None, problems
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -305,10 +263,12 @@ def _too_large(shown: str, size: int, limit: int) -> Diagnostic:
 
 
 def _marked(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
+    from catalog.yaml_loader import BadDate, LongNumber
+
     where = _position(exc.problem_mark or exc.context_mark)
-    if isinstance(exc, _BadDate):
+    if isinstance(exc, BadDate):
         return _diag(shown, *where, "bad-date", exc.problem or "", "write a real day as YYYY-MM-DD")
-    if isinstance(exc, _LongNumber):
+    if isinstance(exc, LongNumber):
         return _diag(shown, *where, "number-too-long", exc.problem or "", "quote it if it is text")
     problem = exc.problem or str(exc)
     if exc.context:
@@ -318,6 +278,8 @@ def _marked(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
 
 def _unmarked(exc: Exception, text: str, shown: str) -> Diagnostic:
     """An error without a position: find the first node that fails on its own to place it."""
+    import yaml
+
     if isinstance(exc, yaml.reader.ReaderError):
         return _raw_character(exc, text, shown)
     message = f"cannot read this value ({type(exc).__name__}: {exc})"
@@ -363,6 +325,8 @@ def _scan_events(text: str, shown: str, depth: int = MAX_DEPTH) -> list[Diagnost
     """Anchors, aliases, explicit tags and too-deep nesting, found from the event stream so
     nothing is ever expanded or constructed. depth=0 reports only the nesting (at the
     deepest point libyaml reaches)."""
+    import yaml
+
     problems: list[Diagnostic] = []
     level = 0
     aliased = False

@@ -7,12 +7,12 @@ files look alike and diffs stay small.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from catalog.model import Record
 from catalog.schema import SCHEMA_FILE
+
+if TYPE_CHECKING:  # `scalar` serves the facts reader, which runs without pydantic
+    from catalog.model import Record
 
 SCHEMA_COMMENT = f"# yaml-language-server: $schema=../{SCHEMA_FILE}\n"
 _PLAIN = re.compile(r"[A-Za-z0-9][\w .()+/?=&%~@-]*")
@@ -74,7 +74,7 @@ def scalar(value: Any) -> str:
 
 def dump_record(record: Record | dict[str, Any]) -> str:
     """Serialize a record (model or plain fields) in the canonical field order."""
-    data = record.model_dump(exclude_none=True) if isinstance(record, Record) else dict(record)
+    data = dict(record) if isinstance(record, dict) else record.model_dump(exclude_none=True)
     data.pop("id", None)
     lines = [SCHEMA_COMMENT.rstrip("\n")]
     for key in (*FIELD_ORDER, *sorted(set(data) - set(FIELD_ORDER) - {"notes"}), "notes"):
@@ -107,6 +107,8 @@ def _literal(value: str) -> str | None:
     indent = "2" if first[:1] == " " or body[:1] == "\n" else ""
     lines = [f"  {line}" if line else "" for line in body.split("\n")]
     block = f"|{indent}{chomp}\n" + "\n".join(lines) + "\n" * max(trailing - 1, 0)
+    import yaml  # only writers get here; readers of records stay free of PyYAML
+
     try:
         if yaml.load(f"notes: {block}\n", Loader=yaml.CSafeLoader) == {"notes": value}:
             return block

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from catalog.model import ID_PATTERN, Record
-
 SCHEMA_FILE = "paper.schema.json"
 
 
 def record_schema() -> dict[str, Any]:
+    from catalog.model import ID_PATTERN, Record  # the name above is read without pydantic
+
     schema = Record.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$comment"] = (

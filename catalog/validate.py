@@ -35,6 +35,7 @@ from catalog.model import (
     Topic,
     Venue,
 )
+from catalog.read_ahead import CONFIG, IN_PROCESS, TOPICS, FileReader
 from catalog.registry import Registry
 from catalog.slug import slugify
 
@@ -59,27 +60,32 @@ def _short_repr() -> reprlib.Repr:
 
 _REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
-TOPICS_FILE = "topics.yaml"
-PARALLEL_FROM = 1000  # records; fewer: one process reads them (a fork costs more)
+TOPICS_FILE = TOPICS
+# Records; fewer: one process reads them (a fork costs more). `validate` hands catalogs
+# under read_ahead.LARGE to its read-ahead child instead.
+PARALLEL_FROM = 1000
 
 
 def load_catalog(
-    data_dir: Path, on_paper: Callable[[Paper, Source, Catalog], None] | None = None
+    data_dir: Path,
+    on_paper: Callable[[Paper, Source, Catalog], None] | None = None,
+    reader: FileReader = IN_PROCESS,
 ) -> Catalog:
     """Read and validate the registries, the config and every record under data_dir.
 
     `on_paper` sees each valid record as soon as it is read (config and registries are then
     loaded), so a caller can start on it before the rest is read (check-links does); what it
-    raises stops the loading.
+    raises stops the loading. `reader` reads the files (catalog/read_ahead.py: perhaps already
+    read by a child process, in the order of read_ahead.planned, which must follow this one).
     """
     diagnostics: list[Diagnostic] = []
-    config = _load_model(data_dir / "catalog.yaml", CatalogConfig, diagnostics)
-    venue_entries = _load_registry(data_dir / "venues.yaml", Venue, diagnostics)
-    keyword_entries = _load_registry(data_dir / "keywords.yaml", Keyword, diagnostics)
+    config = _load_model(data_dir / CONFIG, CatalogConfig, diagnostics, reader)
+    venue_entries = _load_registry(data_dir / "venues.yaml", Venue, diagnostics, reader)
+    keyword_entries = _load_registry(data_dir / "keywords.yaml", Keyword, diagnostics, reader)
     topics_path = data_dir / TOPICS_FILE
     topic_entries: dict[str, Topic] = {}
     if topics_path.exists():  # optional: a catalog without a taxonomy still works
-        topic_entries = _load_registry(topics_path, Topic, diagnostics)
+        topic_entries = _load_registry(topics_path, Topic, diagnostics, reader)
         diagnostics.extend(_check_topic_ids(topics_path, topic_entries))
     catalog = Catalog(
         data_dir,
@@ -94,10 +100,11 @@ def load_catalog(
     files, strays = record_files(papers_dir(data_dir))
     diagnostics.extend(strays)
     with collector.paused():  # records make no cycles: nothing to collect
-        check = functools.partial(_check_file, catalog=catalog, sections=sections)
-        # Without on_paper nobody waits for the first records: both cores read them.
+        check = functools.partial(_check_file, catalog=catalog, sections=sections, reader=reader)
+        # Without on_paper nobody waits for the first records: both cores read them (unless a
+        # read-ahead child already has: it reads only smaller catalogs, see read_ahead.LARGE).
         checked: Iterable[tuple[Source | None, list[Diagnostic], Paper | None]] = map(check, files)
-        if on_paper is None and len(files) >= PARALLEL_FROM:
+        if on_paper is None and len(files) >= PARALLEL_FROM and reader is IN_PROCESS:
             from catalog.parallel import forked_map  # here: small catalogs never load it
 
             checked = forked_map(check, files, min_items=0)
@@ -116,17 +123,17 @@ def load_catalog(
             duplicate_diagnostics(catalog.duplicates, catalog.papers, catalog.sources)
         )
         diagnostics.extend(conflict_diagnostics(catalog.conflicts, catalog.papers, catalog.sources))
-    catalog.facts = _load_facts(data_dir, diagnostics)
+    catalog.facts = _load_facts(data_dir, diagnostics, reader)
     return catalog
 
 
 def _check_file(
-    path: Path, *, catalog: Catalog, sections: set[str] | None
+    path: Path, *, catalog: Catalog, sections: set[str] | None, reader: FileReader
 ) -> tuple[Source | None, list[Diagnostic], Paper | None]:
     """One record file read and checked: its source, its problems and its Paper (None when
     it has any problem). Never raises: a bug of ours is that file's internal-error."""
     try:
-        source, problems = read_yaml(path, follow_symlinks=False)
+        source, problems = reader.read_yaml(path, follow_symlinks=False)
         if source.data is None and problems:
             return source, problems + _check_filename(path), None
         paper, more = validate_record(
@@ -336,10 +343,10 @@ def _pydantic_diagnostics(
 
 
 def _read_mapping(
-    path: Path, diagnostics: list[Diagnostic], *, of: str, empty_ok: bool
+    path: Path, diagnostics: list[Diagnostic], reader: FileReader, *, of: str, empty_ok: bool
 ) -> Source | None:
     """A config or registry file whose top level is a mapping, or None (problems reported)."""
-    source, problems = read_yaml(path)
+    source, problems = reader.read_yaml(path)
     diagnostics.extend(problems)
     if problems or (empty_ok and source.data is None):
         return None
@@ -349,8 +356,10 @@ def _read_mapping(
     return source
 
 
-def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M | None:
-    source = _read_mapping(path, diagnostics, of="fields", empty_ok=False)
+def _load_model(
+    path: Path, model: type[M], diagnostics: list[Diagnostic], reader: FileReader
+) -> M | None:
+    source = _read_mapping(path, diagnostics, reader, of="fields", empty_ok=False)
     if source is None:
         return None
     try:
@@ -360,9 +369,11 @@ def _load_model(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> M 
         return None
 
 
-def _load_registry(path: Path, model: type[M], diagnostics: list[Diagnostic]) -> dict[str, M]:
+def _load_registry(
+    path: Path, model: type[M], diagnostics: list[Diagnostic], reader: FileReader
+) -> dict[str, M]:
     """A registry file maps each canonical name to its entry (an empty file is a valid start)."""
-    source = _read_mapping(path, diagnostics, of="names to entries", empty_ok=True)
+    source = _read_mapping(path, diagnostics, reader, of="names to entries", empty_ok=True)
     if source is None:
         return {}
     entries: dict[str, M] = {}
@@ -396,12 +407,12 @@ def _suggest_id(stem: str) -> str:
     return slugify(stem) or "paper"
 
 
-def _load_facts(data_dir: Path, diagnostics: list[Diagnostic]) -> Facts:
+def _load_facts(data_dir: Path, diagnostics: list[Diagnostic], reader: FileReader) -> Facts:
     """data/facts.yaml, the sources' word with evidence; a broken one is an error at its line."""
-    from catalog.facts import Facts, facts_path, load_facts
+    from catalog.facts import Facts, facts_path
 
     try:
-        return load_facts(facts_path(data_dir))
+        return reader.load_facts(facts_path(data_dir))
     except CatalogError as exc:
         where = re.match(r"(.+?):(\d+):(\d+): (.*)", str(exc))
         path, line, column, message = (

@@ -123,6 +123,18 @@ def test_a_record_whose_links_are_bad_is_a_file_line_error_and_its_links_are_not
     assert "4 error(s) in the records' links" in done.stdout  # a note in the JSON report
 
 
+def test_with_only_some_records_only_their_errors_count(catalog_dir: Any) -> None:
+    with serve({"/a": ok}) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/a"})
+        catalog_dir.add("bad", links={"paper": "https//x.org/y"})
+        checked = LinkFeed(catalog_dir.path, only={"a"})
+        check_links(checked, CheckOptions(settings=settings(), env={}))
+        changed = LinkFeed(catalog_dir.path, only={"a", "bad"})
+        check_links(changed, CheckOptions(settings=settings(), env={}))
+    assert checked.errors == [] and list(checked.links()) == [f"{server.base}/a"]
+    assert [e.code for e in changed.errors] == ["bad-url"]
+
+
 PROBE = """
 import sys
 from catalog.entry import main

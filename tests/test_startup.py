@@ -176,3 +176,33 @@ def test_pydantic_plugin_loader_stand_in_only_when_plugins_are_off(
     assert seen["now"] and seen["now"].endswith("_loader.py")  # the real module took over
     assert seen["real"] is not stand_in  # which one answered while validating
     assert seen["metadata"] is not stand_in
+
+
+def test_validate_ends_without_teardown_yet_loses_no_output(
+    catalog_dir: CatalogDir, tmp_path: Path
+) -> None:
+    """The console script ends `validate` with os._exit after flushing (no interpreter
+    teardown): every line reaches a pipe and a file, and the exit status is kept."""
+    catalog_dir.add("lora")
+    for i in range(40):  # more output than one write
+        catalog_dir.add(f"bad-{i:02d}", "title: [unclosed\n")
+    console = [sys.executable, "-c", "from catalog.entry import run; run()"]
+    args = ["validate", "--data", str(catalog_dir.path)]
+    piped = subprocess.run([*console, *args], capture_output=True, text=True, cwd=REPO, check=False)
+    assert piped.returncode == 1
+    lines = piped.stdout.splitlines()
+    assert len([line for line in lines if "error[yaml-syntax]" in line]) == 40
+    assert lines[-1].startswith("44 files checked: 40 errors")  # 41 records, 3 registries
+    out = tmp_path / "report.txt"
+    with out.open("w", encoding="utf-8") as handle:
+        to_file = subprocess.run([*console, *args], stdout=handle, cwd=REPO, check=False)
+    assert to_file.returncode == 1
+    assert out.read_text(encoding="utf-8") == piped.stdout
+    clean = subprocess.run(
+        [*console, "validate", "--data", str(catalog_dir.path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert clean.returncode == 1 and json.loads(clean.stdout)["summary"]["errors"] == 40

@@ -330,3 +330,24 @@ def test_validate_and_new_word_an_unknown_name_alike(catalog_dir: CatalogDir) ->
     said = CliRunner().invoke(main, args)
     assert said.exit_code == 1
     assert f"unknown venue 'ICRL' ({problem.hint})" in said.stderr
+
+
+@pytest.mark.parametrize(
+    ("notes", "bad"),
+    [
+        ("one line\nand the next\n", False),
+        ("caf\u00e9 \u2013 na\u00efve\n\nmore", False),
+        ("a\ttab", True),
+        ("a\r\nwindows break", True),
+        ("line\n\u202ereversed", True),
+        ("line\n\u200bzero width", True),
+        ("line\n\u2028separator", True),
+        ("line\n\ufdd0noncharacter", True),
+    ],
+)
+def test_prose_may_break_lines_but_hides_nothing(
+    catalog_dir: CatalogDir, notes: str, bad: bool
+) -> None:
+    catalog_dir.add("lora", record(notes=notes))
+    codes = [d.code for d in load_catalog(catalog_dir.path).diagnostics]
+    assert codes == (["bad-text"] if bad else [])

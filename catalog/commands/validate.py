@@ -18,11 +18,15 @@ if TYPE_CHECKING:
 def run(data_dir: Path, fmt: Format) -> int:
     """Print the diagnostics in `fmt` (with -q, text has no summary line); 1 on an error."""
     require_data_dir(data_dir)
-    with collector.paused():  # pydantic's import and validators: cycles-free start-up
+    collector.skip_teardown()  # validate writes nothing: its process may end without teardown
+    from catalog.read_ahead import reading
+
+    # A child parses the files while pydantic is imported here (catalog/read_ahead.py).
+    with collector.paused(), reading(data_dir) as reader:  # cycles-free start-up
         from catalog.diagnostics import format_report, has_errors
         from catalog.validate import load_catalog
 
-        catalog = load_catalog(data_dir)
+        catalog = load_catalog(data_dir, reader=reader)
     if fmt == "text" and output.is_quiet():
         report = "\n".join(d.text() for d in sorted(catalog.diagnostics))
     else:

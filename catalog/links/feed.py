@@ -78,7 +78,9 @@ class LinkFeed:
         from catalog.links.read import read_contact, read_links
 
         self.contact = read_contact(self.data_dir)
-        self.errors = (self.reader or read_links)(self.data_dir, on_record)
+        errors = (self.reader or read_links)(self.data_dir, on_record)
+        # --changed-since: the errors of the records it checks (the others' are validate's)
+        self.errors = errors if only is None else [e for e in errors if Path(e.path).stem in only]
         if batch:
             emit(batch)
 

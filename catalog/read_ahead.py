@@ -1,0 +1,324 @@
+"""Read the data files in a forked child while this process imports pydantic.
+
+`catalog validate` is two independent halves until a record is checked: parsing the YAML files
+(PyYAML's import and the C loader) and importing pydantic and the models. On a machine with two
+cores they need not take turns: forked before pydantic's import, a child reads every file
+`load_catalog` will ask for, in that order, with the very functions an in-process read uses
+(so every check -- symlinks, FIFOs, size caps, bad text -- happens where it always does), and
+pickles each result back as soon as it is done; this process then never imports PyYAML unless a
+problem needs its line number (`Source.locate`).
+
+Where fork is missing, or unsafe because threads are running, files are read in-process
+(IN_PROCESS), and so are large catalogs, which load_catalog reads on both cores itself. So
+is anything the child did not send: a file it did not plan to read, and all it had not yet
+sent when it stopped early (a warning says so). The child never writes to stdout or stderr,
+dies quietly on Ctrl-C, and is reaped (killed first if still busy) when the `with` block
+ends, whatever ends it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from catalog.catalog import papers_dir
+from catalog.errors import CatalogError
+
+if TYPE_CHECKING:
+    from catalog.diagnostics import Diagnostic
+    from catalog.facts import Facts
+    from catalog.load import Source
+
+Key = tuple[str, str, bool]  # (what, path, follow symlinks)
+REGISTRIES = ("venues.yaml", "keywords.yaml")
+CONFIG = "catalog.yaml"
+TOPICS = "topics.yaml"  # optional
+_END = "end"
+_HEAD = 4  # bytes of a message's length
+_PIPE_BYTES = 1 << 20  # Linux's default most for an unprivileged process
+LARGE = 4000  # records: from here load_catalog reads with both cores itself (PARALLEL_FROM)
+_BACKLOG = 16 << 20  # bytes the child may hold back while the pipe is full, then it waits
+
+
+class FileReader(Protocol):
+    """How load_catalog gets its files: read here, or already read by a child."""
+
+    def read_yaml(
+        self, path: Path, *, follow_symlinks: bool = True
+    ) -> tuple[Source, list[Diagnostic]]: ...
+
+    def load_facts(self, path: Path) -> Facts: ...
+
+
+class InProcess:
+    """Each file read here, when asked."""
+
+    def read_yaml(
+        self, path: Path, *, follow_symlinks: bool = True
+    ) -> tuple[Source, list[Diagnostic]]:
+        from catalog.load import read_yaml
+
+        return read_yaml(path, follow_symlinks=follow_symlinks)
+
+    def load_facts(self, path: Path) -> Facts:
+        from catalog.facts import load_facts
+
+        return load_facts(path)
+
+
+IN_PROCESS = InProcess()
+
+
+def planned(data_dir: Path) -> Iterator[Key]:
+    """The files load_catalog reads, in its order (validate.py; a test keeps the two alike)."""
+    from catalog.facts import facts_path
+    from catalog.load import record_files
+
+    for name in (CONFIG, *REGISTRIES):
+        yield ("yaml", str(data_dir / name), True)
+    if (data_dir / TOPICS).exists():
+        yield ("yaml", str(data_dir / TOPICS), True)
+    for path in record_files(papers_dir(data_dir))[0]:
+        yield ("yaml", str(path), False)
+    yield ("facts", str(facts_path(data_dir)), True)
+
+
+class ReadAhead:
+    """The parent's end: results as the child sends them, IN_PROCESS for the rest."""
+
+    def __init__(self, pid: int, stream: IO[bytes]) -> None:
+        self.pid = pid
+        self._stream: IO[bytes] | None = stream
+        self._ready: dict[Key, Any] = {}
+        self._reaped = False
+        self.misses = 0  # requests read in-process (a test checks the plan covers them all)
+        self.finished = False  # the child sent everything it planned
+
+    def read_yaml(
+        self, path: Path, *, follow_symlinks: bool = True
+    ) -> tuple[Source, list[Diagnostic]]:
+        found = self._take(("yaml", str(path), follow_symlinks))
+        if found is None:
+            return IN_PROCESS.read_yaml(path, follow_symlinks=follow_symlinks)
+        result: tuple[Source, list[Diagnostic]] = found
+        return result
+
+    def load_facts(self, path: Path) -> Facts:
+        found = self._take(("facts", str(path), True))
+        if found is None:
+            return IN_PROCESS.load_facts(path)
+        facts, error = found
+        if error is not None:
+            raise CatalogError(error)
+        result: Facts = facts
+        return result
+
+    def _take(self, key: Key) -> Any:
+        loads = _loads()
+        while key not in self._ready and self._stream is not None:
+            try:
+                message = loads(_frame(self._stream))
+            except Exception as exc:  # EOF, or a message cut short: the child has died
+                self._stopped(exc)
+                break
+            if message == _END:
+                self.finished = True
+                self._close_stream()
+                break
+            self._ready[message[0]] = message[1]
+        found = self._ready.pop(key, None)
+        if found is None:
+            self.misses += 1
+        return found
+
+    def _stopped(self, exc: BaseException) -> None:
+        """The child ended before sending everything: say so, read the rest in-process."""
+        from catalog import output
+
+        self._close_stream()
+        status = self._reap()
+        why = _describe(status) if status is not None else type(exc).__name__
+        output.warn(
+            f"the process reading the data files stopped early ({why}); reading the rest here"
+        )
+
+    def _close_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def _reap(self, *, kill: bool = False) -> int | None:
+        """Wait for the child, killed first with `kill` if it is still running; its wait
+        status (None once reaped)."""
+        if self._reaped:
+            return None
+        self._reaped = True
+        try:
+            if kill and os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                os.kill(self.pid, signal.SIGKILL)
+            return os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:  # reaped by someone else (a SIGCHLD handler)
+            return None
+
+    def close(self) -> None:
+        """Stop the child if it is still at work and reap it: no zombie, no orphan."""
+        self._close_stream()
+        self._reap(kill=True)
+
+
+def _loads() -> Callable[[bytes], Any]:
+    """The C unpickler itself where there is one: importing pickle.py around it costs this
+    process 6M instructions more (~1% of `catalog validate`), for nothing it uses."""
+    try:
+        from _pickle import loads
+    except ImportError:  # an interpreter without the C accelerator
+        from pickle import loads
+    return loads
+
+
+def _frame(stream: IO[bytes]) -> bytes:
+    """One message: its length (4 bytes, little-endian), then its pickle. pickle.loads of the
+    bytes is several times faster than pickle.load reading the stream itself."""
+    head = stream.read(_HEAD)
+    size = int.from_bytes(head, "little")
+    body = stream.read(size)
+    if len(head) < _HEAD or len(body) < size:
+        raise EOFError("the message was cut short")
+    return body
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return f"killed by {signal.Signals(number).name}"
+        except ValueError:
+            return f"killed by signal {number}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+@contextmanager
+def reading(data_dir: Path) -> Iterator[FileReader]:
+    """A FileReader for load_catalog(data_dir): a forked child's when possible."""
+    ahead = _fork(data_dir)
+    if ahead is None:
+        yield IN_PROCESS
+        return
+    try:
+        yield ahead
+    finally:
+        ahead.close()
+
+
+def _fork(data_dir: Path) -> ReadAhead | None:
+    """Start the child, or None where forking is unavailable or unsafe, or the catalog large."""
+    if not _can_fork() or not _few_records(data_dir):
+        return None
+    read_end, write_end = os.pipe()
+    _widen(write_end)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: die quietly, the parent reports
+            os.close(read_end)
+            _serve(data_dir, write_end)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return ReadAhead(pid, os.fdopen(read_end, "rb"))
+
+
+def _few_records(data_dir: Path) -> bool:
+    """Fewer than LARGE entries in the records' folder. A large catalog is read on both cores
+    by load_catalog (catalog/parallel.py), each with pydantic loaded: a child that only parsed
+    would be the slower half, and the parent would wait for it."""
+    try:
+        with os.scandir(papers_dir(data_dir)) as entries:
+            for count, _ in enumerate(entries, 1):
+                if count >= LARGE:
+                    return False
+    except OSError:
+        pass  # load_catalog reports it
+    return True
+
+
+def _can_fork() -> bool:
+    """Fork is there, and no other thread runs: one holding a lock at fork time would leave
+    it held for ever in the child."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _widen(fd: int) -> None:
+    """A pipe that holds a shipped catalog's files whole (Linux: 64 KB by default), so the
+    child never waits for a parent still busy importing; where it can't, it just waits."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
+    except (ImportError, OSError):
+        pass
+
+
+def _serve(data_dir: Path, fd: int) -> None:
+    """The child's work: read each planned file, send its result without waiting for the
+    parent (it is importing pydantic); only a backlog over _BACKLOG waits for the pipe."""
+    from catalog.load import read_yaml
+
+    sys.stdin = sys.stdout = sys.stderr = None  # never to the terminal
+    os.set_blocking(fd, False)
+    backlog = bytearray()
+    for key in planned(data_dir):
+        what, shown, follow = key
+        if what == "yaml":
+            result: Any = read_yaml(Path(shown), follow_symlinks=follow)
+        else:
+            result = _facts(Path(shown))
+            if result is None:
+                continue  # the parent reads it and meets the same surprise
+        _put(backlog, (key, result))
+        _send(fd, backlog, wait=len(backlog) > _BACKLOG)
+    _put(backlog, _END)
+    _send(fd, backlog, wait=True)
+
+
+def _put(backlog: bytearray, message: object) -> None:
+    import pickle
+
+    body = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    backlog += len(body).to_bytes(_HEAD, "little")
+    backlog += body
+
+
+def _facts(path: Path) -> tuple[Facts | None, str | None] | None:
+    from catalog.facts import load_facts
+
+    try:
+        return load_facts(path), None
+    except CatalogError as exc:
+        return None, str(exc)
+    except Exception:
+        return None
+
+
+def _send(fd: int, backlog: bytearray, *, wait: bool) -> None:
+    """Write what the pipe takes now (all of it with `wait`), keeping the rest in `backlog`."""
+    os.set_blocking(fd, wait)
+    while backlog:
+        try:
+            written = os.write(fd, backlog)
+        except BlockingIOError:
+            return
+        del backlog[:written]
