@@ -61,9 +61,7 @@ def _short_repr() -> reprlib.Repr:
 _REPR = _short_repr()
 _ID_HINT = "the id is the file name; rename the file instead"
 TOPICS_FILE = TOPICS
-# Records; fewer: one process reads them (a fork costs more). `validate` hands catalogs
-# under read_ahead.LARGE to its read-ahead child instead.
-PARALLEL_FROM = 1000
+PARALLEL_FROM = 4000  # records; fewer: one process reads them (a fork costs more)
 
 
 def load_catalog(
