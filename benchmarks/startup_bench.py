@@ -18,6 +18,11 @@ would compile the package's sources again (~35 ms), so the warm-up run writes th
 It also lists the heavy packages each command imported, so a regression in lazy start-up shows
 by name, not only as milliseconds.
 
+`catalog validate` parses its files in a forked child while it imports pydantic
+(catalog/read_ahead.py): the child's CPU counts in `cpu ms` (a process's children are in its
+rusage), so on a busy machine, with no core to spare, the wall figure tends to the CPU one;
+the import list is the parent's (PyYAML is imported in the child).
+
     .venv/bin/python benchmarks/startup_bench.py [--data data] [--repeat 21] [--json out.json]
 """
 

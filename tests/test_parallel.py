@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from catalog import parallel, validate
+from catalog import load, parallel, validate
 from catalog.validate import load_catalog
 from tests.conftest import CatalogDir
 
@@ -82,7 +82,7 @@ def test_a_forked_load_reads_the_same_catalog(
     monkeypatch.setattr(validate, "PARALLEL_FROM", 0)
     monkeypatch.setattr(parallel, "BATCH", 8)
     readers = tmp_path / "readers"
-    real = validate.read_yaml
+    real = load.read_yaml  # what load_catalog's reader (read_ahead.IN_PROCESS) calls
 
     def slow_read(path: Path, **kw: Any) -> Any:
         time.sleep(0.001)  # the child starts and takes batches
@@ -90,7 +90,7 @@ def test_a_forked_load_reads_the_same_catalog(
             log.write(f"{os.getpid()}\n")
         return real(path, **kw)
 
-    monkeypatch.setattr(validate, "read_yaml", slow_read)
+    monkeypatch.setattr(load, "read_yaml", slow_read)
     forked = load_catalog(catalog_dir.path)
     assert len(set(readers.read_text(encoding="utf-8").split())) == 2  # both processes read
     assert [p.model_dump() for p in forked.papers] == [p.model_dump() for p in alone.papers]
