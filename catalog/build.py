@@ -24,7 +24,7 @@ from catalog.writer import output_lock, write_atomic
 
 DIFF_CONTEXT = 1
 DIFF_MAX_LINES = 60
-BACKGROUND_README_FROM = 5000  # papers; fewer: rendering it here costs less than a fork
+BACKGROUND_README_FROM = 1000  # papers; fewer: rendering it here costs less than a fork
 
 
 @dataclass

@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 import time
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -356,7 +357,7 @@ def test_exclude_skips_without_asking(catalog_dir: Any) -> None:
     assert log == [("HEAD", "/ok")]
     assert result.exit_code == 0
     # An honest User-Agent naming the tool and where to reach its users (repo_url).
-    assert agent.startswith("catalog-check-links/")
+    assert agent.startswith(f"catalog-check-links/{version('catalog')} ")
     assert agent.endswith("(+https://github.com/example/awesome-test)")
     skipped = [r for r in json.loads(result.stdout)["results"] if r["status"] == "skipped"]
     assert [r["url"] for r in skipped] == [server.base + "/gone-404"]
