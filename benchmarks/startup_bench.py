@@ -19,9 +19,10 @@ It also lists the heavy packages each command imported, so a regression in lazy 
 by name, not only as milliseconds.
 
 `catalog validate` parses its files in a forked child while it imports pydantic
-(catalog/read_ahead.py): the child's CPU counts in `cpu ms` (a process's children are in its
-rusage), so on a busy machine, with no core to spare, the wall figure tends to the CPU one;
-the import list is the parent's (PyYAML is imported in the child).
+(catalog/read_ahead.py) when a core is idle enough (load average below the core count), else
+in one process: the child's CPU counts in `cpu ms` (a process's children are in its rusage),
+and the import list is the parent's, so it tells which way the probe run went: without yaml,
+the child read the files.
 
     .venv/bin/python benchmarks/startup_bench.py [--data data] [--repeat 21] [--json out.json]
 """
