@@ -43,6 +43,7 @@ TOPICS = "topics.yaml"  # optional
 _END = "end"
 _HEAD = 4  # bytes of a message's length
 _PIPE_BYTES = 1 << 20  # Linux's default most for an unprivileged process
+BUSY = 1.75  # load average per core from which the child costs more than it saves
 LARGE = 4000  # records: from here load_catalog reads with both cores itself (PARALLEL_FROM)
 _BACKLOG = 16 << 20  # bytes the child may hold back while the pipe is full, then it waits
 
@@ -239,8 +240,9 @@ def _spare_core() -> bool:
     """Another core is there and, by the last minute's load average, idle enough to run the
     child beside this process. Without one the two halves take turns, and the fork, the child's
     own imports and the pickling only add to the time. Measured on the shipped data, 2 cores,
-    medians of 15-21 (best run in brackets): at load 4.5, 537 ms (292) read ahead against
-    446 ms (259) in one process; at load 3, 365 ms (229) against 352 ms (250).
+    medians of 15-21 runs, read ahead against one process: load 3.0, 307 ms vs 366 ms; load
+    3.3, 340 vs 376; load 3.26, 365 vs 352; load 4.5, 537 vs 446 (the floor, a bare parse,
+    was 134-163 ms). Hence up to BUSY runnable tasks per core.
     """
     from catalog.parallel import cores
 
@@ -248,7 +250,7 @@ def _spare_core() -> bool:
     if count < 2:
         return False
     try:
-        return os.getloadavg()[0] < count
+        return os.getloadavg()[0] < BUSY * count
     except OSError:  # no load average to read (some platforms): trust the core count
         return True
 

@@ -219,7 +219,8 @@ def test_a_large_catalog_is_left_to_load_catalogs_own_two_cores(
 
 
 @pytest.mark.parametrize(
-    ("count", "load", "spare"), [(1, 0.0, False), (2, 0.5, True), (2, 2.5, False), (4, 2.5, True)]
+    ("count", "load", "spare"),
+    [(1, 0.0, False), (2, 0.5, True), (2, 3.2, True), (2, 3.6, False), (4, 6.5, True)],
 )
 def test_the_child_needs_a_core_to_spare(
     monkeypatch: pytest.MonkeyPatch, count: int, load: float, spare: bool
