@@ -19,7 +19,7 @@ It also lists the heavy packages each command imported, so a regression in lazy 
 by name, not only as milliseconds.
 
 `catalog validate` parses its files in a forked child while it imports pydantic
-(catalog/read_ahead.py) when a core is idle enough (load average under 1.75 per core), else
+(catalog/read_ahead.py) when a core is free at that moment (nothing else runnable), else
 in one process: the child's CPU counts in `cpu ms` (a process's children are in its rusage),
 and the import list is the parent's, so it tells which way the probe run went: without yaml,
 the child read the files.

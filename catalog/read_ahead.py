@@ -43,7 +43,6 @@ TOPICS = "topics.yaml"  # optional
 _END = "end"
 _HEAD = 4  # bytes of a message's length
 _PIPE_BYTES = 1 << 20  # Linux's default most for an unprivileged process
-BUSY = 1.75  # load average per core from which the child costs more than it saves
 LARGE = 4000  # records: from here load_catalog reads with both cores itself (PARALLEL_FROM)
 _BACKLOG = 16 << 20  # bytes the child may hold back while the pipe is full, then it waits
 
@@ -237,22 +236,36 @@ def _fork(data_dir: Path) -> ReadAhead | None:
 
 
 def _spare_core() -> bool:
-    """Another core is there and, by the last minute's load average, idle enough to run the
-    child beside this process. Without one the two halves take turns, and the fork, the child's
-    own imports and the pickling only add to the time. Measured on the shipped data, 2 cores,
-    medians of 15-21 runs, read ahead against one process: load 3.0, 307 ms vs 366 ms; load
-    3.3, 340 vs 376; load 3.26, 365 vs 352; load 4.5, 537 vs 446 (the floor, a bare parse,
-    was 134-163 ms). Hence up to BUSY runnable tasks per core.
+    """A core nobody else is running on right now, for the child beside this process.
+
+    Without one the two halves take turns, and the fork, the child's own imports and the
+    pickling only add to the time. Measured on the shipped data, 2 cores, medians of 15-21 runs,
+    read ahead against one process: with both cores taken by other work (3-4 runnable tasks
+    counted in /proc/loadavg), 427 ms against 370 ms; while that work was winding down (load
+    average falling from 7 to 3), 307 against 366 (the floor, a bare parse, 136 ms). What counts
+    is the moment, not the last minute's average: the tasks runnable now (Linux), else the load
+    average.
     """
     from catalog.parallel import cores
 
     count = cores()
     if count < 2:
         return False
+    return _others_running() <= count - 2  # this process and its child need a core each
+
+
+def _others_running() -> float:
+    """Tasks runnable at this moment besides this one, or the 1-minute load average."""
     try:
-        return os.getloadavg()[0] < BUSY * count
-    except OSError:  # no load average to read (some platforms): trust the core count
-        return True
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            running = handle.read().split()[3].split("/")[0]
+        return int(running) - 1
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except OSError:  # no load figure to read: trust the core count
+        return 0.0
 
 
 def _few_records(data_dir: Path) -> bool:

@@ -219,16 +219,24 @@ def test_a_large_catalog_is_left_to_load_catalogs_own_two_cores(
 
 
 @pytest.mark.parametrize(
-    ("count", "load", "spare"),
-    [(1, 0.0, False), (2, 0.5, True), (2, 3.2, True), (2, 3.6, False), (4, 6.5, True)],
+    ("count", "others", "spare"),
+    [(1, 0, False), (2, 0, True), (2, 1, False), (2, 3, False), (4, 2, True), (4, 3, False)],
 )
 def test_the_child_needs_a_core_to_spare(
-    monkeypatch: pytest.MonkeyPatch, count: int, load: float, spare: bool
+    monkeypatch: pytest.MonkeyPatch, count: int, others: int, spare: bool
 ) -> None:
-    """One core, or all of them busy: the files are read in this process."""
+    """One core, or the others all running something: the files are read in this process."""
     monkeypatch.setattr(parallel, "cores", lambda: count)
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(read_ahead, "_others_running", lambda: others)
     assert read_ahead._spare_core() is spare
+
+
+def test_the_tasks_running_now_are_counted() -> None:
+    """What /proc/loadavg says runs at this moment, this process not included."""
+    others = read_ahead._others_running()
+    assert others >= 0
+    if Path("/proc/loadavg").exists():
+        assert isinstance(others, int)
 
 
 PROBE = """
