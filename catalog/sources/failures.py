@@ -6,6 +6,7 @@ import ssl
 from typing import Any
 
 import aiohttp
+from aiohttp import http_exceptions
 
 from catalog.sources.safety import RefusedAddress
 from catalog.sources.types import Status
@@ -16,6 +17,13 @@ def final_error(exc: BaseException) -> bool:
     return refused_in(exc) is not None or isinstance(
         exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
     )
+
+
+_PARSER_ERRORS = (  # aiohttp's parser errors (its C and Python parsers raise the same classes)
+    (http_exceptions.LineTooLong, "a status or header line too long"),
+    (http_exceptions.BadStatusLine, "bad status line"),
+    (http_exceptions.InvalidHeader, "invalid header"),
+)
 
 
 def malformed(exc: BaseException) -> str | None:
@@ -32,14 +40,10 @@ def malformed(exc: BaseException) -> str | None:
     cause: BaseException = exc
     while cause.__cause__ is not None:
         cause = cause.__cause__
-    name = type(cause).__name__
-    if name == "LineTooLong":
-        return "a status or header line too long"
-    if name == "BadStatusLine":
-        return "bad status line"
-    if name == "InvalidHeader":
-        return "invalid header"
-    said = (getattr(cause, "message", None) or str(cause) or name).strip()
+    for kind, why in _PARSER_ERRORS:
+        if isinstance(cause, kind):
+            return why
+    said = (getattr(cause, "message", None) or str(cause) or type(cause).__name__).strip()
     said = said.splitlines()[0].split(": b'")[0].rstrip(":").strip()
     return said[:1].lower() + said[1:80] if said else "unparsable"
 
