@@ -208,7 +208,7 @@ async def _check_fed(
         first: list[str] = []
         while not first:  # until some URL needs a request: the cache may answer them all
             urls = await arrived.get()
-            if urls is None:  # nothing to ask: no engine, no aiohttp
+            if urls is None:  # nothing to ask: no engine, no pycurl
                 await _finish(feed, reading, chosen, on_start)
                 return Outcome([]), 0
             first = chosen.take(urls)
