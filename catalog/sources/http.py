@@ -311,8 +311,9 @@ class Http:
                 return outcome.fail(*error_verdict(tries.error, self.settings.retries), current)
             snapshot = tries.snapshot
             assert snapshot is not None
-            location = snapshot.headers.get("location")
-            if 300 <= snapshot.status < 400 and snapshot.status != 304 and location:
+            redirect = 300 <= snapshot.status < 400 and snapshot.status != 304
+            location = snapshot.headers.get("location") if redirect else None
+            if location:
                 try:
                     target = urljoin(current, location.strip())
                 except ValueError:

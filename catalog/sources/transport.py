@@ -2,8 +2,8 @@
 
 The engine (`http.py`) decides what to ask and when; this module only sends one request and
 hands back its answer, never following a redirect. libcurl does the protocol work in C
-(`pycurl.AsyncCurlMulti` maps its sockets and timers onto the loop), so a request costs a
-fraction of what a Python HTTP client spends on it. What it must never do is pinned here:
+(`curl_loop.py` maps its sockets and timers onto the loop), so a request costs a fraction of
+what a Python HTTP client spends on it. What it must never do is pinned here:
 
 - connect only to the addresses the guard checked for the URL's host: the checked addresses
   are handed to curl (`RESOLVE`), and every socket it opens is checked again before it exists
@@ -18,17 +18,18 @@ fraction of what a Python HTTP client spends on it. What it must never do is pin
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import suppress
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pycurl
 
+from catalog.sources.curl_loop import CurlLoop
 from catalog.sources.failures import TOO_LARGE, TransportError
 from catalog.sources.safety import Guard, RefusedAddress
 from catalog.sources.settings import Settings
@@ -173,7 +174,7 @@ class Transport:
         self.settings = settings
         self.guard = guard
         self.tls = tls
-        self._multi: Any = None
+        self._multi: CurlLoop | None = None
         self._idle: list[Any] = []
         timeout = settings.timeout
         self._static: list[tuple[int, Any]] = [
@@ -250,7 +251,7 @@ class Transport:
     ) -> Snapshot:
         """Send one request to one of `addresses` (those the guard checked for `host`)."""
         if self._multi is None:
-            self._multi = pycurl.AsyncCurlMulti()
+            self._multi = CurlLoop(asyncio.get_running_loop())
         curl = self._handle()
         sent = as_sent(url)
         allowed = frozenset(addresses)
@@ -287,19 +288,20 @@ class Transport:
             self._trust(curl)
         curl.exchange = exchange
         try:
-            await self._multi.perform(curl)
-        except pycurl.error as exc:
-            code, said = exc.args[0], str(exc.args[1]) if len(exc.args) > 1 else ""
+            ending = await self._multi.perform(curl)
+        except BaseException:  # cancelled (a deadline, Ctrl-C): out of curl, the handle closed
+            curl.exchange = None
+            curl.close()
+            raise
+        if ending is not None:
+            code, said = ending
             if not (exchange.cut and code == pycurl.E_WRITE_ERROR):
                 errno = curl.getinfo(pycurl.OS_ERRNO)
                 self._release(curl)
                 if exchange.refused is not None:
                     raise exchange.refused from None
                 connected = _connected(said)
-                raise TransportError(code, said, connected=connected, os_errno=errno) from None
-        except BaseException:  # cancelled (a deadline, Ctrl-C): the handle is dropped
-            self._drop(curl)
-            raise
+                raise TransportError(code, said, connected=connected, os_errno=errno)
         status = curl.getinfo(pycurl.RESPONSE_CODE)
         lines = _last_answer(exchange.lines)
         self._release(curl)
@@ -329,16 +331,9 @@ class Transport:
             self._configure(curl)
         self._idle.append(curl)
 
-    def _drop(self, curl: Any) -> None:
-        """A transfer cut short from outside: out of the multi handle, then closed."""
-        curl.exchange = None
-        with suppress(RuntimeError, pycurl.error):  # already finished or removed
-            self._multi.remove_handle(curl)
-        curl.close()
-
     async def close(self) -> None:
         if self._multi is not None:
-            await self._multi.aclose()
+            self._multi.close()
             self._multi = None
         for curl in self._idle:
             curl.close()
