@@ -2,8 +2,8 @@
 
 Nothing heavy is imported at module level, not even click (`catalog.fast_cli` runs this
 without it); the HTTP engine (pycurl) and rich load when the command runs, and the engine
-only when some link is not answered by the cache. The records'
-links are read without the validator (`links.read`): their other fields are `validate`'s.
+only when some link is not answered by the cache. The records' links are read without the
+validator (`links.read`): their other fields are `validate`'s.
 """
 
 from __future__ import annotations
