@@ -311,6 +311,9 @@ def _whole_build_once(count: int, work: Path) -> dict[str, Any]:
                 following["cpu"] + following["children_cpu"] - mark["cpu"] - mark["children_cpu"],
                 2,
             ),
+            # The kernel's part (file creation, page faults) and this process's collections.
+            "sys_s": round(following.get("sys", 0.0) - mark.get("sys", 0.0), 2),
+            "gc_s": round(following.get("gc", 0.0) - mark.get("gc", 0.0), 2),
             "peak_mib": following["peak_mib"],
         }
     return {

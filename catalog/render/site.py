@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from catalog import collector
 from catalog.catalog import Catalog
 from catalog.errors import CatalogError, UsageProblem
 from catalog.render.exports import atom_feed, paper_json, safe_url
@@ -71,7 +72,8 @@ def build_site(
     out_dir = out_dir.absolute()
     _check_target(out_dir)
     step("pages")
-    site = build_pages(catalog, page_size, step=step, **kw)
+    with collector.paused():  # the views and the index make no cycles: nothing to collect
+        site = build_pages(catalog, page_size, step=step, **kw)
 
     def make(work: Path, staged: Path) -> None:
         step("theme")
@@ -82,6 +84,7 @@ def build_site(
         step("generated pages and exports")
         write_generated(site, staged, workers, lambda: write_exports(catalog, site, staged))
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
+        step("publishing")  # what before_publish waits for (the README's child) counts here
         before_publish()
 
     publish_folder(out_dir, make)
