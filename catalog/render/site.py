@@ -84,7 +84,6 @@ def build_site(
         step("generated pages and exports")
         write_generated(site, staged, workers, lambda: write_exports(catalog, site, staged))
         (staged / MARKER).write_text("built by `catalog build --site`\n", encoding="utf-8")
-        step("publishing")  # what before_publish waits for (the README's child) counts here
         before_publish()
 
     publish_folder(out_dir, make)
