@@ -1,6 +1,9 @@
 """Read YAML data files safely and fast, keeping the way back to file, line and column.
 
-Every file is parsed once with libyaml's C loader. Line numbers are recovered only on demand
+A plainly written file (what the tools write and most hands do) is read line by line by
+catalog/yaml_lines.py, to exactly the values the C loader would give, without PyYAML; any
+other file -- and any file the line reader is not sure of -- is parsed once with libyaml's C
+loader, which reports every error at its line. Line numbers are recovered only on demand
 (`Source.locate`), by composing the file's node tree, which only files with problems need.
 
 Hostile input is normal: a file holding `&`, `*` or `!` is first scanned as events (anchors,
@@ -167,6 +170,14 @@ def parse_text(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
 
 
 def _parse(text: str, shown: str) -> tuple[Any, list[Diagnostic]]:
+    from catalog.yaml_lines import UNSURE, read_plain
+
+    try:
+        plain = read_plain(text)
+    except Exception:  # a bug of the fast reader must cost speed, never a wrong value
+        plain = UNSURE
+    if plain is not UNSURE:
+        return plain, []
     import yaml
 
     from catalog.yaml_loader import Loader
