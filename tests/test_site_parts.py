@@ -193,12 +193,10 @@ def test_a_failing_writer_fails_the_build_and_keeps_the_old_site(
     real = writing._write_range
     parent = os.getpid()
 
-    def broken(
-        shell: Any, pending: Any, root: Path, start: int, stop: int, files: Any = None
-    ) -> None:
+    def broken(shell: Any, pending: Any, root: Path, start: int, stop: int) -> None:
         if os.getpid() != parent:  # the forked writer (its first batch is its own)
             raise OSError("disk full")
-        real(shell, pending, root, start, stop, files)
+        real(shell, pending, root, start, stop)
 
     monkeypatch.setattr(writing, "_write_range", broken)
     with pytest.raises(Exception, match="disk full"):

@@ -7,9 +7,8 @@ counter and render them from the parent's memory (nothing is pickled). The paren
 them: it writes the other files (`beside`) first, then takes batches too, so there are as
 many processes as cores, and no more copies of the parent's memory than that (each writer
 copies what it touches: catalog/render/packed.py keeps the pages' inputs where reading them
-copies nothing). Each written page leaves the page cache once it is on disk
-(catalog/render/page_cache.py). Where fork is missing or unsafe (Windows, macOS), or the
-site is small, one process writes them all.
+copies nothing). Where fork is missing or unsafe (Windows, macOS), or the site is small, one
+process writes them all.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from catalog.errors import CatalogError
-from catalog.render.page_cache import Recycler
 from catalog.render.shell import Shell
 from catalog.render.views import LATE_MARKER, Pending
 
@@ -57,8 +55,7 @@ def write_pages(
     forked writers start on the pages."""
     count = default_workers() if workers is None else max(1, workers)
     if count == 1 or len(pending) < PARALLEL_FROM or not _can_fork():
-        with Recycler() as files:
-            _write_range(shell, pending, root, 0, len(pending), files)
+        _write_range(shell, pending, root, 0, len(pending))
         if beside is not None:
             beside()
         return
@@ -142,27 +139,20 @@ def _write_taken(
     taken yet (`taken`: a shared counter, the first page no writer has taken)."""
     total = len(pending)
     start = first
-    with Recycler() as files:
-        while True:
-            if start is None:
-                with taken.get_lock():
-                    start = taken.value
-                    taken.value = start + BATCH
-            if start >= total:
-                return
-            _write_range(shell, pending, root, start, min(start + BATCH, total), files)
-            start = None
+    while True:
+        if start is None:
+            with taken.get_lock():
+                start = taken.value
+                taken.value = start + BATCH
+        if start >= total:
+            return
+        _write_range(shell, pending, root, start, min(start + BATCH, total))
+        start = None
 
 
 def _write_range(
-    shell: Shell,
-    pending: Sequence[Pending],
-    root: Path,
-    start: int,
-    stop: int,
-    files: Recycler | None = None,
+    shell: Shell, pending: Sequence[Pending], root: Path, start: int, stop: int
 ) -> None:
-    """Write pages start..stop-1; `files` takes each written file (closed here without)."""
     base = str(root)
     for number in range(start, stop):
         page = pending[number].make()
@@ -180,10 +170,5 @@ def _write_range(
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-        except BaseException:
+        finally:
             os.close(fd)
-            raise
-        if files is None:
-            os.close(fd)
-        else:
-            files.written(fd)
