@@ -91,7 +91,7 @@ def check_links(
         uses: Mapping[str, list[LinkRef]] = links.links()
     else:
         uses = links
-        to_check = chosen.take(uses)
+        to_check = chosen.take(uses, uses)
         if on_start is not None:
             on_start(len(to_check))
         if to_check:
@@ -113,7 +113,7 @@ def check_links(
         )
     urls = [u for u in sorted(uses) if chosen.wanted(u)]
     return LinkReport(
-        [_with_records(r, uses.get(r.url, ())) for r in results],
+        [r if r.records else _with_records(r, uses.get(r.url, ())) for r in results],
         {url: list(uses[url]) for url in urls},
         int((time.monotonic() - started) * 1000),
         sent,
@@ -138,11 +138,15 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
 
 
 def _with_records(result: Result, refs: Sequence[LinkRef]) -> Result:
-    if len(refs) == 1:  # most URLs have one use: no set, no sort
-        records: tuple[str, ...] = (refs[0].record,)
-    else:
-        records = tuple(sorted({ref.record for ref in refs}))
+    records = _records(refs)
     return result if records == result.records else result.with_records(records)
+
+
+def _records(refs: Sequence[LinkRef]) -> tuple[str, ...]:
+    """The ids of the records that use a URL, sorted."""
+    if len(refs) == 1:  # most URLs have one use: no set, no sort
+        return (refs[0].record,)
+    return tuple(sorted({ref.record for ref in refs}))
 
 
 class _Selection:
@@ -158,8 +162,11 @@ class _Selection:
     def wanted(self, url: str) -> bool:
         return self.options.shard is None or in_shard(url, *self.options.shard)
 
-    def take(self, urls: Iterable[str]) -> list[str]:
-        """Those of `urls` to check (in sorted order), the others' results kept."""
+    def take(
+        self, urls: Iterable[str], uses: Mapping[str, list[LinkRef]] | None = None
+    ) -> list[str]:
+        """Those of `urls` to check (in sorted order), the others' results kept (a cached
+        one naming its records at once when `uses` is the whole mapping)."""
         fresh: list[str] = []
         exclude, cache, max_age = self.options.exclude, self.cache, self.options.max_age
         sharded = self.options.shard is not None
@@ -167,7 +174,10 @@ class _Selection:
             if sharded and not self.wanted(url):
                 continue
             pattern = next((p for p in exclude if p.search(url)), None) if exclude else None
-            hit = cache.fresh(url, max_age, self.now) if cache and pattern is None else None
+            hit = None
+            if cache and pattern is None:
+                records = _records(uses[url]) if uses is not None else ()
+                hit = cache.fresh(url, max_age, self.now, records)
             if pattern is not None:
                 self.results.append(
                     Result(url, "skipped", message=f"{EXCLUDED}{pattern.pattern!r}")
