@@ -218,6 +218,12 @@ async def _check_fed(
 
     from catalog.links.scheduler import Outcome
 
+    if chosen.cache is None or not chosen.cache.entries:
+        # No cache to answer: the engine will be needed. Imported now, before the records are
+        # read on the feed's thread, it is not slowed down by the reading (GIL), and the first
+        # request goes out as soon as the first URLs are read.
+        import catalog.links.hosts  # noqa: F401
+
     loop = asyncio.get_running_loop()
     arrived: asyncio.Queue[list[str] | None] = asyncio.Queue()
 

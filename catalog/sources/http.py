@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -58,6 +57,8 @@ def retry_after(headers: Mapping[str, str], cap: float = math.inf) -> float | No
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # an HTTP date: rare, so not imported before it is met
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
