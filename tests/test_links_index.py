@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ except SystemExit as exc:
 print(json.dumps([code, sorted({m.split(".")[0] for m in sys.modules}),
                   "catalog.links.read" in sys.modules]), file=sys.stderr)
 """
-HEAVY = {"aiohttp", "yaml"}
+HEAVY = {"pycurl", "yaml"}
 
 
 def check(data: Path, cache: Path) -> tuple[dict[str, Any], set[str], bool]:
@@ -101,7 +102,31 @@ def test_changed_data_whose_links_the_cache_answers_sends_nothing_and_imports_no
         report, modules, read = check(catalog_dir.path, cache)
         hits = server.state.hits["/ok"]
     assert read and hits == 1
-    assert "aiohttp" not in modules
+    assert "pycurl" not in modules
     (result,) = report["results"]
     assert result["cached"] and result["records"] == ["a", "b"]
     assert [s["record"] for s in result["sources"]] == ["a", "b"]
+
+
+def test_a_version_1_cache_is_reused_and_rewritten_as_rows(
+    catalog_dir: Any, tmp_path: Path
+) -> None:
+    """An older cache (entries as objects) still answers; its index (the old signature shape)
+    is not trusted, so the records are read once and the file is written in the new format."""
+    cache = tmp_path / "links.json"
+    with serve({"/ok": ok}) as server:
+        url = f"{server.base}/ok"
+        catalog_dir.add("a", links={"paper": url})
+        entry = {"status": "ok", "http_status": 200, "final_url": url, "message": "HTTP 200"}
+        entry |= {"suggestion": None, "warning": None, "checked_at": time.time()}
+        index = {"signature": [["code:rules.py", 1, 2]], "contact": None, "links": {}}
+        cache.write_text(json.dumps({"version": 1, "entries": {url: entry}, "index": index}))
+        report, _modules, read = check(catalog_dir.path, cache)
+        again, _modules, read_again = check(catalog_dir.path, cache)
+        hits = server.state.hits["/ok"]
+    assert hits == 0 and read and not read_again
+    assert report["summary"]["cached"] == 1 and not report["notes"]  # no warning
+    assert again["results"] == report["results"]
+    saved = json.loads(cache.read_text())
+    assert saved["version"] == 2
+    assert saved["entries"][url] == ["ok", entry["checked_at"], 200, url, "HTTP 200", None, None]

@@ -19,7 +19,17 @@ from catalog.cli import main
 from catalog.commands.cli_docs import help_module
 from tests.conftest import REPO, CatalogDir
 
-STAGES = {"pydantic", "jinja2", "requests", "urllib3", "aiohttp", "mkdocs", "material", "rich"}
+STAGES = {
+    "pydantic",
+    "jinja2",
+    "requests",
+    "urllib3",
+    "aiohttp",
+    "pycurl",
+    "mkdocs",
+    "material",
+    "rich",
+}
 PROBE = """
 import json, sys
 from catalog.entry import main

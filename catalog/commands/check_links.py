@@ -1,6 +1,6 @@
 """`catalog check-links`: check the links (catalog.links does the work), print the report.
 
-Only click is imported at module level; the HTTP engine (aiohttp) and rich load when the
+Only click is imported at module level; the HTTP engine (pycurl) and rich load when the
 command runs, and the engine only when some link is not answered by the cache. The records'
 links are read without the validator (`links.read`): their other fields are `validate`'s.
 """

@@ -4,16 +4,20 @@ Only `ok` and `redirected` results are reused, and only within max-age; every fa
 checked again. The file is checked against its schema on load: anything other than a regular
 file (a FIFO, a folder, a device), an oversized or deeply nested document, an entry with a
 field of the wrong type: one warning, and a fresh cache. Never a traceback, never a hang.
+
+Each entry is a row (a JSON array in `ROW` order), not an object: a cached run decodes and
+checks every entry, and rows cost about half as much to do both. A version 1 file (objects)
+is still read; its index is not (the records are read once more and a new one written).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
 import stat
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +25,12 @@ from catalog.links.index import LinkIndex
 from catalog.links.index import from_json as index_from_json
 from catalog.links.verdict import STATUSES, Result
 
-VERSION = 1
+VERSION = 2
+READS = (1, VERSION)
 REUSABLE = ("ok", "redirected")
 MAX_BYTES = 64 * 1024 * 1024
-# field -> the types its JSON value may have (None: null allowed)
+# An entry's fields, in the order of its row, and the types each JSON value may have.
+ROW = ("status", "checked_at", "http_status", "final_url", "message", "suggestion", "warning")
 _FIELDS: dict[str, tuple[type, ...]] = {
     "status": (str,),
     "checked_at": (int, float),
@@ -35,19 +41,43 @@ _FIELDS: dict[str, tuple[type, ...]] = {
     "warning": (str, type(None)),
 }
 _REQUIRED = ("status", "checked_at")
+_EMPTY_ROW = dict.fromkeys(ROW)  # v1 fields left out are null (message: "")
+# Every combination of types a well-formed row may have (32 of them): one set lookup checks
+# a row's length and types at once (exact types: the values are json.loads', and a bool is
+# no number here).
+_ROW_TYPES = frozenset(
+    (str, number, code, final, str, suggestion, warning)
+    for number in (int, float)
+    for code in (int, type(None))
+    for final in (str, type(None))
+    for suggestion in (str, type(None))
+    for warning in (str, type(None))
+)
+Row = list[Any]
 
 
 class CacheError(ValueError):
     """The file is not a link cache we will use."""
 
 
-@dataclass
 class LinkCache:
-    path: Path
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    warning: str | None = None
-    index: LinkIndex | None = None  # where the URLs are used, for a run on unchanged data
-    changed: bool = False  # something to save besides new results (a new index)
+    """The entries (URL -> row), the index of where URLs are used, and a load warning.
+
+    A plain class, not a dataclass: a cached run pays for every class it creates at import.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        entries: dict[str, Row] | None = None,
+        warning: str | None = None,
+        index: LinkIndex | None = None,  # where the URLs are used, for a run on unchanged data
+    ) -> None:
+        self.path = path
+        self.entries: dict[str, Row] = {} if entries is None else entries
+        self.warning = warning
+        self.index = index
+        self.changed = False  # something to save besides new results (a new index)
 
     @classmethod
     def load(cls, path: Path) -> LinkCache:
@@ -69,43 +99,36 @@ class LinkCache:
     def remember(self, index: LinkIndex) -> None:
         self.index, self.changed = index, True
 
-    def fresh(self, url: str, max_age: float, now: float | None = None) -> Result | None:
-        """The cached result for `url` when it is a reusable one checked within max_age."""
-        entry = self.entries.get(url)
-        if entry is None or entry["status"] not in REUSABLE:
+    def fresh(
+        self, url: str, max_age: float, now: float | None = None, records: tuple[str, ...] = ()
+    ) -> Result | None:
+        """The cached result for `url` (naming `records`) when it is a reusable one checked
+        within max_age."""
+        row = self.entries.get(url)
+        if row is None or row[0] not in REUSABLE:
             return None
-        age = (now if now is not None else time.time()) - entry["checked_at"]
+        age = (now if now is not None else time.time()) - row[1]
         if not 0 <= age <= max_age:
             return None
+        status, _, code, final, message, suggestion, warning = row
         return Result(
-            url,
-            entry["status"],
-            entry.get("http_status"),
-            entry.get("final_url"),
-            entry.get("message", ""),
-            suggestion=entry.get("suggestion"),
-            warning=entry.get("warning"),
-            cached=True,
-        )
+            url, status, code, final, message, 0, 0, suggestion, warning, True, records
+        )  # fmt: skip
 
     def update(self, results: list[Result], now: float | None = None) -> None:
         stamp = now if now is not None else time.time()
-        for result in results:
-            if result.cached:
-                continue
-            entry = result.as_json()
-            for key in ("url", "records", "cached", "attempts", "elapsed_ms"):
-                entry.pop(key, None)
-            entry["checked_at"] = stamp
-            self.entries[result.url] = entry
+        for r in results:
+            if not r.cached:
+                row = [r.status, stamp, r.http_status, r.final_url, r.message]
+                self.entries[r.url] = [*row, r.suggestion, r.warning]
 
     def save(self, max_age: float, now: float | None = None) -> None:
         """Write atomically, keeping only what a run like this one could reuse."""
         stamp = now if now is not None else time.time()
         keep = {
-            url: entry
-            for url, entry in sorted(self.entries.items())
-            if entry["status"] in REUSABLE and stamp - entry["checked_at"] <= max_age
+            url: row
+            for url, row in sorted(self.entries.items())
+            if row[0] in REUSABLE and stamp - row[1] <= max_age
         }
         from catalog.atomic import write_atomic  # tempfile and friends: only when saving
 
@@ -133,29 +156,69 @@ def _read_regular(path: Path) -> str:
     return data.decode("utf-8")
 
 
-def parse(raw: str) -> tuple[dict[str, dict[str, Any]], LinkIndex | None]:
+def parse(raw: str) -> tuple[dict[str, Row], LinkIndex | None]:
     """The entries and index of a cache document; CacheError naming the first thing wrong."""
+    paused = gc.isenabled()
+    gc.disable()  # tens of thousands of new containers, none of them garbage: no collections
+    try:
+        return _parse(raw)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse(raw: str) -> tuple[dict[str, Row], LinkIndex | None]:
     try:
         data = json.loads(raw)
     except RecursionError:
         raise CacheError("nested too deeply") from None
     except ValueError as exc:
         raise CacheError(f"not JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("version") != VERSION:
+    version = data.get("version") if isinstance(data, dict) else None
+    if version not in READS or type(version) is not int:
         raise CacheError("not a link cache of this version")
     entries = data.get("entries")
     if not isinstance(entries, dict):
         raise CacheError("'entries' is not an object")
-    for url, entry in entries.items():
-        problem = _entry_problem(entry)
-        if problem:
-            raise CacheError(f"entry {url[:80]!r}: {problem}")
+    if version == 1:
+        return _v1_rows(entries), None  # its index's signature has the old shape: read again
+    for url, row in entries.items():
+        if type(row) is not list or tuple(map(type, row)) not in _ROW_TYPES:
+            raise CacheError(f"entry {url[:80]!r}: {_row_problem(row)}")
+        if row[0] not in STATUSES:
+            raise CacheError(f"entry {url[:80]!r}: unknown status {row[0]!r}")
+        if not math.isfinite(row[1]):
+            raise CacheError(f"entry {url[:80]!r}: 'checked_at' is not a finite number")
     if "index" not in data:
         return entries, None
     try:
         return entries, index_from_json(data["index"])
     except ValueError as exc:
         raise CacheError(str(exc)) from None
+
+
+def _row_problem(row: object) -> str:
+    """What is wrong with a row whose types are not a row's."""
+    if type(row) is not list:
+        return "not an array"
+    if len(row) != len(ROW):
+        return f"{len(row)} fields, not {len(ROW)}"
+    for name, value in zip(ROW, row, strict=True):
+        if type(value) not in _FIELDS[name]:
+            return f"{name!r} is {type(value).__name__}"
+    return "malformed"  # not reached: a row of the right types is in _ROW_TYPES
+
+
+def _v1_rows(entries: dict[str, Any]) -> dict[str, Row]:
+    """A version 1 file's entries (objects) as rows."""
+    rows: dict[str, Row] = {}
+    for url, entry in entries.items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise CacheError(f"entry {url[:80]!r}: {problem}")
+        fields = {**_EMPTY_ROW, "message": "", **entry}
+        rows[url] = [fields[name] for name in ROW]
+    return rows
 
 
 def _entry_problem(entry: object) -> str | None:

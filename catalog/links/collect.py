@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from catalog.catalog import LINK_SLOTS
 from catalog.errors import UsageProblem
 
-if TYPE_CHECKING:  # a cached run reads links from the index, never a Catalog
+if TYPE_CHECKING:  # a cached run reads links from the index, never a Catalog (nor imports it)
     from catalog.catalog import Catalog
 
 _SHARD = re.compile(r"(\d+)/(\d+)")
@@ -56,6 +55,8 @@ class LinkRef(NamedTuple):
 
 def collect(catalog: Catalog, only: set[str] | None = None) -> dict[str, list[LinkRef]]:
     """URL -> its uses, for every valid paper (or only the ids in `only`), in record order."""
+    from catalog.catalog import LINK_SLOTS
+
     links: dict[str, list[LinkRef]] = {}
     for paper in catalog.papers:
         if only is not None and paper.id not in only:

@@ -11,7 +11,6 @@ record.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,46 +19,53 @@ from catalog.links.collect import LinkRef
 # Modules whose change can change which links are valid or where they are written.
 _RULES = ("rules.py", "load.py", "catalog.py", "links/read.py", "links/collect.py")
 
-Signature = list[list[Any]]
+# Flat: name, size, mtime_ns, name, size, ... (one list compares, and checks, at C speed)
+Signature = list[Any]
+_USE = (str, int, int, str, str)  # a LinkRef's fields' types, as the JSON holds them
 
 
-@dataclass
 class LinkIndex:
-    signature: Signature
-    links: dict[str, list[LinkRef]]
-    contact: str | None = None  # catalog.yaml's repo_url, for the User-Agent
+    """The uses of every URL, the repo_url, and the signature they were read under (a plain
+    class: a cached run pays for every dataclass it creates at import)."""
+
+    def __init__(
+        self,
+        signature: Signature,
+        links: dict[str, list[LinkRef]],
+        contact: str | None = None,  # catalog.yaml's repo_url, for the User-Agent
+    ) -> None:
+        self.signature, self.links, self.contact = signature, links, contact
 
     def as_json(self) -> dict[str, Any]:
         return {
             "signature": self.signature,
             "contact": self.contact,
-            "links": {
-                url: [[r.path, r.line, r.column, r.record, r.field] for r in refs]
-                for url, refs in sorted(self.links.items())
-            },
+            "links": {url: [list(r) for r in refs] for url, refs in sorted(self.links.items())},
         }
 
 
 def signature(data_dir: Path) -> Signature:
-    """Every file of the data folder and of the rules, as [name, size, mtime_ns]."""
+    """Every file of the data folder and of the rules: name, size, mtime_ns for each."""
     found: Signature = []
     package = Path(__file__).resolve().parent.parent
     for name in _RULES:
-        found.append(_stat(f"code:{name}", package / name))
+        found += _stat(f"code:{name}", package / name)
     for folder in (data_dir, data_dir / "papers"):
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted((e.name, e) for e in os.scandir(folder))
         except OSError:
-            found.append([str(folder), -1, -1])
+            found += [str(folder), -1, -1]
             continue
-        for entry in entries:
+        for _, entry in entries:
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError:
-                info = None
-            kind = "dir" if entry.is_dir(follow_symlinks=False) else "file"
-            size = info.st_size if info and kind == "file" else -1
-            found.append([f"{kind}:{entry.path}", size, info.st_mtime_ns if info else -1])
+                found += [f"file:{entry.path}", -1, -1]
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                found += [f"dir:{entry.path}", -1, info.st_mtime_ns]
+            else:
+                found += [f"file:{entry.path}", info.st_size, info.st_mtime_ns]
     return found
 
 
@@ -72,45 +78,37 @@ def _stat(name: str, path: Path) -> list[Any]:
 
 
 def from_json(data: object) -> LinkIndex:
-    """The index in a cache document; ValueError naming what is wrong."""
+    """The index in a cache document; ValueError naming what is wrong.
+
+    Values come from json.loads, so exact type() checks suffice (and keep True out of ints),
+    done on whole columns (`map`) rather than item by item: a cached run checks every use.
+    """
     if not isinstance(data, dict):
         raise ValueError("'index' is not an object")
     sig, links, contact = data.get("signature"), data.get("links"), data.get("contact")
-    if not isinstance(sig, list) or not all(_is_stat(item) for item in sig):
+    if not isinstance(sig, list) or not _is_signature(sig):
         raise ValueError("'index.signature' is malformed")
     if contact is not None and not isinstance(contact, str):
         raise ValueError("'index.contact' is not a string")
     if not isinstance(links, dict):
         raise ValueError("'index.links' is not an object")
+    make = tuple.__new__  # LinkRef._make without its length check: _USE checked it
     refs: dict[str, list[LinkRef]] = {}
     for url, uses in links.items():
-        if not isinstance(uses, list) or not all(_is_use(use) for use in uses):
+        if type(uses) is not list or not all(
+            type(use) is list and tuple(map(type, use)) == _USE for use in uses
+        ):
             raise ValueError(f"'index.links' entry {url[:80]!r} is malformed")
-        refs[url] = [LinkRef(*use) for use in uses]
+        refs[url] = [make(LinkRef, use) for use in uses]
     return LinkIndex(sig, refs, contact)
 
 
-# Values come from json.loads, so exact type() checks suffice (and keep True out of ints):
-# several times faster than isinstance loops, which matters at 100k URLs a cached run.
-def _is_stat(item: object) -> bool:
+def _is_signature(sig: list[Any]) -> bool:
     return (
-        type(item) is list
-        and len(item) == 3
-        and type(item[0]) is str
-        and type(item[1]) is int
-        and type(item[2]) is int
-    )
-
-
-def _is_use(use: object) -> bool:
-    return (
-        type(use) is list
-        and len(use) == 5
-        and type(use[0]) is str
-        and type(use[1]) is int
-        and type(use[2]) is int
-        and type(use[3]) is str
-        and type(use[4]) is str
+        len(sig) % 3 == 0
+        and set(map(type, sig[0::3])) <= {str}
+        and set(map(type, sig[1::3])) <= {int}
+        and set(map(type, sig[2::3])) <= {int}
     )
 
 

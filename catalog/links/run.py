@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from catalog.links.cache import LinkCache
 from catalog.links.collect import LinkRef, in_shard
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from catalog.links.scheduler import Outcome
     from catalog.sources.settings import Settings
 
+T = TypeVar("T")
 DAY = 86400.0
 ARXIV_BATCH = 100
 ARXIV_INTERVAL = 3.0  # arXiv's terms: one API request every three seconds (sources.arxiv)
@@ -85,20 +86,16 @@ def check_links(
     sent = 0
     interrupted = False
     if isinstance(links, LinkFeed):
-        import asyncio
-
-        outcome, sent = asyncio.run(_check_fed(links, chosen, options, on_start, on_result))
+        outcome, sent = _run(_check_fed(links, chosen, options, on_start, on_result))
         checked, interrupted = outcome.results, outcome.interrupted
         uses: Mapping[str, list[LinkRef]] = links.links()
     else:
         uses = links
-        to_check = chosen.take(uses)
+        to_check = chosen.take(uses, uses)
         if on_start is not None:
             on_start(len(to_check))
         if to_check:
-            import asyncio
-
-            outcome, sent = asyncio.run(_check(to_check, options, on_result))
+            outcome, sent = _run(_check(to_check, options, on_result))
             checked, interrupted = outcome.results, outcome.interrupted
     if cache is not None and (checked or cache.warning or cache.changed or not cache.path.exists()):
         cache.update(checked)
@@ -116,7 +113,7 @@ def check_links(
         )
     urls = [u for u in sorted(uses) if chosen.wanted(u)]
     return LinkReport(
-        [_with_records(r, uses.get(r.url, ())) for r in results],
+        [r if r.records else _with_records(r, uses.get(r.url, ())) for r in results],
         {url: list(uses[url]) for url in urls},
         int((time.monotonic() - started) * 1000),
         sent,
@@ -125,12 +122,31 @@ def check_links(
     )
 
 
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(work)`, its main task returning nothing: on its way out, Python 3.11's
+    `asyncio.run` formats the main task, result and all (restoring the SIGINT handler), and
+    3,000 results take ~50 ms to format for nothing."""
+    import asyncio
+
+    box: list[T] = []
+
+    async def main() -> None:
+        box.append(await work)
+
+    asyncio.run(main())
+    return box[0]
+
+
 def _with_records(result: Result, refs: Sequence[LinkRef]) -> Result:
-    if len(refs) == 1:  # most URLs have one use: no set, no sort
-        records: tuple[str, ...] = (refs[0].record,)
-    else:
-        records = tuple(sorted({ref.record for ref in refs}))
+    records = _records(refs)
     return result if records == result.records else result.with_records(records)
+
+
+def _records(refs: Sequence[LinkRef]) -> tuple[str, ...]:
+    """The ids of the records that use a URL, sorted."""
+    if len(refs) == 1:  # most URLs have one use: no set, no sort
+        return (refs[0].record,)
+    return tuple(sorted({ref.record for ref in refs}))
 
 
 class _Selection:
@@ -146,8 +162,11 @@ class _Selection:
     def wanted(self, url: str) -> bool:
         return self.options.shard is None or in_shard(url, *self.options.shard)
 
-    def take(self, urls: Iterable[str]) -> list[str]:
-        """Those of `urls` to check (in sorted order), the others' results kept."""
+    def take(
+        self, urls: Iterable[str], uses: Mapping[str, list[LinkRef]] | None = None
+    ) -> list[str]:
+        """Those of `urls` to check (in sorted order), the others' results kept (a cached
+        one naming its records at once when `uses` is the whole mapping)."""
         fresh: list[str] = []
         exclude, cache, max_age = self.options.exclude, self.cache, self.options.max_age
         sharded = self.options.shard is not None
@@ -155,7 +174,10 @@ class _Selection:
             if sharded and not self.wanted(url):
                 continue
             pattern = next((p for p in exclude if p.search(url)), None) if exclude else None
-            hit = cache.fresh(url, max_age, self.now) if cache and pattern is None else None
+            hit = None
+            if cache and pattern is None:
+                records = _records(uses[url]) if uses is not None else ()
+                hit = cache.fresh(url, max_age, self.now, records)
             if pattern is not None:
                 self.results.append(
                     Result(url, "skipped", message=f"{EXCLUDED}{pattern.pattern!r}")
@@ -208,7 +230,7 @@ async def _check_fed(
         first: list[str] = []
         while not first:  # until some URL needs a request: the cache may answer them all
             urls = await arrived.get()
-            if urls is None:  # nothing to ask: no engine, no aiohttp
+            if urls is None:  # nothing to ask: no engine, no pycurl
                 await _finish(feed, reading, chosen, on_start)
                 return Outcome([]), 0
             first = chosen.take(urls)

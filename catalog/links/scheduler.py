@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from catalog.links.verdict import Result
 
-if TYPE_CHECKING:  # a run the cache answers gets its Outcome here without importing aiohttp
+if TYPE_CHECKING:  # a run the cache answers gets its Outcome here without importing pycurl
     from catalog.sources.http import Http
 
 Job = Callable[[], Awaitable[list[Result]]]

@@ -2,9 +2,10 @@
 
 Nothing else in catalog talks HTTP. The layer:
 
-- `http.Http`, the engine: one aiohttp session (pooled connections), redirects followed by
-  hand with the SSRF guard on every hop (`safety`), retries with backoff, `Retry-After`, one
-  deadline per fetch (a wait past it is reported, never slept), bodies never decoded and capped.
+- `http.Http`, the engine: libcurl's multi interface on the loop (`transport`: pooled
+  connections, only to addresses the guard checked), redirects followed by hand with the SSRF
+  guard on every hop (`safety`), retries with backoff, `Retry-After`, one deadline per fetch
+  (a wait past it is reported, never slept), bodies never decoded and capped.
 - `limits.Hosts`: per-host in-flight slots, an API's published interval, 429 windows (a 429
   halves the host's slots until its window has passed).
 - `service.Service`: a service's name, base URL (overridable by `CATALOG_<NAME>_API`), interval

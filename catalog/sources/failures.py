@@ -1,78 +1,88 @@
-"""How a transport failure reads in a verdict, and which failures another try cannot change."""
+"""How a transport failure reads in a verdict, and which failures another try cannot change.
+
+The transport (`transport.py`) raises `TransportError` with libcurl's error code and message
+(codes are libcurl's stable ABI, CURLcode), `RefusedAddress` when a connection would have gone
+to an address the guard refuses, and ValueError for a URL that cannot be sent.
+"""
 
 from __future__ import annotations
 
-import ssl
-from typing import Any
-
-import aiohttp
-from aiohttp import http_exceptions
+import errno
+import re
 
 from catalog.sources.safety import RefusedAddress
 from catalog.sources.types import Status
 
+# libcurl's CURLcode values (curl/curl.h)
+UNSUPPORTED_PROTOCOL = 1
+URL_MALFORMAT = 3
+COULDNT_RESOLVE_HOST = 6
+COULDNT_CONNECT = 7
+WEIRD_SERVER_REPLY = 8
+PARTIAL_FILE = 18
+WRITE_ERROR = 23
+OPERATION_TIMEDOUT = 28
+GOT_NOTHING = 52
+SEND_ERROR = 55
+RECV_ERROR = 56
+PEER_FAILED_VERIFICATION = 60
+TOO_LARGE = 100
+TLS_ERRORS = frozenset({35, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98})
+
+
+class TransportError(OSError):
+    """A request that got no usable answer: libcurl's error `code` and its message."""
+
+    def __init__(self, code: int, said: str, *, connected: bool = True, os_errno: int = 0) -> None:
+        super().__init__(code, said)
+        self.code = code
+        self.said = said
+        self.connected = connected  # False: the failure came before a connection was made
+        self.os_errno = os_errno  # the system's errno of the failed call, when curl kept it
+
 
 def final_error(exc: BaseException) -> bool:
     """Errors that another try cannot change."""
-    return refused_in(exc) is not None or isinstance(
-        exc, aiohttp.InvalidURL | aiohttp.ClientSSLError | ssl.SSLError | ValueError
-    )
-
-
-_PARSER_ERRORS = (  # aiohttp's parser errors (its C and Python parsers raise the same classes)
-    (http_exceptions.LineTooLong, "a status or header line too long"),
-    (http_exceptions.BadStatusLine, "bad status line"),
-    (http_exceptions.InvalidHeader, "invalid header"),
-)
+    if isinstance(exc, RefusedAddress | ValueError):
+        return True
+    return isinstance(exc, TransportError) and (exc.code in TLS_ERRORS or exc.code == URL_MALFORMAT)
 
 
 def malformed(exc: BaseException) -> str | None:
     """Why the server's answer is not HTTP (a bad status line, header...), or None.
 
-    aiohttp raises ClientResponseError, with no status of the server's, when its parser
-    rejects the answer; the parser's own error is at the end of the exception's causes. Such
-    an answer is asked again once, at once, and then reported: the bytes may have been the
-    leftovers of the last answer on a reused connection (a HEAD answered with a body), which
-    the parse error closed; a server that writes them itself writes them again.
+    Such an answer is asked again once, at once, and then reported: the bytes may have been
+    the leftovers of the last answer on a reused connection (a HEAD answered with a body),
+    which the failure closed; a server that writes them itself writes them again.
     """
-    if not isinstance(exc, aiohttp.ClientResponseError):
+    if not isinstance(exc, TransportError):
         return None
-    cause: BaseException = exc
-    while cause.__cause__ is not None:
-        cause = cause.__cause__
-    for kind, why in _PARSER_ERRORS:
-        if isinstance(cause, kind):
-            return why
-    said = (getattr(cause, "message", None) or str(cause) or type(cause).__name__).strip()
-    said = said.splitlines()[0].split(": b'")[0].rstrip(":").strip()
-    return said[:1].lower() + said[1:80] if said else "unparsable"
+    said = exc.said.strip()
+    if exc.code == TOO_LARGE:
+        return "a status or header line too long"
+    if exc.code == UNSUPPORTED_PROTOCOL and "HTTP/0.9" in said:
+        return "bad status line"  # curl reads an answer without a status line as HTTP/0.9
+    if exc.code == WEIRD_SERVER_REPLY:
+        lowered = said[:1].lower() + said[1:80]
+        if "status" in lowered or "response" in lowered or "version" in lowered:
+            return f"bad status line: {lowered}"
+        return f"invalid header: {lowered}" if lowered else "invalid header"
+    return None
 
 
 def refused_in(exc: BaseException) -> RefusedAddress | None:
-    """The RefusedAddress buried in an aiohttp exception chain, if any."""
-    seen: set[int] = set()
-    todo: list[Any] = [exc]
-    while todo:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, RefusedAddress):
-            return item
-        todo.extend([item.__cause__, item.__context__, getattr(item, "os_error", None)])
-        todo.extend(item.args)
-    if "refused: " in str(exc) and "--allow-private" in str(exc):
-        return RefusedAddress(str(exc)[str(exc).index("refused: ") :])
-    return None
+    """The RefusedAddress the failure is, if any."""
+    return exc if isinstance(exc, RefusedAddress) else None
 
 
 def error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
     refused = refused_in(exc)
     if refused is not None:
         return "skipped", str(refused)
-    # a failed certificate check is a ValueError too, and says nothing of the URL
-    if isinstance(exc, aiohttp.InvalidURL | ValueError) and not isinstance(exc, ssl.SSLError):
+    if isinstance(exc, ValueError):
         return "broken", f"invalid URL: {exc}"
+    if isinstance(exc, TransportError) and exc.code == URL_MALFORMAT:
+        return "broken", f"invalid URL: {exc.said}"
     why = malformed(exc)
     if why is not None:
         return "error", f"malformed answer ({why})"
@@ -82,23 +92,36 @@ def error_verdict(exc: BaseException, retries: int) -> tuple[Status, str]:
 
 def describe(exc: BaseException) -> str:
     """A short, stable phrase for a transport failure."""
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return "connection timed out"
-    if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
+    if isinstance(exc, TimeoutError):
         return "timed out waiting for the server"
-    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
-        why = getattr(exc, "verify_message", None) or getattr(
-            getattr(exc, "certificate_error", None), "verify_message", None
-        )
-        return f"TLS error: {why}" if why else "TLS error"
-    if isinstance(exc, aiohttp.ServerDisconnectedError):
+    if not isinstance(exc, TransportError):
+        return str(exc) or type(exc).__name__
+    code, said = exc.code, exc.said
+    if code == OPERATION_TIMEDOUT:
+        return "timed out waiting for the server" if exc.connected else "connection timed out"
+    if code in TLS_ERRORS:
+        return f"TLS error: {why}" if (why := _verify_message(said)) else "TLS error"
+    if code == GOT_NOTHING:
         return "server closed the connection"
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        if isinstance(exc.os_error, ConnectionRefusedError):
+    if code == COULDNT_CONNECT:
+        if exc.os_errno == errno.ECONNREFUSED or "Connection refused" in said:
             return "connection refused"
         return "could not connect"
-    if isinstance(exc, ConnectionResetError) or "reset by peer" in str(exc):
+    if code in (SEND_ERROR, RECV_ERROR):
         return "connection reset"
-    if isinstance(exc, aiohttp.ClientPayloadError):
+    if code == PARTIAL_FILE:
         return "the server broke off its answer"
-    return type(exc).__name__
+    if code == COULDNT_RESOLVE_HOST:
+        return "could not resolve the host"
+    text = said.splitlines()[0].strip() if said else f"curl error {code}"
+    return text[:1].lower() + text[1:100]
+
+
+def _verify_message(said: str) -> str:
+    """OpenSSL's reason for refusing a certificate, from curl's message (its wording varies
+    with the version: "SSL certificate problem: X", "... verify result: X (20)")."""
+    for marker in ("verify result: ", "SSL certificate problem: "):
+        if marker in said:
+            why = said.partition(marker)[2].strip()
+            return re.sub(r"\s*\(\d+\)$", "", why)
+    return ""

@@ -1,7 +1,9 @@
 """The one HTTP engine every outside request goes through: link checks and source clients.
 
-- One aiohttp session: pooled, reused connections; no proxies, no cookie jar shared across URLs.
-- The SSRF guard (`safety.py`) on every hop: redirects are followed here, by hand.
+- One libcurl multi handle (`transport.py`) on the running loop: pooled, reused connections;
+  no proxies, no cookie jar shared across URLs.
+- The SSRF guard (`safety.py`) on every hop: redirects are followed here, by hand; curl
+  connects only to the addresses the guard checked.
 - Per-host politeness (`limits.py`): in-flight slots, an API's published interval, and
   `Retry-After` windows (a 429 holds back the whole host, then its slots come back); at most
   `concurrency` requests in flight in all, a slot taken only once the host's turn has come.
@@ -16,20 +18,11 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import math
-import re
-import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
-
-from catalog.sources.tls import Tls  # first: it imports aiohttp without its CA bundle loads
-
-# isort: split
-import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from yarl import URL
 
 from catalog.sources.failures import error_verdict, final_error, malformed
 from catalog.sources.limits import Hosts
@@ -38,42 +31,15 @@ from catalog.sources.safety import Guard, NameNotFound
 from catalog.sources.safety import RefusedAddress as RefusedAddress
 from catalog.sources.settings import Settings as Settings
 from catalog.sources.settings import user_agent as user_agent
+from catalog.sources.tls import Tls
+from catalog.sources.transport import SMALL_BODY as SMALL_BODY
+from catalog.sources.transport import Transport
 from catalog.sources.types import Fetched, Snapshot
 
 # Statuses some servers give HEAD but not GET: ask again with GET before judging.
 HEAD_REFUSED = frozenset({400, 401, 403, 404, 405, 406, 409, 410, 418, 500, 501, 999})
-SMALL_BODY = 64 * 1024  # a body this small is read so the connection can be reused
 API_BODY_CAP = 2_000_000  # an API answer larger than this is not a real answer
 UNTIL_MARGIN = 1.0  # seconds before a caller's `until` when no request goes out any more
-_SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
-
-
-class PinnedResolver(AbstractResolver):
-    """The connector resolves through the guard: it connects to the addresses that were checked."""
-
-    def __init__(self, guard: Guard) -> None:
-        self._guard = guard
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results: list[ResolveResult] = []
-        for address in await self._guard.resolve(host, port):
-            v6 = ":" in address
-            results.append(
-                {
-                    "hostname": host,
-                    "host": address,
-                    "port": port,
-                    "family": socket.AF_INET6 if v6 else socket.AF_INET,
-                    "proto": 0,
-                    "flags": socket.AI_NUMERICHOST,
-                }
-            )
-        return results
-
-    async def close(self) -> None:
-        return None
 
 
 class TooLongWait(Exception):
@@ -122,8 +88,8 @@ class Http:
         # requests in flight, all hosts together (taken after the host's turn: see _admitted)
         self._gate = asyncio.Semaphore(max(1, self.settings.concurrency))
         self.requests_sent = 0
-        self.tls = Tls()  # its CA bundle is read before the first https request
-        self._session: aiohttp.ClientSession | None = None
+        self.tls = Tls()  # its CA bundle is found before the first https request
+        self.transport = Transport(self.settings, self.guard, self.tls)
 
     async def __aenter__(self) -> Http:
         return self
@@ -131,40 +97,8 @@ class Http:
     async def __aexit__(self, *_: object) -> None:
         await self.close()
 
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            timeout = self.settings.timeout
-            connector = aiohttp.TCPConnector(
-                limit=0,  # the scheduler bounds what is in flight
-                resolver=PinnedResolver(self.guard),
-                ssl=self.tls.context,
-                socket_factory=self.guard.socket_factory,
-                use_dns_cache=False,  # the guard's cache is the one
-                happy_eyeballs_delay=None,
-            )
-            session = aiohttp.ClientSession(
-                connector=connector,
-                auto_decompress=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
-                trust_env=False,
-                timeout=aiohttp.ClientTimeout(total=None, connect=timeout, sock_read=timeout),
-                headers={
-                    "User-Agent": self.settings.agent,
-                    "Accept": "*/*",
-                    "Accept-Encoding": "identity",
-                },
-            )
-            # aiohttp silently resends an idempotent request once after a disconnect; the
-            # retries here are the only ones, so that --retries means what it says.
-            if hasattr(session, "_retry_connection"):
-                session._retry_connection = False
-            self._session = session
-        return self._session
-
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.transport.close()
 
     # -- one request -------------------------------------------------------------------------
 
@@ -185,22 +119,21 @@ class Http:
         """
         host = host_key(url)
         await self._admitted(host, url, end)
-        if not self.tls.loaded and url[:6].lower() == "https:":
-            self.tls.ready()
         self.requests_sent += 1
         try:
-            async with self.session().request(
+            pin = self.guard.pinned(url) or await self.guard.pin(url)
+            name, port, addresses = pin
+            return await self.transport.exchange(
                 method,
-                _as_sent(url),
+                url,
+                host=name,
+                port=port,
+                addresses=addresses,
                 headers=headers,
-                cookies=cookies or None,
-                allow_redirects=False,
+                body_cap=body_cap,
+                cookies=cookies,
                 data=data,
-            ) as response:
-                body, truncated = await _read_capped(response, method, body_cap)
-                if cookies is not None:
-                    cookies.update({k: v.value for k, v in response.cookies.items()})
-                return Snapshot(response.status, response.headers, url, body, truncated)
+            )
         finally:
             self._gate.release()
             if self.hosts.intervals:
@@ -243,7 +176,7 @@ class Http:
             except TooLongWait as waiting:
                 tries.wait = waiting.seconds
                 return tries
-            except (aiohttp.ClientError, OSError) as exc:
+            except OSError as exc:
                 tries.sent += 1
                 tries.error = exc
                 if malformed(exc) is not None:
@@ -378,8 +311,9 @@ class Http:
                 return outcome.fail(*error_verdict(tries.error, self.settings.retries), current)
             snapshot = tries.snapshot
             assert snapshot is not None
-            location = snapshot.headers.get("location")
-            if 300 <= snapshot.status < 400 and snapshot.status != 304 and location:
+            redirect = 300 <= snapshot.status < 400 and snapshot.status != 304
+            location = snapshot.headers.get("location") if redirect else None
+            if location:
                 try:
                     target = urljoin(current, location.strip())
                 except ValueError:
@@ -402,33 +336,3 @@ class Http:
             outcome.response = snapshot
             outcome.final_url = current
             return outcome
-
-
-def _as_sent(url: str) -> URL:
-    """The URL as written when it is already valid ASCII (no re-quoting of %2C and alike)."""
-    if _SENDABLE.fullmatch(url):
-        return URL(url, encoded=True)
-    return URL(url)
-
-
-async def _read_capped(
-    response: aiohttp.ClientResponse, method: str, cap: int
-) -> tuple[bytes, bool]:
-    """At most `cap` raw bytes; a small body is read whole so the connection is reused."""
-    if method == "HEAD":
-        return b"", False
-    if cap > 0:
-        chunks: list[bytes] = []
-        got = 0
-        while got <= cap:
-            chunk = await response.content.read(cap + 1 - got)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-        data = b"".join(chunks)
-        return data[:cap], got > cap
-    length = response.content_length
-    if length is not None and length <= SMALL_BODY:
-        await response.read()
-    return b"", False

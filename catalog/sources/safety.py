@@ -2,11 +2,11 @@
 
 Two layers. `Guard.refusal` refuses a URL before any connection: a scheme other than http(s),
 user info (`user@host`, a classic way to make two URL parsers disagree about the host), and a
-host that is, or resolves to, an address the policy refuses. The connector then resolves names
-only through the same guard (`http.PinnedResolver`: the addresses checked are the addresses
-used) and `socket_factory` checks every address again right before its socket connects, so
-neither DNS rebinding nor a parser that reads the host differently can reach 127.0.0.1 or a
-metadata address.
+host that is, or resolves to, an address the policy refuses. The transport then connects only
+to the addresses this guard checked for the host (`transport.py` pins them in curl), and
+`connect_refusal` checks every address again right before its socket is made, so neither DNS
+rebinding nor a parser that reads the host differently can reach 127.0.0.1 or a metadata
+address.
 
 Every refusal is decided before a byte is sent and names only the host and the kind of address,
 so its text never depends on whether a port is open.
@@ -15,10 +15,12 @@ so its text never depends on whether a port is open.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from catalog.sources.policy import HINT as HINT
 from catalog.sources.policy import AddressPolicy as AddressPolicy
@@ -26,6 +28,7 @@ from catalog.sources.policy import parse_networks as parse_networks
 from catalog.sources.policy import refusal_text
 
 SCHEMES = ("http", "https")
+_HOST = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=%:-]+")  # a name, an IPv4 or an [IPv6] address
 
 
 class RefusedAddress(OSError):
@@ -53,23 +56,26 @@ class Guard:
     _cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     _trusted_addresses: set[str] = field(default_factory=set)
     _verdicts: dict[str, str | None] = field(default_factory=dict)  # origin -> refusal
+    _pins: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)
 
     def static_refusal(self, url: str) -> tuple[str | None, str, int]:
         """What can be refused without DNS: (why or None, host, port).
 
         Raises ValueError for a malformed URL (no host, a bad port).
         """
-        from yarl import URL  # aiohttp's own parser: the host checked is the host it dials
-
-        parsed = URL(url)
-        scheme = parsed.scheme
+        parsed = urlsplit(url.strip())
+        scheme = parsed.scheme.lower()
         if scheme not in SCHEMES:
             return f"only http(s) URLs are checked, not {scheme or 'a relative URL'}", "", 0
-        if parsed.raw_user is not None or parsed.raw_password is not None:
+        if "@" in parsed.netloc:
             return "refused: a URL with user info (user@host) is never requested", "", 0
-        host = parsed.raw_host or ""
+        host = parsed.hostname or ""
         if not host:
             raise ValueError("no host name")
+        if not host.isascii():
+            host = host.encode("idna").decode("ascii")  # as sent (transport.as_sent)
+        if not _HOST.fullmatch(host):
+            raise ValueError(f"bad host name {host!r}")
         port = parsed.port or (443 if scheme == "https" else 80)
         return None, host, port
 
@@ -82,6 +88,20 @@ class Guard:
         if origin is not None and origin in self._verdicts:
             return True, self._verdicts[origin]
         return False, None
+
+    def pinned(self, url: str) -> tuple[str, int, list[str]] | None:
+        """(host, port, the addresses checked) for an origin `pin` has seen, or None."""
+        origin = _origin(url)
+        return self._pins.get(origin) if origin is not None else None
+
+    async def pin(self, url: str) -> tuple[str, int, list[str]]:
+        """(host, port, its addresses as resolved here): the only ones a request may use."""
+        _, host, port = self.static_refusal(url)
+        addresses = await self.resolve(host, port)
+        origin = _origin(url)
+        if origin is not None:
+            self._pins[origin] = (host, port, addresses)
+        return host, port, addresses
 
     async def refusal(self, url: str) -> str | None:
         """Why `url` must not be requested, or None.
@@ -136,14 +156,12 @@ class Guard:
         self._cache[key] = addresses
         return addresses
 
-    def socket_factory(self, addr_info: Any) -> socket.socket:
-        """The connector's socket maker: checks the address right before connecting."""
-        family, kind, proto, _, sockaddr = addr_info
-        address = str(sockaddr[0])
+    def connect_refusal(self, address: str, port: int) -> RefusedAddress | None:
+        """Why no socket may connect to `address`:`port` (checked right before it is made)."""
         reason = self.policy.refuses(address)
-        if reason and f"{address}:{sockaddr[1]}" not in self._trusted_addresses:
-            raise RefusedAddress(refusal_text(address, reason))
-        return socket.socket(family, kind, proto)
+        if reason and f"{address}:{port}" not in self._trusted_addresses:
+            return RefusedAddress(refusal_text(address, reason))
+        return None
 
 
 def _origin(url: str) -> str | None:

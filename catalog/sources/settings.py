@@ -1,7 +1,7 @@
 """How hard and how long the engine knocks on each host: plain values, no HTTP imported.
 
 Kept apart from `http.py` so a command can build its settings (and a cached run finish) without
-importing aiohttp.
+importing the transport (pycurl).
 """
 
 from __future__ import annotations

@@ -1,0 +1,129 @@
+"""libcurl's multi interface driven by the running asyncio loop (its "multi_socket" API).
+
+curl says which sockets it waits on (`M_SOCKETFUNCTION`: watched with `add_reader` and
+`add_writer`) and when it next needs the clock (`M_TIMERFUNCTION`: `call_soon` or
+`call_later`); the loop tells it what happened (`socket_action`), and the transfers that
+ended are collected right after every action, in the same loop turn, so an answer reaches its
+waiting coroutine without another turn. pycurl ships a wrapper of its own
+(`pycurl.AsyncCurlMulti`); this one is leaner per request (no done-callback per transfer, no
+rescheduled timer on each new transfer, no turn between an answer and its waiter), which is
+most of what a request costs on this side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pycurl
+
+_IN, _OUT = pycurl.POLL_IN, pycurl.POLL_OUT
+
+# What a transfer ends with: None (done) or (curl's error code, its message).
+Ending = tuple[int, str] | None
+
+
+class CurlLoop:
+    """One multi handle on one loop: `await perform(curl)` runs a prepared easy handle."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.multi = pycurl.CurlMulti()
+        self.multi.setopt(pycurl.M_SOCKETFUNCTION, self._watch)
+        self.multi.setopt(pycurl.M_TIMERFUNCTION, self._clock)
+        self._watched: dict[int, int] = {}  # fd -> the events watched (POLL_IN | POLL_OUT)
+        self._timer: asyncio.Handle | None = None
+        self._soon = False  # the timer is a call_soon already (curl asks 0 ms per new transfer)
+        self._running: dict[Any, asyncio.Future[Ending]] = {}
+        self.closed = False
+
+    async def perform(self, curl: Any) -> Ending:
+        """Run `curl` to its end; cancelled, the transfer is taken out of curl at once."""
+        waiter: asyncio.Future[Ending] = self.loop.create_future()
+        self._running[curl] = waiter
+        try:
+            self.multi.add_handle(curl)
+        except BaseException:
+            del self._running[curl]
+            raise
+        try:
+            return await waiter
+        finally:
+            if self._running.pop(curl, None) is not None:  # not ended: cancelled
+                self.multi.remove_handle(curl)
+
+    def _watch(self, what: int, fd: int, _multi: Any, _socketp: Any) -> None:
+        """curl's socket callback: which events to watch on `fd` now (none once removed)."""
+        wanted = 0 if what == pycurl.POLL_REMOVE else what & (_IN | _OUT)
+        had = self._watched.get(fd, 0)
+        loop = self.loop
+        if had & _IN and not wanted & _IN:
+            loop.remove_reader(fd)
+        if had & _OUT and not wanted & _OUT:
+            loop.remove_writer(fd)
+        if wanted & _IN and not had & _IN:
+            loop.add_reader(fd, self._act, fd, pycurl.CSELECT_IN)
+        if wanted & _OUT and not had & _OUT:
+            loop.add_writer(fd, self._act, fd, pycurl.CSELECT_OUT)
+        if wanted:
+            self._watched[fd] = wanted
+        else:
+            self._watched.pop(fd, None)
+
+    def _clock(self, msecs: int) -> None:
+        """curl's timer callback: act on the clock in `msecs` (-1: no timer)."""
+        if self.closed or (msecs == 0 and self._soon):
+            return  # the call_soon pending covers it
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._soon = msecs == 0
+        if msecs == 0:
+            self._timer = self.loop.call_soon(self._tick)
+        elif msecs > 0:
+            self._timer = self.loop.call_later(msecs / 1000, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        self._soon = False
+        self._act(pycurl.SOCKET_TIMEOUT, 0)
+
+    def _act(self, fd: int, events: int) -> None:
+        if self.closed:
+            return
+        try:
+            self.multi.socket_action(fd, events)
+        except pycurl.error as exc:  # the multi handle itself failed: every transfer ends
+            for curl in list(self._running):
+                self._end(curl, (int(exc.args[0]), str(exc.args[-1])))
+            return
+        self._collect()
+
+    def _collect(self) -> None:
+        """Hand every transfer that ended to its waiter."""
+        while True:
+            queued, done, failed = self.multi.info_read()
+            for curl in done:
+                self._end(curl, None)
+            for curl, code, said in failed:
+                self._end(curl, (code, said))
+            if not queued:
+                return
+
+    def _end(self, curl: Any, ending: Ending) -> None:
+        waiter = self._running.pop(curl, None)
+        self.multi.remove_handle(curl)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(ending)
+
+    def close(self) -> None:
+        """Stop every transfer, stop watching, close the multi handle (and its connections)."""
+        for curl in list(self._running):
+            self._end(curl, (pycurl.E_ABORTED_BY_CALLBACK, "the engine was closed"))
+        self.multi.close()  # closes the connections (asking to watch no more of them)
+        self.closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for fd in list(self._watched):
+            self._watch(pycurl.POLL_REMOVE, fd, None, None)

@@ -1,0 +1,368 @@
+"""One HTTP exchange on libcurl's multi interface, driven by the running asyncio loop.
+
+The engine (`http.py`) decides what to ask and when; this module only sends one request and
+hands back its answer, never following a redirect. libcurl does the protocol work in C
+(`curl_loop.py` maps its sockets and timers onto the loop), so a request costs a fraction of
+what a Python HTTP client spends on it. What it must never do is pinned here:
+
+- connect only to the addresses the guard checked for the URL's host: the checked addresses
+  are handed to curl (`RESOLVE`), and every socket it opens is checked again before it exists
+  (`OPENSOCKETFUNCTION`), so neither DNS rebinding nor a URL parser that reads the host
+  differently reaches another address;
+- no proxy from the environment, no `.netrc`, http and https only, no redirect followed;
+- bodies never decoded (no `Accept-Encoding` but `identity`) and never read past the cap: the
+  write callback stops the transfer there; a small body is read whole so the connection is
+  kept for the next request;
+- no cookie engine: the caller's cookies are sent as given, `Set-Cookie` handed back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import math
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import pycurl
+
+from catalog.sources.curl_loop import CurlLoop
+from catalog.sources.failures import TOO_LARGE, TransportError
+from catalog.sources.safety import Guard, RefusedAddress
+from catalog.sources.settings import Settings
+from catalog.sources.tls import Tls
+from catalog.sources.types import Snapshot
+
+SMALL_BODY = 64 * 1024  # a body this small is read so the connection can be reused
+MAX_LINE = 8190  # a longer status or header line is not a real answer (as aiohttp's parser)
+_SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
+_PATH_SAFE = "/%:@!$&'()*+,;=~-._"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_STATIC_HEADERS = ["Accept-Encoding: identity"]
+
+
+def as_sent(url: str) -> str:
+    """The URL as written when it is already valid ASCII (no re-quoting of %2C and alike);
+    otherwise its host in IDNA and the rest percent-encoded, as a browser sends it.
+
+    Raises ValueError when the host cannot be encoded.
+    """
+    if _SENDABLE.fullmatch(url):
+        return url
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    if parts.username is not None:  # refused by the guard; kept so it is refused, not lost
+        netloc = f"{quote(parts.username)}@{netloc}"
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_PATH_SAFE),
+            quote(parts.query, safe=_QUERY_SAFE),
+            "",
+        )
+    )
+
+
+class Headers(Mapping[str, str]):
+    """A response's header fields by case-insensitive name; a repeated field's first value
+    (all of them through `all`). Parsed from the raw lines only when first asked."""
+
+    __slots__ = ("_fields", "_lines")
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self._lines = lines
+        self._fields: dict[str, list[str]] | None = None
+
+    def _parsed(self) -> dict[str, list[str]]:
+        if self._fields is None:
+            fields: dict[str, list[str]] = {}
+            last = ""
+            for raw in self._lines:
+                line = raw.decode("latin-1").rstrip("\r\n")
+                if line[:1] in (" ", "\t") and last:  # an obsolete folded line
+                    fields[last][-1] += " " + line.strip()
+                    continue
+                name, _, value = line.partition(":")
+                last = name.strip().lower()
+                fields.setdefault(last, []).append(value.strip())
+            self._fields = fields
+        return self._fields
+
+    def __getitem__(self, name: str) -> str:
+        return self._parsed()[name.lower()][0]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        values = self._parsed().get(name.lower())
+        return values[0] if values else default
+
+    def all(self, name: str) -> list[str]:
+        return list(self._parsed().get(name.lower(), ()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parsed())
+
+    def __len__(self) -> int:
+        return len(self._parsed())
+
+    def __repr__(self) -> str:
+        return f"Headers({ {k: v[0] for k, v in self._parsed().items()}!r})"
+
+
+class _Exchange:
+    """One request's state while curl runs it: its header lines, body and checked addresses."""
+
+    __slots__ = ("allowed", "body", "cap", "cut", "got", "lines", "refused", "url")
+
+    def __init__(self, url: str, allowed: frozenset[str], cap: int) -> None:
+        self.url = url
+        self.allowed = allowed
+        self.lines: list[bytes] = []
+        self.body: list[bytes] = []
+        self.cap = cap
+        self.got = 0
+        self.cut = False  # the transfer was stopped here, at the cap: not an error
+        self.refused: RefusedAddress | None = None
+
+    def keep(self, data: bytes) -> int | None:
+        """The write callback of a capped read: stops the transfer past the cap."""
+        self.got += len(data)
+        if self.got > self.cap:
+            self.body.append(data[: len(data) - (self.got - self.cap - 1)])
+            self.cut = True
+            return 0
+        self.body.append(data)
+        return None
+
+    def drain(self, data: bytes) -> int | None:
+        """The write callback of a probe: a small body is read (so the connection is kept),
+        a large one stopped."""
+        self.got += len(data)
+        if self.got > SMALL_BODY:
+            self.cut = True
+            return 0
+        return None
+
+
+class _Fd:
+    """A socket descriptor handed to curl: pycurl keeps a duplicate, this one closes on release."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def __del__(self) -> None:
+        os.close(self.fd)
+
+
+class Transport:
+    """Easy handles over one multi handle; create and use it in one event loop."""
+
+    def __init__(self, settings: Settings, guard: Guard, tls: Tls) -> None:
+        self.settings = settings
+        self.guard = guard
+        self.tls = tls
+        self._multi: CurlLoop | None = None
+        self._idle: list[Any] = []
+        timeout = settings.timeout
+        self._static: list[tuple[int, Any]] = [
+            (pycurl.NOSIGNAL, 1),
+            (pycurl.PROXY, ""),  # no proxy, whatever the environment says
+            (pycurl.NOPROXY, "*"),
+            (pycurl.NETRC, pycurl.NETRC_IGNORED),
+            (pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS),
+            (pycurl.REDIR_PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS),
+            (pycurl.FOLLOWLOCATION, 0),
+            (pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_1),
+            (pycurl.HTTP_CONTENT_DECODING, 0),
+            (pycurl.PATH_AS_IS, 1),  # sent as written: no squashing of /../
+            (pycurl.CONNECTTIMEOUT_MS, max(1, int(timeout * 1000))),
+            # no byte for `timeout` seconds (whole seconds: curl measures the speed per second)
+            (pycurl.LOW_SPEED_LIMIT, 1),
+            (pycurl.LOW_SPEED_TIME, max(1, math.ceil(timeout))),
+            (pycurl.USERAGENT, settings.agent),
+            (pycurl.HTTPHEADER, _STATIC_HEADERS),
+        ]
+
+    def _handle(self) -> Any:
+        if self._idle:
+            return self._idle.pop()
+        curl = pycurl.Curl()
+        self._configure(curl)
+        return curl
+
+    def _configure(self, curl: Any) -> None:
+        for option, value in self._static:
+            curl.setopt(option, value)
+        curl.setopt(pycurl.OPENSOCKETFUNCTION, self._opener(curl))
+        curl.exchange = None
+        curl.pinned = None
+        curl.plain = True
+        curl.tls = False
+
+    def _opener(self, curl: Any) -> Callable[[int, Any], Any]:
+        guard = self.guard
+
+        def open_socket(_purpose: int, address: Any) -> Any:
+            """Every connection curl makes: only to an address checked for this request."""
+            exchange: _Exchange | None = curl.exchange
+            ip, port = address.addr[0], address.addr[1]
+            if ":" in ip:
+                ip = str(ipaddress.ip_address(ip))
+            if exchange is None:
+                return pycurl.SOCKET_BAD
+            refused = guard.connect_refusal(ip, port)
+            if refused is None and ip not in exchange.allowed:
+                refused = RefusedAddress(f"refused: {ip} was not checked for {exchange.url}")
+            if refused is not None:
+                exchange.refused = refused
+                return pycurl.SOCKET_BAD
+            import socket
+
+            sock = socket.socket(address.family, address.socktype, address.protocol)
+            return _Fd(sock.detach())
+
+        return open_socket
+
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        host: str,
+        port: int,
+        addresses: list[str],
+        headers: Mapping[str, str] | None = None,
+        body_cap: int = 0,
+        cookies: dict[str, str] | None = None,
+        data: bytes | None = None,
+    ) -> Snapshot:
+        """Send one request to one of `addresses` (those the guard checked for `host`)."""
+        if self._multi is None:
+            self._multi = CurlLoop(asyncio.get_running_loop())
+        curl = self._handle()
+        sent = as_sent(url)
+        allowed = frozenset(addresses)
+        exchange = _Exchange(url, allowed, body_cap)
+        setopt = curl.setopt
+        setopt(pycurl.URL, sent)
+        pin = None if host.strip("[]") in allowed else f"{host}:{port}:{','.join(addresses)}"
+        if pin is not None and pin != curl.pinned:
+            setopt(pycurl.RESOLVE, [pin])
+            curl.pinned = pin
+        setopt(pycurl.HEADERFUNCTION, exchange.lines.append)
+        if method == "HEAD":
+            setopt(pycurl.NOBODY, 1)
+            setopt(pycurl.WRITEFUNCTION, exchange.drain)
+        else:
+            if method == "GET" and data is None:
+                setopt(pycurl.HTTPGET, 1)
+            else:
+                curl.plain = False
+                if data is not None:
+                    setopt(pycurl.POSTFIELDSIZE, len(data))
+                    setopt(pycurl.COPYPOSTFIELDS, data)
+                if method != "POST" or data is None:
+                    setopt(pycurl.CUSTOMREQUEST, method)
+            setopt(pycurl.WRITEFUNCTION, exchange.keep if body_cap > 0 else exchange.drain)
+        if headers or data is not None:
+            curl.plain = False
+            extra = [f"{k}: {v}" for k, v in (headers or {}).items()]
+            setopt(pycurl.HTTPHEADER, [*_STATIC_HEADERS, "Expect:", *extra])
+        if cookies:
+            curl.plain = False
+            setopt(pycurl.COOKIE, "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        if sent[:6].lower() == "https:" and not curl.tls:
+            self._trust(curl)
+        curl.exchange = exchange
+        try:
+            ending = await self._multi.perform(curl)
+        except BaseException:  # cancelled (a deadline, Ctrl-C): out of curl, the handle closed
+            curl.exchange = None
+            curl.close()
+            raise
+        if ending is not None:
+            code, said = ending
+            if not (exchange.cut and code == pycurl.E_WRITE_ERROR):
+                errno = curl.getinfo(pycurl.OS_ERRNO)
+                self._release(curl)
+                if exchange.refused is not None:
+                    raise exchange.refused from None
+                connected = _connected(said)
+                raise TransportError(code, said, connected=connected, os_errno=errno)
+        status = curl.getinfo(pycurl.RESPONSE_CODE)
+        lines = _last_answer(exchange.lines)
+        self._release(curl)
+        if lines and max(map(len, lines)) > MAX_LINE:
+            raise TransportError(TOO_LARGE, "a status or header line too long")
+        fields = Headers(lines)
+        if cookies is not None and any(line[:11].lower() == b"set-cookie:" for line in lines):
+            cookies.update(_cookies(fields.all("set-cookie")))
+        if body_cap > 0:
+            body = b"".join(exchange.body)
+            return Snapshot(status, fields, url, body[:body_cap], exchange.cut)
+        return Snapshot(status, fields, url)
+
+    def _trust(self, curl: Any) -> None:
+        """The CA bundle for https (found on first use: `Tls.ready`)."""
+        self.tls.ready()
+        if self.tls.cafile is not None:
+            curl.setopt(pycurl.CAINFO, self.tls.cafile)
+        if self.tls.capath is not None:
+            curl.setopt(pycurl.CAPATH, self.tls.capath)
+        curl.tls = True
+
+    def _release(self, curl: Any) -> None:
+        curl.exchange = None
+        if not curl.plain:
+            curl.reset()
+            self._configure(curl)
+        self._idle.append(curl)
+
+    async def close(self) -> None:
+        if self._multi is not None:
+            self._multi.close()
+            self._multi = None
+        for curl in self._idle:
+            curl.close()
+        self._idle.clear()
+
+
+def _last_answer(lines: list[bytes]) -> list[bytes]:
+    """The header lines of the final answer (after any 1xx), without its status line."""
+    start = 0
+    for index, line in enumerate(lines):
+        if line[:5] == b"HTTP/":
+            start = index + 1
+    return [line for line in lines[start:] if line not in (b"\r\n", b"\n")]
+
+
+def _connected(said: str) -> bool:
+    """Whether the failure came after the connection was made (a read, not a connect)."""
+    return not said.startswith(("Connection timed out", "Failed to connect", "Connection time"))
+
+
+def _cookies(values: list[str]) -> dict[str, str]:
+    from http.cookies import CookieError, SimpleCookie
+
+    jar: dict[str, str] = {}
+    for value in values:
+        parsed: SimpleCookie = SimpleCookie()
+        try:
+            parsed.load(value)
+        except CookieError:
+            continue
+        jar.update({name: morsel.value for name, morsel in parsed.items()})
+    return jar
