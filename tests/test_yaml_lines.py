@@ -346,3 +346,52 @@ def test_what_pyyaml_writes_reads_back_as_the_loader_reads_it(
 ) -> None:
     text = yaml.safe_dump(value, default_flow_style=flow, default_style=style, allow_unicode=True)
     check(text)
+
+
+_SEEDS = [
+    dump_record(
+        {
+            "title": "LoRA: Low-Rank Adaptation",
+            "year": 2022,
+            "venue": "ICLR",
+            "links": {"paper": "https://arxiv.org/abs/2106.09685", "code": "https://x.org/a#b"},
+            "keywords": ["Pioneering Paper", "Fine-Tuning"],
+            "authors": ["Edward J. Hu", "Zoë O'Brien"],
+            "added": dt.date(2024, 7, 12),
+            "notes": "Two lines\nof notes.",
+        }
+    ),
+    "# Venues\nICML:\n  full_name: International Conference\n  aliases: [icml, 'ICML 2024']\n"
+    "Keyword: {}\n",
+    "title: T\nintro: >-\n  One line\n  and another.\nsections:\n  - id: papers\n"
+    "    title: Papers\n  - id: more\n    text: |\n      - [PEFT](https://x.org)\n",
+]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_SEEDS),
+    st.lists(
+        st.tuples(
+            st.integers(0, 400),
+            st.integers(0, 2),
+            st.sampled_from(list(" \n:-#'\"[]{},|>&*!?%@`\t~0y.")),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_records_with_a_few_characters_changed_read_as_the_loader_reads_them(
+    seed: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """Real layouts one keystroke away from plain: inserted, removed or replaced characters."""
+    text = seed
+    for at, how, char in edits:
+        at %= len(text) + 1
+        if how == 0:
+            text = text[:at] + char + text[at:]
+        elif how == 1:
+            text = text[:at] + text[at + 1 :]
+        else:
+            text = text[:at] + char + text[at + 1 :]
+    check(text)
