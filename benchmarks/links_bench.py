@@ -10,6 +10,8 @@ One server process (aiohttp.web, so the server is never the bottleneck) listens 
 
 - cold: no cache; floor: rounds x latency (ceil(URLs per host / per-host) x latency);
 - cached: a second run answered by the cache (catalog's --cache, lychee's --cache);
+- 1st req s: from a run's start to its first request reaching the server (start-up, reading
+  the records or the Markdown: what a run spends before the network works for it);
 - cold with a 429 window: each host answers 429 with `Retry-After` for the first 2 s after
   its first request in that run (the server reopens the windows before each tool's run), then
   as usual; the ideal is the window plus the cold run.
@@ -79,7 +81,9 @@ async def main():
         ports.append(site._server.sockets[0].getsockname()[1])
     print(json.dumps(ports), flush=True)
     loop = asyncio.get_running_loop()
-    while await loop.run_in_executor(None, sys.stdin.readline):  # until closed
+    while line := await loop.run_in_executor(None, sys.stdin.readline):  # until closed
+        if line == "first\n":  # when the first request since the last line came
+            print(min(first.values(), default=-1.0), flush=True)
         first.clear()  # a line: the next request to each host opens its window again
 
 asyncio.run(main())
@@ -95,6 +99,7 @@ class Run:
     cpu: float = 0.0
     urls: int = 0
     floor: float = 0.0
+    first_request: float | None = None  # seconds from the process's start to its first request
     note: str = ""
 
     @property
@@ -103,8 +108,9 @@ class Run:
 
 
 @contextmanager
-def servers(hosts: int, latency: float, window: float) -> Iterator[tuple[list[int], Any]]:
-    """The ports, and a function that reopens every host's 429 window (for the next run)."""
+def servers(hosts: int, latency: float, window: float) -> Iterator[tuple[list[int], Any, Any]]:
+    """The ports, a function that reopens every host's 429 window (for the next run), and one
+    that says when (time.monotonic) the first request since the last of those calls came."""
     child = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(hosts), str(latency), str(window)],
         stdin=subprocess.PIPE,
@@ -118,9 +124,16 @@ def servers(hosts: int, latency: float, window: float) -> Iterator[tuple[list[in
         child.stdin.flush()
         time.sleep(0.1)  # read by the server before the next run starts
 
+    def first() -> float | None:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write("first\n")
+        child.stdin.flush()
+        when = float(child.stdout.readline())
+        return None if when < 0 else when
+
     try:
         assert child.stdout is not None
-        yield json.loads(child.stdout.readline()), reset
+        yield json.loads(child.stdout.readline()), reset, first
     finally:
         assert child.stdin is not None
         child.stdin.close()
@@ -188,7 +201,7 @@ def bench_size(urls_n: int, hosts: int, lychee_bin: str | None, args: dict[str, 
     with tempfile.TemporaryDirectory(prefix="links-bench-") as tmp:
         root = Path(tmp)
         for mode, window_s in (("cold", 0.0), ("429-window", window)):
-            with servers(hosts, latency, window_s) as (ports, reset):
+            with servers(hosts, latency, window_s) as (ports, reset, first):
                 urls = [
                     f"http://127.0.0.{2 + i % hosts}:{ports[i % hosts]}/paper/{i}"
                     for i in range(urls_n)
@@ -213,10 +226,14 @@ def bench_size(urls_n: int, hosts: int, lychee_bin: str | None, args: dict[str, 
                         (work / ".lycheecache").unlink(missing_ok=True)
                         kinds = ["cold", "cached"] if mode == "cold" else [mode]
                         for kind in kinds:
-                            if kind == "429-window":
+                            if kind != "cached":
                                 reset()  # each tool meets every host's window from its start
+                            started = time.monotonic()  # the server's clock, too
                             seconds, cpu, status, out = measure(command, work)
                             run = Run(tool, size, kind, seconds, cpu, urls_n)
+                            asked = first() if kind != "cached" else None
+                            if asked is not None:
+                                run.first_request = asked - started
                             run.floor = floor + (window_s if kind == "429-window" else 0.0)
                             run.note = _verdicts(tool, status, out, urls_n)
                             if repeat > 1:
@@ -245,12 +262,13 @@ def _verdicts(tool: str, status: int, out: str, urls: int) -> str:
 def table(runs: list[Run]) -> str:
     lines = [
         f"{'tool':8} {'size':>9} {'mode':>11} {'wall s':>7} {'floor s':>7} {'CPU s':>6} "
-        f"{'ms/URL':>7}  note"
+        f"{'ms/URL':>7} {'1st req s':>9}  note"
     ]
     for r in runs:
+        first = f"{r.first_request:9.3f}" if r.first_request is not None else f"{'':9}"
         lines.append(
-            f"{r.tool:8} {r.size:>9} {r.mode:>11} {r.seconds:7.2f} {r.floor:7.2f} {r.cpu:6.2f} "
-            f"{r.cpu_ms_per_url:7.3f}  {r.note}"
+            f"{r.tool:8} {r.size:>9} {r.mode:>11} {r.seconds:7.3f} {r.floor:7.2f} {r.cpu:6.3f} "
+            f"{r.cpu_ms_per_url:7.3f} {first}  {r.note}"
         )
     return "\n".join(lines)
 

@@ -263,7 +263,11 @@ def whole_build(count: int, work: Path, repeat: int = 1) -> dict[str, Any]:
     sampled every 0.2 s (benchmarks/tree_memory.py): each process's own peak RSS counts
     what they share once per process, and the parent's leaves the writers out. With
     `repeat`, the build runs that many times and each figure is its smallest (the machines
-    are noisy; small builds' stages last tens of milliseconds)."""
+    are noisy; small builds' stages last tens of milliseconds). A stage's CPU counts the
+    children reaped during it: the page writers in "generated pages and exports", and the
+    README's child (it renders from the start of the site), reaped when the writers fork.
+    Each stage also shows its system time (sys_s: file creation, page faults, the page
+    cache) and this process's time in the cyclic collector (gc_s)."""
     runs = [_whole_build_once(count, work) for _ in range(max(1, repeat))]
     best = dict(runs[0])
     for key in ("wall_s", "cpu_s", "peak_mib", "writer_peak_mib", "tree_pss_mib", "tree_rss_mib"):
@@ -311,6 +315,9 @@ def _whole_build_once(count: int, work: Path) -> dict[str, Any]:
                 following["cpu"] + following["children_cpu"] - mark["cpu"] - mark["children_cpu"],
                 2,
             ),
+            # The kernel's part (file creation, page faults) and this process's collections.
+            "sys_s": round(following.get("sys", 0.0) - mark.get("sys", 0.0), 2),
+            "gc_s": round(following.get("gc", 0.0) - mark.get("gc", 0.0), 2),
             "peak_mib": following["peak_mib"],
         }
     return {
@@ -371,9 +378,11 @@ def scaling(builds: list[dict[str, Any]]) -> list[str]:
                 continue
             ratio = figures["cpu_s"] / base
             flag = "" if ratio <= factor * 1.1 else "  OVER"
+            kernel = small["stages"][stage].get("sys_s"), figures.get("sys_s")
+            sys_part = f", sys {kernel[0]:.2f} -> {kernel[1]:.2f}" if None not in kernel else ""
             lines.append(
                 f"{stage:>22}: {small['papers']:>7} -> {large['papers']:>7}: "
-                f"{base:7.2f} s -> {figures['cpu_s']:7.2f} s CPU ({ratio:5.1f}x){flag}"
+                f"{base:7.2f} s -> {figures['cpu_s']:7.2f} s CPU ({ratio:5.1f}x{sys_part}){flag}"
             )
         ratio = large["cpu_s"] / small["cpu_s"]
         flag = "" if ratio <= factor * 1.1 else "  OVER"

@@ -6,22 +6,18 @@ without importing the whole CLI.
 
 from __future__ import annotations
 
-import functools
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from catalog import output
-from catalog.diagnostics import shorten
-from catalog.errors import EXIT_INTERRUPTED, EXIT_USAGE, CatalogError, UsageProblem
-from catalog.interrupt import INTERRUPTED
+from catalog.cli_errors import P, R, emit_error, require_data_dir, user_errors
+
+__all__ = ["emit_error", "require_data_dir", "user_errors"]  # their home: catalog.cli_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
-P = ParamSpec("P")
-R = TypeVar("R")
 
 DATA_OPTION = click.option(
     "--data",
@@ -42,42 +38,6 @@ def format_option(*choices: str) -> Callable[[F], F]:
         show_default=True,
         help="Output format.",
     )
-
-
-def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """One line on stderr instead of a traceback: a CatalogError exits with its status (1 for
-    bad input, 2 for a UsageProblem), an OSError (unwritable path, port in use) with 2, Ctrl-C
-    with 130."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        as_json = kwargs.get("fmt") == "json"
-        try:
-            return func(*args, **kwargs)
-        except CatalogError as exc:
-            _fail(shorten(str(exc)), exc.exit_code, as_json)
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(shorten(where + str(exc.strerror or exc)), EXIT_USAGE, as_json)
-        except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
-            sys.exit(EXIT_INTERRUPTED)
-
-    return wrapper
-
-
-def _fail(message: str, status: int, as_json: bool) -> NoReturn:
-    """The error line on stderr; with --format json also the one JSON document on stdout, so a
-    script always has one to read, failed or not."""
-    click.echo(f"error: {message}", err=True)
-    if as_json:
-        emit_error(message, status)
-    sys.exit(status)
-
-
-def emit_error(message: str, status: int) -> None:
-    """The JSON document of a failed command: `{"error": {"message", "exit_status"}}`."""
-    output.emit_json({"error": {"message": message, "exit_status": status}})
 
 
 def prints_json(command: click.Command) -> bool:
@@ -120,14 +80,3 @@ QUIET_OPTION = click.option(
 def command_options(func: Callable[P, R]) -> Callable[P, R]:
     """What every command has: -q/--quiet, and errors (and Ctrl-C) as one line and a status."""
     return QUIET_OPTION(user_errors(func))
-
-
-def require_data_dir(data_dir: Path) -> None:
-    """A data folder with its papers/ folder, or a one-line error and exit 2: without them a
-    check would find 0 problems in 0 papers and a build would write an empty list."""
-    if not data_dir.is_dir():
-        raise UsageProblem(f"no data folder at {data_dir} (use --data DIR)")
-    papers = data_dir / "papers"
-    if not papers.is_dir() or papers.is_symlink():
-        what = "is not a folder" if papers.exists() or papers.is_symlink() else "is missing"
-        raise UsageProblem(f"{papers} {what}: the records live in {papers}/<id>.yaml")

@@ -6,7 +6,6 @@ there, each command only turns its options into a call to its catalog/commands/ 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +14,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 from catalog.cli_options import DATA_OPTION, F, command_options, format_option
+from catalog.fast_cli import FORMATS, duration
 
 if TYPE_CHECKING:
     from catalog.links.report import Format as LinkFormat
-
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @click.command()
@@ -153,10 +150,10 @@ def new_paper(
 
 def parse_duration(text: str) -> float:
     """'90', '90s', '15m', '12h', '1d' -> seconds."""
-    match = _DURATION.fullmatch(text.strip().lower())
-    if not match:
-        raise click.BadParameter(f"expected a duration such as 3600, 30m, 12h or 1d, got {text!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    try:
+        return duration(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _positive(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -177,7 +174,7 @@ def _positive_option(name: str, kind: type, default: float, help: str) -> Callab
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown", "github"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="Report format (markdown suits $GITHUB_STEP_SUMMARY).",

@@ -1,5 +1,6 @@
-"""The cyclic garbage collector held off while a command loads: what it loads makes next to no
-reference cycles, so every collection in between only re-scans live objects."""
+"""The cyclic garbage collector held off while a command loads, and while the site's pages
+are prepared: neither makes reference cycles, so every collection in between only re-scans
+live objects."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ def paused() -> Iterator[None]:
     Measured: at 100k records the re-scans doubled load time and made dedupe 4x slower
     afterwards (benchmarks/run.py); at start-up, importing pydantic and building its
     validators triggered full collections worth 25M instructions of `catalog validate`'s
-    ~930M (benchmarks/startup_bench.py). Frozen objects are still freed as usual when
-    nothing refers to them any more.
+    ~930M (benchmarks/startup_bench.py); preparing the pages of 100k papers (1.6M objects
+    kept) took 6 s of full collections, 24x the 10k figure, since each one re-scans all
+    (benchmarks/build_stages.py). Frozen objects are still freed as usual when nothing
+    refers to them any more.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None, prog: str = "catalog") -> int:
     os.environ.setdefault(PLUGINS_ENV, "__all__")
     _skip_plugin_loader()
     try:
+        if args[:1] == ["check-links"]:  # read without click when it can be (fast_cli)
+            from catalog.fast_cli import main as fast
+
+            status = fast(args)
+            if status is not None:
+                return status
         from catalog.cli import main as cli
     except KeyboardInterrupt:  # Ctrl-C before a command's own handler is in place
         sys.stderr.write("interrupted\n")

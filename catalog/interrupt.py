@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-import click
-
 STOPPING = "stopping: finishing what is in flight (Ctrl-C again to quit at once)"
 INTERRUPTED = "interrupted"
 
@@ -35,7 +33,9 @@ def graceful_stop(message: str = STOPPING) -> Iterator[threading.Event]:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
-        click.echo(message, err=True)
+        from catalog.output import echo
+
+        echo(message, err=True)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:

@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import click
-
 _state = {"quiet": False}
 
 
@@ -29,15 +27,33 @@ def is_quiet() -> bool:
     return _state["quiet"]
 
 
+def echo(message: str, err: bool = False, color: bool | None = None) -> None:
+    """`click.echo` of a line of text, without importing click unless the line holds an
+    escape code (which click strips when the stream is no terminal, and color is not True):
+    check-links' start-up reads its command line without click (`catalog.fast_cli`)."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is not None and ("\x1b" not in message or color is True):
+        try:
+            stream.write(message + "\n")  # encoded whole before any byte is written
+        except UnicodeEncodeError:  # a stream in ASCII: click writes it its own way
+            pass
+        else:
+            stream.flush()
+            return
+    import click
+
+    click.echo(message, err=err, color=color)
+
+
 def note(message: str) -> None:
     """An informational line on stderr, unless -q."""
     if not _state["quiet"]:
-        click.echo(message, err=True)
+        echo(message, err=True)
 
 
 def warn(message: str) -> None:
     """A `warning:` line on stderr, even with -q: it asks for the user's attention."""
-    click.echo(f"warning: {message}", err=True)
+    echo(f"warning: {message}", err=True)
 
 
 def same_stream() -> bool:
@@ -51,7 +67,7 @@ def same_stream() -> bool:
 
 def emit_json(document: Any) -> None:
     """The command's result as exactly one JSON document on stdout."""
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    echo(json.dumps(document, indent=2, ensure_ascii=False), color=True)  # no escape codes
 
 
 @dataclass

@@ -327,6 +327,31 @@ def test_a_name_that_does_not_exist_is_broken_a_failing_resolver_is_an_error() -
     assert engine.requests_sent == 0
 
 
+def test_the_connection_goes_to_the_address_the_guard_checked() -> None:
+    """The name is resolved once, by the guard (an injected resolver here): the transport is
+    pinned to that address and never asks DNS itself (no resolver here knows the name)."""
+    asked: list[str] = []
+
+    def resolver(host: str, port: int, **_: Any) -> list[Any]:
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    with serve(ROUTES) as server:
+        port = server.server_address[1]
+        engine = Http(settings(), Guard(AddressPolicy(allow_private=True), resolver))
+
+        async def twice() -> tuple[Any, Any]:
+            async with engine:
+                url = f"http://pinned.example:{port}/ok"
+                return await check(engine, url), await check(engine, url)
+
+        first, second = asyncio.run(twice())
+        hosts = [h["Host"] for h in server.state.headers["/ok"]]
+    assert (first.status, second.status) == ("ok", "ok")
+    assert hosts == [f"pinned.example:{port}"] * 2
+    assert asked == ["pinned.example"]  # once, for both checks
+
+
 def test_retry_after_is_read_in_seconds_or_as_a_date_and_capped() -> None:
     from email.utils import formatdate
 

@@ -139,9 +139,10 @@ PROBE = """
 import sys
 from catalog.entry import main
 try:
-    main(sys.argv[1:])
+    code = main(sys.argv[1:])  # check-links returns (fast_cli), click exits
 except SystemExit as exc:
-    print(exc.code, sorted({m.split(".")[0] for m in sys.modules}), file=sys.stderr)
+    code = exc.code
+print(code, sorted({m.split(".")[0] for m in sys.modules}), file=sys.stderr)
 """
 
 

@@ -23,7 +23,7 @@ PROBE = """
 import json, sys
 from catalog.entry import main
 try:
-    main(json.loads(sys.argv[1]))
+    code = main(json.loads(sys.argv[1]))  # check-links returns (fast_cli), click exits
 except SystemExit as exc:
     code = exc.code
 print(json.dumps([code, sorted({m.split(".")[0] for m in sys.modules}),

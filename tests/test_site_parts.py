@@ -5,6 +5,7 @@ site."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -202,3 +203,18 @@ def test_a_failing_writer_fails_the_build_and_keeps_the_old_site(
     with pytest.raises(Exception, match="disk full"):
         build_site(catalog, out, workers=2)
     assert _tree(out) == before
+
+
+def test_the_site_build_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    catalog = load_catalog(write_data(tmp_path))
+    assert gc.isenabled()
+    build_site(catalog, tmp_path / "on")
+    assert gc.isenabled()  # paused while the pages are prepared, then on again
+    gc.disable()
+    try:
+        build_site(catalog, tmp_path / "off")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    on, off = _tree(tmp_path / "on"), _tree(tmp_path / "off")
+    assert [name for name in on if on[name] != off.get(name)] == []

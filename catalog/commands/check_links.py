@@ -1,8 +1,9 @@
 """`catalog check-links`: check the links (catalog.links does the work), print the report.
 
-Only click is imported at module level; the HTTP engine (pycurl) and rich load when the
-command runs, and the engine only when some link is not answered by the cache. The records'
-links are read without the validator (`links.read`): their other fields are `validate`'s.
+Nothing heavy is imported at module level, not even click (`catalog.fast_cli` runs this
+without it); the HTTP engine (pycurl) and rich load when the command runs, and the engine
+only when some link is not answered by the cache. The records' links are read without the
+validator (`links.read`): their other fields are `validate`'s.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from catalog import output
-from catalog.cli_options import require_data_dir
+from catalog.cli_errors import require_data_dir
 from catalog.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, CatalogError
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ def run(fmt: Format, strict: bool, **options: Any) -> int:
     # JSON escapes every control character, so there is no ANSI code for click to strip (a
     # regex pass over the whole report, 1 MB at 3,000 links, when stdout is no terminal)
     if text:
-        click.echo(text, color=True if fmt == "json" else None)
+        output.echo(text, color=True if fmt == "json" else None)
     if report.partial:
         return EXIT_INTERRUPTED
     return EXIT_FINDINGS if report.failed(strict) or data_errors else EXIT_OK
@@ -86,10 +85,14 @@ def _run(
     try:
         patterns = tuple(re.compile(p) for p in exclude)
     except re.error as exc:
+        import click  # as the option's own error (fast_cli leaves such a line to click)
+
         raise click.BadParameter(f"bad regular expression: {exc}", param_hint="--exclude") from None
     try:
         shard_spec = parse_shard(shard) if shard else None
     except ValueError as exc:
+        import click
+
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     require_data_dir(data_dir)
     cache = LinkCache.load(cache_path) if cache_path else None
@@ -142,7 +145,7 @@ def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -
 
     def loaded(feed: LinkFeed) -> None:
         for problem in feed.errors:
-            click.echo(problem.text(), err=True)
+            output.echo(problem.text(), err=True)
         if cache is not None and now is not None and not feed.errors:
             cache.remember(indexes.LinkIndex(now, feed.links(), feed.contact))
 

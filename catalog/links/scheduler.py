@@ -1,15 +1,18 @@
 """Run link-check tasks on one event loop, each holding one of its host's slots.
 
 A task is the work for one host (one URL, or a batch such as one arXiv query); it holds one of
-its host's slots (`sources.limits`) while it runs. The run's total (`concurrency`) bounds
-requests in flight, in the engine (`Http.send`), not tasks: a task waiting out its host's
-Retry-After window or an API's interval holds none of it. Cancelling the run (Ctrl-C) cancels
-every queued and running task at once and keeps the results already in.
+its host's slots (`sources.limits`) while it runs. Each host's tasks wait in its own queue and
+are run by at most `per_host` workers of that host (a coroutine per slot, not per URL: a run of
+3,000 URLs makes a few hundred coroutines, not 3,000 tasks). The run's total (`concurrency`)
+bounds requests in flight, in the engine (`Http.send`), not tasks: a task waiting out its
+host's Retry-After window or an API's interval holds none of it. Cancelling the run (Ctrl-C)
+cancels every running task at once, drops the queued ones and keeps the results already in.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,22 +58,40 @@ class Scheduler:
         """`run` for tasks that arrive in batches: each starts as soon as it arrives."""
         outcome = Outcome([])
         hosts = self.engine.hosts
-
-        async def one(task: Task) -> None:
-            state = await hosts.acquire(task.host)
-            try:
-                got = await _guarded(task)
-            finally:
-                hosts.release(state)
-            outcome.results.extend(got)
-            if on_result is not None:
-                for result in got:
-                    on_result(result)
-
+        queues: dict[str, deque[Task]] = {}
+        workers: dict[str, int] = {}
         running: list[asyncio.Future[None]] = []
+
+        async def work(host: str, queue: deque[Task]) -> None:
+            """Run the host's queued tasks one after the other, each in one of its slots."""
+            try:
+                while queue:
+                    task = queue.popleft()
+                    state = await hosts.acquire(host)
+                    try:
+                        got = await _guarded(task)
+                    finally:
+                        hosts.release(state)
+                    outcome.results.extend(got)
+                    if on_result is not None:
+                        for result in got:
+                            on_result(result)
+            finally:
+                workers[host] -= 1
+
+        def submit(task: Task) -> None:
+            queue = queues.get(task.host)
+            if queue is None:
+                queue = queues[task.host] = deque()
+            queue.append(task)
+            if workers.get(task.host, 0) < hosts.per_host:
+                workers[task.host] = workers.get(task.host, 0) + 1
+                running.append(asyncio.ensure_future(work(task.host, queue)))
+
         try:
             async for batch in batches:
-                running.extend(asyncio.ensure_future(one(task)) for task in batch)
+                for task in batch:
+                    submit(task)
             await asyncio.gather(*running)
         except asyncio.CancelledError:
             await _cancel(running)

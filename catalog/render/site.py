@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from catalog import collector
 from catalog.catalog import Catalog
 from catalog.errors import CatalogError, UsageProblem
 from catalog.render.exports import atom_feed, paper_json, safe_url
@@ -71,7 +72,8 @@ def build_site(
     out_dir = out_dir.absolute()
     _check_target(out_dir)
     step("pages")
-    site = build_pages(catalog, page_size, step=step, **kw)
+    with collector.paused():  # the views and the index make no cycles: nothing to collect
+        site = build_pages(catalog, page_size, step=step, **kw)
 
     def make(work: Path, staged: Path) -> None:
         step("theme")

@@ -112,12 +112,15 @@ class Http:
         cookies: dict[str, str] | None = None,
         end: float | None = None,
         data: bytes | None = None,
+        host: str | None = None,
     ) -> Snapshot:
         """One request, no redirect followed, after the host's turn; reads at most `body_cap`.
 
-        Raises TooLongWait when the host may not be asked before `end`.
+        `host` is `host_key(url)` when the caller knows it. Raises TooLongWait when the host
+        may not be asked before `end`.
         """
-        host = host_key(url)
+        if host is None:
+            host = host_key(url)
         await self._admitted(host, url, end)
         self.requests_sent += 1
         try:
@@ -163,7 +166,6 @@ class Http:
         self, url: str, attempt: Callable[[], Awaitable[tuple[Snapshot, int]]], end: float
     ) -> _Tries:
         """Run `attempt` until a final answer: retries timeouts, resets, 5xx and 429."""
-        host = host_key(url)
         tries = _Tries()
         count = self.settings.retries + 1
         asked_again = False  # a malformed answer gets one more try, at once (failures.py)
@@ -192,7 +194,7 @@ class Http:
             status = snapshot.status
             if status == 429:
                 asked = retry_after(snapshot.headers)
-                self.hosts.slow_down(host, pause if asked is None else asked)
+                self.hosts.slow_down(host_key(url), pause if asked is None else asked)
                 if last:
                     return tries
                 continue  # the next attempt's turn waits out the window, or reports it
@@ -210,15 +212,16 @@ class Http:
 
     async def _probe(self, url: str, cookies: dict[str, str], end: float) -> tuple[Snapshot, int]:
         """HEAD, and GET when the server refuses HEAD (remembered per host)."""
-        state = self.hosts.get(host_key(url))
+        host = host_key(url)
+        state = self.hosts.get(host)
         if not state.head_refused:
-            head = await self.send("HEAD", url, cookies=cookies, end=end)
+            head = await self.send("HEAD", url, cookies=cookies, end=end, host=host)
             if head.status not in HEAD_REFUSED:
                 return head, 1
             if head.status in (405, 501):
                 state.head_refused = True
-            return await self.send("GET", url, cookies=cookies, end=end), 2
-        return await self.send("GET", url, cookies=cookies, end=end), 1
+            return await self.send("GET", url, cookies=cookies, end=end, host=host), 2
+        return await self.send("GET", url, cookies=cookies, end=end, host=host), 1
 
     # -- a URL, redirects followed -----------------------------------------------------------
 

@@ -176,6 +176,7 @@ class Transport:
         self.tls = tls
         self._multi: CurlLoop | None = None
         self._idle: list[Any] = []
+        self._pins: dict[tuple[str, int], tuple[list[str], frozenset[str], str | None]] = {}
         timeout = settings.timeout
         self._static: list[tuple[int, Any]] = [
             (pycurl.NOSIGNAL, 1),
@@ -254,11 +255,10 @@ class Transport:
             self._multi = CurlLoop(asyncio.get_running_loop())
         curl = self._handle()
         sent = as_sent(url)
-        allowed = frozenset(addresses)
+        allowed, pin = self._pin(host, port, addresses)
         exchange = _Exchange(url, allowed, body_cap)
         setopt = curl.setopt
         setopt(pycurl.URL, sent)
-        pin = None if host.strip("[]") in allowed else f"{host}:{port}:{','.join(addresses)}"
         if pin is not None and pin != curl.pinned:
             setopt(pycurl.RESOLVE, [pin])
             curl.pinned = pin
@@ -314,6 +314,21 @@ class Transport:
             body = b"".join(exchange.body)
             return Snapshot(status, fields, url, body[:body_cap], exchange.cut)
         return Snapshot(status, fields, url)
+
+    def _pin(self, host: str, port: int, addresses: list[str]) -> tuple[frozenset[str], str | None]:
+        """The addresses a socket may connect to, and curl's `RESOLVE` entry that makes it
+        use them for `host` (None for an address written in the URL: curl resolves nothing)."""
+        known = self._pins.get((host, port))
+        if known is not None and known[0] == addresses:
+            return known[1], known[2]
+        try:
+            ipaddress.ip_address(host)
+            entry = None
+        except ValueError:
+            listed = ",".join(f"[{a}]" if ":" in a else a for a in addresses)
+            entry = f"{host}:{port}:{listed}"
+        self._pins[(host, port)] = (addresses, frozenset(addresses), entry)
+        return frozenset(addresses), entry
 
     def _trust(self, curl: Any) -> None:
         """The CA bundle for https (found on first use: `Tls.ready`)."""
