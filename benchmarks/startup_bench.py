@@ -20,9 +20,10 @@ by name, not only as milliseconds.
 
 `catalog validate` parses its files in a forked child while it imports pydantic
 (catalog/read_ahead.py) when a core is free at that moment (nothing else runnable), else
-in one process: the child's CPU counts in `cpu ms` (a process's children are in its rusage),
-and the import list is the parent's, so it tells which way the probe run went: without yaml,
-the child read the files.
+in one process: the child's CPU counts in `cpu ms` (a process's children are in its rusage).
+Plainly written files are read without PyYAML (catalog/yaml_lines.py), so `yaml` in the
+import list means some file needed the C loader; the list also says whether the probe run
+read ahead (the parent then never imports the line reader: the child used it).
 
     .venv/bin/python benchmarks/startup_bench.py [--data data] [--repeat 21] [--json out.json]
 """
@@ -62,6 +63,8 @@ try:
 except SystemExit:
     pass
 heavy = {m.split(".")[0] for m in sys.modules} & set(sys.argv[0].split(","))
+if "validate" in sys.argv[1:] and "catalog.yaml_lines" not in sys.modules:
+    heavy.add("(read ahead)")
 print(",".join(sorted(heavy)), file=sys.stderr)
 """
 

@@ -106,6 +106,44 @@ def test_commands_import_only_their_stages(catalog_dir: CatalogDir) -> None:
         assert not used & (STAGES - {"pydantic"}), args
 
 
+IN_ONE_PROCESS = """
+import json, sys
+from catalog import read_ahead
+read_ahead._spare_core = lambda: False  # read here, as on a busy machine: no child to hide it
+from catalog.entry import main
+try:
+    main(json.loads(sys.argv[1]))
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def test_validate_reads_plainly_written_data_without_pyyaml(catalog_dir: CatalogDir) -> None:
+    """The line reader (catalog/yaml_lines.py) reads what the tools write; a file it is not
+    sure of brings in the C loader, which finds its error at its line."""
+    catalog_dir.add("lora")
+    catalog_dir.add("qlora", title="QLoRA", links={"paper": "https://arxiv.org/abs/2305.14314"})
+
+    def validate() -> tuple[set[str], str]:
+        args = json.dumps(["validate", "--data", str(catalog_dir.path)])
+        done = subprocess.run(
+            [sys.executable, "-c", IN_ONE_PROCESS, args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+        )
+        return set(json.loads(done.stderr.strip().splitlines()[-1])), done.stdout
+
+    modules, report = validate()
+    assert "pydantic" in modules and "yaml" not in modules, report
+    (catalog_dir.papers / "qlora.yaml").write_text("title: &t QLoRA\nyear: *t\n")
+    modules, report = validate()
+    assert "yaml" in modules
+    assert "qlora.yaml:1:8: error[yaml-alias]" in report, report
+
+
 def test_the_console_script_starts_at_the_fast_entry() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["scripts"]["catalog"] == "catalog.entry:run"
