@@ -77,17 +77,17 @@ def test_a_malformed_row_is_a_warning_and_a_fresh_cache(tmp_path: Path, case: st
         {"version": 3, "entries": {}},
         {"version": VERSION, "entries": []},
         {"version": VERSION, "entries": {}, "index": []},
-        {"version": VERSION, "entries": {}, "index": {"signature": [["a", 1, 2]], "links": {}}},
-        {"version": VERSION, "entries": {}, "index": {"signature": ["a", 1], "links": {}}},
-        {"version": VERSION, "entries": {}, "index": {"signature": ["a", 1, True], "links": {}}},
-        {"version": VERSION, "entries": {}, "index": {"signature": [], "links": {"u": [[1]]}}},
-        {"version": VERSION, "entries": {}, "index": {"signature": [], "links": {"u": "x"}}},
+        {"version": VERSION, "entries": {}, "index": {"signature": 5, "links": {}}},
+        {"version": VERSION, "entries": {}, "index": {"signature": {"a": 1}, "links": {}}},
+        {"version": VERSION, "entries": {}, "index": {"links": {}}},
+        {"version": VERSION, "entries": {}, "index": {"signature": "", "links": {"u": [[1]]}}},
+        {"version": VERSION, "entries": {}, "index": {"signature": "", "links": {"u": "x"}}},
         {
             "version": VERSION,
             "entries": {},
-            "index": {"signature": [], "links": {"u": [["p", 1, 1, "r"]]}},
+            "index": {"signature": "", "links": {"u": [["p", 1, 1, "r"]]}},
         },
-        {"version": VERSION, "entries": {}, "index": {"signature": [], "links": {}, "contact": 1}},
+        {"version": VERSION, "entries": {}, "index": {"signature": "", "links": {}, "contact": 1}},
     ],
 )
 def test_a_malformed_document_or_index_is_a_warning(tmp_path: Path, doc: dict[str, Any]) -> None:
@@ -96,6 +96,18 @@ def test_a_malformed_document_or_index_is_a_warning(tmp_path: Path, doc: dict[st
     cache = LinkCache.load(path)
     assert cache.warning is not None and "fresh" in cache.warning
     assert cache.index is None and cache.entries == {}
+
+
+def test_an_index_with_a_list_of_stats_for_a_signature_matches_nothing(tmp_path: Path) -> None:
+    """The signature was a list before it was a digest: such an index is stale, not an error
+    (no warning; the run reads the records and writes a new one)."""
+    data = tmp_path / "data"
+    (data / "papers").mkdir(parents=True)
+    path = write(tmp_path / "links.json", {"https://a.example/x": ROW},
+                 index={"signature": ["code:rules.py", 1, 2], "links": {}})  # fmt: skip
+    cache = LinkCache.load(path)
+    assert cache.warning is None and cache.entries == {"https://a.example/x": ROW}
+    assert cache.index is not None and not matching(cache.index, data)
 
 
 def test_the_index_round_trips_and_matches_only_unchanged_data(tmp_path: Path) -> None:

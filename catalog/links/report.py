@@ -131,22 +131,35 @@ _NULL = "null"
 
 
 def _result_json(r: Result, refs: list[LinkRef]) -> str:
-    """One result of `to_json` as `json` writes it (ensure_ascii off, `", "` and `": "`)."""
-    s = _string
-    records = ", ".join(map(s, r.records))
+    """One result of `to_json` as `json` writes it (ensure_ascii off, `", "` and `": "`).
+
+    Written inline (no helper call per value): it runs once per URL of a cached run."""
+    s, null = _string, _NULL
     uses = ", ".join(
-        f'{{"record": {s(u.record)}, "field": {s("links." + u.field)}, "file": {s(u.path)}, '
-        f'"line": {_number(u.line)}, "column": {_number(u.column)}}}'
-        for u in refs
+        [
+            f'{{"record": {s(u.record)}, "field": {_FIELDS.get(u.field) or _field(u.field)}, '
+            f'"file": {s(u.path)}, "line": {_number(u.line)}, "column": {_number(u.column)}}}'
+            for u in refs
+        ]
     )
+    code, final, suggestion, warning = r.http_status, r.final_url, r.suggestion, r.warning
     return (
-        f'{{"url": {s(r.url)}, "status": {s(r.status)}, "http_status": {_maybe(r.http_status)}, '
-        f'"final_url": {_maybe(r.final_url)}, "message": {s(r.message)}, '
+        f'{{"url": {s(r.url)}, "status": {s(r.status)}, '
+        f'"http_status": {null if code is None else _number(code)}, '
+        f'"final_url": {null if final is None else _maybe(final)}, "message": {s(r.message)}, '
         f'"attempts": {_number(r.attempts)}, "elapsed_ms": {_number(r.elapsed_ms)}, '
-        f'"suggestion": {_maybe(r.suggestion)}, "warning": {_maybe(r.warning)}, '
+        f'"suggestion": {null if suggestion is None else _maybe(suggestion)}, '
+        f'"warning": {null if warning is None else _maybe(warning)}, '
         f'"cached": {"true" if r.cached is True else _value(r.cached)}, '
-        f'"records": [{records}], "sources": [{uses}]}}'
+        f'"records": [{", ".join(map(s, r.records))}], "sources": [{uses}]}}'
     )
+
+
+_FIELDS: dict[str, str] = {}  # a link field's name, as JSON ("links.paper"), once written
+
+
+def _field(name: str) -> str:
+    return _FIELDS.setdefault(name, _string(f"links.{name}"))
 
 
 def _number(value: object) -> str:
