@@ -29,7 +29,7 @@ except SystemExit as exc:
 print(json.dumps([code, sorted({m.split(".")[0] for m in sys.modules}),
                   "catalog.links.read" in sys.modules]), file=sys.stderr)
 """
-HEAVY = {"pycurl", "yaml"}
+HEAVY = {"pycurl"}  # the transport; plainly written records need no PyYAML either
 
 
 def check(data: Path, cache: Path) -> tuple[dict[str, Any], set[str], bool]:

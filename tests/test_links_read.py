@@ -1,5 +1,6 @@
-"""The records' links as check-links reads them: the quick event walk gives exactly what the
-exact path (`read_yaml` + `record_links`) gives, and hands every unusual file to it."""
+"""The records' links as check-links reads them: a plainly written record, read line by line
+(catalog/yaml_lines.py), gives exactly the links, lines, columns and errors that the C loader's
+reading gives, and every unusual record reads as the loader reads it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from catalog.links.read import quick_links, record_links
-from catalog.load import max_file_bytes, read_yaml
+import catalog.yaml_lines
+from catalog.diagnostics import Diagnostic
+from catalog.links.collect import LinkRef
+from catalog.links.read import read_links
+from catalog.yaml_lines import UNSURE
 
 HEAD = "title: A Title\nyear: 2022\nvenue: ICLR\n"
 PLAIN = [
@@ -45,36 +49,62 @@ UNUSUAL = [
 ]
 
 
-def _exact(path: Path) -> tuple[list[object], list[str]] | None:
-    source, problems = read_yaml(path, follow_symlinks=False)
-    if problems:
-        return None
-    found, errors = record_links(source, path.stem)
-    return list(found), [e.code for e in errors]
+Read = tuple[list[tuple[str, list[tuple[str, LinkRef]]]], list[Diagnostic]]
+
+
+def _read(data_dir: Path) -> Read:
+    got: list[tuple[str, list[tuple[str, LinkRef]]]] = []
+    errors = read_links(data_dir, lambda record, links: got.append((record, links)))
+    return got, errors
+
+
+def _both(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Read, Read]:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "rec.yaml").write_text(text, encoding="utf-8")
+    fast = _read(tmp_path)
+    monkeypatch.setattr(catalog.yaml_lines, "read_plain", lambda _text: catalog.yaml_lines.UNSURE)
+    return fast, _read(tmp_path)
 
 
 @pytest.mark.parametrize("text", PLAIN)
-def test_a_plain_record_is_read_quickly_as_the_exact_path_reads_it(
-    tmp_path: Path, text: str
+def test_a_plain_record_gives_the_links_the_loader_gives(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "rec.yaml"
-    path.write_text(text, encoding="utf-8")
-    quick = quick_links(path, max_file_bytes())
-    assert quick is not None and quick == _exact(path)[0]  # type: ignore[index]
-    assert all(ref.record == "rec" and ref.path == str(path) for _url, ref in quick)
+    fast, exact = _both(tmp_path, text, monkeypatch)
+    assert fast == exact
+    [(record, links)], errors = fast
+    assert record == "rec" and links and not errors
+    for url, ref in links:
+        line = text.lstrip("\ufeff").splitlines()[ref.line - 1]
+        assert url in line and line.index(url) + 1 >= ref.column - 1  # the URL is on its line
 
 
 @pytest.mark.parametrize("text", UNUSUAL)
-def test_an_unusual_record_goes_to_the_exact_path(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "rec.yaml"
-    path.write_text(text, encoding="utf-8")
-    assert quick_links(path, max_file_bytes()) is None
+def test_an_unusual_record_reads_as_the_loader_reads_it(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, exact = _both(tmp_path, text, monkeypatch)
+    assert fast == exact
 
 
-def test_an_unreadable_or_oversized_file_goes_to_the_exact_path(tmp_path: Path) -> None:
-    path = tmp_path / "rec.yaml"
-    path.write_bytes(b"links:\n  paper: https://x.org/\xff\n")
-    assert quick_links(path, max_file_bytes()) is None
-    path.write_text(HEAD + "links:\n  paper: https://x.org/a\n", encoding="utf-8")
-    assert quick_links(path, 10) is None
-    assert quick_links(tmp_path / "missing.yaml", max_file_bytes()) is None
+def test_an_undecodable_or_oversized_record_is_an_error_at_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "bad.yaml").write_bytes(b"links:\n  paper: https://x.org/\xff\n")
+    (papers / "big.yaml").write_text(HEAD + "links:\n  paper: https://x.org/a\n", "utf-8")
+    monkeypatch.setenv("CATALOG_MAX_FILE_BYTES", "40")
+    got, errors = _read(tmp_path)
+    assert got == []
+    assert [(Path(e.path).name, e.severity) for e in errors] == [
+        ("bad.yaml", "error"),
+        ("big.yaml", "error"),
+    ]
+
+
+def test_most_plain_records_take_the_line_reader() -> None:
+    """Else the tests above would compare the loader with itself."""
+    fast = [text for text in PLAIN if catalog.yaml_lines.read_plain(text) is not UNSURE]
+    assert len(fast) >= 4
