@@ -297,8 +297,14 @@ def targets(runs: list[Run]) -> list[tuple[str, str, bool | None]]:
             )
         window = found.get(("catalog", size, "429-window"))
         if ours and window:
+            # The issue sets this target at 3,000 URLs only: at 300 the window alone is 5x the
+            # cold floor. The ideal is the window plus the cold run (every host is in its
+            # window at once, so nothing can be checked meanwhile); printed beside the ratio.
             ratio = window.seconds / ours.seconds
-            checks.append((f"{size} 429 window <= 1.5x without", f"{ratio:.2f}x", ratio <= 1.5))
+            ideal = window.floor - ours.floor + ours.seconds
+            said = f"{ratio:.2f}x ({window.seconds:.2f} s; window + cold run: {ideal:.2f} s)"
+            met = ratio <= 1.5 if ours.urls >= 3000 else None
+            checks.append((f"{size} 429 window <= 1.5x without", said, met))
     return checks
 
 
