@@ -43,7 +43,7 @@ import click
 
 HELP_TARGET = 3.0
 VALIDATE_TARGET = 2.5
-HEAVY = ("pydantic", "jinja2", "aiohttp", "requests", "mkdocs", "material", "rich", "yaml")
+HEAVY = ("pydantic", "jinja2", "pycurl", "requests", "mkdocs", "material", "rich", "yaml")
 PARSE = """
 import sys, yaml
 from pathlib import Path
