@@ -12,7 +12,6 @@ is still read; its index is not (the records are read once more and a new one wr
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import os
@@ -158,13 +157,10 @@ def _read_regular(path: Path) -> str:
 
 def parse(raw: str) -> tuple[dict[str, Row], LinkIndex | None]:
     """The entries and index of a cache document; CacheError naming the first thing wrong."""
-    paused = gc.isenabled()
-    gc.disable()  # tens of thousands of new containers, none of them garbage: no collections
-    try:
+    from catalog.collector import paused
+
+    with paused():  # tens of thousands of new containers, none of them garbage: no collections
         return _parse(raw)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _parse(raw: str) -> tuple[dict[str, Row], LinkIndex | None]:

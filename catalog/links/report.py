@@ -20,6 +20,7 @@ from catalog.links.verdict import STATUSES, Result, is_excluded, is_failure
 Format = Literal["text", "json", "markdown", "github"]
 _by_url = attrgetter("url")
 _string = encode_basestring  # json's own (C) string writer, as with ensure_ascii=False
+_value = json.JSONEncoder(ensure_ascii=False).encode  # any value, as json writes it
 
 
 @dataclass
@@ -100,7 +101,7 @@ def to_json(report: LinkReport, strict: bool = False) -> dict[str, Any]:
 def dumps_report(doc: dict[str, Any]) -> str:
     """The JSON document with one result a line: the C encoder does the work (`indent` would
     send json to its pure-Python encoder, ~0.3 ms a result), and diffs still read by URL."""
-    dump = json.JSONEncoder(ensure_ascii=False).encode
+    dump = _value
     lines = ["{"]
     for name, value in doc.items():
         if name == "results" and value:
@@ -117,7 +118,7 @@ def dumps_report(doc: dict[str, Any]) -> str:
 def _json_report(report: LinkReport, strict: bool) -> str:
     """`dumps_report(to_json(report))`, each result's line written from its fields: the same
     text at a third of the cost (no dict per result and per use, the keys written once)."""
-    dump = json.JSONEncoder(ensure_ascii=False).encode
+    dump = _value
     tail = {"summary": report.summary(strict), "notes": report.notes}
     sources = report.sources
     lines = [f"    {_result_json(r, sorted(sources.get(r.url, ())))}" for r in report.results]
@@ -171,10 +172,6 @@ def _maybe(value: object) -> str:
     if value is None:
         return _NULL
     return _string(value) if type(value) is str else _value(value)
-
-
-def _value(value: object) -> str:
-    return json.JSONEncoder(ensure_ascii=False).encode(value)
 
 
 def from_json(doc: Any) -> LinkReport:
