@@ -31,6 +31,11 @@ SCHEMES = ("http", "https")
 _HOST = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=%:-]+")  # a name, an IPv4 or an [IPv6] address
 
 
+def ascii_host(host: str) -> str:
+    """A host name as it goes on the wire: IDNA for a non-ASCII name (UnicodeError if none)."""
+    return host if host.isascii() else host.encode("idna").decode("ascii")
+
+
 class RefusedAddress(OSError):
     """A connection to an address the policy forbids; raised before any byte is sent."""
 
@@ -72,8 +77,7 @@ class Guard:
         host = parsed.hostname or ""
         if not host:
             raise ValueError("no host name")
-        if not host.isascii():
-            host = host.encode("idna").decode("ascii")  # as sent (transport.as_sent)
+        host = ascii_host(host)  # the host checked is the host sent (transport.as_sent)
         if not _HOST.fullmatch(host):
             raise ValueError(f"bad host name {host!r}")
         port = parsed.port or (443 if scheme == "https" else 80)

@@ -31,7 +31,7 @@ import pycurl
 
 from catalog.sources.curl_loop import CurlLoop
 from catalog.sources.failures import TOO_LARGE, TransportError
-from catalog.sources.safety import Guard, RefusedAddress
+from catalog.sources.safety import Guard, RefusedAddress, ascii_host
 from catalog.sources.settings import Settings
 from catalog.sources.tls import Tls
 from catalog.sources.types import Snapshot
@@ -53,9 +53,7 @@ def as_sent(url: str) -> str:
     if _SENDABLE.fullmatch(url):
         return url
     parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    if not host.isascii():
-        host = host.encode("idna").decode("ascii")
+    host = ascii_host(parts.hostname or "")
     netloc = f"[{host}]" if ":" in host else host
     if parts.port is not None:
         netloc += f":{parts.port}"
