@@ -4,6 +4,7 @@ servers."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -186,3 +187,41 @@ def test_a_429_window_on_one_host_does_not_hold_back_the_others(catalog_dir: Any
         others = [t - window_opened for ts in two.state.times.values() for t in ts]
     assert {r.status for r in report.results} == {"ok"}, [r.message for r in report.results]
     assert len(others) == 8 and max(others) < 1.8  # all inside host one's 2 s window
+
+
+def test_the_console_script_ends_a_check_at_once_yet_loses_nothing(
+    catalog_dir: Any, tmp_path: Path
+) -> None:
+    """`python -m catalog check-links`, like the console script, ends with os._exit once the
+    report is flushed (no interpreter teardown): the whole report reaches a pipe and a file,
+    the cache is written whole, the exit status is kept; the tempfile module is never loaded."""
+    cache = tmp_path / "links.json"
+    probe = (
+        "import runpy, sys; from catalog import collector\n"
+        "try:\n    runpy.run_module('catalog', run_name='__main__')\n"
+        "finally:\n"
+        "    print(collector.teardown_skipped(), 'tempfile' in sys.modules, file=sys.stderr)\n"
+    )
+    with serve({"/a": ok, "/gone": status(404)}) as server:
+        for i in range(60):  # more report than one write
+            catalog_dir.add(f"r{i:02d}", links={"paper": f"{server.base}/a?{i}"})
+        catalog_dir.add("gone", links={"paper": f"{server.base}/gone"})
+        args = ["check-links", "--data", str(catalog_dir.path), "--allow-private"]
+        args += ["--format", "json", "--cache", str(cache)]
+        piped = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=REPO
+        )
+        out = tmp_path / "report.json"
+        with out.open("w", encoding="utf-8") as handle:
+            console = [sys.executable, "-m", "catalog", *args]
+            to_file = subprocess.run(console, stdout=handle, cwd=REPO, check=False)
+    assert piped.returncode == 1 and to_file.returncode == 1  # the 404
+    assert piped.stderr.split()[-2:] == ["True", "False"]  # teardown skipped; no tempfile
+    report = json.loads(piped.stdout)
+    assert len(report["results"]) == 61 and report["summary"]["broken"] == 1
+    again = json.loads(out.read_text(encoding="utf-8"))  # the cache answered, but the 404
+    assert [(r["url"], r["status"]) for r in again["results"]] == [
+        (r["url"], r["status"]) for r in report["results"]
+    ]
+    assert again["summary"]["cached"] == 60
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["entries"]) == 60

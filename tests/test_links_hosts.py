@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -17,6 +20,7 @@ from catalog.links.run import CheckOptions, check_links
 from catalog.sources.http import Settings
 from catalog.sources.safety import AddressPolicy
 from catalog.validate import load_catalog
+from tests.conftest import REPO
 
 ARXIV_KNOWN = {"2106.09685", "2310.11454", "2402.05445"}
 DOIS = {"10.1145/3580305.3599572"}
@@ -323,3 +327,92 @@ def test_every_arxiv_host_name_holds_arxiv() -> None:
     from catalog.sources.arxiv import HOSTS
 
     assert all("arxiv" in host for host in HOSTS)
+
+
+def test_the_host_tables_are_the_clients_own() -> None:
+    """hosts.py names the hosts each client reads (so it need not import the clients to know)."""
+    from catalog.links import hosts
+    from catalog.sources import arxiv, doi, github, openreview
+
+    assert hosts.DOI_HOSTS == doi.HOSTS
+    assert hosts.ARXIV_BATCH == arxiv.BATCH
+    assert arxiv.ARXIV.interval == hosts.ARXIV_INTERVAL
+    for host in ("github.com", "GitHub.com", "www.github.com", "gist.github.com", "gitlab.com"):
+        named = github.repo_of(f"https://{host}/octo/live") is not None
+        assert named == (host.lower() in hosts.GITHUB_HOSTS), host
+    for host in ("openreview.net", "OpenReview.net", "www.openreview.net", "api.openreview.net"):
+        named = openreview.note_of(f"https://{host}/forum?id=abc") is not None
+        assert named == (host.lower() in hosts.OPENREVIEW_HOSTS), host
+
+
+CLIENTS = (
+    "catalog.sources.arxiv",
+    "catalog.sources.doi",
+    "catalog.sources.github",
+    "catalog.sources.openreview",
+    "catalog.identity",
+)
+FRESH_RUN = """
+import json, sys
+from catalog.entry import main
+code = main(sys.argv[1:])
+print(json.dumps([code, sorted(m for m in sys.modules if m.startswith("catalog."))]),
+      file=sys.stderr)
+"""
+
+
+def fresh_run(data: Path, env: dict[str, str]) -> tuple[int, set[str], dict[str, Any]]:
+    """check-links in a new process: exit status, catalog modules imported, JSON report."""
+    args = ["check-links", "--data", str(data), "--allow-private", "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_RUN, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **env},
+        check=False,
+    )
+    code, modules = json.loads(done.stderr.strip().splitlines()[-1])
+    return code, set(modules), json.loads(done.stdout)
+
+
+def test_a_run_over_plain_hosts_imports_no_source_client(catalog_dir: Any) -> None:
+    with serve({"/a": ok}) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/a"})
+        code, modules, doc = fresh_run(catalog_dir.path, env_for(server.base))
+        hits = dict(server.state.hits)
+    assert code == 0 and hits == {"/a": 1}, doc
+    assert "catalog.sources.http" in modules  # the engine ran
+    assert not modules & set(CLIENTS)
+
+
+def test_each_strategy_still_applies_in_a_fresh_process(catalog_dir: Any) -> None:
+    """The clients imported on demand: an arXiv, DOI, GitHub and OpenReview URL each asks its
+    API (the local fake), beside a plain URL."""
+    routes = {"/api/query": arxiv_api, "/api/handles/*": doi_api, "/a": ok, **GITHUB}
+    routes |= OPENREVIEW
+    with serve(routes) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/a"})
+        catalog_dir.add("lora", links={"paper": "https://arxiv.org/abs/2106.09685"})
+        catalog_dir.add("doi", links={"paper": "https://doi.org/10.1145/3580305.3599572"})
+        catalog_dir.add(
+            "gh", links={"paper": f"{server.base}/a", "code": "https://github.com/octo/frozen"}
+        )
+        catalog_dir.add("or", links={"paper": "https://openreview.net/forum?id=hidden"})
+        code, modules, doc = fresh_run(catalog_dir.path, env_for(server.base))
+        asked = sorted(path.split("?")[0] for _, path in server.state.log)
+    said = {r["url"]: (r["status"], r["message"]) for r in doc["results"]}
+    assert said["https://arxiv.org/abs/2106.09685"][1].startswith("listed by the arXiv API")
+    assert said["https://doi.org/10.1145/3580305.3599572"][1].startswith("DOI registered")
+    assert said["https://github.com/octo/frozen"][0] == "ok"
+    assert (
+        "OpenReview note hidden is not public" in said["https://openreview.net/forum?id=hidden"][1]
+    )
+    assert asked == [
+        "/a",
+        "/api/handles/10.1145/3580305.3599572",
+        "/api/query",
+        "/notes",
+        "/repos/octo/frozen",
+    ]
+    assert code == 1 and set(CLIENTS) <= modules  # the hidden note is broken

@@ -4,6 +4,13 @@ Each strategy turns matching URLs into scheduler tasks and the client's answer i
 on the record's URL. Base URLs come from the clients' services, so tests point them at a local
 server with `CATALOG_ARXIV_API`, `CATALOG_DOI_API`, `CATALOG_GITHUB_API`, `CATALOG_GITHUB_WEB`,
 `CATALOG_OPENREVIEW_API`, `CATALOG_OPENREVIEW_API_V1` and `CATALOG_IEEE_BASE`.
+
+The clients (`sources.arxiv`, `doi`, `github`, `openreview`, and `identity` behind arXiv's)
+are imported, and built, when the first URL of their hosts is met: a run over other hosts
+never loads them (a fifth of a cold check's start-up). Which hosts have a strategy is named
+here (`GITHUB_HOSTS`...), kept equal to the clients' own tables by tests/test_links_hosts.py.
+The arXiv client, which sets the API's interval on the engine, is built at the first URL
+saying "arxiv", before any request of that URL.
 """
 
 from __future__ import annotations
@@ -14,29 +21,51 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from catalog.links.check import check, verdict_of
 from catalog.links.scheduler import Task
 from catalog.links.verdict import Result
-from catalog.sources.arxiv import ARXIV, BATCH, Answer, ArxivClient, arxiv_id_of
-from catalog.sources.doi import DOI, DoiClient, doi_of
-from catalog.sources.doi import HOSTS as DOI_HOSTS
-from catalog.sources.github import GITHUB, GITHUB_WEB, GitHubClient, rate_limited, repo_of
 from catalog.sources.http import Http, host_key
-from catalog.sources.openreview import OPENREVIEW, OpenReviewClient, note_of
 from catalog.sources.service import Service
 from catalog.sources.types import Fetched, Status
 
+if TYPE_CHECKING:
+    from catalog.sources.arxiv import Answer, ArxivClient
+    from catalog.sources.doi import DoiClient
+    from catalog.sources.github import GitHubClient
+    from catalog.sources.openreview import OpenReviewClient
+
 IEEE = Service("IEEE Xplore", "CATALOG_IEEE_BASE", "https://ieeexplore.ieee.org")
-ARXIV_BATCH = BATCH
+ARXIV_BATCH = 100  # sources.arxiv.BATCH: ids per query
+ARXIV_INTERVAL = 3.0  # sources.arxiv.ARXIV.interval: arXiv's terms, one query per 3 s
+# The hosts each client reads URLs of (github.repo_of, doi.HOSTS, openreview.note_of)
+GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
+DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
+OPENREVIEW_HOSTS = frozenset({"openreview.net"})
+IEEE_HOST = "ieeexplore.ieee.org"
 # hosts with a strategy: only their URLs are parsed further
-_SPECIAL_HOSTS = frozenset(
-    {"github.com", "www.github.com", "openreview.net", "ieeexplore.ieee.org", *DOI_HOSTS}
-)
-ARXIV_INTERVAL = ARXIV.interval
+_SPECIAL_HOSTS = GITHUB_HOSTS | DOI_HOSTS | OPENREVIEW_HOSTS | {IEEE_HOST}
 _maybe_arxiv = re.compile("arxiv", re.IGNORECASE).search
+
+
+def repo_of(url: str) -> tuple[str, str] | None:
+    from catalog.sources.github import repo_of as read
+
+    return read(url)
+
+
+def doi_of(url: str) -> str | None:
+    from catalog.sources.doi import doi_of as read
+
+    return read(url)
+
+
+def note_of(url: str) -> str | None:
+    from catalog.sources.openreview import note_of as read
+
+    return read(url)
 
 
 def rebase(url: str, new_base: str) -> str:
@@ -56,11 +85,39 @@ class Strategies:
     arxiv_interval: float = ARXIV_INTERVAL
     _github_off: str | None = None  # why the GitHub API is not asked any more
 
-    def __post_init__(self) -> None:
-        self.arxiv = ArxivClient(self.engine, self.env, interval=self.arxiv_interval)
-        self.github_api = GitHubClient(self.engine, self.env)
-        self.doi_api = DoiClient(self.engine, self.env)
-        self.openreview_api = OpenReviewClient(self.engine, self.env)
+    # -- the clients, each built (and its module imported) when first needed -----------------
+
+    @functools.cached_property
+    def arxiv(self) -> ArxivClient:
+        from catalog.sources.arxiv import ArxivClient
+
+        return ArxivClient(self.engine, self.env, interval=self.arxiv_interval)
+
+    @functools.cached_property
+    def github_api(self) -> GitHubClient:
+        from catalog.sources.github import GitHubClient
+
+        return GitHubClient(self.engine, self.env)
+
+    @functools.cached_property
+    def doi_api(self) -> DoiClient:
+        from catalog.sources.doi import DoiClient
+
+        return DoiClient(self.engine, self.env)
+
+    @functools.cached_property
+    def openreview_api(self) -> OpenReviewClient:
+        from catalog.sources.openreview import OpenReviewClient
+
+        return OpenReviewClient(self.engine, self.env)
+
+    def _arxiv_id(self, url: str) -> str | None:
+        """The arXiv paper `url` names, the client built first (its interval set on the
+        engine before any URL saying "arxiv" is asked)."""
+        from catalog.sources.arxiv import arxiv_id_of
+
+        self.arxiv  # noqa: B018 - built now, for its side effect on the engine
+        return arxiv_id_of(url)
 
     def split(self, urls: Iterable[str]) -> tuple[list[Task], list[str]]:
         """Tasks for the URLs that are no arXiv papers, and the arXiv ones (to batch)."""
@@ -68,7 +125,7 @@ class Strategies:
         arxiv: list[str] = []
         for url in urls:
             # every arXiv host name holds "arxiv": the others skip parsing the URL for it
-            if _maybe_arxiv(url) is not None and arxiv_id_of(url) is not None:
+            if _maybe_arxiv(url) is not None and self._arxiv_id(url) is not None:
                 arxiv.append(url)
             else:
                 tasks.append(self._task_for(url))
@@ -78,7 +135,7 @@ class Strategies:
         tasks, papers = self.split(urls)
         arxiv: dict[str, list[str]] = {}
         for url in papers:
-            arxiv_id = arxiv_id_of(url)
+            arxiv_id = self._arxiv_id(url)
             assert arxiv_id is not None
             arxiv.setdefault(arxiv_id, []).append(url)
         if arxiv:
@@ -90,20 +147,21 @@ class Strategies:
         host = host_key(url)
         job: Callable[[], Awaitable[Result]] | None = None
         key = host
-        special = host.split(":", 1)[0] in _SPECIAL_HOSTS
-        repo = repo_of(url) if special else None
-        doi = doi_of(url) if special and repo is None else None
-        note = note_of(url) if special and repo is None and doi is None else None
+        name = host.split(":", 1)[0]
+        special = name in _SPECIAL_HOSTS
+        repo = repo_of(url) if special and name in GITHUB_HOSTS else None
+        doi = doi_of(url) if special and name in DOI_HOSTS else None
+        note = note_of(url) if special and name in OPENREVIEW_HOSTS else None
         if repo is not None:
-            key = GITHUB.host(self.env)
+            key = host_key(self.github_api.api)
             job = lambda: self.github(url, *repo)  # noqa: E731
         elif doi is not None:
-            key = DOI.host(self.env)
+            key = host_key(self.doi_api.api)
             job = lambda: self.doi(url, doi)  # noqa: E731
         elif note is not None:
-            key = OPENREVIEW.host(self.env)
+            key = host_key(self.openreview_api.apis[0])
             job = lambda: self.openreview(url, note)  # noqa: E731
-        elif host == "ieeexplore.ieee.org":
+        elif host == IEEE_HOST:
             key = IEEE.host(self.env)
             job = lambda: self.ieee(url)  # noqa: E731
         if job is None:
@@ -149,6 +207,8 @@ class Strategies:
         response = fetched.response
         if response is None or fetched.status is not None:
             return _api_failure(url, fetched, started)
+        from catalog.sources.github import rate_limited
+
         limited = rate_limited(response)
         if limited is not None:
             self._github_off = f"GitHub API {limited}; set GITHUB_TOKEN"
@@ -175,6 +235,8 @@ class Strategies:
         return _answered(fetched, started, url, "HTTP 200", warning=warning)
 
     async def _github_page(self, url: str, why: str) -> Result:
+        from catalog.sources.github import GITHUB_WEB
+
         result = await check(self.engine, rebase(url, GITHUB_WEB.base(self.env)))
         return replace(result, url=url, message=f"{result.message}; {why}; checked the page")
 
