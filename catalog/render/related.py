@@ -66,26 +66,36 @@ class Related:
         # come rarest first, ties by the term.
         kept = sorted((t for t, k in df.items() if 1 < k < n), key=lambda t: (df[t], t))
         term_number = {t: i for i, t in enumerate(kept)}
-        postings: list[list[tuple[int, float]]] = [[] for _ in kept]
         self._vector_ends = array("q", [0])  # paper i's terms: _vector_ends[i] .. [i + 1]
         self._vector_terms = array("q")
         self._vector_weights = array("d")
-        for number, c in enumerate(counts):
+        for c in counts:
             weights = {t: tf * math.log(n / df[t]) for t, tf in c.items() if t in term_number}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             vector = sorted((term_number[t], w / norm) for t, w in weights.items())
-            for term, weight in vector:
-                postings[term].append((number, weight))
-                self._vector_terms.append(term)
-                self._vector_weights.append(weight)
+            self._vector_terms.extend(term for term, _ in vector)
+            self._vector_weights.extend(weight for _, weight in vector)
             self._vector_ends.append(len(self._vector_terms))
+        del counts
+        # The posting lists, laid out by counting (term t holds df[t] papers): each paper's
+        # terms go to the next free place of their lists, in paper order, so every list is
+        # in id order, as a list of (paper, weight) per term would be, without those tuples.
         self._posting_ends = array("q", [0])  # term t's papers: _posting_ends[t] .. [t + 1]
-        self._posting_papers = array("q")
-        self._posting_weights = array("d")
-        for row in postings:
-            self._posting_papers.extend(number for number, _ in row)
-            self._posting_weights.extend(weight for _, weight in row)
-            self._posting_ends.append(len(self._posting_papers))
+        for t in kept:
+            self._posting_ends.append(self._posting_ends[-1] + df[t])
+        total = self._posting_ends[-1]
+        self._posting_papers = array("q", bytes(8 * total))
+        self._posting_weights = array("d", bytes(8 * total))
+        free = array("q", self._posting_ends[:-1])
+        terms, weights_of = self._vector_terms, self._vector_weights
+        ends = self._vector_ends
+        for number in range(n):
+            for k in range(ends[number], ends[number + 1]):
+                term = terms[k]
+                place = free[term]
+                self._posting_papers[place] = number
+                self._posting_weights[place] = weights_of[k]
+                free[term] = place + 1
 
     def of(self, paper_id: str, count: int = RELATED) -> list[str]:
         """Up to `count` related paper ids, most similar first (cosine of TF-IDF)."""
