@@ -152,7 +152,9 @@ def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -
         if cache is not None and now is not None and not feed.errors:
             cache.remember(indexes.LinkIndex(now, feed.links(), feed.contact))
 
-    return LinkFeed(data_dir, only, loaded), None
+    feed = LinkFeed(data_dir, only, loaded)
+    feed.start()  # a child reads the records while the engine is imported, if a core is free
+    return feed, None
 
 
 def _with_progress(links: Any, options: Any, warn: Callable[[str], None] | None) -> Any:
