@@ -150,7 +150,10 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
     """`asyncio.run(work)`, its main task returning nothing: on its way out, Python 3.11's
     `asyncio.run` formats the main task, result and all (restoring the SIGINT handler), and
     3,000 results take ~50 ms to format for nothing."""
-    import asyncio
+    from catalog.collector import paused
+
+    with paused():  # ~100 modules, no garbage: no collection while they load
+        import asyncio
 
     box: list[T] = []
 
@@ -246,7 +249,10 @@ async def _check_fed(
         # No cache to answer: the engine will be needed. Imported now, before the records are
         # read on the feed's thread, it is not slowed down by the reading (GIL), and the first
         # request goes out as soon as the first URLs are read.
-        import catalog.links.hosts  # noqa: F401
+        from catalog.collector import paused
+
+        with paused():  # no garbage while pycurl and the engine load: no collection
+            import catalog.links.hosts  # noqa: F401
 
     loop = asyncio.get_running_loop()
     arrived: asyncio.Queue[list[str] | None] = asyncio.Queue()
