@@ -1,8 +1,6 @@
-"""`python -m catalog` runs the same CLI as the `catalog` console script."""
+"""`python -m catalog` runs the same CLI as the `catalog` console script, and ends alike."""
 
-import sys
-
-from catalog.entry import main
+from catalog.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main(prog="python -m catalog"))
+    run(prog="python -m catalog")

@@ -121,10 +121,10 @@ def _terminal_columns() -> int:
         return HELP_WIDTH
 
 
-def run() -> None:
-    """The console script's entry point."""
+def run(prog: str = "catalog") -> None:
+    """The console script's entry point (and `python -m catalog`'s)."""
     try:
-        status: str | int | None = main()
+        status: str | int | None = main(prog=prog)
     except SystemExit as exc:
         status = exc.code
     if (status is None or isinstance(status, int)) and _may_skip_teardown():

@@ -21,8 +21,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -30,6 +29,15 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from catalog import facts, load  # both halves need them: imported once, before the fork
 from catalog.catalog import papers_dir
 from catalog.errors import CatalogError
+from catalog.forking import can_fork as _can_fork
+from catalog.forking import describe as _describe
+from catalog.forking import frame as _frame
+from catalog.forking import loads as _loads
+from catalog.forking import others_running as _others_running
+from catalog.forking import put as _put
+from catalog.forking import send as _send
+from catalog.forking import spare_core
+from catalog.forking import widen as _widen
 
 if TYPE_CHECKING:
     from catalog.diagnostics import Diagnostic
@@ -41,8 +49,6 @@ REGISTRIES = ("venues.yaml", "keywords.yaml")
 CONFIG = "catalog.yaml"
 TOPICS = "topics.yaml"  # optional
 _END = "end"
-_HEAD = 4  # bytes of a message's length
-_PIPE_BYTES = 1 << 20  # Linux's default most for an unprivileged process
 LARGE = 4000  # records: from here load_catalog reads with both cores itself (PARALLEL_FROM)
 _BACKLOG = 16 << 20  # bytes the child may hold back while the pipe is full, then it waits
 
@@ -166,37 +172,6 @@ class ReadAhead:
         self._reap(kill=True)
 
 
-def _loads() -> Callable[[bytes], Any]:
-    """The C unpickler itself where there is one: importing pickle.py around it costs this
-    process 6M instructions more (~1% of `catalog validate`), for nothing it uses."""
-    try:
-        from _pickle import loads
-    except ImportError:  # an interpreter without the C accelerator
-        from pickle import loads
-    return loads
-
-
-def _frame(stream: IO[bytes]) -> bytes:
-    """One message: its length (4 bytes, little-endian), then its pickle. pickle.loads of the
-    bytes is several times faster than pickle.load reading the stream itself."""
-    head = stream.read(_HEAD)
-    size = int.from_bytes(head, "little")
-    body = stream.read(size)
-    if len(head) < _HEAD or len(body) < size:
-        raise EOFError("the message was cut short")
-    return body
-
-
-def _describe(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            return f"killed by {signal.Signals(number).name}"
-        except ValueError:
-            return f"killed by signal {number}"
-    return f"exit status {os.waitstatus_to_exitcode(status)}"
-
-
 @contextmanager
 def reading(data_dir: Path) -> Iterator[FileReader]:
     """A FileReader for load_catalog(data_dir): a forked child's when possible."""
@@ -246,26 +221,7 @@ def _spare_core() -> bool:
     is the moment, not the last minute's average: the tasks runnable now (Linux), else the load
     average.
     """
-    from catalog.parallel import cores
-
-    count = cores()
-    if count < 2:
-        return False
-    return _others_running() <= count - 2  # this process and its child need a core each
-
-
-def _others_running() -> float:
-    """Tasks runnable at this moment besides this one, or the 1-minute load average."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            running = handle.read().split()[3].split("/")[0]
-        return int(running) - 1
-    except (OSError, IndexError, ValueError):
-        pass
-    try:
-        return os.getloadavg()[0]
-    except OSError:  # no load figure to read: trust the core count
-        return 0.0
+    return spare_core(_others_running())
 
 
 def _few_records(data_dir: Path) -> bool:
@@ -280,23 +236,6 @@ def _few_records(data_dir: Path) -> bool:
     except OSError:
         pass  # load_catalog reports it
     return True
-
-
-def _can_fork() -> bool:
-    """Fork is there, and no other thread runs: one holding a lock at fork time would leave
-    it held for ever in the child."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _widen(fd: int) -> None:
-    """A pipe that holds a shipped catalog's files whole (Linux: 64 KB by default), so the
-    child never waits for a parent still busy importing; where it can't, it just waits."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-    except (ImportError, OSError):
-        pass
 
 
 def _serve(data_dir: Path, fd: int) -> None:
@@ -319,14 +258,6 @@ def _serve(data_dir: Path, fd: int) -> None:
     _send(fd, backlog, wait=True)
 
 
-def _put(backlog: bytearray, message: object) -> None:
-    import pickle
-
-    body = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-    backlog += len(body).to_bytes(_HEAD, "little")
-    backlog += body
-
-
 def _facts(path: Path) -> tuple[Facts | None, str | None] | None:
     try:
         return facts.load_facts(path), None
@@ -334,14 +265,3 @@ def _facts(path: Path) -> tuple[Facts | None, str | None] | None:
         return None, str(exc)
     except Exception:
         return None
-
-
-def _send(fd: int, backlog: bytearray, *, wait: bool) -> None:
-    """Write what the pipe takes now (all of it with `wait`), keeping the rest in `backlog`."""
-    os.set_blocking(fd, wait)
-    while backlog:
-        try:
-            written = os.write(fd, backlog)
-        except BlockingIOError:
-            return
-        del backlog[:written]

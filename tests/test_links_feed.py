@@ -4,6 +4,7 @@ servers."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -186,3 +187,119 @@ def test_a_429_window_on_one_host_does_not_hold_back_the_others(catalog_dir: Any
         others = [t - window_opened for ts in two.state.times.values() for t in ts]
     assert {r.status for r in report.results} == {"ok"}, [r.message for r in report.results]
     assert len(others) == 8 and max(others) < 1.8  # all inside host one's 2 s window
+
+
+def test_the_console_script_ends_a_check_at_once_yet_loses_nothing(
+    catalog_dir: Any, tmp_path: Path
+) -> None:
+    """`python -m catalog check-links`, like the console script, ends with os._exit once the
+    report is flushed (no interpreter teardown): the whole report reaches a pipe and a file,
+    the cache is written whole, the exit status is kept; the tempfile module is never loaded."""
+    cache = tmp_path / "links.json"
+    probe = (
+        "import runpy, sys; from catalog import collector\n"
+        "try:\n    runpy.run_module('catalog', run_name='__main__')\n"
+        "finally:\n"
+        "    print(collector.teardown_skipped(), 'tempfile' in sys.modules, file=sys.stderr)\n"
+    )
+    with serve({"/a": ok, "/gone": status(404)}) as server:
+        for i in range(60):  # more report than one write
+            catalog_dir.add(f"r{i:02d}", links={"paper": f"{server.base}/a?{i}"})
+        catalog_dir.add("gone", links={"paper": f"{server.base}/gone"})
+        args = ["check-links", "--data", str(catalog_dir.path), "--allow-private"]
+        args += ["--format", "json", "--cache", str(cache)]
+        piped = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=REPO
+        )
+        out = tmp_path / "report.json"
+        with out.open("w", encoding="utf-8") as handle:
+            console = [sys.executable, "-m", "catalog", *args]
+            to_file = subprocess.run(console, stdout=handle, cwd=REPO, check=False)
+    assert piped.returncode == 1 and to_file.returncode == 1  # the 404
+    assert piped.stderr.split()[-2:] == ["True", "False"]  # teardown skipped; no tempfile
+    report = json.loads(piped.stdout)
+    assert len(report["results"]) == 61 and report["summary"]["broken"] == 1
+    again = json.loads(out.read_text(encoding="utf-8"))  # the cache answered, but the 404
+    assert [(r["url"], r["status"]) for r in again["results"]] == [
+        (r["url"], r["status"]) for r in report["results"]
+    ]
+    assert again["summary"]["cached"] == 60
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["entries"]) == 60
+
+
+FORKED = """
+import json, os, signal, sys
+from catalog import forking
+from catalog.links import feed
+forking.spare_core = lambda others: sys.argv[1] != "thread"  # however busy the machine is
+started = []
+real_fork = feed._fork
+def fork(data_dir):
+    child = real_fork(data_dir)
+    started.append(child is not None)
+    return child
+feed._fork = fork
+if sys.argv[1] == "dies":  # the child sends the contact and 4 records, then is killed
+    def serve(data_dir, fd):
+        from catalog.forking import put, send
+        from catalog.links.read import read_contact, read_links
+        backlog = bytearray()
+        put(backlog, ("contact", read_contact(data_dir)))
+        records = []
+        def each(record, found):
+            records.append((record, found))
+            if len(records) == 4:
+                put(backlog, ("records", records))
+                send(fd, backlog, wait=True)
+                os.kill(os.getpid(), signal.SIGKILL)
+        read_links(data_dir, each)
+    feed._serve = serve
+from catalog.entry import main
+code = main(sys.argv[2:])
+print(json.dumps([code, started]), file=sys.stderr)
+"""
+
+
+def test_records_read_by_a_child_give_the_report_read_here(catalog_dir: Any) -> None:
+    """The forked reader (a core to spare) and the worker thread (none) give the same report,
+    the same errors at file:line, the same User-Agent; a child killed halfway is reported
+    and the records it did not send are read here."""
+    agents: list[str] = []
+
+    def seen(h: Any) -> None:
+        agents.append(h.headers["User-Agent"])
+        ok(h)
+
+    with serve({"/p*": seen}) as server:
+        for i in range(12):
+            catalog_dir.add(f"p{i:02d}", links={"paper": f"{server.base}/p{i % 9}"})
+        catalog_dir.add("bad", links={"paper": f"{server.base}/p-bad", "code": "https//x.org"})
+        args = ["check-links", "--data", str(catalog_dir.path), "--allow-private"]
+        args += ["--format", "json"]
+        runs = {}
+        for how in ("thread", "fork", "dies"):
+            done = subprocess.run(
+                [sys.executable, "-c", FORKED, how, *args],
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+                check=False,
+            )
+            code, started = json.loads(done.stderr.strip().splitlines()[-1])
+            report = json.loads(done.stdout)
+            for result in report["results"]:
+                result.pop("elapsed_ms")
+            runs[how] = (code, started, report["results"], done.stderr.splitlines()[:-1])
+    thread, fork, dies = runs["thread"], runs["fork"], runs["dies"]
+    assert thread[:2] == (1, [False]) and fork[:2] == (1, [True]) and dies[:2] == (1, [True])
+    assert fork[2] == thread[2] and dies[2] == thread[2]
+    assert len(thread[2]) == 9 and len(thread[2][0]["sources"]) == 2  # p00 and p09 share p0
+    error = f"{catalog_dir.papers / 'bad.yaml'}:7:9: error[bad-url] links.code: "
+    assert [line[: len(error)] for line in thread[3]] == [error]
+    assert fork[3] == thread[3]
+    assert dies[3][0].startswith("warning: the process reading the records stopped early")
+    assert "(killed by SIGKILL); reading the rest here" in dies[3][0]
+    assert dies[3][1:] == thread[3]
+    assert len(agents) == 27 and {a.split(" ", 1)[1] for a in agents} == {
+        "(+https://github.com/example/awesome-test)"
+    }

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from catalog import output
+from catalog import collector, output
 from catalog.cli_errors import require_data_dir
 from catalog.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, CatalogError
 
@@ -38,6 +38,9 @@ def run(fmt: Format, strict: bool, **options: Any) -> int:
     report, data_errors = _run(
         warn=None if noted and output.same_stream() else output.warn, **options
     )
+    # the cache is written and closed, the reading thread joined: what is left to do at exit
+    # is the report's printing, which catalog/entry.py `run` flushes before ending at once
+    collector.skip_teardown()
     text = format_report(report, fmt, strict)
     if fmt == "text" and output.is_quiet() and not report.partial:
         # -q: the findings only; the notes (already warned on stderr) and the summary line go,
@@ -149,7 +152,9 @@ def _links(data_dir: Path, changed_since: str | None, cache: LinkCache | None) -
         if cache is not None and now is not None and not feed.errors:
             cache.remember(indexes.LinkIndex(now, feed.links(), feed.contact))
 
-    return LinkFeed(data_dir, only, loaded), None
+    feed = LinkFeed(data_dir, only, loaded)
+    feed.start()  # a child reads the records while the engine is imported, if a core is free
+    return feed, None
 
 
 def _with_progress(links: Any, options: Any, warn: Callable[[str], None] | None) -> Any:

@@ -236,11 +236,8 @@ def paper_view(shared: PaperView, facets: Facets, abstract: str) -> dict[str, An
         "venue_slug": facets.slugs["venue"][paper.venue],
         "venue_full_name": shared.venue_full_name,
         "venue_kind": shared.venue_kind,
-        "keywords": [{"name": k, "slug": facets.slugs["keyword"][k]} for k in paper.keywords],
-        "topics": [
-            {"name": t, "slug": facets.slugs["topic"][t], "title": facets.label("topic", t)}
-            for t in values.get("topic", [])
-        ],
+        "keywords": [facets.chip("keyword", k) for k in paper.keywords],
+        "topics": [facets.chip("topic", t) for t in values.get("topic", [])],
         "values": values,
         "links": [(label, url) for label, url in links if url],
         "authors": list(shared.authors),

@@ -6,6 +6,13 @@ tokens; every generated page is that HTML with the tokens replaced, so it carrie
 theme's header, search box, palette toggle, tabs and scripts exactly as a page mkdocs
 rendered would. The shell sits two folders deep; other depths get their relative links
 ('../..') rewritten.
+
+Material's templates indent deeply and leave blank lines behind their tags: ~3 KB of a
+paper page's ~19 KB, written again for each of 100,000 pages. The shell's runs of
+whitespace that hold a line break become one line break, once per shell (collapse_lines):
+a browser shows such a run as one space whichever it is. What is inside <pre>,
+<textarea>, <script> and <style>, and inside tags (attribute values), stays as it was; a
+page's own content goes in after, untouched.
 """
 
 from __future__ import annotations
@@ -26,6 +33,19 @@ CONTENT = "<!--catalog:shell-->"
 NO_TITLE = "<!--<h1>-->"
 _PATH = "\x01path\x01"
 _TOKENS = re.compile("|".join(re.escape(t) for t in (TITLE, SKIP, HEAD, CONTENT, _PATH)))
+# What collapse_lines keeps as it is (raw-text elements, comments, tags with their
+# attributes), or else a run of HTML's whitespace (never U+00A0) holding a line break.
+_KEPT_OR_LINES = re.compile(
+    r"(<(pre|textarea|script|style)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)|[ \t\r\f]*\n[ \t\r\n\f]*",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def collapse_lines(html: str) -> str:
+    """html with each run of whitespace holding a line break as one line break, except in
+    <pre>, <textarea>, <script>, <style>, comments and tags (a browser renders the text
+    the same: white-space: normal shows any such run as one space)."""
+    return _KEPT_OR_LINES.sub(lambda m: m.group(1) or "\n", html).strip(" \t\r\n\f")
 
 
 @dataclass
@@ -40,7 +60,8 @@ class Shell:
         missing = [t for t in (TITLE, HEAD, CONTENT) if t not in html]
         if missing:
             raise ValueError(f"the theme's shell page lacks {missing}")
-        return cls(html.replace(SHELL_PATH, _PATH).replace(NO_TITLE, "", 1))
+        text = html.replace(SHELL_PATH, _PATH).replace(NO_TITLE, "", 1)
+        return cls(collapse_lines(text) + "\n")
 
     def parts(self, depth: int) -> list[str]:
         """Literal text and tokens, alternating (literal first)."""

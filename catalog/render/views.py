@@ -23,6 +23,7 @@ ROOT = "\x01root\x01"  # stands for a page's way back to the site root in shared
 TOP_VENUES = 15
 TOP_KEYWORDS = 20
 _EPOCH = dt.date(1970, 1, 1)
+_DAYS_BY_YEAR = 10_000_000  # more than any date's ordinal: year * this + day sorts by both
 # Characters that could end a <script> block or start markup inside embedded JSON.
 _JSON_IN_HTML = (
     ("<", "\\u003c"),
@@ -101,9 +102,23 @@ class Facets:
     counts: dict[str, Counter[Any]] = field(default_factory=dict)
     slugs: dict[str, dict[Any, str]] = field(default_factory=dict)
     labels: dict[str, dict[Any, str]] = field(default_factory=dict)  # shown instead of values
+    _chips: dict[tuple[str, Any], dict[str, str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def label(self, facet: str, value: Any) -> str:
         return self.labels.get(facet, {}).get(value, str(value))
+
+    def chip(self, facet: str, value: Any) -> dict[str, str]:
+        """A value as the templates link it (name, slug, title): one dict per value, shared
+        by every paper that has it (read only), not one per paper and value."""
+        key = (facet, value)
+        chip = self._chips.get(key)
+        if chip is None:
+            slug = self.slugs[facet][value]
+            chip = {"name": value, "slug": slug, "title": self.label(facet, value)}
+            self._chips[key] = chip
+        return chip
 
 
 def embed_json(value: Any) -> str:
@@ -118,19 +133,42 @@ def embed_json(value: Any) -> str:
 
 
 def newest_first(papers: Iterable[Paper]) -> list[Paper]:
-    """The home page's default order: year, then addition date, newest first; then title."""
-    by_title = sorted(papers, key=lambda p: (p.title.casefold(), p.id))
-    return sorted(by_title, key=lambda p: (p.year, p.added), reverse=True)
+    """The home page's default order: year, then addition date, newest first; then title.
+
+    One sort of plain tuples made once per paper (newest first as one negated number):
+    no key function called from the sort and no second pass."""
+    listed = list(papers)
+    keyed = sorted(
+        (-(p.year * _DAYS_BY_YEAR + p.added.toordinal()), p.title.casefold(), p.id, i)
+        for i, p in enumerate(listed)
+    )
+    return [listed[k[3]] for k in keyed]
 
 
 def facets_of(papers: list[Paper], catalog: Catalog | None = None) -> Facets:
     """The facets that have values (topics only once papers carry them).
 
     A topic's value is its id, which is its page's name (the README links topics/<id>/);
-    it shows as the registry's name."""
+    it shows as the registry's name. Counted in one pass over the papers, with one dict
+    per facet; only the values (a few hundred) are sorted."""
+    topics: dict[Any, int] = {}
+    keywords: dict[Any, int] = {}
+    venues: dict[Any, int] = {}
+    years: dict[Any, int] = {}
+    for p in papers:
+        for t in p.topics:
+            topics[t] = topics.get(t, 0) + 1
+        for k in p.keywords:
+            keywords[k] = keywords.get(k, 0) + 1
+        venues[p.venue] = venues.get(p.venue, 0) + 1
+        years[p.year] = years.get(p.year, 0) + 1
+    counted = {"topic": topics, "keyword": keywords, "venue": venues, "year": years}
     facets = Facets()
     for kind in FACET_KINDS:
-        counts: Counter[Any] = Counter(v for p in papers for v in kind.values(p))
+        if kind.facet in counted:
+            counts: Counter[Any] = Counter(counted[kind.facet])
+        else:  # a kind this pass does not know: its own values, paper by paper
+            counts = Counter(v for p in papers for v in kind.values(p))
         if not counts and kind.facet not in ("year", "venue"):  # every paper has those two,
             continue  # so they are facets even of a catalog with no papers yet
         facets.kinds.append(kind)
