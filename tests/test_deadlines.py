@@ -13,6 +13,7 @@ import pytest
 from links_server import ok, serve, slow
 
 from catalog.links.check import check
+from catalog.sources.blocking import run_to_end
 from catalog.sources.deadlines import Gate
 from catalog.sources.http import Http, Settings
 from catalog.sources.safety import AddressPolicy
@@ -42,7 +43,7 @@ def test_each_fetch_is_cut_at_its_own_deadline() -> None:
             return first, second, fast, begun
 
     with serve({"/slow": slow(3), "/ok": ok}) as server:
-        first, second, fast, _ = asyncio.run(go(server.base))
+        first, second, fast, _ = run_to_end(go(server.base))
     assert fast.status == "ok"
     for cut in (first, second):
         assert cut.status == "error" and "1 s deadline" in cut.message
@@ -65,7 +66,7 @@ def test_a_cancel_from_outside_is_not_a_deadline() -> None:
             return cancelled, later
 
     with serve({"/slow": slow(3), "/half": slow(0.9)}) as server:
-        cancelled, later = asyncio.run(go(server.base))
+        cancelled, later = run_to_end(go(server.base))
     assert cancelled
     assert later.status == "ok", later
 
@@ -86,7 +87,7 @@ def test_a_cancel_as_the_deadline_fires_still_cancels() -> None:
             return False
 
     with serve({"/slow": slow(3)}) as server:
-        assert asyncio.run(go(server.base))
+        assert run_to_end(go(server.base))
 
 
 def test_a_slot_handed_to_a_cancelled_waiter_passes_on() -> None:
@@ -111,7 +112,7 @@ def test_a_slot_handed_to_a_cancelled_waiter_passes_on() -> None:
         assert gate.take_now()
         return order
 
-    assert asyncio.run(go()) == ["second"]
+    assert run_to_end(go()) == ["second"]
 
 
 @pytest.mark.parametrize("slots", [1, 3])
@@ -132,4 +133,4 @@ def test_the_gate_never_lets_more_in_than_its_slots(slots: int) -> None:
         await asyncio.gather(*(one() for _ in range(20)))
         return most
 
-    assert asyncio.run(go()) == slots
+    assert run_to_end(go()) == slots
