@@ -3,7 +3,10 @@ call worked out in a forked child meanwhile (Background).
 
 Forked, not spawned: the child starts with this process's memory (the registries, the
 compiled validators), so nothing is pickled on the way in; its results come back pickled,
-in one message once every batch is taken. Both processes take batches from one shared
+one message per batch as it is done, taken in by a thread here meanwhile (neither process
+holds the child's whole share at once: at 100,000 records that was ~260 MB in the child
+and its pickle again in both, memory these VMs make dear to touch the first time). Both
+processes take batches from one shared
 counter, so a busy core does less of the work. The results are the same, in the same order,
 as `[fn(item) for item in items]`: where fork is missing or unsafe (Windows, macOS), on one
 core, for few items, or if the child fails for any reason, this process does the rest itself.
@@ -52,8 +55,8 @@ def forked_map(
     least = MIN_ITEMS if min_items is None else min_items
     if len(items) < max(least, 2 * batch) or cores() < 2 or not can_fork():
         return [fn(item) for item in items]
-    import multiprocessing
-    import pickle  # here: `validate` on a small catalog never needs it
+    import multiprocessing  # here: `validate` on a small catalog never needs it
+    import threading
 
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)
@@ -62,25 +65,38 @@ def forked_map(
     child.start()
     writer.close()
     results: dict[int, list[R]] = {}
+    receiving = threading.Thread(target=_receive, args=(reader, results), daemon=True)
+    receiving.start()
     try:
         for start in _batches(taken, len(items), batch):
             results[start] = [fn(item) for item in items[start : start + batch]]
-        try:
-            theirs: dict[int, list[R]] = pickle.loads(reader.recv_bytes())
-        except (EOFError, OSError, pickle.UnpicklingError):
-            theirs = {}  # the child died: its batches are done below
+        receiving.join()  # the child's last batch, or its end
         child.join()
-        results.update(theirs)
     finally:
         if child.is_alive():
             child.terminate()
             child.join()
+        receiving.join()  # the pipe's end is reached once the child is gone
         reader.close()
     out: list[R] = []
     for start in range(0, len(items), batch):
         done = results.get(start)
         out += done if done is not None else [fn(item) for item in items[start : start + batch]]
     return out
+
+
+def _receive(reader: Any, results: dict[int, Any]) -> None:
+    """Take the child's batches as they come, until its end mark; a child that died ends
+    the pipe early (its missing batches are done again by forked_map)."""
+    import pickle
+
+    with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):
+        while True:
+            message = reader.recv_bytes()
+            if not message:
+                return
+            start, done = pickle.loads(message)
+            results[start] = done
 
 
 def _batches(taken: Any, total: int, batch: int) -> Any:
@@ -97,16 +113,15 @@ def _batches(taken: Any, total: int, batch: int) -> Any:
 def _child(
     fn: Callable[[Any], Any], items: Sequence[Any], taken: Any, batch: int, pipe: Any
 ) -> None:
-    """Do batches until none is left, then send every result at once; on any failure, send
-    nothing (the parent does the lot again)."""
+    """Do batches until none is left, sending each one's results as it is done, then an
+    empty end mark; on any failure, stop (the parent does the batches it did not get)."""
     import pickle
 
     try:
-        done = {
-            start: [fn(item) for item in items[start : start + batch]]
-            for start in _batches(taken, len(items), batch)
-        }
-        pipe.send_bytes(pickle.dumps(done, pickle.HIGHEST_PROTOCOL))
+        for start in _batches(taken, len(items), batch):
+            done = [fn(item) for item in items[start : start + batch]]
+            pipe.send_bytes(pickle.dumps((start, done), pickle.HIGHEST_PROTOCOL))
+        pipe.send_bytes(b"")
     except KeyboardInterrupt:
         os._exit(130)
     except BaseException:

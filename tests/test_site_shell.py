@@ -7,10 +7,11 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 
-from site_support import BuiltSite
+from site_support import BuiltSite, check_watched, watch
 
-from catalog.render.shell import CONTENT, HEAD, TITLE, Shell, collapse_lines
+from catalog.render.shell import CONTENT, HEAD, TITLE, Shell, collapse_lines, share_icons
 from catalog.render.views import Page
 
 _RAW = ("pre", "textarea", "script", "style")
@@ -137,3 +138,44 @@ def test_generated_pages_carry_the_shell_without_its_indentation(site: BuiltSite
         entry = [raw for tag, raw in reading.raw if tag == "pre"]
         assert len(entry) == 1 and entry[0].startswith("@") and entry[0].endswith("}\n")
         assert f"{{{paper.id}," in entry[0]
+
+
+def test_an_icon_drawn_twice_is_written_once() -> None:
+    icon = '<svg viewBox="0 0 24 24"><path d="M1 1h2"/></svg>'
+    other = '<svg viewBox="0 0 24 24"><path d="M3 3h4"/></svg>'
+    shared = share_icons(f"<a>{icon}</a><b>{other}</b><i>{icon}</i>")
+    assert shared.count('d="M1 1h2"') == 1 and shared.count('d="M3 3h4"') == 1
+    assert '<g id="cf-icon-0"><path d="M1 1h2"/></g>' in shared
+    assert '<i><svg viewBox="0 0 24 24"><use href="#cf-icon-0"/></svg></i>' in shared
+    assert share_icons(f"<a>{icon}</a><b>{other}</b>") == f"<a>{icon}</a><b>{other}</b>"
+
+
+def test_every_shared_icon_draws_at_phone_and_desktop_width(browser: Any, small_url: str) -> None:
+    """Each <use> of a paper page draws its icon (the header's logo is hidden at phone width,
+    the drawer's copy still draws; the search box's glass shows at desktop width), at the size
+    and in the colour of its own place."""
+    seen: set[int] = set()
+    for viewport in ({"width": 375, "height": 812}, {"width": 1280, "height": 900}):
+        context = browser.new_context(viewport=viewport)
+        watched = watch(context, small_url)
+        tab = watched.page
+        tab.goto(small_url + "papers/lora/")
+        if viewport["width"] < 600:
+            tab.click('.md-header label[for="__drawer"]')
+            tab.wait_for_function("document.getElementById('__drawer').checked")
+        drawn = tab.evaluate(
+            """() => [...document.querySelectorAll('svg use')].map(use => {
+                const svg = use.ownerSVGElement, box = use.getBBox();
+                const shown = svg.getBoundingClientRect().width > 0;
+                return {shown, width: box.width, fill: getComputedStyle(use).fill,
+                        color: getComputedStyle(svg).fill};
+            })"""
+        )
+        assert len(drawn) == 2, drawn  # the logo and the search glass
+        assert all(icon["width"] > 0 for icon in drawn if icon["shown"]), drawn
+        assert all(icon["fill"] == icon["color"] for icon in drawn), drawn
+        assert any(icon["shown"] for icon in drawn), (viewport, drawn)
+        seen.update(i for i, icon in enumerate(drawn) if icon["shown"])
+        context.close()
+        check_watched(watched)
+    assert seen == {0, 1}  # each one drawn where it shows

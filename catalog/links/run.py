@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,26 +36,51 @@ ARXIV_BATCH = 100
 ARXIV_INTERVAL = 3.0  # arXiv's terms: one API request every three seconds (sources.arxiv)
 
 
-def _default_settings() -> Settings:
-    from catalog.sources.settings import Settings
-
-    return Settings()
-
-
-@dataclass
 class CheckOptions:
-    """What to check and how; the defaults are what `catalog check-links` uses."""
+    """What to check and how; the defaults are what `catalog check-links` uses.
 
-    settings: Settings = field(default_factory=_default_settings)
-    cache_path: Path | None = None
-    max_age: float = DAY
-    exclude: tuple[re.Pattern[str], ...] = ()
-    shard: tuple[int, int] | None = None
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    arxiv_batch: int = ARXIV_BATCH
-    arxiv_interval: float = ARXIV_INTERVAL
-    interruptible: bool = False  # Ctrl-C gives a partial report (the CLI sets it)
-    cache: LinkCache | None = None  # already loaded (the CLI reads its index first)
+    A plain class, not a dataclass: a dataclass' methods are compiled at every start-up."""
+
+    __slots__ = (
+        "arxiv_batch",
+        "arxiv_interval",
+        "cache",
+        "cache_path",
+        "env",
+        "exclude",
+        "interruptible",
+        "max_age",
+        "settings",
+        "shard",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        settings: Settings | None = None,  # None: Settings()
+        cache_path: Path | None = None,
+        max_age: float = DAY,
+        exclude: tuple[re.Pattern[str], ...] = (),
+        shard: tuple[int, int] | None = None,
+        env: Mapping[str, str] | None = None,  # None: os.environ, as it is now
+        arxiv_batch: int = ARXIV_BATCH,
+        arxiv_interval: float = ARXIV_INTERVAL,
+        interruptible: bool = False,  # Ctrl-C gives a partial report (the CLI sets it)
+        cache: LinkCache | None = None,  # already loaded (the CLI reads its index first)
+    ) -> None:
+        if settings is None:
+            from catalog.sources.settings import Settings
+
+            settings = Settings()
+        self.settings = settings
+        self.cache_path = cache_path
+        self.max_age = max_age
+        self.exclude = exclude
+        self.shard = shard
+        self.env: Mapping[str, str] = dict(os.environ) if env is None else env
+        self.arxiv_batch = arxiv_batch
+        self.arxiv_interval = arxiv_interval
+        self.interruptible = interruptible
+        self.cache = cache
 
 
 def check_links(
@@ -263,7 +287,7 @@ async def _fed_run(
 
     settings = options.settings
     if settings.contact is None and feed.contact is not None:
-        settings = replace(settings, contact=feed.contact)
+        settings = settings._replace(contact=feed.contact)
     engine = Http(settings)
     async with engine:
         strategies = Strategies(engine, options.env, options.arxiv_batch, options.arxiv_interval)

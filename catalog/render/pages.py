@@ -124,10 +124,12 @@ def build_pages(
         ),
     ]
     step("related papers")
-    related = Related(papers, lambda p: abstracts.get(p.id, ""))  # each page asks for its own
+    # Each page asks for its own; given in id order (the loader's), Related's sort is one pass.
+    related = Related(catalog.papers, lambda p: abstracts.get(p.id, ""))
     # In id order (Related's order too): the sitemap lists pages in the order given here,
     # and neighbouring ids share prefixes, so it gzips smaller.
-    by_id = sorted(range(len(papers)), key=lambda i: papers[i].id)
+    place = {p.id: i for i, p in enumerate(papers)}
+    by_id = [place[paper_id] for paper_id in related.ids]
     pages = _PaperPages(
         env.get_template("paper.html.j2"),
         PackedValues((views[i], citation_meta(catalog, shared[papers[i].id])) for i in by_id),

@@ -58,34 +58,69 @@ class Related:
     def __init__(self, papers: Sequence[Paper], abstract: Callable[[Paper], str]) -> None:
         ordered = sorted(papers, key=lambda p: p.id)
         n = len(ordered)
-        counts = [_terms(p, abstract(p)) for p in ordered]
-        df: Counter[str] = Counter(t for c in counts for t in c)
+        # Each paper's terms as numbers in flat arrays (a number per distinct term, in the
+        # order first met), not a Counter per paper: at 100,000 papers those dicts were
+        # ~60 MB that every later pass walked through, far from any cache.
+        seen: dict[str, int] = {}
+        names: list[str] = []
+        found, counted = array("q"), array("q")  # term, its count in the paper
+        starts = array("q", [0])  # paper i's terms: starts[i] .. starts[i + 1]
+        for paper in ordered:
+            for term, tf in _terms(paper, abstract(paper)).items():
+                k = seen.get(term)
+                if k is None:
+                    k = seen[term] = len(names)
+                    names.append(term)
+                found.append(k)
+                counted.append(tf)
+            starts.append(len(found))
+        df = [0] * len(names)
+        for k in found:
+            df[k] += 1
         self.ids = [p.id for p in ordered]
         self.number = {paper_id: i for i, paper_id in enumerate(self.ids)}
         # A term's number is its place in (df, term) order: a paper's terms sorted by number
         # come rarest first, ties by the term.
-        kept = sorted((t for t, k in df.items() if 1 < k < n), key=lambda t: (df[t], t))
-        term_number = {t: i for i, t in enumerate(kept)}
-        postings: list[list[tuple[int, float]]] = [[] for _ in kept]
+        kept = sorted(
+            (k for k in range(len(names)) if 1 < df[k] < n), key=lambda k: (df[k], names[k])
+        )
+        term_number = [-1] * len(names)
+        for number, k in enumerate(kept):
+            term_number[k] = number
+        idf = [math.log(n / d) if d else 0.0 for d in df]
         self._vector_ends = array("q", [0])  # paper i's terms: _vector_ends[i] .. [i + 1]
         self._vector_terms = array("q")
         self._vector_weights = array("d")
-        for number, c in enumerate(counts):
-            weights = {t: tf * math.log(n / df[t]) for t, tf in c.items() if t in term_number}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            vector = sorted((term_number[t], w / norm) for t, w in weights.items())
-            for term, weight in vector:
-                postings[term].append((number, weight))
-                self._vector_terms.append(term)
-                self._vector_weights.append(weight)
+        for i in range(n):
+            weights = [
+                (term_number[k], counted[j] * idf[k])
+                for j in range(starts[i], starts[i + 1])
+                if term_number[k := found[j]] >= 0
+            ]
+            norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
+            vector = sorted((term, w / norm) for term, w in weights)
+            self._vector_terms.extend(term for term, _ in vector)
+            self._vector_weights.extend(weight for _, weight in vector)
             self._vector_ends.append(len(self._vector_terms))
+        # The posting lists, laid out by counting (term t holds df[t] papers): each paper's
+        # terms go to the next free place of their lists, in paper order, so every list is
+        # in id order, as a list of (paper, weight) per term would be, without those tuples.
         self._posting_ends = array("q", [0])  # term t's papers: _posting_ends[t] .. [t + 1]
-        self._posting_papers = array("q")
-        self._posting_weights = array("d")
-        for row in postings:
-            self._posting_papers.extend(number for number, _ in row)
-            self._posting_weights.extend(weight for _, weight in row)
-            self._posting_ends.append(len(self._posting_papers))
+        for k in kept:
+            self._posting_ends.append(self._posting_ends[-1] + df[k])
+        total = self._posting_ends[-1]
+        self._posting_papers = array("q", bytes(8 * total))
+        self._posting_weights = array("d", bytes(8 * total))
+        free = array("q", self._posting_ends[:-1])
+        terms, weights_of = self._vector_terms, self._vector_weights
+        ends = self._vector_ends
+        for number in range(n):
+            for at in range(ends[number], ends[number + 1]):
+                listed = terms[at]
+                place = free[listed]
+                self._posting_papers[place] = number
+                self._posting_weights[place] = weights_of[at]
+                free[listed] = place + 1
 
     def of(self, paper_id: str, count: int = RELATED) -> list[str]:
         """Up to `count` related paper ids, most similar first (cosine of TF-IDF)."""

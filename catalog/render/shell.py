@@ -12,7 +12,9 @@ paper page's ~19 KB, written again for each of 100,000 pages. The shell's runs o
 whitespace that hold a line break become one line break, once per shell (collapse_lines):
 a browser shows such a run as one space whichever it is. What is inside <pre>,
 <textarea>, <script> and <style>, and inside tags (attribute values), stays as it was; a
-page's own content goes in after, untouched.
+page's own content goes in after, untouched. An icon drawn twice (the logo in the header
+and in the drawer, the search glass) is drawn the second time by a <use> of the first
+(share_icons): the same shapes, ~1 KB less per page.
 """
 
 from __future__ import annotations
@@ -41,6 +43,34 @@ _KEPT_OR_LINES = re.compile(
 )
 
 
+_SVG = re.compile(r"<svg\b([^>]*)>(.*?)</svg>", re.DOTALL)
+_ICON_ID = "cf-icon-"
+
+
+def share_icons(html: str) -> str:
+    """html with each inline <svg> seen before drawn as a <use> of its first copy (whose
+    shapes get an id: a <g> around them), so the same icon's paths are written once.
+    A <use> draws the shapes as its own children: they take the second icon's size and
+    colour from its own <svg> and CSS, as the copy did."""
+    counts: dict[str, int] = {}
+    for match in _SVG.finditer(html):
+        counts[match.group(0)] = counts.get(match.group(0), 0) + 1
+    if _ICON_ID in html or all(n == 1 for n in counts.values()):
+        return html
+    names: dict[str, str] = {}
+
+    def shared(match: re.Match[str]) -> str:
+        whole, attrs, inner = match.group(0), match.group(1), match.group(2)
+        if counts[whole] == 1:
+            return whole
+        if whole in names:
+            return f'<svg{attrs}><use href="#{names[whole]}"/></svg>'
+        names[whole] = f"{_ICON_ID}{len(names)}"
+        return f'<svg{attrs}><g id="{names[whole]}">{inner}</g></svg>'
+
+    return _SVG.sub(shared, html)
+
+
 def collapse_lines(html: str) -> str:
     """html with each run of whitespace holding a line break as one line break, except in
     <pre>, <textarea>, <script>, <style>, comments and tags (a browser renders the text
@@ -61,7 +91,7 @@ class Shell:
         if missing:
             raise ValueError(f"the theme's shell page lacks {missing}")
         text = html.replace(SHELL_PATH, _PATH).replace(NO_TITLE, "", 1)
-        return cls(collapse_lines(text) + "\n")
+        return cls(share_icons(collapse_lines(text)) + "\n")
 
     def parts(self, depth: int) -> list[str]:
         """Literal text and tokens, alternating (literal first)."""
