@@ -61,3 +61,33 @@ def test_verdicts_connections_and_cleanup(monkeypatch: pytest.MonkeyPatch, epoll
     assert by_path["slow"].status == "error" and "deadline" in by_path["slow"].message
     assert len(log) == 18  # 12 URLs, the 3 redirects followed by hand, GET after HEAD's 404
     assert after <= before  # every socket and the epoll set closed with the engine
+
+
+@pytest.mark.parametrize("epoll", [True, False], ids=["epoll", "loop-readers"])
+def test_curls_own_timeout_fires_on_the_loops_clock(
+    monkeypatch: pytest.MonkeyPatch, epoll: bool
+) -> None:
+    """A server that answers nothing for longer than `timeout` is cut by curl's own timer
+    (which the loop runs), well before the fetch's deadline. `CurlLoop._clock` keeps a handle
+    armed for an earlier time of curl's (here: the fast requests' timeouts, set before they
+    were answered) and re-arms it for the later one when it fires: the stalled request started
+    after them is still cut on time."""
+    if not epoll:
+        monkeypatch.setattr(curl_loop, "_EPOLL", None)
+    elif curl_loop._EPOLL is None:
+        pytest.skip("no epoll on this platform")
+    settings = Settings(timeout=1, retries=0, deadline=8, policy=AddressPolicy(allow_private=True))
+
+    async def go(base: str) -> tuple[Any, list[Any], float]:
+        async with Http(settings) as engine:
+            fast = [await check(engine, f"{base}/ok") for _ in range(3)]
+            await asyncio.sleep(0.5)  # the fast ones' timer is still armed, 0.5 s ahead
+            started = time.monotonic()
+            stalled = await check(engine, f"{base}/slow")
+            return stalled, fast, time.monotonic() - started
+
+    with serve({"/ok": ok, "/slow": slow(4)}) as server:
+        stalled, fast, took = asyncio.run(go(server.base))
+    assert [r.status for r in fast] == ["ok"] * 3
+    assert stalled.status == "error" and "timed out waiting for the server" in stalled.message
+    assert took < 3  # curl's 1 s timeout (its clock counts whole seconds), not the 8 s deadline

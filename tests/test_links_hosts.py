@@ -351,6 +351,7 @@ CLIENTS = (
     "catalog.sources.github",
     "catalog.sources.openreview",
     "catalog.identity",
+    "catalog.sources.service",
 )
 FRESH_RUN = """
 import json, sys

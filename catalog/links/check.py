@@ -7,7 +7,7 @@ from typing import Any
 
 from catalog.links.verdict import Result, classify_status
 from catalog.sources.http import Http
-from catalog.sources.types import Fetched
+from catalog.sources.types import Fetched, Status
 
 
 async def check(engine: Http, url: str) -> Result:
@@ -20,36 +20,45 @@ def verdict_of(fetched: Fetched, started: float, **extra: Any) -> Result:
     """Turn a fetch outcome into a Result; `extra` overrides fields (message, status...)."""
     elapsed = int((time.monotonic() - started) * 1000)
     response = fetched.response
+    suggestion = None
     if response is None or fetched.status is not None:
-        fields: dict[str, Any] = {
-            "status": fetched.status or "error",
-            "message": fetched.message,
-            "final_url": fetched.final_url,
-            "http_status": response.status if response is not None else None,
-        }
+        status: Status = fetched.status or "error"
+        message = fetched.message
+        code = response.status if response is not None else None
     else:
-        status = classify_status(response.status)
-        message = f"HTTP {response.status}"
-        if response.status == 429:
+        code = response.status
+        status = classify_status(code)
+        message = f"HTTP {code}"
+        if code == 429:
             message += " (rate limited, after retries)"
-        elif response.status >= 500:
+        elif code >= 500:
             message += " (after retries)"
         elif status == "blocked":
             message += " (the site turns away scripts; not verified)"
-        elif 300 <= response.status < 400 and response.status != 304:
+        elif 300 <= code < 400 and code != 304:
             message += " (a redirect without a Location)"
-        suggestion = None
         if status == "ok" and fetched.suggestion:
             status = "redirected"
             suggestion = fetched.suggestion
             message = f"moved permanently to {suggestion}"
-        fields = {
-            "status": status,
-            "http_status": response.status,
-            "final_url": fetched.final_url,
-            "message": message,
-            "suggestion": suggestion,
-        }
+    if not extra:  # a plain check: no dict of fields to merge
+        return Result(
+            fetched.url,
+            status,
+            code,
+            fetched.final_url,
+            message,
+            fetched.attempts,
+            elapsed,
+            suggestion,
+        )
+    fields: dict[str, Any] = {
+        "status": status,
+        "http_status": code,
+        "final_url": fetched.final_url,
+        "message": message,
+        "suggestion": suggestion,
+    }
     fields.update(extra)
     url = fields.pop("url", fetched.url)
     return Result(url, attempts=fetched.attempts, elapsed_ms=elapsed, **fields)

@@ -28,7 +28,6 @@ from catalog.links.check import check, verdict_of
 from catalog.links.scheduler import Task
 from catalog.links.verdict import Result
 from catalog.sources.http import Http, host_key
-from catalog.sources.service import Service
 from catalog.sources.types import Fetched, Status
 
 if TYPE_CHECKING:
@@ -36,8 +35,8 @@ if TYPE_CHECKING:
     from catalog.sources.doi import DoiClient
     from catalog.sources.github import GitHubClient
     from catalog.sources.openreview import OpenReviewClient
+    from catalog.sources.service import Service
 
-IEEE = Service("IEEE Xplore", "CATALOG_IEEE_BASE", "https://ieeexplore.ieee.org")
 ARXIV_BATCH = 100  # sources.arxiv.BATCH: ids per query
 ARXIV_INTERVAL = 3.0  # sources.arxiv.ARXIV.interval: arXiv's terms, one query per 3 s
 # The hosts each client reads URLs of (github.repo_of, doi.HOSTS, openreview.note_of)
@@ -48,6 +47,14 @@ IEEE_HOST = "ieeexplore.ieee.org"
 # hosts with a strategy: only their URLs are parsed further
 _SPECIAL_HOSTS = GITHUB_HOSTS | DOI_HOSTS | OPENREVIEW_HOSTS | {IEEE_HOST}
 _maybe_arxiv = re.compile("arxiv", re.IGNORECASE).search
+
+
+@functools.cache
+def ieee() -> Service:
+    """IEEE Xplore's web site as a service (its base overridable by CATALOG_IEEE_BASE)."""
+    from catalog.sources.service import Service
+
+    return Service("IEEE Xplore", "CATALOG_IEEE_BASE", "https://ieeexplore.ieee.org")
 
 
 def repo_of(url: str) -> tuple[str, str] | None:
@@ -145,10 +152,12 @@ class Strategies:
 
     def _task_for(self, url: str) -> Task:
         host = host_key(url)
-        job: Callable[[], Awaitable[Result]] | None = None
-        key = host
         name = host.split(":", 1)[0]
         special = name in _SPECIAL_HOSTS
+        if not special:  # most URLs: a plain check
+            return Task(host, functools.partial(_checked, self.engine, url), (url,))
+        job: Callable[[], Awaitable[Result]] | None = None
+        key = host
         repo = repo_of(url) if special and name in GITHUB_HOSTS else None
         doi = doi_of(url) if special and name in DOI_HOSTS else None
         note = note_of(url) if special and name in OPENREVIEW_HOSTS else None
@@ -162,7 +171,7 @@ class Strategies:
             key = host_key(self.openreview_api.apis[0])
             job = lambda: self.openreview(url, note)  # noqa: E731
         elif host == IEEE_HOST:
-            key = IEEE.host(self.env)
+            key = ieee().host(self.env)
             job = lambda: self.ieee(url)  # noqa: E731
         if job is None:
             return Task(host, functools.partial(_checked, self.engine, url), (url,))
@@ -277,7 +286,7 @@ class Strategies:
 
     async def ieee(self, url: str) -> Result:
         """IEEE Xplore answers scripts with 418 or 403: that is `blocked`, never `broken`."""
-        result = replace(await check(self.engine, rebase(url, IEEE.base(self.env))), url=url)
+        result = replace(await check(self.engine, rebase(url, ieee().base(self.env))), url=url)
         if result.status == "blocked":
             said = f"IEEE Xplore turns scripts away (HTTP {result.http_status}); not verified"
             return replace(result, message=said)
@@ -285,7 +294,9 @@ class Strategies:
 
 
 async def _checked(engine: Http, url: str) -> list[Result]:
-    return [await check(engine, url)]
+    """`check`, as a task's job (its body here: one coroutine less per URL)."""
+    started = time.monotonic()
+    return [verdict_of(await engine.fetch(url), started)]
 
 
 async def _one(result: Awaitable[Result]) -> list[Result]:

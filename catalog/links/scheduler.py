@@ -67,9 +67,11 @@ class Scheduler:
             try:
                 while queue:
                     task = queue.popleft()
-                    state = await hosts.acquire(host)
+                    state = hosts.take_now(host) or await hosts.acquire(host)
                     try:
-                        got = await _guarded(task)
+                        got = await task.job()
+                    except Exception as exc:  # a bug or an odd URL: see _failed
+                        got = _failed(task, exc)
                     finally:
                         hosts.release(state)
                     outcome.results.extend(got)
@@ -112,9 +114,6 @@ async def _cancel(running: list[asyncio.Future[None]]) -> None:
     await asyncio.gather(*running, return_exceptions=True)
 
 
-async def _guarded(task: Task) -> list[Result]:
+def _failed(task: Task, exc: Exception) -> list[Result]:
     """A task that raises still yields one `error` per URL: one bad URL never stops a run."""
-    try:
-        return await task.job()
-    except Exception as exc:  # a bug or an odd URL; report it, keep checking the rest
-        return [Result(url, "error", message=f"internal error: {exc!r}") for url in task.urls]
+    return [Result(url, "error", message=f"internal error: {exc!r}") for url in task.urls]

@@ -40,8 +40,13 @@ class CurlLoop:
         self.multi.setopt(pycurl.M_SOCKETFUNCTION, self._watch)
         self.multi.setopt(pycurl.M_TIMERFUNCTION, self._clock)
         self._watched: dict[int, int] = {}  # fd -> the events watched (POLL_IN | POLL_OUT)
-        self._timer: asyncio.Handle | None = None
-        self._soon = False  # the timer is a call_soon already (curl asks 0 ms per new transfer)
+        # curl's one timer: when it wants to act (loop time; None: no timer), and what is
+        # armed for it: a call_soon (curl asks 0 ms per new transfer) and a later handle
+        self._wanted: float | None = None
+        self._soon = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._armed = 0.0  # when `_timer` fires
+        self._clocked = 0  # curl's timer calls so far (to see whether an action set one)
         self._running: dict[Any, asyncio.Future[Ending]] = {}
         self.closed = False
         self._poller: Any = None
@@ -120,22 +125,62 @@ class CurlLoop:
         self._collect()
 
     def _clock(self, msecs: int) -> None:
-        """curl's timer callback: act on the clock in `msecs` (-1: no timer)."""
-        if self.closed or (msecs == 0 and self._soon):
-            return  # the call_soon pending covers it
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._soon = msecs == 0
-        if msecs == 0:
-            self._timer = self.loop.call_soon(self._tick)
-        elif msecs > 0:
-            self._timer = self.loop.call_later(msecs / 1000, self._tick)
+        """curl's timer callback: act on the clock in `msecs` (-1: no timer).
 
-    def _tick(self) -> None:
-        self._timer = None
+        curl moves its timer at nearly every call (a new transfer asks 0 ms, then its
+        timeouts, seconds away); a handle armed earlier than the new time is kept, and when
+        it fires before curl's time it only re-arms: far fewer handles made and cancelled.
+        """
+        self._clocked += 1
+        if self.closed:
+            return
+        if msecs < 0:
+            self._wanted = None
+            return
+        loop = self.loop
+        if msecs == 0:
+            self._wanted = 0.0
+            if not self._soon:
+                self._soon = True
+                loop.call_soon(self._tick_soon)
+            return
+        when = loop.time() + msecs / 1000
+        self._wanted = when
+        if not self._soon:
+            self._arm(when)
+
+    def _arm(self, when: float) -> None:
+        """A handle firing at `when` at the latest (one armed sooner is kept)."""
+        if self._timer is not None:
+            if self._armed <= when:
+                return
+            self._timer.cancel()
+        self._armed = when
+        self._timer = self.loop.call_at(when, self._tick_later)
+
+    def _tick_soon(self) -> None:
         self._soon = False
+        self._fire()
+
+    def _tick_later(self) -> None:
+        self._timer = None
+        self._fire()
+
+    def _fire(self) -> None:
+        """A handle fired: act when curl's time has come, else wait on for it."""
+        wanted = self._wanted
+        if wanted is None or self.closed:
+            return
+        if wanted > self.loop.time():
+            self._arm(wanted)
+            return
+        clocked = self._clocked
         self._act(pycurl.SOCKET_TIMEOUT, 0)
+        if self._clocked == clocked and self._wanted == wanted and not self.closed:
+            # curl kept its timer (it acts on its own clock, which may lag ours by a hair):
+            # ask again shortly rather than never
+            self._wanted = wanted = self.loop.time() + 0.001
+            self._arm(wanted)
 
     def _act(self, fd: int, events: int) -> None:
         if self.closed:
@@ -175,6 +220,7 @@ class CurlLoop:
             self._end(curl, (pycurl.E_ABORTED_BY_CALLBACK, "the engine was closed"))
         self.multi.close()  # closes the connections (asking to watch no more of them)
         self.closed = True
+        self._wanted = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

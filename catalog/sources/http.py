@@ -18,11 +18,12 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from catalog.sources.deadlines import Deadlines, Gate
 from catalog.sources.failures import error_verdict, final_error, malformed
 from catalog.sources.limits import Hosts
 from catalog.sources.limits import host_key as host_key
@@ -69,6 +70,32 @@ def retry_after(headers: Mapping[str, str], cap: float = math.inf) -> float | No
     return min(max(seconds, 0.0), cap)
 
 
+class _Ask:
+    """What every try of one hop sends: its method (None: HEAD, then GET if refused), headers,
+    body cap, the chain's cookies and the request body."""
+
+    __slots__ = ("body_cap", "cookies", "data", "headers", "method")
+
+    def __init__(
+        self,
+        method: str | None,
+        headers: Mapping[str, str] | None,
+        body_cap: int,
+        cookies: dict[str, str],
+        data: bytes | None,
+    ) -> None:
+        self.method = method
+        self.headers = headers
+        self.body_cap = body_cap
+        self.cookies = cookies
+        self.data = data
+
+
+def _timed_out(outcome: Fetched, budget: float) -> Fetched:
+    said = f"timed out: no answer within the {budget:g} s deadline (slow or dripping)"
+    return outcome.fail("error", said, outcome.final_url or outcome.url)
+
+
 @dataclass
 class _Tries:
     snapshot: Snapshot | None = None
@@ -87,7 +114,8 @@ class Http:
         self.guard = guard or Guard(self.settings.policy, **guard_options)
         self.hosts = Hosts(self.settings.per_host, self.settings.intervals)
         # requests in flight, all hosts together (taken after the host's turn: see _admitted)
-        self._gate = asyncio.Semaphore(max(1, self.settings.concurrency))
+        self._gate = Gate(max(1, self.settings.concurrency))
+        self._deadlines: Deadlines | None = None  # every fetch's, on one timer (deadlines.py)
         self.requests_sent = 0
         self.tls = Tls()  # its CA bundle is found before the first https request
         self.transport = Transport(self.settings, self.guard, self.tls)
@@ -99,6 +127,8 @@ class Http:
         await self.close()
 
     async def close(self) -> None:
+        if self._deadlines is not None:
+            self._deadlines.close()
         await self.transport.close()
 
     # -- one request -------------------------------------------------------------------------
@@ -122,7 +152,12 @@ class Http:
         """
         if host is None:
             host = host_key(url)
-        await self._admitted(host, url, end)
+        if self.hosts.free(host, url) and self._gate.take_now():  # the common case: no await
+            if end is not None and time.monotonic() > end:
+                self._gate.give()
+                raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
+        else:
+            await self._admitted(host, url, end)
         self.requests_sent += 1
         try:
             pin = self.guard.pinned(url) or await self.guard.pin(url)
@@ -139,7 +174,7 @@ class Http:
                 data=data,
             )
         finally:
-            self._gate.release()
+            self._gate.give()
             if self.hosts.intervals:
                 self.hosts.answered(url)
 
@@ -155,18 +190,16 @@ class Http:
                 wait = await self.hosts.turn(host, url, end)
                 if wait is not None:
                     raise TooLongWait(wait)
-            await self._gate.acquire()
+            await self._gate.take()
             if end is not None and time.monotonic() > end:
-                self._gate.release()
+                self._gate.give()
                 raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
             if not self.hosts.held_back(host):
                 return
-            self._gate.release()
+            self._gate.give()
 
-    async def _with_retries(
-        self, url: str, attempt: Callable[[], Awaitable[tuple[Snapshot, int]]], end: float
-    ) -> _Tries:
-        """Run `attempt` until a final answer: retries timeouts, resets, 5xx and 429."""
+    async def _with_retries(self, url: str, ask: _Ask, end: float) -> _Tries:
+        """Try `url` until a final answer: retries timeouts, resets, 5xx and 429."""
         tries = _Tries()
         count = self.settings.retries + 1
         asked_again = False  # a malformed answer gets one more try, at once (failures.py)
@@ -174,7 +207,19 @@ class Http:
             last = number == count - 1
             pause = self.settings.backoff * (2**number)
             try:
-                snapshot, sent = await attempt()
+                if ask.method is None:  # HEAD, then GET when refused
+                    snapshot, sent = await self._probe(url, ask.cookies, end)
+                else:
+                    sent = 1
+                    snapshot = await self.send(
+                        ask.method,
+                        url,
+                        headers=ask.headers,
+                        body_cap=ask.body_cap,
+                        cookies=ask.cookies,
+                        end=end,
+                        data=ask.data,
+                    )
                 tries.sent += sent
             except TooLongWait as waiting:
                 tries.wait = waiting.seconds
@@ -244,17 +289,30 @@ class Http:
         no request goes out in its last UNTIL_MARGIN seconds, so none is cut off unanswered.
         """
         outcome = Fetched(url)
-        budget = self.settings.budget
-        end = time.monotonic() + budget
+        budget = full = self.settings.budget
+        now = time.monotonic()
+        end = now + budget
         if until is not None:
-            budget = max(0.0, min(budget, until - time.monotonic()))
+            budget = max(0.0, min(budget, until - now))
             end = min(end, until - UNTIL_MARGIN)
+        if budget != full:  # a caller's own budget: a deadline of its own length
+            try:
+                async with asyncio.timeout(budget):
+                    return await self._follow(outcome, method, headers, body_cap, end, data)
+            except TimeoutError:
+                return _timed_out(outcome, budget)
+        deadlines = self._deadlines
+        if deadlines is None:
+            deadlines = self._deadlines = Deadlines(asyncio.get_running_loop(), full)
+        deadline = deadlines.start()
         try:
-            async with asyncio.timeout(budget):
-                return await self._follow(outcome, method, headers, body_cap, end, data)
-        except TimeoutError:
-            said = f"timed out: no answer within the {budget:g} s deadline (slow or dripping)"
-            return outcome.fail("error", said, outcome.final_url or url)
+            fetched = await self._follow(outcome, method, headers, body_cap, end, data)
+        except BaseException as exc:
+            if deadline.left(exc):
+                return _timed_out(outcome, budget)
+            raise
+        deadline.left(None)
+        return fetched
 
     async def _follow(
         self,
@@ -284,23 +342,8 @@ class Http:
             if refusal:
                 return outcome.fail("skipped", refusal, current)
 
-            async def attempt(
-                target: str = current, jar: dict[str, str] = cookies
-            ) -> tuple[Snapshot, int]:
-                if method is None:
-                    return await self._probe(target, jar, end)
-                snapshot = await self.send(
-                    method,
-                    target,
-                    headers=headers,
-                    body_cap=body_cap,
-                    cookies=jar,
-                    end=end,
-                    data=data,
-                )
-                return snapshot, 1
-
-            tries = await self._with_retries(current, attempt, end)
+            ask = _Ask(method, headers, body_cap, cookies, data)
+            tries = await self._with_retries(current, ask, end)
             outcome.attempts += tries.sent
             if tries.wait is not None:
                 host = host_key(current)

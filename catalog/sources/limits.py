@@ -97,6 +97,16 @@ class Hosts:
         finally:
             self.release(state)
 
+    def take_now(self, host: str) -> HostState | None:
+        """Take one of the host's slots if one is free (no await needed), else None."""
+        state = self._states.get(host)
+        if state is None:
+            state = self.get(host)
+        if state.inflight < state.limit:
+            state.inflight += 1
+            return state
+        return None
+
     async def acquire(self, host: str) -> HostState:
         """Take one of the host's in-flight slots (give it back with `release`)."""
         state = self.get(host)

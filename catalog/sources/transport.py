@@ -42,6 +42,7 @@ _SENDABLE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9\-._~:/?#\[\]@!$&'(
 _PATH_SAFE = "/%:@!$&'()*+,;=~-._"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _STATIC_HEADERS = ["Accept-Encoding: identity"]
+_BLANK = (b"\r\n", b"\n")
 
 
 def as_sent(url: str) -> str:
@@ -115,35 +116,80 @@ class Headers(Mapping[str, str]):
         return f"Headers({ {k: v[0] for k, v in self._parsed().items()}!r})"
 
 
-class _Exchange:
-    """One request's state while curl runs it: its header lines, body and checked addresses."""
+class _Handle:
+    """One easy handle and the request it runs (one at a time).
 
-    __slots__ = ("allowed", "body", "cap", "cut", "got", "lines", "refused", "url")
+    Kept with the handle while it is idle, so a reused handle is set up with only what
+    changes per request (the URL, the method when it changes, the pinned address when it
+    changes): its callbacks are set once and read the request's state from here. A request
+    with anything else (a body, a method of its own, headers, cookies) has the handle reset
+    afterwards, so the next one starts from the options every handle gets.
+    """
 
-    def __init__(self, url: str, allowed: frozenset[str], cap: int) -> None:
-        self.url = url
-        self.allowed = allowed
-        self.lines: list[bytes] = []
+    __slots__ = (
+        "active",
+        "allowed",
+        "body",
+        "cap",
+        "curl",
+        "cut",
+        "got",
+        "head",
+        "lines",
+        "pinned",
+        "plain",
+        "refused",
+        "setopt",
+        "tls",
+        "url",
+    )
+
+    def __init__(self, curl: Any) -> None:
+        self.curl = curl
+        self.setopt = curl.setopt
+        self.lines: list[bytes] = []  # the header lines of this request's answers
         self.body: list[bytes] = []
-        self.cap = cap
+        self.active = False  # a request is running (sockets may be opened for it)
+        self.url = ""
+        self.allowed: frozenset[str] = frozenset()
+        self.cap = 0  # bytes of body kept (0: drained up to SMALL_BODY, not kept)
         self.got = 0
         self.cut = False  # the transfer was stopped here, at the cap: not an error
         self.refused: RefusedAddress | None = None
+        self.configured()
 
-    def keep(self, data: bytes) -> int | None:
-        """The write callback of a capped read: stops the transfer past the cap."""
-        self.got += len(data)
-        if self.got > self.cap:
-            self.body.append(data[: len(data) - (self.got - self.cap - 1)])
-            self.cut = True
-            return 0
-        self.body.append(data)
-        return None
+    def configured(self) -> None:
+        """The handle's options are the ones every handle starts with (new, or reset)."""
+        self.pinned: str | None = None  # the RESOLVE entry set
+        self.head = False  # NOBODY is set
+        self.plain = True  # only the URL, the method (HEAD/GET) and the pin were set
+        self.tls = False  # the CA bundle is set
 
-    def drain(self, data: bytes) -> int | None:
-        """The write callback of a probe: a small body is read (so the connection is kept),
-        a large one stopped."""
+    def start(self, url: str, allowed: frozenset[str], cap: int) -> None:
+        """A new request: nothing of the last one's state is kept."""
+        self.url = url
+        self.allowed = allowed
+        self.lines.clear()
+        if self.body:
+            self.body = []
+        self.cap = cap
+        self.got = 0
+        self.cut = False
+        self.refused = None
+        self.active = True
+
+    def write(self, data: bytes) -> int | None:
+        """curl's write callback: a capped body kept, stopped past the cap; otherwise a
+        small body read (so the connection is kept), a large one stopped."""
         self.got += len(data)
+        cap = self.cap
+        if cap > 0:
+            if self.got > cap:
+                self.body.append(data[: len(data) - (self.got - cap - 1)])
+                self.cut = True
+                return 0
+            self.body.append(data)
+            return None
         if self.got > SMALL_BODY:
             self.cut = True
             return 0
@@ -173,7 +219,7 @@ class Transport:
         self.guard = guard
         self.tls = tls
         self._multi: CurlLoop | None = None
-        self._idle: list[Any] = []
+        self._idle: list[_Handle] = []
         self._pins: dict[tuple[str, int], tuple[list[str], frozenset[str], str | None]] = {}
         timeout = settings.timeout
         self._static: list[tuple[int, Any]] = [
@@ -195,38 +241,38 @@ class Transport:
             (pycurl.HTTPHEADER, _STATIC_HEADERS),
         ]
 
-    def _handle(self) -> Any:
+    def _handle(self) -> _Handle:
         if self._idle:
             return self._idle.pop()
-        curl = pycurl.Curl()
-        self._configure(curl)
-        return curl
+        handle = _Handle(pycurl.Curl())
+        self._configure(handle)
+        return handle
 
-    def _configure(self, curl: Any) -> None:
+    def _configure(self, handle: _Handle) -> None:
+        """The options every request starts from, the callbacks reading `handle`."""
+        setopt = handle.setopt
         for option, value in self._static:
-            curl.setopt(option, value)
-        curl.setopt(pycurl.OPENSOCKETFUNCTION, self._opener(curl))
-        curl.exchange = None
-        curl.pinned = None
-        curl.plain = True
-        curl.tls = False
+            setopt(option, value)
+        setopt(pycurl.OPENSOCKETFUNCTION, self._opener(handle))
+        setopt(pycurl.HEADERFUNCTION, handle.lines.append)
+        setopt(pycurl.WRITEFUNCTION, handle.write)
+        handle.configured()
 
-    def _opener(self, curl: Any) -> Callable[[int, Any], Any]:
+    def _opener(self, handle: _Handle) -> Callable[[int, Any], Any]:
         guard = self.guard
 
         def open_socket(_purpose: int, address: Any) -> Any:
             """Every connection curl makes: only to an address checked for this request."""
-            exchange: _Exchange | None = curl.exchange
             ip, port = address.addr[0], address.addr[1]
             if ":" in ip:
                 ip = str(ipaddress.ip_address(ip))
-            if exchange is None:
+            if not handle.active:
                 return pycurl.SOCKET_BAD
             refused = guard.connect_refusal(ip, port)
-            if refused is None and ip not in exchange.allowed:
-                refused = RefusedAddress(f"refused: {ip} was not checked for {exchange.url}")
+            if refused is None and ip not in handle.allowed:
+                refused = RefusedAddress(f"refused: {ip} was not checked for {handle.url}")
             if refused is not None:
-                exchange.refused = refused
+                handle.refused = refused
                 return pycurl.SOCKET_BAD
             import socket
 
@@ -249,68 +295,71 @@ class Transport:
         data: bytes | None = None,
     ) -> Snapshot:
         """Send one request to one of `addresses` (those the guard checked for `host`)."""
-        if self._multi is None:
-            self._multi = CurlLoop(asyncio.get_running_loop())
-        curl = self._handle()
+        multi = self._multi
+        if multi is None:
+            multi = self._multi = CurlLoop(asyncio.get_running_loop())
+        handle = self._idle.pop() if self._idle else self._handle()
         sent = as_sent(url)
         allowed, pin = self._pin(host, port, addresses)
-        exchange = _Exchange(url, allowed, body_cap)
-        setopt = curl.setopt
+        head = method == "HEAD"
+        handle.start(url, allowed, 0 if head else body_cap)
+        setopt = handle.setopt
         setopt(pycurl.URL, sent)
-        if pin is not None and pin != curl.pinned:
+        if pin is not None and pin != handle.pinned:
             setopt(pycurl.RESOLVE, [pin])
-            curl.pinned = pin
-        setopt(pycurl.HEADERFUNCTION, exchange.lines.append)
-        if method == "HEAD":
-            setopt(pycurl.NOBODY, 1)
-            setopt(pycurl.WRITEFUNCTION, exchange.drain)
+            handle.pinned = pin
+        if head:
+            if not handle.head:
+                setopt(pycurl.NOBODY, 1)
+                handle.head = True
         else:
-            if method == "GET" and data is None:
-                setopt(pycurl.HTTPGET, 1)
-            else:
-                curl.plain = False
+            if handle.head:
+                setopt(pycurl.HTTPGET, 1)  # NOBODY off: a GET again
+                handle.head = False
+            if method != "GET" or data is not None:
+                handle.plain = False
                 if data is not None:
                     setopt(pycurl.POSTFIELDSIZE, len(data))
                     setopt(pycurl.COPYPOSTFIELDS, data)
                 if method != "POST" or data is None:
                     setopt(pycurl.CUSTOMREQUEST, method)
-            setopt(pycurl.WRITEFUNCTION, exchange.keep if body_cap > 0 else exchange.drain)
         if headers or data is not None:
-            curl.plain = False
+            handle.plain = False
             extra = [f"{k}: {v}" for k, v in (headers or {}).items()]
             setopt(pycurl.HTTPHEADER, [*_STATIC_HEADERS, "Expect:", *extra])
         if cookies:
-            curl.plain = False
+            handle.plain = False
             setopt(pycurl.COOKIE, "; ".join(f"{k}={v}" for k, v in cookies.items()))
-        if sent[:6].lower() == "https:" and not curl.tls:
-            self._trust(curl)
-        curl.exchange = exchange
+        if not handle.tls and sent[:6].lower() == "https:":
+            self._trust(handle)
+        curl = handle.curl
         try:
-            ending = await self._multi.perform(curl)
+            ending = await multi.perform(curl)
         except BaseException:  # cancelled (a deadline, Ctrl-C): out of curl, the handle closed
-            curl.exchange = None
+            handle.active = False
             curl.close()
             raise
         if ending is not None:
             code, said = ending
-            if not (exchange.cut and code == pycurl.E_WRITE_ERROR):
+            if not (handle.cut and code == pycurl.E_WRITE_ERROR):
                 errno = curl.getinfo(pycurl.OS_ERRNO)
-                self._release(curl)
-                if exchange.refused is not None:
-                    raise exchange.refused from None
-                connected = _connected(said)
-                raise TransportError(code, said, connected=connected, os_errno=errno)
+                refused = handle.refused
+                self._release(handle)
+                if refused is not None:
+                    raise refused from None
+                raise TransportError(code, said, connected=_connected(said), os_errno=errno)
         status = curl.getinfo(pycurl.RESPONSE_CODE)
-        lines = _last_answer(exchange.lines)
-        self._release(curl)
-        if lines and max(map(len, lines)) > MAX_LINE:
+        lines = _last_answer(handle.lines)
+        cut, body = handle.cut, handle.body
+        self._release(handle)
+        joined = b"".join(lines)
+        if len(joined) > MAX_LINE and max(map(len, lines)) > MAX_LINE:
             raise TransportError(TOO_LARGE, "a status or header line too long")
         fields = Headers(lines)
-        if cookies is not None and any(line[:11].lower() == b"set-cookie:" for line in lines):
+        if cookies is not None and b"set-cookie:" in joined.lower():
             cookies.update(_cookies(fields.all("set-cookie")))
         if body_cap > 0:
-            body = b"".join(exchange.body)
-            return Snapshot(status, fields, url, body[:body_cap], exchange.cut)
+            return Snapshot(status, fields, url, b"".join(body)[:body_cap], cut)
         return Snapshot(status, fields, url)
 
     def _pin(self, host: str, port: int, addresses: list[str]) -> tuple[frozenset[str], str | None]:
@@ -328,38 +377,47 @@ class Transport:
         self._pins[(host, port)] = (addresses, frozenset(addresses), entry)
         return frozenset(addresses), entry
 
-    def _trust(self, curl: Any) -> None:
+    def _trust(self, handle: _Handle) -> None:
         """The CA bundle for https (found on first use: `Tls.ready`)."""
         self.tls.ready()
         if self.tls.cafile is not None:
-            curl.setopt(pycurl.CAINFO, self.tls.cafile)
+            handle.setopt(pycurl.CAINFO, self.tls.cafile)
         if self.tls.capath is not None:
-            curl.setopt(pycurl.CAPATH, self.tls.capath)
-        curl.tls = True
+            handle.setopt(pycurl.CAPATH, self.tls.capath)
+        handle.tls = True
 
-    def _release(self, curl: Any) -> None:
-        curl.exchange = None
-        if not curl.plain:
-            curl.reset()
-            self._configure(curl)
-        self._idle.append(curl)
+    def _release(self, handle: _Handle) -> None:
+        """The request is over: the handle back to the idle ones, reset when the request set
+        more than a plain one does."""
+        handle.active = False
+        if not handle.plain:
+            handle.curl.reset()
+            self._configure(handle)
+        self._idle.append(handle)
 
     async def close(self) -> None:
         if self._multi is not None:
             self._multi.close()
             self._multi = None
-        for curl in self._idle:
-            curl.close()
+        for handle in self._idle:
+            handle.curl.close()
         self._idle.clear()
 
 
 def _last_answer(lines: list[bytes]) -> list[bytes]:
     """The header lines of the final answer (after any 1xx), without its status line."""
     start = 0
-    for index, line in enumerate(lines):
-        if line[:5] == b"HTTP/":
+    for index in range(len(lines) - 1, -1, -1):  # its status line: the last one
+        if lines[index][:5] == b"HTTP/":
             start = index + 1
-    return [line for line in lines[start:] if line not in (b"\r\n", b"\n")]
+            break
+    end = len(lines)
+    while end > start and lines[end - 1] in _BLANK:
+        end -= 1
+    answer = lines[start:end]
+    if b"\r\n" in answer or b"\n" in answer:  # a blank line inside: before trailers
+        return [line for line in answer if line not in _BLANK]
+    return answer
 
 
 def _connected(said: str) -> bool:

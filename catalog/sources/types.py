@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+_set = object.__setattr__
+
 # The six verdicts a link can get; a fetch without a usable response carries one of them.
 Status = Literal["ok", "redirected", "broken", "blocked", "error", "skipped"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Snapshot:
     """What we keep of a response: status, headers and at most a capped, undecoded body."""
 
@@ -20,6 +22,28 @@ class Snapshot:
     url: str
     body: bytes = b""
     truncated: bool = False
+
+    def __init__(
+        self,
+        status: int,
+        headers: Mapping[str, str],
+        url: str,
+        body: bytes = b"",
+        truncated: bool = False,
+    ) -> None:
+        """The fields set at once (a frozen dataclass's own `__init__` sets them one by one
+        through `object.__setattr__`; every response passes here)."""
+        _set(
+            self,
+            "__dict__",
+            {
+                "status": status,
+                "headers": headers,
+                "url": url,
+                "body": body,
+                "truncated": truncated,
+            },
+        )
 
     def json(self) -> Any:
         """The body as JSON; raises ValueError when it is not (or was cut)."""
