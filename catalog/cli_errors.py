@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import NoReturn, ParamSpec, TypeVar
 
 from catalog import output
-from catalog.diagnostics import shorten
 from catalog.errors import EXIT_INTERRUPTED, EXIT_USAGE, CatalogError, UsageProblem
 from catalog.interrupt import INTERRUPTED
+from catalog.shown import shorten
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -11,27 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from catalog.shown import MAX_MESSAGE as MAX_MESSAGE
+from catalog.shown import escape_data as _escape_data
+from catalog.shown import escape_property as _escape_property
+from catalog.shown import shorten as shorten
+from catalog.shown import visible as visible
+
 Severity = Literal["error", "warning"]
 Format = Literal["text", "json", "github"]
-MAX_MESSAGE = 300  # characters of a message or hint; a 10 MB title must not become a 10 MB line
-
-
-def visible(text: str) -> str:
-    """`text` with every character a terminal or CI log would act on or hide (controls, line
-    separators, bidi overrides, zero-width characters, noncharacters, surrogates: whatever
-    str.isprintable() refuses, but the space) written as its escape, e.g. `\\u202e`."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
-
-
-def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
-    """One line of at most `limit` characters (controls and invisible characters escaped, an
-    ellipsis marking a cut): the one place that bounds what a message prints."""
-    if len(text) > 4 * limit:  # escaping more than can be shown would only cost time
-        text = text[: 4 * limit]
-    text = visible(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -111,11 +98,3 @@ def format_report(diagnostics: Sequence[Diagnostic], checked: int, fmt: Format) 
 def counted(number: int, noun: str) -> str:
     """`1 error`, `2 errors`: the summary line reads as English."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")

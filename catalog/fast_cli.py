@@ -158,9 +158,13 @@ def check_links(args: list[str]) -> int | None:
     options = parse(args)
     if options is None:
         return None
-    from catalog import output
-    from catalog.cli_errors import user_errors
-    from catalog.commands import check_links as command
+    from catalog.collector import paused
+
+    with paused():  # the command's modules make no garbage: no collection while they load
+        from catalog import output
+        from catalog.cli_errors import user_errors
+        from catalog.commands import check_links as command
+        from catalog.links import report, run  # noqa: F401  # what the command runs on
 
     output.set_quiet(options.pop("quiet"))
     try:

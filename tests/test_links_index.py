@@ -134,3 +134,29 @@ def test_a_version_1_cache_is_reused_and_rewritten_as_rows(
     saved = json.loads(cache.read_text())
     assert saved["version"] == 2
     assert saved["entries"][url] == ["ok", entry["checked_at"], 200, url, "HTTP 200", None, None]
+
+
+def test_a_run_the_index_answers_builds_no_diagnostic_class(
+    catalog_dir: Any, tmp_path: Path
+) -> None:
+    """Nothing to report about the records: catalog.diagnostics (its dataclass) stays unloaded,
+    as do asyncio and the engine; what the CLI shows of the data comes from catalog.shown."""
+    cache = tmp_path / "links.json"
+    probe = (
+        "import sys\nfrom catalog.entry import main\ncode = main(sys.argv[1:])\n"
+        "print(sorted(m for m in ('catalog.diagnostics', 'asyncio', 'catalog.sources.http')"
+        " if m in sys.modules), file=sys.stderr)\n"
+    )
+    with serve({"/ok": ok}) as server:
+        catalog_dir.add("a", links={"paper": f"{server.base}/ok"})
+        check(catalog_dir.path, cache)
+        args = ["check-links", "--data", str(catalog_dir.path), "--cache", str(cache)]
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args, "--allow-private", "--format", "json"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+        )
+    assert done.returncode == 0 and json.loads(done.stdout)["summary"]["cached"] == 1
+    assert done.stderr.strip().splitlines()[-1] == "[]"

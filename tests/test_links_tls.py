@@ -4,10 +4,15 @@ CA bundle is read only once an https URL is met (catalog.sources.tls)."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import ssl
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES
@@ -17,6 +22,8 @@ from catalog.links.check import check
 from catalog.links.verdict import Result
 from catalog.sources.http import Http, Settings
 from catalog.sources.safety import AddressPolicy
+from catalog.sources.tls import default_verify_paths
+from tests.conftest import REPO
 
 TLS = FIXTURES / "tls"
 
@@ -68,3 +75,59 @@ def test_a_run_over_http_never_reads_the_bundle(tmp_path: Path) -> None:
     assert result.status == "ok"
     assert not engine.tls.loaded
     assert engine.tls.cafile is None and engine.tls.capath is None  # never looked for
+
+
+@pytest.mark.parametrize(
+    ("file", "folder"),
+    [(None, None), ("ca.pem", None), ("missing.pem", None), (None, "."), ("ca.pem", "nowhere")],
+)
+def test_the_bundle_is_where_ssl_would_look(
+    monkeypatch: pytest.MonkeyPatch, file: str | None, folder: str | None
+) -> None:
+    """tls.default_verify_paths (from _ssl alone) answers as ssl.get_default_verify_paths."""
+    for name, value in (("SSL_CERT_FILE", file), ("SSL_CERT_DIR", folder)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, str(TLS / value))
+    expected = ssl.get_default_verify_paths()
+    assert default_verify_paths() == (expected.cafile, expected.capath)
+
+
+CLI_RUN = """
+import json, sys
+from catalog.entry import main
+code = main(sys.argv[1:])
+print(json.dumps([code, "ssl" in sys.modules]), file=sys.stderr)
+"""
+
+
+def cli_check(data: Path, env: dict[str, str]) -> tuple[int, bool, dict[str, Any]]:
+    """check-links in a fresh process: exit status, whether ssl.py was imported, the report."""
+    args = ["check-links", "--data", str(data), "--allow-private", "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_RUN, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={k: v for k, v in {**os.environ, **env}.items() if v},
+        check=False,
+    )
+    code, imported = json.loads(done.stderr.strip().splitlines()[-1])
+    return code, imported, json.loads(done.stdout)
+
+
+def test_the_cli_verifies_certificates_without_pythons_ssl_module(catalog_dir: Any) -> None:
+    """The check-links process loads asyncio without its TLS support and never ssl.py (the
+    engine's TLS is libcurl's): certificates are still verified against the system's bundle,
+    SSL_CERT_FILE included."""
+    with https_server() as url:
+        catalog_dir.add("a", links={"paper": url})
+        trusted = cli_check(catalog_dir.path, {"SSL_CERT_FILE": str(TLS / "ca.pem")})
+        untrusted = cli_check(catalog_dir.path, {"SSL_CERT_FILE": ""})
+    assert trusted[:2] == (0, False)
+    assert trusted[2]["results"][0]["status"] == "ok"
+    assert untrusted[1] is False
+    (result,) = untrusted[2]["results"]
+    assert result["status"] == "error"  # not ok, and not broken: the link itself may be fine
+    assert result["message"].startswith("TLS error: unable to get local issuer certificate")

@@ -120,6 +120,7 @@ def _run(
         exclude=patterns,
         shard=shard_spec,
         interruptible=True,
+        asyncio_tls=False,  # this process is the check: TLS is libcurl's (links.run)
     )
     report = _with_progress(links, options, warn)
     errors = len(getattr(links, "errors", ()))  # a LinkFeed's: records whose links were not read

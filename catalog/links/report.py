@@ -13,9 +13,10 @@ from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, Literal
 
-from catalog.diagnostics import _escape_data, _escape_property
 from catalog.links.collect import LinkRef
 from catalog.links.verdict import STATUSES, Result, is_excluded, is_failure
+from catalog.shown import escape_data as _escape_data
+from catalog.shown import escape_property as _escape_property
 
 Format = Literal["text", "json", "markdown", "github"]
 _by_url = attrgetter("url")

@@ -44,6 +44,7 @@ class CheckOptions:
     __slots__ = (
         "arxiv_batch",
         "arxiv_interval",
+        "asyncio_tls",
         "cache",
         "cache_path",
         "env",
@@ -66,6 +67,7 @@ class CheckOptions:
         arxiv_interval: float = ARXIV_INTERVAL,
         interruptible: bool = False,  # Ctrl-C gives a partial report (the CLI sets it)
         cache: LinkCache | None = None,  # already loaded (the CLI reads its index first)
+        asyncio_tls: bool = True,  # False: asyncio loaded without TLS (see _import_asyncio)
     ) -> None:
         if settings is None:
             from catalog.sources.settings import Settings
@@ -81,6 +83,7 @@ class CheckOptions:
         self.arxiv_interval = arxiv_interval
         self.interruptible = interruptible
         self.cache = cache
+        self.asyncio_tls = asyncio_tls
 
 
 def check_links(
@@ -110,7 +113,8 @@ def check_links(
     sent = 0
     interrupted = False
     if isinstance(links, LinkFeed):
-        outcome, sent = _run(_check_fed(links, chosen, options, on_start, on_result))
+        work = _check_fed(links, chosen, options, on_start, on_result)
+        outcome, sent = _run(work, tls=options.asyncio_tls)
         checked, interrupted = outcome.results, outcome.interrupted
         uses: Mapping[str, list[LinkRef]] = links.links()
     else:
@@ -119,7 +123,7 @@ def check_links(
         if on_start is not None:
             on_start(len(to_check))
         if to_check:
-            outcome, sent = _run(_check(to_check, options, on_result))
+            outcome, sent = _run(_check(to_check, options, on_result), tls=options.asyncio_tls)
             checked, interrupted = outcome.results, outcome.interrupted
     if cache is not None and (checked or cache.warning or cache.changed or not cache.path.exists()):
         cache.update(checked)
@@ -146,10 +150,14 @@ def check_links(
     )
 
 
-def _run(work: Coroutine[Any, Any, T]) -> T:
+def _run(work: Coroutine[Any, Any, T], *, tls: bool = True) -> T:
     """`asyncio.run(work)`, its main task returning nothing: on its way out, Python 3.11's
     `asyncio.run` formats the main task, result and all (restoring the SIGINT handler), and
     3,000 results take ~50 ms to format for nothing."""
+    from catalog.collector import paused
+
+    with paused():  # ~100 modules, no garbage: no collection while they load
+        _import_asyncio(tls=tls)
     import asyncio
 
     box: list[T] = []
@@ -159,6 +167,26 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
 
     asyncio.run(main())
     return box[0]
+
+
+def _import_asyncio(*, tls: bool) -> None:
+    """Import asyncio; without `tls`, as if Python had no `ssl` module (its own TLS
+    transports then refuse to work in this process).
+
+    For a process that is one check (the CLI: `CheckOptions.asyncio_tls` False): the engine's
+    TLS is libcurl's, and asyncio's ssl support (ssl.py and its enums) is a tenth of what a
+    cold check imports before its first request. A process that imported asyncio or ssl
+    already keeps them as they are."""
+    if tls or "asyncio" in sys.modules or "ssl" in sys.modules:
+        import asyncio
+
+        return
+    sys.modules["ssl"] = None  # type: ignore[assignment]  # `import ssl` raises ImportError
+    try:
+        import asyncio  # noqa: F401
+    finally:
+        if sys.modules.get("ssl", ...) is None:
+            del sys.modules["ssl"]  # `import ssl` works again: asyncio's modules keep None
 
 
 def _with_records(result: Result, refs: Sequence[LinkRef]) -> Result:
@@ -246,7 +274,10 @@ async def _check_fed(
         # No cache to answer: the engine will be needed. Imported now, before the records are
         # read on the feed's thread, it is not slowed down by the reading (GIL), and the first
         # request goes out as soon as the first URLs are read.
-        import catalog.links.hosts  # noqa: F401
+        from catalog.collector import paused
+
+        with paused():  # no garbage while pycurl and the engine load: no collection
+            import catalog.links.hosts  # noqa: F401
 
     loop = asyncio.get_running_loop()
     arrived: asyncio.Queue[list[str] | None] = asyncio.Queue()

@@ -5,9 +5,31 @@ libcurl verifies the peer and the host name (its defaults, never turned off here
 bundle given to it (`CAINFO`, `CAPATH`); which bundle is the system's as Python's `ssl` sees
 it, so `SSL_CERT_FILE` and `SSL_CERT_DIR` count, read when the first https request is made (a
 run over http only never looks for it). curl parses the bundle once per engine and keeps it.
+
+The paths are found as `ssl.get_default_verify_paths` finds them, from the C module `_ssl`
+itself: `ssl.py` around it costs a link check's start-up 25M instructions (its enums) for
+nothing the engine uses (libcurl does the TLS). A test keeps the two answers alike.
 """
 
 from __future__ import annotations
+
+import os
+
+
+def default_verify_paths() -> tuple[str | None, str | None]:
+    """(cafile, capath) as `ssl.get_default_verify_paths()` gives them: the environment's
+    SSL_CERT_FILE and SSL_CERT_DIR over OpenSSL's own, each only if it exists."""
+    try:
+        import _ssl
+    except ImportError:  # no OpenSSL in this Python: libcurl keeps its own defaults
+        return None, None
+    file_env, file_default, dir_env, dir_default = _ssl.get_default_verify_paths()
+    cafile = os.environ.get(file_env, file_default)
+    capath = os.environ.get(dir_env, dir_default)
+    return (
+        cafile if os.path.isfile(cafile) else None,
+        capath if os.path.isdir(capath) else None,
+    )
 
 
 class Tls:
@@ -21,8 +43,5 @@ class Tls:
     def ready(self) -> None:
         """Find the CA bundle now (before the first TLS handshake); once."""
         if not self.loaded:
-            import ssl
-
-            paths = ssl.get_default_verify_paths()
-            self.cafile, self.capath = paths.cafile, paths.capath
+            self.cafile, self.capath = default_verify_paths()
             self.loaded = True
