@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 _state = {"quiet": False}
@@ -70,14 +69,26 @@ def emit_json(document: Any) -> None:
     echo(json.dumps(document, indent=2, ensure_ascii=False), color=True)  # no escape codes
 
 
-@dataclass
+def _nothing(_: object) -> None:
+    pass
+
+
 class Progress:
     """Steps of long work: `start(total)` once the size is known, `advance(n)` as items finish,
-    `step(label)` to name the current stage. All no-ops when progress is not shown."""
+    `step(label)` to name the current stage. All no-ops when progress is not shown.
 
-    start: Callable[[int | None], None] = field(default=lambda total: None)
-    advance: Callable[[int], None] = field(default=lambda count: None)
-    step: Callable[[str], None] = field(default=lambda label: None)
+    A plain class, not a dataclass: every command imports this module, and a dataclass'
+    methods are compiled at every start-up."""
+
+    __slots__ = ("advance", "start", "step")
+
+    def __init__(
+        self,
+        start: Callable[[int | None], None] = _nothing,
+        advance: Callable[[int], None] = _nothing,
+        step: Callable[[str], None] = _nothing,
+    ) -> None:
+        self.start, self.advance, self.step = start, advance, step
 
 
 def progress_shown() -> bool:

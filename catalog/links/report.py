@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, Literal
@@ -24,19 +23,34 @@ _string = encode_basestring  # json's own (C) string writer, as with ensure_asci
 _value = json.JSONEncoder(ensure_ascii=False).encode  # any value, as json writes it
 
 
-@dataclass
 class LinkReport:
-    """Every result, sorted by URL, with the records and lines that use each URL."""
+    """Every result, sorted by URL, with the records and lines that use each URL.
 
-    results: list[Result]
-    sources: dict[str, list[LinkRef]] = field(default_factory=dict)
-    elapsed_ms: int = 0
-    requests: int = 0
-    notes: list[str] = field(default_factory=list)
-    partial: bool = False  # interrupted (Ctrl-C): only the links checked before it
+    A plain class, not a dataclass: a dataclass' methods are compiled at every start-up."""
 
-    def __post_init__(self) -> None:
-        self.results = sorted(self.results, key=_by_url)
+    __slots__ = ("elapsed_ms", "notes", "partial", "requests", "results", "sources")
+
+    def __init__(
+        self,
+        results: list[Result],
+        sources: dict[str, list[LinkRef]] | None = None,
+        elapsed_ms: int = 0,
+        requests: int = 0,
+        notes: list[str] | None = None,
+        partial: bool = False,  # interrupted (Ctrl-C): only the links checked before it
+    ) -> None:
+        self.results = sorted(results, key=_by_url)
+        self.sources: dict[str, list[LinkRef]] = {} if sources is None else sources
+        self.elapsed_ms = elapsed_ms
+        self.requests = requests
+        self.notes: list[str] = [] if notes is None else notes
+        self.partial = partial
+
+    def __repr__(self) -> str:
+        return (
+            f"LinkReport({len(self.results)} results, {self.requests} requests, "
+            f"{self.elapsed_ms} ms, notes={self.notes!r}, partial={self.partial})"
+        )
 
     def failed(self, strict: bool = False) -> bool:
         return any(is_failure(r, strict=strict) for r in self.results)
