@@ -32,6 +32,23 @@ def paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def spaced(young: int = 20_000) -> Iterator[None]:
+    """Young collections after `young` new objects instead of 700, inside the block: for a
+    loop that keeps results and makes cycles only on failures (a traceback), which are still
+    found, later and in fewer passes.
+
+    Measured on the link checker (3,000 URLs): 40 young collections of ~0.65 ms each (each one
+    walks what is alive in flight), 4% of the check's CPU; 3 with this.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(young, threshold[0]), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
 _TEARDOWN = {"skip": False}
 
 

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from catalog import collector
 from catalog.links.verdict import Result
 
 if TYPE_CHECKING:  # a run the cache answers gets its Outcome here without importing pycurl
@@ -91,10 +92,11 @@ class Scheduler:
                 running.append(asyncio.ensure_future(work(task.host, queue)))
 
         try:
-            async for batch in batches:
-                for task in batch:
-                    submit(task)
-            await asyncio.gather(*running)
+            with collector.spaced():
+                async for batch in batches:
+                    for task in batch:
+                        submit(task)
+                await asyncio.gather(*running)
         except asyncio.CancelledError:
             await _cancel(running)
             outcome.interrupted = True

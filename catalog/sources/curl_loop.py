@@ -40,6 +40,10 @@ class CurlLoop:
         self.multi.setopt(pycurl.M_SOCKETFUNCTION, self._watch)
         self.multi.setopt(pycurl.M_TIMERFUNCTION, self._clock)
         self._watched: dict[int, int] = {}  # fd -> the events watched (POLL_IN | POLL_OUT)
+        # epoll: sockets curl stopped watching (an idle kept-alive connection), left in the
+        # set: fd -> (the events registered, `opened` then); see _epoll_watch
+        self._parked: dict[int, tuple[int, int]] = {}
+        self.opened = 0  # sockets curl has opened (the transport counts them: socket_opened)
         # curl's one timer: when it wants to act (loop time; None: no timer), and what is
         # armed for it: a call_soon (curl asks 0 ms per new transfer) and a later handle
         self._wanted: float | None = None
@@ -90,22 +94,41 @@ class CurlLoop:
         else:
             self._watched.pop(fd, None)
 
+    def socket_opened(self) -> None:
+        """curl opens a socket (its OPENSOCKETFUNCTION): a number parked may be reused now."""
+        self.opened += 1
+
     def _epoll_watch(self, fd: int, had: int, wanted: int) -> None:
-        mask = (_READ if wanted & _IN else 0) | (_WRITE if wanted & _OUT else 0)
+        """Watch `fd` in the epoll set. curl stops watching a connection at the end of every
+        transfer and watches it again at the next one: the socket stays in the set meanwhile
+        (parked), so a reused connection costs no system call. A parked number is known to be
+        the same socket while curl has opened none since (every socket it opens passes the
+        transport's opener); after that it is modified, or registered when it is new."""
         poller = self._poller
         if not wanted:
-            self._watched.pop(fd, None)
             if had:
-                with suppress(OSError):  # closed already: the kernel dropped it from the set
-                    poller.unregister(fd)
-        elif not had:
-            self._watched[fd] = wanted
-            try:
-                poller.register(fd, mask)
-            except FileExistsError:  # the number of a socket closed unannounced, reused
+                del self._watched[fd]
+                self._parked[fd] = (had, self.opened)
+            return
+        mask = (_READ if wanted & _IN else 0) | (_WRITE if wanted & _OUT else 0)
+        self._watched[fd] = wanted
+        if had:
+            if had != wanted:
                 poller.modify(fd, mask)
-        elif had != wanted:
-            self._watched[fd] = wanted
+            return
+        parked = self._parked.pop(fd, None)
+        if parked is not None:
+            was, opened = parked
+            if opened == self.opened:  # the same socket, still in the set
+                if was != wanted:
+                    poller.modify(fd, mask)
+                return
+            with suppress(FileNotFoundError):  # a new socket under that number: register it
+                poller.modify(fd, mask)
+                return
+        try:
+            poller.register(fd, mask)
+        except FileExistsError:  # the number of a socket closed unannounced, reused
             poller.modify(fd, mask)
 
     def _events(self) -> None:
@@ -113,8 +136,12 @@ class CurlLoop:
         if self.closed:
             return
         action = self.multi.socket_action
+        watched = self._watched
         try:
             for fd, mask in self._poller.poll(0):
+                if fd not in watched:  # parked: an idle connection closed by the server
+                    self._unpark(fd)
+                    continue
                 events = (pycurl.CSELECT_IN if mask & _READ else 0) | (
                     pycurl.CSELECT_OUT if mask & _WRITE else 0
                 )
@@ -123,6 +150,13 @@ class CurlLoop:
             self._fail(exc)
             return
         self._collect()
+
+    def _unpark(self, fd: int) -> None:
+        """Out of the set: curl does not watch it (it finds the connection closed when it
+        next tries it, and watches it anew)."""
+        self._parked.pop(fd, None)
+        with suppress(OSError):  # closed already: the kernel dropped it from the set
+            self._poller.unregister(fd)
 
     def _clock(self, msecs: int) -> None:
         """curl's timer callback: act on the clock in `msecs` (-1: no timer).
@@ -226,6 +260,7 @@ class CurlLoop:
             self._timer = None
         for fd in list(self._watched):
             self._watch(pycurl.POLL_REMOVE, fd, None, None)
+        self._parked.clear()
         if self._poller is not None:
             self.loop.remove_reader(self._poller.fileno())
             self._poller.close()

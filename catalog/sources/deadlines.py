@@ -92,6 +92,7 @@ class Gate:
     def __init__(self, slots: int) -> None:
         self.free = slots
         self._waiters: deque[asyncio.Future[None]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop it is used in
 
     def take_now(self) -> bool:
         """Take a slot if one is free and nobody waits for one (no await needed)."""
@@ -104,7 +105,10 @@ class Gate:
         """Take a slot, waiting for one when none is free."""
         if self.take_now():
             return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = self._loop
+        if loop is None:  # found once: each lookup of the running loop is a getpid() call
+            loop = self._loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
         self._waiters.append(waiter)
         try:
             await waiter

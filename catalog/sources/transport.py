@@ -277,6 +277,8 @@ class Transport:
             import socket
 
             sock = socket.socket(address.family, address.socktype, address.protocol)
+            if self._multi is not None:
+                self._multi.socket_opened()
             return _Fd(sock.detach())
 
         return open_socket
