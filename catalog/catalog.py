@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from catalog.layout import LINK_SLOTS as LINK_SLOTS
+from catalog.layout import papers_dir as papers_dir
+
 if TYPE_CHECKING:
     from catalog.diagnostics import Diagnostic
     from catalog.facts import Facts
     from catalog.load import Source
     from catalog.model import CatalogConfig, Keyword, Paper, Topic, Venue
     from catalog.registry import Registry
-
-# A record's links (model.Links's fields), in the order every output lists them: the one copy
-# that import, dedupe, the link checker and the renderers read.
-LINK_SLOTS = ("paper", "code", "project")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +73,6 @@ def _no_topics() -> Registry[Topic]:
     from catalog.registry import Registry
 
     return Registry({})
-
-
-def papers_dir(data_dir: Path) -> Path:
-    """Where a data folder keeps its records, one YAML file per paper."""
-    return data_dir / "papers"
 
 
 def _no_facts() -> Facts:

@@ -4,7 +4,10 @@ reading gives, and every unusual record reads as the loader reads it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +16,7 @@ from catalog.diagnostics import Diagnostic
 from catalog.links.collect import LinkRef
 from catalog.links.read import read_links
 from catalog.yaml_lines import UNSURE
+from tests.conftest import REPO
 
 HEAD = "title: A Title\nyear: 2022\nvenue: ICLR\n"
 PLAIN = [
@@ -108,3 +112,22 @@ def test_most_plain_records_take_the_line_reader() -> None:
     """Else the tests above would compare the loader with itself."""
     fast = [text for text in PLAIN if catalog.yaml_lines.read_plain(text) is not UNSURE]
     assert len(fast) >= 4
+
+
+def test_the_reader_builds_none_of_the_catalogs_classes(catalog_dir: Any) -> None:
+    """A link check's reader needs the link slots and the records' folder, not the Catalog
+    container (whose dataclasses cost its start-up): catalog.layout names both."""
+    catalog_dir.add("a", links={"paper": "https://example.org/a"})
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom catalog.links.read import read_links\n"
+        "found = []\nerrors = read_links(Path(sys.argv[1]), lambda r, f: found.append(r))\n"
+        "print(found, errors, 'catalog.catalog' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(catalog_dir.path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert done.stdout.split() == ["['a']", "[]", "False"]

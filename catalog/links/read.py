@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from catalog import rules
-from catalog.catalog import LINK_SLOTS, papers_dir
 from catalog.diagnostics import Diagnostic
+from catalog.layout import LINK_SLOTS, papers_dir
 from catalog.links.collect import LinkRef, plain_position
 from catalog.load import Source, read_yaml, record_files
 
