@@ -207,6 +207,8 @@ def _fork(data_dir: Path) -> _Child | None:
             os.close(read_end)
             _serve(data_dir, write_end)
             status = 0
+        except KeyboardInterrupt:  # end as Ctrl-C's signal would: no warning in the parent
+            os.kill(os.getpid(), signal.SIGINT)
         finally:
             os._exit(status)
     os.close(write_end)
