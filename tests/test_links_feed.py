@@ -239,7 +239,7 @@ def fork(data_dir):
     started.append(child is not None)
     return child
 feed._fork = fork
-if sys.argv[1] == "dies":  # the child sends the contact and 4 records, then is killed
+if sys.argv[1] in ("dies", "sigint"):  # the child sends the contact and 4 records, then dies
     def serve(data_dir, fd):
         from catalog.forking import put, send
         from catalog.links.read import read_contact, read_links
@@ -251,7 +251,7 @@ if sys.argv[1] == "dies":  # the child sends the contact and 4 records, then is 
             if len(records) == 4:
                 put(backlog, ("records", records))
                 send(fd, backlog, wait=True)
-                os.kill(os.getpid(), signal.SIGKILL)
+                os.kill(os.getpid(), signal.SIGKILL if sys.argv[1] == "dies" else signal.SIGINT)
         read_links(data_dir, each)
     feed._serve = serve
 from catalog.entry import main
@@ -277,7 +277,7 @@ def test_records_read_by_a_child_give_the_report_read_here(catalog_dir: Any) -> 
         args = ["check-links", "--data", str(catalog_dir.path), "--allow-private"]
         args += ["--format", "json"]
         runs = {}
-        for how in ("thread", "fork", "dies"):
+        for how in ("thread", "fork", "dies", "sigint"):
             done = subprocess.run(
                 [sys.executable, "-c", FORKED, how, *args],
                 capture_output=True,
@@ -300,6 +300,8 @@ def test_records_read_by_a_child_give_the_report_read_here(catalog_dir: Any) -> 
     assert dies[3][0].startswith("warning: the process reading the records stopped early")
     assert "(killed by SIGKILL); reading the rest here" in dies[3][0]
     assert dies[3][1:] == thread[3]
-    assert len(agents) == 27 and {a.split(" ", 1)[1] for a in agents} == {
+    sigint = runs["sigint"]  # Ctrl-C's signal: no warning (it is this process' to report)
+    assert sigint[:3] == (1, [True], thread[2]) and sigint[3] == thread[3]
+    assert len(agents) == 36 and {a.split(" ", 1)[1] for a in agents} == {
         "(+https://github.com/example/awesome-test)"
     }

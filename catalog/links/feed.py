@@ -168,6 +168,8 @@ class _Child:
         from catalog.forking import describe
 
         status = self.close()
+        if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+            return  # Ctrl-C: this process stops the check (or, if not, reads the rest quietly)
         why = describe(status) if status is not None else type(exc).__name__
         output.warn(f"the process reading the records stopped early ({why}); reading the rest here")
 
