@@ -1,15 +1,17 @@
 """libcurl's multi interface driven by the running asyncio loop (its "multi_socket" API).
 
 curl says which sockets it waits on (`M_SOCKETFUNCTION`: watched with `add_reader` and
-`add_writer`) and when it next needs the clock (`M_TIMERFUNCTION`: `call_soon` or
-`call_later`); the loop tells it what happened (`socket_action`), and the transfers that
-ended are collected right after every action, in the same loop turn, so an answer reaches its
-waiting coroutine without another turn. On Linux curl's sockets sit in an epoll set of their
-own, which the loop watches as one reader: curl adds and drops a socket at every request on
-a kept-alive connection, and epoll does that in C where the loop's selector does it in Python.
-pycurl ships a wrapper of its own (`pycurl.AsyncCurlMulti`); this one is leaner per request
-(no done-callback per transfer, no rescheduled timer on each new transfer, no turn between an
-answer and its waiter), which is most of what a request costs on this side.
+`add_writer`) and when it next needs the clock (`M_TIMERFUNCTION`: `call_soon`, or one timer
+handle kept armed and re-armed only when curl wants it sooner); the loop tells it what
+happened (`socket_action`), and the transfers that ended are collected right after every
+action, in the same loop turn, so an answer reaches its waiting coroutine without another
+turn. On Linux curl's sockets sit in an epoll set of their own, which the loop watches as one
+reader: curl drops a kept-alive connection's socket at the end of every transfer and adds it
+again at the next, and it stays in the set meanwhile (`_epoll_watch`), so a reused connection
+costs no system call. pycurl ships a wrapper of its own (`pycurl.AsyncCurlMulti`); this one
+is leaner per request (no done-callback per transfer, no rescheduled timer on each new
+transfer, no turn between an answer and its waiter), which is most of what a request costs on
+this side.
 """
 
 from __future__ import annotations
