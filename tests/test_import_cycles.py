@@ -96,15 +96,20 @@ def test_the_package_has_no_import_cycle() -> None:
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
-def test_the_catalog_container_imports_no_stage_at_run_time() -> None:
-    tree = ast.parse((PACKAGE / "catalog.py").read_text(encoding="utf-8"))
-    runtime = [
-        node
+def _runtime_catalog_imports(module: str) -> list[str]:
+    tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+    return [
+        node.module or ""
         for node in tree.body
         if isinstance(node, ast.Import | ast.ImportFrom)
         and (getattr(node, "module", "") or "").startswith("catalog")
     ]
-    assert runtime == []
+
+
+def test_the_catalog_container_imports_no_stage_at_run_time() -> None:
+    """Only catalog.layout (plain names that import nothing of catalog) at run time."""
+    assert set(_runtime_catalog_imports("catalog.py")) <= {"catalog.layout"}
+    assert _runtime_catalog_imports("layout.py") == []
 
 
 def test_the_cycle_finder_sees_a_cycle_through_a_function_level_import(tmp_path: Path) -> None:
