@@ -56,6 +56,34 @@ def widen(fd: int) -> None:
         pass
 
 
+def start(serve: Callable[[int], None]) -> tuple[int, IO[bytes]] | None:
+    """Fork a child that runs `serve(fd)`, fd the write end of a wide pipe, and exits: status 0
+    when `serve` returns, 1 when it raises, and as Ctrl-C's signal would on a Ctrl-C (so the
+    parent tells an interrupt from a failure). Here: the child's pid and the pipe's read end,
+    or None when the fork fails."""
+    read_end, write_end = os.pipe()
+    widen(write_end)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: die quietly, the parent reports
+            os.close(read_end)
+            serve(write_end)
+            status = 0
+        except KeyboardInterrupt:  # end as Ctrl-C's signal would: no warning in the parent
+            os.kill(os.getpid(), signal.SIGINT)
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, os.fdopen(read_end, "rb")
+
+
 def put(backlog: bytearray, message: object) -> None:
     """Append `message` to `backlog`, framed: its length (HEAD bytes, little-endian), then its
     pickle."""

@@ -37,7 +37,7 @@ from catalog.forking import others_running as _others_running
 from catalog.forking import put as _put
 from catalog.forking import send as _send
 from catalog.forking import spare_core
-from catalog.forking import widen as _widen
+from catalog.forking import start as _start
 
 if TYPE_CHECKING:
     from catalog.diagnostics import Diagnostic
@@ -189,25 +189,8 @@ def _fork(data_dir: Path) -> ReadAhead | None:
     """Start the child, or None where forking is unavailable, unsafe or not worth it."""
     if not _can_fork() or not _spare_core() or not _few_records(data_dir):
         return None
-    read_end, write_end = os.pipe()
-    _widen(write_end)
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: die quietly, the parent reports
-            os.close(read_end)
-            _serve(data_dir, write_end)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    return ReadAhead(pid, os.fdopen(read_end, "rb"))
+    started = _start(lambda fd: _serve(data_dir, fd))
+    return None if started is None else ReadAhead(*started)
 
 
 def _spare_core() -> bool:

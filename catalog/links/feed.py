@@ -192,27 +192,8 @@ def _fork(data_dir: Path) -> _Child | None:
 
     if not forking.can_fork() or not forking.spare_core(forking.others_running()):
         return None
-    read_end, write_end = os.pipe()
-    forking.widen(write_end)
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: die quietly, the parent reports
-            os.close(read_end)
-            _serve(data_dir, write_end)
-            status = 0
-        except KeyboardInterrupt:  # end as Ctrl-C's signal would: no warning in the parent
-            os.kill(os.getpid(), signal.SIGINT)
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    return _Child(pid, os.fdopen(read_end, "rb"))
+    started = forking.start(lambda fd: _serve(data_dir, fd))
+    return None if started is None else _Child(*started)
 
 
 def _serve(data_dir: Path, fd: int) -> None:
