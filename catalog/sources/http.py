@@ -153,9 +153,7 @@ class Http:
         if host is None:
             host = host_key(url)
         if self.hosts.free(host, url) and self._gate.take_now():  # the common case: no await
-            if end is not None and time.monotonic() > end:
-                self._gate.give()
-                raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
+            self._in_time(end)
         else:
             await self._admitted(host, url, end)
         self.requests_sent += 1
@@ -191,12 +189,17 @@ class Http:
                 if wait is not None:
                     raise TooLongWait(wait)
             await self._gate.take()
-            if end is not None and time.monotonic() > end:
-                self._gate.give()
-                raise TooLongWait(0.0)  # the deadline has passed: nothing more goes out
+            self._in_time(end)
             if not self.hosts.held_back(host):
                 return
             self._gate.give()
+
+    def _in_time(self, end: float | None) -> None:
+        """With a run slot just taken: past `end`, give it back and raise TooLongWait (the
+        deadline has passed: nothing more goes out)."""
+        if end is not None and time.monotonic() > end:
+            self._gate.give()
+            raise TooLongWait(0.0)
 
     async def _with_retries(self, url: str, ask: _Ask, end: float) -> _Tries:
         """Try `url` until a final answer: retries timeouts, resets, 5xx and 429."""
