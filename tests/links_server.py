@@ -5,6 +5,10 @@ Not a test module: imported by tests/test_links_*.py.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -12,7 +16,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TypeVar
 
+REPO = Path(__file__).resolve().parent.parent
 BIG = 200 * 1024 * 1024
 Route = Callable[["Handler"], None]
 
@@ -85,7 +92,16 @@ class Server(ThreadingHTTPServer):
 
 @contextmanager
 def serve(routes: dict[str, Route], address: str = "127.0.0.1") -> Iterator[Server]:
-    server = Server(address, ServerState(dict(routes)))
+    with running(Server(address, ServerState(dict(routes)))) as server:
+        yield server
+
+
+S = TypeVar("S", bound=ThreadingHTTPServer)
+
+
+@contextmanager
+def running(server: S) -> Iterator[S]:
+    """`server` answering on a thread of its own for the block, then shut down and closed."""
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
@@ -93,6 +109,31 @@ def serve(routes: dict[str, Route], address: str = "127.0.0.1") -> Iterator[Serv
     finally:
         server.shutdown()
         server.server_close()
+
+
+FRESH_CHECK = """
+import json, sys
+from catalog.entry import main
+code = main(sys.argv[1:])
+print(json.dumps([code, {probe}]), file=sys.stderr)
+"""
+
+
+def fresh_check(data: Path, env: dict[str, str], probe: str) -> tuple[int, Any, dict[str, Any]]:
+    """`catalog check-links --format json` over `data` in a new process, as the console script
+    runs it: its exit status, the value of the expression `probe` at its end, its report.
+    `env` is added to this one's; a variable set to "" is left out."""
+    args = ["check-links", "--data", str(data), "--allow-private", "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_CHECK.format(probe=probe), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={k: v for k, v in {**os.environ, **env}.items() if v},
+        check=False,
+    )
+    code, probed = json.loads(done.stderr.strip().splitlines()[-1])
+    return code, probed, json.loads(done.stdout)
 
 
 # -- the cases of the issue ------------------------------------------------------------------

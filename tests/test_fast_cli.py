@@ -112,12 +112,23 @@ def test_paths_click_refuses_are_left_to_click(tmp_path: Path) -> None:
     assert fast_cli.parse(["--data", str(tmp_path / "missing")]) is not None  # the command's
 
 
+PROBE = """
+import sys
+from catalog.entry import main
+code = main(sys.argv[1:])
+print("click" in sys.modules, file=sys.stderr)
+sys.exit(code)
+"""
+CODES = {
+    "entry": "import sys; from catalog.entry import main; sys.exit(main(sys.argv[1:]))",
+    "click": 'import sys; from catalog.cli import main; main(sys.argv[1:], prog_name="catalog")',
+    "probe": PROBE,  # through entry.py, then whether click was imported (on stderr)
+}
+
+
 def run(via: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """check-links through entry.py (the fast path) or straight through click."""
-    code = {
-        "entry": "import sys; from catalog.entry import main; sys.exit(main(sys.argv[1:]))",
-        "click": 'import sys; from catalog.cli import main; main(sys.argv[1:], prog_name="catalog")',
-    }[via]
+    """check-links through entry.py (the fast path), straight through click, or the probe."""
+    code = CODES[via]
     return subprocess.run(
         [sys.executable, "-c", code, "check-links", *args],
         capture_output=True,
@@ -127,15 +138,6 @@ def run(via: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str
         timeout=60,
         check=False,
     )
-
-
-PROBE = """
-import sys
-from catalog.entry import main
-code = main(sys.argv[1:])
-print("click" in sys.modules, file=sys.stderr)
-sys.exit(code)
-"""
 
 
 def test_a_run_prints_the_same_either_way(catalog_dir: Any, tmp_path: Path) -> None:
@@ -159,15 +161,7 @@ def test_a_run_prints_the_same_either_way(catalog_dir: Any, tmp_path: Path) -> N
                 fast_doc, slow_doc = fast_doc.rsplit(" in ", 1)[0], slow_doc.rsplit(" in ", 1)[0]
             assert fast_doc == slow_doc
             assert fast.stderr == slow.stderr
-        probe = subprocess.run(
-            [sys.executable, "-c", PROBE, "check-links", *base, "--format", "json"],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            timeout=60,
-            check=False,
-        )
+        probe = run("probe", [*base, "--format", "json"], tmp_path)
     assert probe.returncode == 1
     assert probe.stderr.strip().splitlines()[-1] == "False"  # the cached run imported no click
 

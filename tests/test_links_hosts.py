@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from click.testing import CliRunner
-from links_server import Handler, ok, serve, status
+from links_server import Handler, fresh_check, ok, serve, status
 
 from catalog.cli import main
 from catalog.links.collect import collect
@@ -20,7 +17,6 @@ from catalog.links.run import CheckOptions, check_links
 from catalog.sources.http import Settings
 from catalog.sources.safety import AddressPolicy
 from catalog.validate import load_catalog
-from tests.conftest import REPO
 
 ARXIV_KNOWN = {"2106.09685", "2310.11454", "2402.05445"}
 DOIS = {"10.1145/3580305.3599572"}
@@ -353,28 +349,13 @@ CLIENTS = (
     "catalog.identity",
     "catalog.sources.service",
 )
-FRESH_RUN = """
-import json, sys
-from catalog.entry import main
-code = main(sys.argv[1:])
-print(json.dumps([code, sorted(m for m in sys.modules if m.startswith("catalog."))]),
-      file=sys.stderr)
-"""
+MODULES = 'sorted(m for m in sys.modules if m.startswith("catalog."))'
 
 
 def fresh_run(data: Path, env: dict[str, str]) -> tuple[int, set[str], dict[str, Any]]:
     """check-links in a new process: exit status, catalog modules imported, JSON report."""
-    args = ["check-links", "--data", str(data), "--allow-private", "--format", "json"]
-    done = subprocess.run(
-        [sys.executable, "-c", FRESH_RUN, *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **env},
-        check=False,
-    )
-    code, modules = json.loads(done.stderr.strip().splitlines()[-1])
-    return code, set(modules), json.loads(done.stdout)
+    code, modules, doc = fresh_check(data, env, MODULES)
+    return code, set(modules), doc
 
 
 def test_a_run_over_plain_hosts_imports_no_source_client(catalog_dir: Any) -> None:

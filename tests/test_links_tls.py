@@ -4,11 +4,7 @@ CA bundle is read only once an https URL is met (catalog.sources.tls)."""
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import ssl
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,14 +12,13 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES
-from links_server import ok, serve
+from links_server import fresh_check, ok, serve
 
 from catalog.links.check import check
 from catalog.links.verdict import Result
 from catalog.sources.http import Http, Settings
 from catalog.sources.safety import AddressPolicy
 from catalog.sources.tls import default_verify_paths
-from tests.conftest import REPO
 
 TLS = FIXTURES / "tls"
 
@@ -94,27 +89,9 @@ def test_the_bundle_is_where_ssl_would_look(
     assert default_verify_paths() == (expected.cafile, expected.capath)
 
 
-CLI_RUN = """
-import json, sys
-from catalog.entry import main
-code = main(sys.argv[1:])
-print(json.dumps([code, "ssl" in sys.modules]), file=sys.stderr)
-"""
-
-
 def cli_check(data: Path, env: dict[str, str]) -> tuple[int, bool, dict[str, Any]]:
     """check-links in a fresh process: exit status, whether ssl.py was imported, the report."""
-    args = ["check-links", "--data", str(data), "--allow-private", "--format", "json"]
-    done = subprocess.run(
-        [sys.executable, "-c", CLI_RUN, *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={k: v for k, v in {**os.environ, **env}.items() if v},
-        check=False,
-    )
-    code, imported = json.loads(done.stderr.strip().splitlines()[-1])
-    return code, imported, json.loads(done.stdout)
+    return fresh_check(data, env, '"ssl" in sys.modules')
 
 
 def test_the_cli_verifies_certificates_without_pythons_ssl_module(catalog_dir: Any) -> None:

@@ -5,11 +5,12 @@ address it was pinned to), against real servers on 127.0.0.1 and 127.0.0.2."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from links_server import running
 
 from catalog.sources.blocking import run_to_end
 from catalog.sources.http import Http, Settings
@@ -56,13 +57,8 @@ def logged_server(address: str, name: str) -> Iterator[Any]:
     server.daemon_threads = True
     server.log = []
     server.name = name
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_reused_handle_carries_nothing_of_the_request_before() -> None:
