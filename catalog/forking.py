@@ -84,6 +84,20 @@ def start(serve: Callable[[int], None]) -> tuple[int, IO[bytes]] | None:
     return pid, os.fdopen(read_end, "rb")
 
 
+def reap(pid: int, *, kill: bool = False) -> int | None:
+    """Wait for the child, SIGKILLed first with `kill` when it is still at work: its wait
+    status, or None when it was reaped already (by a SIGCHLD handler)."""
+    try:
+        if kill:
+            ended, status = os.waitpid(pid, os.WNOHANG)
+            if ended:
+                return status
+            os.kill(pid, signal.SIGKILL)
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
 def put(backlog: bytearray, message: object) -> None:
     """Append `message` to `backlog`, framed: its length (HEAD bytes, little-endian), then its
     pickle."""

@@ -19,7 +19,6 @@ ends, whatever ends it.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from catalog.forking import frame as _frame
 from catalog.forking import loads as _loads
 from catalog.forking import others_running as _others_running
 from catalog.forking import put as _put
+from catalog.forking import reap as _reap_child
 from catalog.forking import send as _send
 from catalog.forking import spare_core
 from catalog.forking import start as _start
@@ -159,12 +159,7 @@ class ReadAhead:
         if self._reaped:
             return None
         self._reaped = True
-        try:
-            if kill and os.waitpid(self.pid, os.WNOHANG)[0] == 0:
-                os.kill(self.pid, signal.SIGKILL)
-            return os.waitpid(self.pid, 0)[1]
-        except ChildProcessError:  # reaped by someone else (a SIGCHLD handler)
-            return None
+        return _reap_child(self.pid, kill=kill)
 
     def close(self) -> None:
         """Stop the child if it is still at work and reap it: no zombie, no orphan."""

@@ -175,15 +175,10 @@ class _Child:
 
     def close(self) -> int | None:
         """Close the pipe; stop the child if it is still at work, and reap it: its status."""
+        from catalog.forking import reap
+
         self.stream.close()
-        try:
-            ended, status = os.waitpid(self.pid, os.WNOHANG)
-            if ended == 0:  # still at work (a stop): no more of it is wanted
-                os.kill(self.pid, signal.SIGKILL)
-                status = os.waitpid(self.pid, 0)[1]
-            return status
-        except ChildProcessError:  # reaped already (it had ended, or by a SIGCHLD handler)
-            return None
+        return reap(self.pid, kill=True)  # still at work (a stop): no more of it is wanted
 
 
 def _fork(data_dir: Path) -> _Child | None:
