@@ -174,4 +174,4 @@ def test_a_cached_run_reports_what_the_checked_run_did(tmp_path: Path) -> None:
     cache.save(max_age=60)
     hit = LinkCache.load(cache.path).fresh("https://b.example/", 60, records=("r",))
     assert hit is not None
-    assert vars(hit) | {"attempts": 2, "elapsed_ms": 40, "cached": False} == vars(checked)
+    assert hit._asdict() | {"attempts": 2, "elapsed_ms": 40, "cached": False} == checked._asdict()

@@ -505,10 +505,8 @@ def test_a_hosts_limit_comes_back_once_its_429_window_has_passed(catalog_dir: An
 
 
 def test_a_result_as_json_names_every_field() -> None:
-    from dataclasses import fields
-
     from catalog.links.verdict import Result
 
     result = Result("https://example.org/", "ok", records=("a",))
-    assert set(result.as_json()) == {f.name for f in fields(Result)}
+    assert set(result.as_json()) == set(Result._fields)
     assert Result.from_json(result.as_json()) == result

@@ -41,24 +41,7 @@ def verdict_of(fetched: Fetched, started: float, **extra: Any) -> Result:
             status = "redirected"
             suggestion = fetched.suggestion
             message = f"moved permanently to {suggestion}"
-    if not extra:  # a plain check: no dict of fields to merge
-        return Result(
-            fetched.url,
-            status,
-            code,
-            fetched.final_url,
-            message,
-            fetched.attempts,
-            elapsed,
-            suggestion,
-        )
-    fields: dict[str, Any] = {
-        "status": status,
-        "http_status": code,
-        "final_url": fetched.final_url,
-        "message": message,
-        "suggestion": suggestion,
-    }
-    fields.update(extra)
-    url = fields.pop("url", fetched.url)
-    return Result(url, attempts=fetched.attempts, elapsed_ms=elapsed, **fields)
+    result = Result(
+        fetched.url, status, code, fetched.final_url, message, fetched.attempts, elapsed, suggestion
+    )
+    return result._replace(**extra) if extra else result

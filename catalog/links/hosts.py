@@ -20,7 +20,6 @@ import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -82,15 +81,20 @@ def rebase(url: str, new_base: str) -> str:
     return new_base.rstrip("/") + tail
 
 
-@dataclass
 class Strategies:
     """Splits URLs into tasks: API-backed ones for known hosts, plain checks for the rest."""
 
-    engine: Http
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    arxiv_batch: int = ARXIV_BATCH
-    arxiv_interval: float = ARXIV_INTERVAL
-    _github_off: str | None = None  # why the GitHub API is not asked any more
+    def __init__(
+        self,
+        engine: Http,
+        env: Mapping[str, str] | None = None,  # None: os.environ, as it is now
+        arxiv_batch: int = ARXIV_BATCH,
+        arxiv_interval: float = ARXIV_INTERVAL,
+    ) -> None:
+        self.engine = engine
+        self.env = dict(os.environ) if env is None else env
+        self.arxiv_batch, self.arxiv_interval = arxiv_batch, arxiv_interval
+        self._github_off: str | None = None  # why the GitHub API is not asked any more
 
     # -- the clients, each built (and its module imported) when first needed -----------------
 
@@ -153,14 +157,13 @@ class Strategies:
     def _task_for(self, url: str) -> Task:
         host = host_key(url)
         name = host.split(":", 1)[0]
-        special = name in _SPECIAL_HOSTS
-        if not special:  # most URLs: a plain check
+        if name not in _SPECIAL_HOSTS:  # most URLs: a plain check
             return Task(host, functools.partial(_checked, self.engine, url), (url,))
         job: Callable[[], Awaitable[Result]] | None = None
         key = host
-        repo = repo_of(url) if special and name in GITHUB_HOSTS else None
-        doi = doi_of(url) if special and name in DOI_HOSTS else None
-        note = note_of(url) if special and name in OPENREVIEW_HOSTS else None
+        repo = repo_of(url) if name in GITHUB_HOSTS else None
+        doi = doi_of(url) if name in DOI_HOSTS else None
+        note = note_of(url) if name in OPENREVIEW_HOSTS else None
         if repo is not None:
             key = host_key(self.github_api.api)
             job = lambda: self.github(url, *repo)  # noqa: E731
@@ -247,7 +250,7 @@ class Strategies:
         from catalog.sources.github import GITHUB_WEB
 
         result = await check(self.engine, rebase(url, GITHUB_WEB.base(self.env)))
-        return replace(result, url=url, message=f"{result.message}; {why}; checked the page")
+        return result._replace(url=url, message=f"{result.message}; {why}; checked the page")
 
     # -- doi.org -----------------------------------------------------------------------------
 
@@ -286,10 +289,10 @@ class Strategies:
 
     async def ieee(self, url: str) -> Result:
         """IEEE Xplore answers scripts with 418 or 403: that is `blocked`, never `broken`."""
-        result = replace(await check(self.engine, rebase(url, ieee().base(self.env))), url=url)
+        result = (await check(self.engine, rebase(url, ieee().base(self.env))))._replace(url=url)
         if result.status == "blocked":
             said = f"IEEE Xplore turns scripts away (HTTP {result.http_status}); not verified"
-            return replace(result, message=said)
+            return result._replace(message=said)
         return result
 
 

@@ -19,7 +19,6 @@ import asyncio
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -96,12 +95,16 @@ def _timed_out(outcome: Fetched, budget: float) -> Fetched:
     return outcome.fail("error", said, outcome.final_url or outcome.url)
 
 
-@dataclass
 class _Tries:
-    snapshot: Snapshot | None = None
-    error: BaseException | None = None
-    sent: int = 0
-    wait: float | None = None  # the host's wait that would pass the deadline
+    """What the tries of one hop came to (a plain class: see `types.Snapshot`)."""
+
+    __slots__ = ("error", "sent", "snapshot", "wait")
+
+    def __init__(self) -> None:
+        self.snapshot: Snapshot | None = None
+        self.error: BaseException | None = None
+        self.sent = 0
+        self.wait: float | None = None  # the host's wait that would pass the deadline
 
 
 class Http:

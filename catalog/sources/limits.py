@@ -15,7 +15,6 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 _HOST_KEYS: dict[str, str] = {}
@@ -43,15 +42,19 @@ def host_key(url: str) -> str:
     return key
 
 
-@dataclass
 class HostState:
-    base: int  # the slots a well-behaved host gets
-    limit: int  # the slots it has now (fewer after a 429)
-    not_before: float = 0.0  # nothing is sent before this (a Retry-After window)
-    inflight: int = 0
-    head_refused: bool = False  # the host answers HEAD with 405/501: ask with GET
-    waiters: deque[asyncio.Future[None]] = field(default_factory=deque)
-    restore: asyncio.TimerHandle | None = None
+    """One host's politeness state (a plain class: see `types.Snapshot` on dataclasses)."""
+
+    __slots__ = ("base", "head_refused", "inflight", "limit", "not_before", "restore", "waiters")
+
+    def __init__(self, base: int, limit: int) -> None:
+        self.base = base  # the slots a well-behaved host gets
+        self.limit = limit  # the slots it has now (fewer after a 429)
+        self.not_before = 0.0  # nothing is sent before this (a Retry-After window)
+        self.inflight = 0
+        self.head_refused = False  # the host answers HEAD with 405/501: ask with GET
+        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.restore: asyncio.TimerHandle | None = None
 
 
 class Hosts:

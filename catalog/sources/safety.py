@@ -18,7 +18,6 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,7 +46,6 @@ class NameNotFound(OSError):
 Resolver = Callable[..., list[Any]]
 
 
-@dataclass
 class Guard:
     """Resolves a URL's host and applies the policy; answers are remembered for one run.
 
@@ -55,13 +53,17 @@ class Guard:
     environment variable): those are contacted whatever the policy says of their address.
     """
 
-    policy: AddressPolicy
-    resolver: Resolver | None = None  # tests inject one; None asks the system, off the loop
-    trusted: frozenset[str] = frozenset()
-    _cache: dict[tuple[str, int], list[str]] = field(default_factory=dict)
-    _trusted_addresses: set[str] = field(default_factory=set)
-    _verdicts: dict[str, str | None] = field(default_factory=dict)  # origin -> refusal
-    _pins: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        resolver: Resolver | None = None,  # tests inject one; None asks the system, off the loop
+        trusted: frozenset[str] = frozenset(),
+    ) -> None:
+        self.policy, self.resolver, self.trusted = policy, resolver, trusted
+        self._cache: dict[tuple[str, int], list[str]] = {}
+        self._trusted_addresses: set[str] = set()
+        self._verdicts: dict[str, str | None] = {}  # origin -> refusal
+        self._pins: dict[str, tuple[str, int, list[str]]] = {}
 
     def static_refusal(self, url: str) -> tuple[str | None, str, int]:
         """What can be refused without DNS: (why or None, host, port).
