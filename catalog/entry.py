@@ -140,8 +140,10 @@ def run(prog: str = "catalog") -> None:
 
 
 def _may_skip_teardown() -> bool:
-    """The command asked for it (collector.skip_teardown), and nothing else would run at a
-    normal exit: no other thread to wait for, no atexit callback."""
+    """The command asked for it (collector.skip_teardown) and no other thread runs (a normal
+    exit would wait for it): the atexit callbacks are run now, as a normal exit runs them
+    first (logging's shutdown, which every cold link check has: asyncio imports logging),
+    and what is left of a normal exit only frees memory the system takes back anyway."""
     collector = sys.modules.get("catalog.collector")
     if collector is None or not collector.teardown_skipped():
         return False
@@ -150,5 +152,8 @@ def _may_skip_teardown() -> bool:
         return False
     import atexit
 
-    callbacks = getattr(atexit, "_ncallbacks", None)  # CPython's count of them
-    return callbacks is not None and callbacks() == 0
+    run_callbacks = getattr(atexit, "_run_exitfuncs", None)  # CPython's own step of exiting
+    if run_callbacks is None:
+        return False
+    run_callbacks()
+    return True

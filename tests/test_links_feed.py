@@ -193,14 +193,18 @@ def test_the_console_script_ends_a_check_at_once_yet_loses_nothing(
     catalog_dir: Any, tmp_path: Path
 ) -> None:
     """`python -m catalog check-links`, like the console script, ends with os._exit once the
-    report is flushed (no interpreter teardown): the whole report reaches a pipe and a file,
-    the cache is written whole, the exit status is kept; the tempfile module is never loaded."""
+    report is flushed and the atexit callbacks have run (logging's, asyncio imports it): no
+    interpreter teardown. The whole report reaches a pipe and a file, the cache is written
+    whole, the exit status is kept; the tempfile module is never loaded."""
     cache = tmp_path / "links.json"
     probe = (
-        "import runpy, sys; from catalog import collector\n"
-        "try:\n    runpy.run_module('catalog', run_name='__main__')\n"
-        "finally:\n"
-        "    print(collector.teardown_skipped(), 'tempfile' in sys.modules, file=sys.stderr)\n"
+        "import atexit, runpy, sys; from catalog import collector\n"
+        "said = lambda: print(collector.teardown_skipped(), 'tempfile' in sys.modules,"
+        " file=sys.stderr)\n"
+        "atexit.register(said)\n"
+        "import os; end = os._exit\n"
+        "os._exit = lambda code: (print('os._exit', file=sys.stderr, flush=True), end(code))\n"
+        "runpy.run_module('catalog', run_name='__main__')\n"
     )
     with serve({"/a": ok, "/gone": status(404)}) as server:
         for i in range(60):  # more report than one write
@@ -216,7 +220,8 @@ def test_the_console_script_ends_a_check_at_once_yet_loses_nothing(
             console = [sys.executable, "-m", "catalog", *args]
             to_file = subprocess.run(console, stdout=handle, cwd=REPO, check=False)
     assert piped.returncode == 1 and to_file.returncode == 1  # the 404
-    assert piped.stderr.split()[-2:] == ["True", "False"]  # teardown skipped; no tempfile
+    assert piped.stderr.split()[-3:] == ["True", "False", "os._exit"]  # atexit ran, then
+    # os._exit instead of a teardown; no tempfile
     report = json.loads(piped.stdout)
     assert len(report["results"]) == 61 and report["summary"]["broken"] == 1
     again = json.loads(out.read_text(encoding="utf-8"))  # the cache answered, but the 404
