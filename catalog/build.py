@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog import collector
 from catalog.catalog import Catalog
 from catalog.diagnostics import Diagnostic, has_errors
 from catalog.parallel import Background
@@ -81,7 +82,8 @@ def _build(
     result = BuildResult(catalog, readme, site_dir=site_dir)
     if result.failed or catalog.config is None:
         return result
-    catalog.forget_sources()  # every diagnostic is made: the files' text is not needed
+    with collector.paused():  # 100,000 new Sources and no cycle: nothing to collect
+        catalog.forget_sources()  # every diagnostic is made: the files' text is not needed
     if readme is None:
         if site_dir is not None and not check:
             step("site")

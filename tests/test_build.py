@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from collections_seen import collections_in
 from conftest import REPO, CatalogDir
 
+from catalog.catalog import Catalog
 from catalog.cli import main
 from catalog.render.commands import TEST_COMMAND
 
@@ -176,3 +178,18 @@ def test_a_readme_template_error_keeps_the_old_site(
     assert result.exit_code != 0
     assert (site / "index.html").read_bytes() == before  # the old site, whole
     assert not (site / "papers" / "dora").exists()
+
+
+def test_the_sources_are_let_go_with_the_collector_held_off(
+    catalog_dir: CatalogDir, readme: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One new Source per paper and no cycle (at 100,000 papers they set off full
+    collections); the collector is on again afterwards."""
+    import gc
+
+    catalog_dir.add("lora")
+    with collections_in(monkeypatch, (Catalog, "forget_sources")) as seen:
+        code, _, err = run("--data", str(catalog_dir.path), "--readme", str(readme), "--no-site")
+    assert code == 0, err
+    assert seen == {"forget_sources": 0}
+    assert gc.isenabled()

@@ -14,9 +14,11 @@ from typing import Any
 
 import bibtexparser
 import pytest
+from collections_seen import collections_in
 from site_support import PAPERS, BuiltSite, write_data
 
 import catalog.render.parts as parts
+import catalog.render.site as site_module
 import catalog.render.writing as writing
 from catalog.render.exports import paper_json, papers_bib, papers_json
 from catalog.render.parts import papers_bib_files, papers_json_files, sitemap_files, split
@@ -218,3 +220,16 @@ def test_the_site_build_leaves_the_collector_as_it_found_it(tmp_path: Path) -> N
         gc.enable()
     on, off = _tree(tmp_path / "on"), _tree(tmp_path / "off")
     assert [name for name in on if on[name] != off.get(name)] == []
+
+
+def test_the_exports_are_written_with_the_collector_held_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They make no cycles, and at 100,000 papers each full collection re-scanned what they
+    keep; the collector is on again afterwards."""
+    catalog = load_catalog(write_data(tmp_path))
+    with collections_in(monkeypatch, (site_module, "write_exports")) as seen:
+        build_site(catalog, tmp_path / "site")
+    assert seen == {"write_exports": 0}
+    assert gc.isenabled()
+    assert (tmp_path / "site" / "papers.json").is_file()

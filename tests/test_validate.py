@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -10,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from collections_seen import collections_in
 from conftest import FIXTURES, REPO, CatalogDir, record
 
+import catalog.validate as validate_module
 from catalog.cli import main
 from catalog.validate import load_catalog
 
@@ -351,3 +354,17 @@ def test_prose_may_break_lines_but_hides_nothing(
     catalog_dir.add("lora", record(notes=notes))
     codes = [d.code for d in load_catalog(catalog_dir.path).diagnostics]
     assert codes == (["bad-text"] if bad else [])
+
+
+def test_the_records_and_facts_are_read_with_the_collector_held_off(
+    catalog_dir: CatalogDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing the record files and reading the facts make no cycles (at 100,000 papers the
+    list's Paths set off full collections); the collector is on again afterwards."""
+    catalog_dir.add("lora")
+    targets = ((validate_module, "record_files"), (validate_module, "_load_facts"))
+    with collections_in(monkeypatch, *targets) as seen:
+        catalog = load_catalog(catalog_dir.path)
+    assert seen == {"record_files": 0, "_load_facts": 0}
+    assert gc.isenabled()
+    assert [p.id for p in catalog.papers] == ["lora"]
