@@ -3,15 +3,19 @@ killed at any point of the site swap leaves a complete site and nothing that las
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import CatalogDir
 
+from catalog import writer
 from catalog.cli import main
 from catalog.errors import UsageProblem
 from catalog.render.site import MARKER, build_site
@@ -162,3 +166,87 @@ def test_a_real_site_build_removes_what_killed_builds_left(catalog_dir: CatalogD
     assert (site / MARKER).is_file() and (site / "index.html").is_file()
     assert leftovers(site.parent) == []
     assert not (site.parent / ".site.lock").exists()
+
+
+# Publishes index.html = "new" over an old folder, handing the old one to a remover that
+# waits (so it is still at work when this process ends), and prints the remover's pid.
+HANDED_OFF = """
+import sys
+from pathlib import Path
+from catalog import writer
+
+writer._REMOVE = "import shutil, sys, time; time.sleep(60); shutil.rmtree(sys.argv[1])"
+
+def make(work, staged):
+    staged.mkdir()
+    (staged / "index.html").write_text("new")
+
+writer.publish_folder(Path(sys.argv[1]), make, remove_later=True)
+print(writer._REMOVERS[0].pid, flush=True)
+"""
+
+
+def test_a_removal_handed_off_keeps_no_pipe_nor_lock_of_the_build(tmp_path: Path) -> None:
+    """The build's output pipe reaches its end and the next build takes the lock while the
+    remover is still at work: it inherits neither, and runs in a session of its own."""
+    target = tmp_path / "build" / "site"
+    old_site(target)
+    child = subprocess.run(
+        [sys.executable, "-c", HANDED_OFF, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    remover = int(child.stdout)
+    try:
+        assert os.getsid(remover) == remover  # alive (getsid raises for a gone process)
+        assert (target / "index.html").read_text(encoding="utf-8") == "new"
+        assert len(leftovers(target.parent)) == 1  # the old site, still being removed
+        with output_lock(target):
+            pass
+    finally:
+        os.kill(remover, signal.SIGKILL)
+
+
+def test_a_removal_handed_off_removes_the_old_site(tmp_path: Path) -> None:
+    target = tmp_path / "build" / "site"
+    old_site(target)
+    for i in range(200):
+        (target / f"page-{i}").mkdir()
+        (target / f"page-{i}" / "index.html").write_text("old", encoding="utf-8")
+
+    def make(work: Path, staged: Path) -> None:
+        staged.mkdir()
+        (staged / "index.html").write_text("new", encoding="utf-8")
+
+    publish_folder(target, make, remove_later=True)
+    assert sorted(p.name for p in target.iterdir()) == ["index.html"]
+    for _ in range(200):
+        if not leftovers(target.parent):
+            break
+        time.sleep(0.05)
+    assert leftovers(target.parent) == []
+
+
+def test_an_old_site_handed_off_is_never_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an atomic exchange the old site waits in `previous`, which the next run puts
+    back when the target is missing (a build killed between the two renames): one handed
+    to the remover is renamed first, so a target deleted meanwhile stays deleted."""
+    target = tmp_path / "build" / "site"
+    old_site(target)
+    monkeypatch.setattr(writer, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(writer, "remove_detached", lambda folder: True)  # left for the test
+
+    def make(work: Path, staged: Path) -> None:
+        staged.mkdir()
+        (staged / "index.html").write_text("new", encoding="utf-8")
+
+    publish_folder(target, make, remove_later=True)
+    (handed,) = leftovers(target.parent)
+    assert sorted(p.name for p in (target.parent / handed).iterdir()) == ["old"]
+    shutil.rmtree(target)
+    writer._clean_leftovers(target)
+    assert not target.exists() and leftovers(target.parent) == []
