@@ -193,7 +193,7 @@ def publish_folder(
             staged = work / "new"
             make(work, staged)
             _swap(staged, target, work / "previous")
-            if remove_later:
+            if remove_later and any(work.iterdir()):  # something left to remove: hand it off
                 if (work / "previous").is_dir():  # never put back by _clean_leftovers now
                     os.replace(work / "previous", work / "old")
                 handed = remove_detached(work)
