@@ -250,3 +250,24 @@ def test_an_old_site_handed_off_is_never_put_back(
     shutil.rmtree(target)
     writer._clean_leftovers(target)
     assert not target.exists() and leftovers(target.parent) == []
+
+
+def test_a_large_site_build_hands_its_old_site_off(
+    catalog_dir: CatalogDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past REMOVE_LATER_FROM generated pages a rebuild returns at the swap, and the old
+    site is removed meanwhile by the remover."""
+    from catalog.render import site as site_module
+
+    catalog_dir.add("lora")
+    site = catalog_dir.path.parent / "build" / "site"
+    build_site(load_catalog(catalog_dir.path), site)
+    (site / "stale.html").write_text("from the old site", encoding="utf-8")
+    handed: list[Path] = []
+    monkeypatch.setattr(site_module, "REMOVE_LATER_FROM", 1)
+    monkeypatch.setattr(writer, "remove_detached", lambda folder: handed.append(folder) or True)
+    build_site(load_catalog(catalog_dir.path), site)
+    assert (site / MARKER).is_file() and not (site / "stale.html").exists()
+    (folder,) = handed
+    assert (folder / "new" / "stale.html").is_file()  # the old site, swapped out whole
+    assert leftovers(site.parent) == [folder.name]
