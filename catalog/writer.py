@@ -192,8 +192,9 @@ def publish_folder(
         try:
             staged = work / "new"
             make(work, staged)
+            replaced = target.exists()
             _swap(staged, target, work / "previous")
-            if remove_later and any(work.iterdir()):  # something left to remove: hand it off
+            if remove_later and replaced:  # the old folder is in `work` now: hand it off
                 if (work / "previous").is_dir():  # never put back by _clean_leftovers now
                     os.replace(work / "previous", work / "old")
                 handed = remove_detached(work)
