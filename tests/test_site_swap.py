@@ -80,6 +80,12 @@ def kill_at_swap(target: Path, when: str) -> None:
     assert child.returncode == -signal.SIGKILL
 
 
+def new_site(work: Path, staged: Path) -> None:
+    """A `make` for publish_folder: a site of one page, "new"."""
+    staged.mkdir()
+    (staged / "index.html").write_text("new", encoding="utf-8")
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if ".build-" in p.name)
 
@@ -216,11 +222,7 @@ def test_a_removal_handed_off_removes_the_old_site(tmp_path: Path) -> None:
         (target / f"page-{i}").mkdir()
         (target / f"page-{i}" / "index.html").write_text("old", encoding="utf-8")
 
-    def make(work: Path, staged: Path) -> None:
-        staged.mkdir()
-        (staged / "index.html").write_text("new", encoding="utf-8")
-
-    publish_folder(target, make, remove_later=True)
+    publish_folder(target, new_site, remove_later=True)
     assert sorted(p.name for p in target.iterdir()) == ["index.html"]
     for _ in range(200):
         if not leftovers(target.parent):
@@ -240,11 +242,7 @@ def test_an_old_site_handed_off_is_never_put_back(
     monkeypatch.setattr(writer, "_exchange", lambda first, second: False)
     monkeypatch.setattr(writer, "remove_detached", lambda folder: True)  # left for the test
 
-    def make(work: Path, staged: Path) -> None:
-        staged.mkdir()
-        (staged / "index.html").write_text("new", encoding="utf-8")
-
-    publish_folder(target, make, remove_later=True)
+    publish_folder(target, new_site, remove_later=True)
     (handed,) = leftovers(target.parent)
     assert sorted(p.name for p in (target.parent / handed).iterdir()) == ["old"]
     shutil.rmtree(target)
