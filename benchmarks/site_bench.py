@@ -404,34 +404,24 @@ def scaling(builds: list[dict[str, Any]]) -> list[str]:
         factor = large["papers"] / small["papers"]
         for stage, figures in large["stages"].items():
             below = small["stages"].get(stage, {})
-            base = below.get("cpu_s_median", below.get("cpu_s"))
+            base, now = below.get("cpu_s_median"), figures["cpu_s_median"]
             if not base:
                 continue
-            ratio = figures.get("cpu_s_median", figures["cpu_s"]) / base
+            ratio = now / base
             least = figures["cpu_s"] / below["cpu_s"] if below["cpu_s"] else float("inf")
-            walls = (
-                below.get("wall_s_median", below.get("wall_s")),
-                figures.get("wall_s_median", figures.get("wall_s")),
-            )
-            wall = f", wall {walls[1] / walls[0]:5.1f}x" if None not in walls and walls[0] else ""
+            walls = below["wall_s_median"], figures["wall_s_median"]
+            wall = f", wall {walls[1] / walls[0]:5.1f}x" if walls[0] else ""
             flag = "" if ratio <= factor * 1.1 else "  OVER"
-            kernel = (
-                below.get("sys_s_median", below.get("sys_s")),
-                figures.get("sys_s_median", figures.get("sys_s")),
-            )
-            sys_part = ""
-            if None not in kernel:
-                # Our code's part apart from the kernel's: see the docstring on the VM.
-                users = base - kernel[0], figures.get("cpu_s_median", figures["cpu_s"]) - kernel[1]
-                user = f"{users[1] / users[0]:.1f}x" if users[0] > 0 else "-"
-                sys_part = f", sys {kernel[0]:.2f} -> {kernel[1]:.2f}, user {user}"
+            kernel = below["sys_s_median"], figures["sys_s_median"]
+            users = base - kernel[0], now - kernel[1]  # our code's part: see above on the VM
+            user = f"{users[1] / users[0]:.1f}x" if users[0] > 0 else "-"
+            sys_part = f", sys {kernel[0]:.2f} -> {kernel[1]:.2f}, user {user}"
             lines.append(
                 f"{stage:>22}: {small['papers']:>7} -> {large['papers']:>7}: "
-                f"{base:7.2f} s -> {figures.get('cpu_s_median', figures['cpu_s']):7.2f} s CPU "
+                f"{base:7.2f} s -> {now:7.2f} s CPU "
                 f"({ratio:5.1f}x; least {least:5.1f}x{wall}{sys_part}){flag}"
             )
-        small_cpu = small.get("cpu_s_median", small["cpu_s"])
-        large_cpu = large.get("cpu_s_median", large["cpu_s"])
+        small_cpu, large_cpu = small["cpu_s_median"], large["cpu_s_median"]
         ratio = large_cpu / small_cpu
         flag = "" if ratio <= factor * 1.1 else "  OVER"
         wall = f", wall {large['wall_s'] / small['wall_s']:5.1f}x" if small["wall_s"] else ""
