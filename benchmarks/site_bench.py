@@ -48,7 +48,7 @@ from catalog.validate import load_catalog
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_floor import FLOOR_JS, floor_site, traced
 from bytecode import compile_package
-from synth import write_catalog
+from synth import clean_catalog
 from tree_memory import TreeSampler
 
 REPO = Path(__file__).resolve().parent.parent
@@ -296,7 +296,7 @@ def whole_build(count: int, work: Path, repeat: int = 1) -> dict[str, Any]:
 def _whole_build_once(count: int, work: Path, over_its_site: bool = False) -> dict[str, Any]:
     """One build; `over_its_site`: over the site the last one wrote, as a maintainer's
     rebuild is (else that site is set aside first)."""
-    data = _synth(work, count)
+    data = clean_catalog(work, count)
     site = work / f"whole-site-{count}"
     readme = work / f"README-{count}.md"
     marks_file = work / f"stages-{count}.json"
@@ -437,14 +437,6 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _synth(work: Path, count: int) -> Path:
-    data = work / f"data-{count}"
-    if not (data / "papers").is_dir():
-        shutil.rmtree(data, ignore_errors=True)
-        write_catalog(data, count, seed=0, duplicates=0)
-    return data
-
-
 @click.command()
 @click.option("-n", "count", type=int, default=10_000, show_default=True)
 @click.option("--data", type=click.Path(path_type=Path), help="A data folder instead of -n.")
@@ -487,7 +479,7 @@ def main(
     compile_package()
     if whole_only:
         sys.exit(_whole_builds(whole or "", work, {}, repeat=repeat, repeat_largest=repeat_largest))
-    data = data or _synth(work, count)
+    data = data or clean_catalog(work, count)
     catalog = load_catalog(data)
     site = work / f"site-{len(catalog.papers)}"
     shutil.rmtree(site, ignore_errors=True)

@@ -34,7 +34,7 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bytecode import compile_package
-from synth import write_catalog
+from synth import clean_catalog
 
 HELPER_C = """#include <valgrind/callgrind.h>
 void stage_start(void) { CALLGRIND_START_INSTRUMENTATION; CALLGRIND_ZERO_STATS; }
@@ -132,10 +132,7 @@ def main(sizes: str, work: Path, json_out: Path | None) -> None:
         if helper is None:
             raise click.ClickException("no C compiler or <valgrind/callgrind.h>: no counts")
         for papers in sorted(int(x) for x in sizes.split(",") if x):
-            data = work / f"data-{papers}"
-            if not (data / "papers").is_dir():
-                write_catalog(data, papers, seed=0, duplicates=0)
-            stages = count(data, helper, Path(scratch))
+            stages = count(clean_catalog(work, papers), helper, Path(scratch))
             rows.append({"papers": papers, "stages": stages})
             per_paper = {name: round(ir / papers) for name, ir in stages.items()}
             print(f"{papers} papers: instructions per paper {per_paper}", file=sys.stderr)

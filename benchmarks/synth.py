@@ -77,6 +77,17 @@ def default_duplicates(n: int) -> int:
     return n // 100
 
 
+def clean_catalog(work: Path, n: int) -> Path:
+    """work/data-<n>: n records without duplicates (seed 0), written unless an earlier run
+    left that folder whole (its marker is written last). site_bench and stage_instructions
+    share these folders."""
+    root = work / f"data-{n}"
+    if not (root / MARKER).is_file():
+        shutil.rmtree(root, ignore_errors=True)
+        write_catalog(root, n, seed=0, duplicates=0)
+    return root
+
+
 def write_catalog(
     root: Path,
     n: int,
