@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 from catalog.shown import MAX_MESSAGE as MAX_MESSAGE
 from catalog.shown import escape_data as _escape_data
@@ -21,10 +20,7 @@ Severity = Literal["error", "warning"]
 Format = Literal["text", "json", "github"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Diagnostic:
-    """A problem found in a data file, at a 1-based line and column (0 when unknown)."""
-
+class _Fields(NamedTuple):
     path: str
     line: int
     column: int
@@ -33,10 +29,31 @@ class Diagnostic:
     message: str
     hint: str | None = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "message", shorten(self.message))
-        if self.hint is not None:
-            object.__setattr__(self, "hint", shorten(self.hint))
+
+class Diagnostic(_Fields):
+    """A problem found in a data file, at a 1-based line and column (0 when unknown).
+
+    A named tuple (frozen, ordered by its fields), not a dataclass: the process that reads a
+    link check's records would import dataclasses (and inspect) for this class alone."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        path: str,
+        line: int,
+        column: int,
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str | None = None,
+    ) -> Diagnostic:
+        hint = None if hint is None else shorten(hint)
+        return super().__new__(cls, path, line, column, severity, code, shorten(message), hint)
+
+    def _replace(self, **changes: Any) -> Diagnostic:
+        """A copy with `changes`, made through `__new__`: a new message is bounded too."""
+        return Diagnostic(**{**self._asdict(), **changes})
 
     def text(self) -> str:
         """Compiler-style line that editors and CI logs make clickable."""
@@ -58,7 +75,7 @@ class Diagnostic:
         return self.message + (f" (hint: {self.hint})" if self.hint else "")
 
     def as_json(self) -> dict[str, object]:
-        data = asdict(self)
+        data: dict[str, object] = self._asdict()
         data["file"] = data.pop("path")
         return {
             k: data[k] for k in ("file", "line", "column", "severity", "code", "message", "hint")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -37,14 +36,20 @@ _YAML_TAGS = "tag:yaml.org,2002:"
 _SCAN_HINT = re.compile(r"[&*!]")  # anchors, aliases and tags all need one of these
 
 
-@dataclass(slots=True)
 class Source:
-    """One data file as read: its display path, text and parsed value (None when unreadable)."""
+    """One data file as read: its display path, text and parsed value (None when unreadable).
 
-    path: str
-    text: str | None
-    data: Any = None
-    _root: yaml.Node | None = field(default=None, repr=False)
+    A plain class, not a dataclass: the process that reads a link check's records would
+    import dataclasses (and inspect) for this class alone."""
+
+    __slots__ = ("_root", "data", "path", "text")
+
+    def __init__(self, path: str, text: str | None, data: Any = None) -> None:
+        self.path, self.text, self.data = path, text, data
+        self._root: yaml.Node | None = None  # composed when a position is first asked for
+
+    def __repr__(self) -> str:
+        return f"Source(path={self.path!r}, text={self.text!r}, data={self.data!r})"
 
     def locate(self, keys: tuple[Key, ...], *, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at `keys`, or of its key with `at_key`.

@@ -4,6 +4,7 @@ and a fuzz of mutated real records. Nothing may raise; every file gets an answer
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,10 @@ def test_messages_are_cut_and_kept_on_one_line(catalog_dir: CatalogDir) -> None:
     d = Diagnostic("f", 1, 1, "error", "x", "a\nb" + "m" * 10_000, "h" * 10_000)
     assert len(d.message) == MAX_MESSAGE and d.message.endswith("…") and "\n" not in d.message
     assert d.hint is not None and len(d.hint) == MAX_MESSAGE
+    # a changed copy, and one sent between processes, are bounded the same way
+    longer = d._replace(message=d.message + "; nothing imported", column=2)
+    assert len(longer.message) == MAX_MESSAGE and longer.column == 2 and longer.code == "x"
+    assert pickle.loads(pickle.dumps(d)) == d and sorted([longer, d]) == [d, longer]
 
 
 # -- fuzz: mutations of real records -------------------------------------------------------

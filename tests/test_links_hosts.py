@@ -379,8 +379,8 @@ DATACLASSES = (
 
 def test_a_cold_run_builds_no_dataclass_of_its_own(catalog_dir: Any) -> None:
     """Building a dataclass costs ~1.5 ms of start-up: the link checker and its engine (the
-    scheduler, the results, the HTTP layer) use named tuples and plain classes instead. (The
-    record reader's two, shared with validate, are built in the reading child when it forks.)"""
+    scheduler, the results, the HTTP layer) use named tuples and plain classes instead, as does
+    the record reader they share with validate (Source, Diagnostic)."""
     with serve({"/a": ok}) as server:
         catalog_dir.add("a", links={"paper": f"{server.base}/a"})
         code, built, doc = fresh_check(catalog_dir.path, env_for(server.base), DATACLASSES)

@@ -139,7 +139,7 @@ def test_a_version_1_cache_is_reused_and_rewritten_as_rows(
 def test_a_run_the_index_answers_builds_no_diagnostic_class(
     catalog_dir: Any, tmp_path: Path
 ) -> None:
-    """Nothing to report about the records: catalog.diagnostics (its dataclass) stays unloaded,
+    """Nothing to report about the records: catalog.diagnostics (its class) stays unloaded,
     as do asyncio and the engine; what the CLI shows of the data comes from catalog.shown."""
     cache = tmp_path / "links.json"
     probe = (

@@ -9,7 +9,6 @@ whose id names a paper under another title are an `identity-conflict`, neither w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,7 +50,7 @@ def import_list(
     if text is None:
         if problem is not None:
             message = f"{problem.message}; nothing imported"
-            result.diagnostics.append(replace(problem, column=1, message=message))
+            result.diagnostics.append(problem._replace(column=1, message=message))
         return result
     doc = parse_document(text, shown)
     result.diagnostics.extend(doc.diagnostics)
