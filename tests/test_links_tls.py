@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import certifi
 import pytest
 from conftest import FIXTURES
 from links_server import fresh_check, ok, serve
@@ -64,6 +66,20 @@ def test_a_trusted_certificate_is_ok_and_the_bundle_is_read_when_first_needed(
     assert (result.status, result.http_status) == ("ok", 200)
 
 
+def test_where_no_bundle_exists_certificates_are_verified_against_certifis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No SSL_CERT_FILE, SSL_CERT_DIR or OpenSSL default that exists: certifi's bundle (here
+    the test authority, standing in for Mozilla's roots) is the one libcurl is given."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "missing.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(TLS / "nowhere"))
+    monkeypatch.setattr(certifi, "where", lambda: str(TLS / "ca.pem"))
+    with https_server() as url:
+        result, engine = check_with_engine(url)
+    assert (engine.tls.cafile, engine.tls.capath) == (str(TLS / "ca.pem"), None)
+    assert (result.status, result.http_status) == ("ok", 200)
+
+
 def test_a_run_over_http_never_reads_the_bundle(tmp_path: Path) -> None:
     with serve({"/ok": ok}) as server:
         result, engine = check_with_engine(f"{server.base}/ok")
@@ -74,19 +90,39 @@ def test_a_run_over_http_never_reads_the_bundle(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("file", "folder"),
-    [(None, None), ("ca.pem", None), ("missing.pem", None), (None, "."), ("ca.pem", "nowhere")],
+    [
+        (None, None),
+        ("ca.pem", None),
+        ("missing.pem", None),
+        (None, "."),
+        ("ca.pem", "nowhere"),
+        ("missing.pem", "nowhere"),
+    ],
 )
 def test_the_bundle_is_where_ssl_would_look(
     monkeypatch: pytest.MonkeyPatch, file: str | None, folder: str | None
 ) -> None:
-    """tls.default_verify_paths (from _ssl alone) answers as ssl.get_default_verify_paths."""
+    """tls.default_verify_paths (from _ssl alone) answers as ssl.get_default_verify_paths,
+    and with certifi's bundle where that names none that exists."""
     for name, value in (("SSL_CERT_FILE", file), ("SSL_CERT_DIR", folder)):
         if value is None:
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, str(TLS / value))
     expected = ssl.get_default_verify_paths()
-    assert default_verify_paths() == (expected.cafile, expected.capath)
+    if expected.cafile is None and expected.capath is None:
+        assert default_verify_paths() == (certifi.where(), None)
+    else:
+        assert default_verify_paths() == (expected.cafile, expected.capath)
+
+
+def test_without_certifi_and_a_bundle_libcurl_keeps_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "missing.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(TLS / "nowhere"))
+    monkeypatch.setitem(sys.modules, "certifi", None)  # `import certifi` raises ImportError
+    assert default_verify_paths() == (None, None)
 
 
 def cli_check(data: Path, env: dict[str, str]) -> tuple[int, bool, dict[str, Any]]:

@@ -18,7 +18,8 @@ import os
 
 def default_verify_paths() -> tuple[str | None, str | None]:
     """(cafile, capath) as `ssl.get_default_verify_paths()` gives them: the environment's
-    SSL_CERT_FILE and SSL_CERT_DIR over OpenSSL's own, each only if it exists."""
+    SSL_CERT_FILE and SSL_CERT_DIR over OpenSSL's own, each only if it exists; when neither
+    does, certifi's bundle (`certifi_bundle`)."""
     try:
         import _ssl
     except ImportError:  # no OpenSSL in this Python: libcurl keeps its own defaults
@@ -26,10 +27,21 @@ def default_verify_paths() -> tuple[str | None, str | None]:
     file_env, file_default, dir_env, dir_default = _ssl.get_default_verify_paths()
     cafile = os.environ.get(file_env, file_default)
     capath = os.environ.get(dir_env, dir_default)
-    return (
-        cafile if os.path.isfile(cafile) else None,
-        capath if os.path.isdir(capath) else None,
-    )
+    found = (cafile if os.path.isfile(cafile) else None, capath if os.path.isdir(capath) else None)
+    return found if found != (None, None) else (certifi_bundle(), None)
+
+
+def certifi_bundle() -> str | None:
+    """certifi's bundle (Mozilla's roots), for a Python whose OpenSSL names no bundle that
+    exists (python.org's macOS build before its "Install Certificates" step, a Python built
+    against an OpenSSL without one): libcurl's own built-in path may be missing too, and every
+    https link would then fail as a TLS error."""
+    try:
+        import certifi
+    except ImportError:
+        return None
+    where: str = certifi.where()
+    return where if os.path.isfile(where) else None
 
 
 class Tls:
