@@ -21,6 +21,8 @@ from catalog.importing.cells import split_venue_year
 from catalog.importing.formats import columns_of
 from catalog.importing.links import badge_venue
 from catalog.importing.prose import lint_item, section_text
+from catalog.importing.rows import anthology_year
+from catalog.importing.venues import full_name_in
 from catalog.validate import load_catalog
 
 LISTS = FIXTURES / "lists"
@@ -337,3 +339,92 @@ def test_initial_date_and_resource_columns(tmp_path: Path) -> None:
         "Some Lab",
         2024,
     )
+
+
+def test_loose_items_with_full_venue_names_and_a_tldr(tmp_path: Path) -> None:
+    """A generated list's items (Semantic Scholar's shape): a bold title, then indented
+    paragraphs after blank lines. The venue's full name is the venue (not a TLDR's); the
+    year is the ACL Anthology id's, else the arXiv id's, else the one after the authors,
+    with a warning when the venue had none of its own."""
+    data, result = imported(tmp_path / "loose", "loose.md", "--format", "json")
+    assert result.exit_code == 1, result.output  # the `Findings` row: which conference's?
+    doc = json.loads(result.output)
+    got = {
+        r["title"]: (r["venue"], r["year"], r.get("authors"), r["links"])
+        for r in records(data).values()
+    }
+    assert got == {
+        "Quiet Adapters: Fewer Parameters for Translation": (
+            "ACL",
+            2021,  # the proceedings' year, not the listed 2020 (the preprint's)
+            ["Ada One", "Ben Two", "Cy Three"],
+            {
+                "paper": "https://aclanthology.org/2021.acl-long.999.pdf",
+                "code": "https://github.com/example/quiet",
+            },
+        ),
+        "Loud Adapters for Vision": (
+            "ICLR",
+            2021,
+            ["Dee Four", "Eve Five"],
+            {
+                "paper": "https://arxiv.org/abs/2106.00001",
+                "code": "https://github.com/example/loud",
+            },
+        ),
+        "Preprint Adapters": (
+            "arXiv",
+            2023,
+            ["Fay Six", "Gus Seven"],
+            {"paper": "https://arxiv.org/abs/2303.00002"},
+        ),
+        "Proceedings Adapters With an Old Id": (
+            "EMNLP",
+            2019,  # D19-...: the 2019 proceedings
+            ["Hal Eight", "Ivy Nine"],
+            {"paper": "https://aclanthology.org/D19-1999.pdf"},
+        ),
+        "Dated Only by Its List": (
+            "ICASSP",
+            2022,
+            ["Jo Ten", "Kai Eleven"],
+            {"paper": "https://papers.example.org/dated-only.pdf"},
+        ),
+    }
+    said = {(d["line"], d["code"]) for d in doc["diagnostics"] if d["severity"] != "info"}
+    assert {(21, "undated-venue"), (45, "undated-venue"), (53, "bad-row")} <= said
+    assert not {line for line, code in said if code == "undated-venue"} - {21, 45}
+    lint = build_and_lint(tmp_path / "loose")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "year"),
+    [
+        ("https://aclanthology.org/2023.findings-emnlp.12.pdf", 2023),
+        ("https://aclanthology.org/2021.acl-long.378/", 2021),
+        ("https://www.aclweb.org/anthology/P19-1001.pdf", 2019),
+        ("https://aclanthology.org/J79-1001", 1979),
+        ("https://aclanthology.org/venues/acl/", None),
+        ("https://example.org/2021.acl-long.378.pdf", None),
+    ],
+)
+def test_an_acl_anthology_id_gives_its_proceedings_year(url: str, year: int | None) -> None:
+    assert anthology_year(url) == year
+
+
+def test_a_venue_named_in_full_is_found_whole_and_longest_first() -> None:
+    assert full_name_in("IEEE/CVF International Conference on Computer Vision 2023") == (
+        "ICCV 2023"
+    )
+    assert full_name_in("2018 IEEE/CVF Conference on Computer Vision and Pattern Recognition") == (
+        "CVPR 2018"
+    )
+    assert full_name_in("International Conference on Machine Learning") == "ICML"
+    assert full_name_in("the  annual meeting of the Association for Computational Linguistics") == (
+        "ACL"
+    )
+    assert full_name_in("Workshop on Computer Vision and Pattern Recognitions") is None
+    name = "2023 IEEE/CVF Conference on Computer Vision and Pattern Recognition Workshops"
+    assert full_name_in(name) is None  # CVPRW: its fragment is read as the workshop it is
+    assert full_name_in("a paper on computer vision") is None

@@ -101,6 +101,7 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_DETAILS = re.compile(r"^\s*<details[\s>]", re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s+")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 _HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -240,7 +241,7 @@ class _Parser:
             item = _ITEM.match(line)
             if item and not self.skipping:
                 start = i
-                text, i = self._item_text(i, len(item["indent"]), item["body"])
+                text, i = self._item_text(i, len(item["indent"]), item.start("body"), item["body"])
                 self.items.append((start + 1, text))
                 self.body.extend(lines[start:i])
                 continue
@@ -256,18 +257,28 @@ class _Parser:
             i += 1
         return i + 1
 
-    def _item_text(self, i: int, indent: int, body: str) -> tuple[str, int]:
-        """An item and its continuation lines (links on the next line); returns (text, next)."""
+    def _item_text(self, i: int, indent: int, content: int, body: str) -> tuple[str, int]:
+        """An item and its continuation lines (links on the next line), and the paragraphs of
+        a loose item (after a blank line, indented to its text at `content`; a `<details>`
+        block among them, a TLDR, left out); returns (text, next)."""
         parts = [body]
+        lines = self.lines
         i += 1
-        while i < len(self.lines):
-            line = self.lines[i]
-            if (
-                not line.strip()
-                or _HEADING.match(line)
-                or ("|" in line and line.lstrip()[:1] == "|")
-            ):
+        while i < len(lines):
+            line = lines[i]
+            if not line.strip():
+                after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+                if after is None or len(lines[after]) - len(lines[after].lstrip()) < content:
+                    break
+                i = after
+                continue
+            if _HEADING.match(line) or ("|" in line and line.lstrip()[:1] == "|"):
                 break
+            if _DETAILS.match(line):
+                while i < len(lines) and "</details>" not in lines[i].casefold():
+                    i += 1
+                i += 1
+                continue
             item = _ITEM.match(line)
             if item and len(item["indent"]) <= indent:
                 break

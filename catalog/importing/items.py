@@ -19,7 +19,7 @@ from catalog.importing.links import (
     slot_of,
     without_links,
 )
-from catalog.importing.venues import is_known_venue
+from catalog.importing.venues import full_name_in, is_known_venue
 
 _GENERIC_LABELS = {"link", "links", "url", "here", "click", "[link]"}
 TITLE_AUTHORS = "title+authors"  # a `Title & Authors` column: the title link, then names
@@ -32,6 +32,7 @@ _VENUE_COMMA_YEAR = re.compile(
     r"(?:^|[,;(]\s*)(?P<venue>[A-Za-z][\w&.' -]{0,40}?),\s*(?P<year>(?:19|20)\d{2})(?!\d)"
 )
 _TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
+_NAMES_YEAR = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\)")
 
 
 def table_cells(named: dict[str, str]) -> dict[str, str]:
@@ -135,6 +136,9 @@ def item_cells(text: str) -> dict[str, str] | None:
         names = italic.group(1) or italic.group(2)
         if "," in names or " and " in names:
             cells["authors"] = names
+            year = _NAMES_YEAR.match(rest, italic.end())  # `_A. One, B. Two_ (2021)`
+            if year:  # the paper's year, not always its venue's (rows.py weighs it)
+                cells["listed_year"] = year["year"]
             rest = rest.replace(italic.group(0), " ")
     if "venue" not in cells:
         venue = _venue_in(rest)
@@ -145,14 +149,17 @@ def item_cells(text: str) -> dict[str, str] | None:
 
 def _venue_in(rest: str) -> str | None:
     """The venue of an item's remaining text: backticks first, then `Venue, 2024`, then a
-    fragment naming one."""
+    venue's full name, then a fragment naming one."""
     for quoted in _BACKTICK.findall(rest):
         if not is_none(quoted):
             return str(quoted)
+    named = full_name_in(plain_text(rest))
     for match in _VENUE_COMMA_YEAR.finditer(plain_text(rest)):
         venue = match["venue"].strip()
         if is_known_venue(venue) or re.fullmatch(r"[A-Z][A-Za-z]*[A-Z][\w-]*", venue):
             return f"{venue} {match['year']}"
+    if named:
+        return named
     for fragment in _FRAGMENT.split(plain_text(rest)):
         fragment = fragment.strip(" .:-")
         if not fragment or len(fragment) > 60:

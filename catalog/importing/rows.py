@@ -1,9 +1,12 @@
 """Turn one `Entry` of a list into a record's fields, or say at its line why it cannot be.
 
 The year comes from a Year/Date column, else the venue cell (`NeurIPS 2024`), else a year
-heading above the row, else the arXiv id (2106.09685 is 2021). Titles lose their HTML and an
-ALL-CAPS or all-lower title is recased (the listed form kept in `notes`); arXiv PDF links
-become abstract pages. Venue and keyword names stay as spelled: `registries` resolves them.
+heading above the row, else the paper link's id (an ACL Anthology id's proceedings year, an
+arXiv id's: 2106.09685 is 2021), else the year a list item prints after its authors (a venue
+listed without a year, dated by either of the last two, gets a warning: that year may be the
+preprint's). Titles lose their HTML and an ALL-CAPS or all-lower title is recased (the listed
+form kept in `notes`); arXiv PDF links become abstract pages. Venue and keyword names stay
+as spelled: `registries` resolves them.
 """
 
 from __future__ import annotations
@@ -21,9 +24,15 @@ from catalog.identity import arxiv_pdf_id, url_key
 from catalog.importing.cells import is_none, plain_text, recase_title, split_venue_year, year_in
 from catalog.importing.formats import Entry
 from catalog.importing.links import find_links
+from catalog.importing.venues import venue_kind
 from catalog.model import check_url
 
 _YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
+_ANTHOLOGY = re.compile(
+    r"^https?://(?:www\.)?(?:aclanthology\.org|aclweb\.org/anthology)/"
+    r"(?:(?P<year>(?:19|20)\d{2})\.[a-z]|[A-Z](?P<short>\d{2})-\d{4})",
+    re.IGNORECASE,
+)
 _KEYWORD_SPLIT = re.compile(r"[;；]")
 _AUTHOR_SPLIT = re.compile(r",|;|\band\b|&")
 _ET_AL = re.compile(r"\bet\.? al\.?", re.IGNORECASE)
@@ -33,6 +42,31 @@ def abs_url(url: str) -> str:
     """An arXiv PDF link as its abstract page: `/pdf/2106.09685v2.pdf` -> `/abs/2106.09685v2`."""
     ident = arxiv_pdf_id(url)
     return f"https://arxiv.org/abs/{ident}" if ident else url
+
+
+def _link_year(url: str, listed: str | None) -> tuple[int | None, str]:
+    """A year when the row gives none of its own: the proceedings' year of an ACL Anthology
+    id (the venue's: nothing to say), else the arXiv id's, else the year printed after the
+    item's authors; with the words saying where an uncertain one came from."""
+    if (year := anthology_year(url)) is not None:
+        return year, ""
+    if (year := arxiv_year(url)) is not None:
+        return year, "the arXiv id's"
+    if listed is not None:
+        return int(listed), "the year printed after the authors"
+    return None, ""
+
+
+def anthology_year(url: str) -> int | None:
+    """The year of an ACL Anthology paper's proceedings, from its id: `2021.acl-long.378` ->
+    2021, `P19-1001` -> 2019 (older ids: a letter and the year's last two digits)."""
+    found = _ANTHOLOGY.match(url)
+    if found is None:
+        return None
+    if found["year"]:
+        return int(found["year"])
+    short = int(found["short"])
+    return (1900 if short >= 50 else 2000) + short
 
 
 def arxiv_year(url: str) -> int | None:
@@ -75,8 +109,11 @@ def entry_fields(
     cells = entry.cells
     listed = plain_text(cells.get("title", "")).strip(" .")
 
-    def report(severity: str, message: str, hint: str | None = None) -> None:
-        code = "bad-row" if severity == "error" else "bad-url" if hint else "import-mismatch"
+    def report(
+        severity: str, message: str, hint: str | None = None, code: str | None = None
+    ) -> None:
+        if code is None:
+            code = "bad-row" if severity == "error" else "bad-url" if hint else "import-mismatch"
         problems.append(Diagnostic(path, entry.line, 1, severity, code, message, hint))  # type: ignore[arg-type]
 
     if not listed or is_none(listed):
@@ -116,7 +153,14 @@ def entry_fields(
     if year is not None and venue_year is not None and year != venue_year:
         report("warning", f"{listed!r}: the Year column says {year}, the venue "
                f"{plain_text(cells['venue'])!r} says {venue_year}; kept {year}")  # fmt: skip
-    year = year or venue_year or entry.year_hint or arxiv_year(links["paper"])
+    year = year or venue_year or entry.year_hint
+    if year is None:
+        year, said = _link_year(links["paper"], cells.get("listed_year"))
+        if year is not None and said and venue is not None and venue_kind(venue) != "preprint":
+            report("warning", f"{listed!r}: {plain_text(cells['venue'])!r} is listed without "
+                   f"its year; kept {year}, {said}, which may be the preprint's",
+                   "check it, or run `catalog sync`: it reads the published year from DBLP "
+                   "and Crossref", "undated-venue")  # fmt: skip
     if year is None:
         report("error", f"{listed!r}: no year in a Year or Date column, in the venue, under a "
                "year heading or in an arXiv id; not imported")  # fmt: skip

@@ -67,6 +67,51 @@ _ALIASES = {
     "the web conference": "WWW",
     "acm multimedia": "ACM MM",
 }
+# Full names, as proceedings and Semantic Scholar write them (lists generated from its API
+# print them on a line of their own): the name of the venue, never a guess about a paper.
+_FULL_NAMES = {
+    "aaai conference on artificial intelligence": "AAAI",
+    "annual meeting of the association for computational linguistics": "ACL",
+    "british machine vision conference": "BMVC",
+    "computer vision and pattern recognition": "CVPR",
+    "conference on computer vision and pattern recognition": "CVPR",
+    "ieee/cvf conference on computer vision and pattern recognition": "CVPR",
+    "conference on empirical methods in natural language processing": "EMNLP",
+    "conference of the european chapter of the association for computational linguistics": ("EACL"),
+    "european conference on computer vision": "ECCV",
+    "international conference on computer vision": "ICCV",
+    "ieee international conference on computer vision": "ICCV",
+    "ieee/cvf international conference on computer vision": "ICCV",
+    "international conference on learning representations": "ICLR",
+    "international conference on machine learning": "ICML",
+    "international joint conference on artificial intelligence": "IJCAI",
+    "ieee international conference on acoustics, speech, and signal processing": "ICASSP",
+    "ieee international conference on acoustics, speech and signal processing": "ICASSP",
+    "international conference on acoustics, speech, and signal processing": "ICASSP",
+    "international conference on acoustics, speech and signal processing": "ICASSP",
+    "international conference on computational linguistics": "COLING",
+    "north american chapter of the association for computational linguistics": "NAACL",
+    "transactions of the association for computational linguistics": "TACL",
+    "transactions on machine learning research": "TMLR",
+    "journal of machine learning research": "JMLR",
+    "ieee transactions on pattern analysis and machine intelligence": "TPAMI",
+    "ieee workshop/winter conference on applications of computer vision": "WACV",
+    "winter conference on applications of computer vision": "WACV",
+    "conference on robot learning": "CoRL",
+    "conference on uncertainty in artificial intelligence": "UAI",
+    "international conference on artificial intelligence and statistics": "AISTATS",
+    "knowledge discovery and data mining": "KDD",
+}
+_ALIASES |= _FULL_NAMES
+# The longest first, so `IEEE International Conference on Computer Vision` is not read as its
+# tail; whole words only, in any case; never the name of the venue's workshops.
+_FULL_NAME = re.compile(
+    r"(?:(?P<before>(?:19|20)\d{2})\s+)?(?<![\w/])(?P<name>"
+    + "|".join(re.escape(name) for name in sorted(_FULL_NAMES, key=len, reverse=True))
+    + r")(?![\w/])(?!\s+workshops?\b)"  # `... Pattern Recognition Workshops`: not CVPR
+    r"(?:\s+(?P<after>(?:19|20)\d{2})(?!\d))?",
+    re.IGNORECASE,
+)
 _JOURNAL = re.compile(
     r"\b(journal|transactions|trans\.|letters|magazine|review|tpami|tmlr|jmlr|tacl|ijcv|tip|"
     r"tnnls|nature|science|pnas|access)\b",
@@ -100,6 +145,18 @@ def canonical_spelling(name: str) -> str:
         ]
         return " ".join([first, *rest])
     return " ".join(words)
+
+
+def full_name_in(text: str) -> str | None:
+    """The short name of a venue `text` names in full, with the year written beside it
+    (`Annual Meeting of the Association for Computational Linguistics` -> `ACL`, `2018
+    IEEE/CVF Conference on Computer Vision and Pattern Recognition` -> `CVPR 2018`), or None."""
+    found = _FULL_NAME.search(_SPACES.sub(" ", text))
+    if found is None:
+        return None
+    short = _FULL_NAMES[found["name"].casefold()]
+    year = found["before"] or found["after"]
+    return f"{short} {year}" if year else short
 
 
 def is_known_venue(name: str) -> bool:
