@@ -428,3 +428,31 @@ def test_a_venue_named_in_full_is_found_whole_and_longest_first() -> None:
     name = "2023 IEEE/CVF Conference on Computer Vision and Pattern Recognition Workshops"
     assert full_name_in(name) is None  # CVPRW: its fragment is read as the workshop it is
     assert full_name_in("a paper on computer vision") is None
+
+
+def test_a_heading_title_used_twice_is_named_with_the_heading_above(tmp_path: Path) -> None:
+    """`Methods` under Language and under Vision are two sections, not one; year headings
+    repeat under each without being sections at all."""
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "# Awesome Twice\n\n## Language\n\n### Methods\n\n#### 2023\n\n"
+        "- [Word Adapters](https://arxiv.org/abs/2301.00001) - ACL 2023\n\n"
+        "### Serving\n\n- [Fast Adapters](https://arxiv.org/abs/2302.00002) - MLSys 2023\n\n"
+        "## Vision\n\n### Methods\n\n#### 2023\n\n"
+        "- [Pixel Adapters](https://arxiv.org/abs/2303.00003) - CVPR 2023\n\n"
+        "```\n## Serving\n```\n",
+        encoding="utf-8",
+    )
+    data = fresh(tmp_path / "twice")
+    result = run("import", listing, "--data", data, "--added", "2024-07-12")
+    assert result.exit_code == 0, result.output
+    sections = {r["title"]: r["sections"] for r in records(data).values()}
+    assert sections == {
+        "Word Adapters": ["language-methods"],
+        "Fast Adapters": ["serving"],  # once outside the code block: no qualifier
+        "Pixel Adapters": ["vision-methods"],
+    }
+    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    titles = {s["id"]: s["title"] for s in config["sections"]}
+    assert titles["language-methods"] == "Language: Methods"
+    assert titles["vision-methods"] == "Vision: Methods"

@@ -189,6 +189,23 @@ def parse_document(text: str, path: str) -> Document:
     return _Parser(markdown_lines(text.lstrip("\ufeff")), path).run()
 
 
+def _repeated_headings(lines: list[str]) -> set[str]:
+    """The (casefolded) titles more than one heading has, outside code blocks: each is named
+    with the heading above it (`Methods` under Vision and under Language are two sections)."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    fenced = False
+    for line in lines:
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (match := _HEADING.match(line)):
+            title = clean_heading(match.group(2)).casefold()
+            if title in seen and not _YEAR_HEADING.match(title):
+                repeated.add(title)
+            seen.add(title)
+    return repeated
+
+
 def markdown_lines(text: str) -> list[str]:
     """The lines as Markdown counts them (ended by LF, CRLF or CR), not as str.splitlines
     does: it also breaks at U+0085, U+2028, \\v, \\f and \\x1c-\\x1e, which would shift every
@@ -212,6 +229,8 @@ class _Parser:
         self.skip_level: int | None = None  # the level of the skipped heading we are under
         self.body: list[str] = []
         self.items: list[tuple[int, str]] = []  # (line, text) of the current heading's items
+        self.repeated = _repeated_headings(lines)
+        self.ancestors: list[tuple[int, str]] = []  # (level, title) of the headings above
 
     def run(self) -> Document:
         i, lines = 0, self.lines
@@ -309,6 +328,14 @@ class _Parser:
         self.year = None
         self.skipping = bool(_SKIPPED.match(title))
         self.skip_level = level if self.skipping else None
+        while self.ancestors and self.ancestors[-1][0] >= level:
+            self.ancestors.pop()
+        named = title
+        if title.casefold() in self.repeated and self.ancestors:  # `Vision: Methods`
+            named = f"{self.ancestors[-1][1]}: {title}"
+        if not self.skipping:
+            self.ancestors.append((level, title))
+        title = named
         self.heading = None if self.skipping else Heading(title, line)
         if self.heading is not None:
             self.doc.headings.append(self.heading)
