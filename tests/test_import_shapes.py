@@ -456,3 +456,20 @@ def test_a_heading_title_used_twice_is_named_with_the_heading_above(tmp_path: Pa
     titles = {s["id"]: s["title"] for s in config["sections"]}
     assert titles["language-methods"] == "Language: Methods"
     assert titles["vision-methods"] == "Vision: Methods"
+    # --map-section by the title as written takes every heading of it; by its name here, one
+    both = fresh(tmp_path / "both")
+    result = run("import", listing, "--data", both, "--map-section", "Methods=methods")
+    assert result.exit_code == 0, result.output
+    assert {r["title"]: r["sections"][0] for r in records(both).values()} == {
+        "Word Adapters": "methods",
+        "Fast Adapters": "serving",
+        "Pixel Adapters": "methods",
+    }
+    one = fresh(tmp_path / "one")
+    result = run("import", listing, "--data", one, "--map-section", "Vision: Methods=pixels")
+    assert result.exit_code == 0, result.output
+    assert {r["title"]: r["sections"][0] for r in records(one).values()} == {
+        "Word Adapters": "language-methods",
+        "Fast Adapters": "serving",
+        "Pixel Adapters": "pixels",
+    }

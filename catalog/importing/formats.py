@@ -139,6 +139,7 @@ class Document:
     entries: list[Entry] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     tables: int = 0
+    written_as: dict[str, str] = field(default_factory=dict)  # `Vision: Methods` -> `Methods`
 
 
 def clean_heading(text: str) -> str:
@@ -333,6 +334,7 @@ class _Parser:
         named = title
         if title.casefold() in self.repeated and self.ancestors:  # `Vision: Methods`
             named = f"{self.ancestors[-1][1]}: {title}"
+            self.doc.written_as[named] = title
         if not self.skipping:
             self.ancestors.append((level, title))
         title = named

@@ -103,10 +103,18 @@ class _Plan:
         self.fresh = (catalog is None or not catalog.papers) and base.sections == [_PLACEHOLDER]
         self.outputs: dict[str, tuple[str, dict[str, Any]]] = {}
 
+    def mapped(self, heading: str) -> str | None:
+        """The section --map-section gives a heading: by its name here (`Vision: Methods`),
+        or by its title as written (`Methods`: every heading of that title)."""
+        for name in (heading, self.doc.written_as.get(heading)):
+            if name is not None and name in self.section_map:
+                return self.section_map[name]
+        return None
+
     def section_of(self, heading: str) -> str:
         """The section id of a heading: mapped, configured, flattened, or a new section."""
-        if heading in self.section_map:
-            return self.section_map[heading]
+        if (mapped := self.mapped(heading)) is not None:
+            return mapped
         if not heading:
             return registries.main_section(self.sections)
         known = registries.section_id(heading, self.sections)
@@ -169,7 +177,7 @@ class _Plan:
         if not self.fresh or self.mode == "flatten":
             return
         for heading in self.doc.headings:
-            if heading.entries or not heading.text or heading.title in self.section_map:
+            if heading.entries or not heading.text or self.mapped(heading.title) is not None:
                 continue
             if why := _unfit(heading.text):
                 what = f"the text under {heading.title!r}"
