@@ -473,3 +473,18 @@ def test_a_heading_title_used_twice_is_named_with_the_heading_above(tmp_path: Pa
         "Fast Adapters": "serving",
         "Pixel Adapters": "pixels",
     }
+
+
+def test_a_backslash_line_break_is_no_part_of_the_venue(tmp_path: Path) -> None:
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "# Awesome Breaks\n\n## Papers\n\n"
+        "1. [Broken Line Adapters](https://arxiv.org/abs/2503.11880), AAAI 2026 \\\n"
+        "   *Ada One, Ben Two*\n",
+        encoding="utf-8",
+    )
+    data = fresh(tmp_path / "breaks")
+    result = run("import", listing, "--data", data, "--added", "2024-07-12")
+    assert result.exit_code == 0, result.output
+    got = {r["title"]: (r["venue"], r["year"], r.get("authors")) for r in records(data).values()}
+    assert got == {"Broken Line Adapters": ("AAAI", 2026, ["Ada One", "Ben Two"])}

@@ -102,6 +102,7 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _DETAILS = re.compile(r"^\s*<details[\s>]", re.IGNORECASE)
+_HARD_BREAK = re.compile(r"(?<!\\)\\\s*$")  # `... AAAI 2026 \`: a line break, not text
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)\s+")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 _HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -309,7 +310,7 @@ class _Parser:
             else:
                 parts.append(line.strip())
             i += 1
-        return " ".join(parts), i
+        return " ".join(_HARD_BREAK.sub("", part) for part in parts), i
 
     def _open(self, raw: str, line: int, level: int) -> None:
         self._close()
