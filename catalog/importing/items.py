@@ -33,6 +33,7 @@ _VENUE_COMMA_YEAR = re.compile(
 )
 _TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
 _NAMES_YEAR = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\)")
+_LAST_YEAR = re.compile(r",\s*(?P<year>(?:19|20)\d{2})[\s.]*$")
 
 
 def table_cells(named: dict[str, str]) -> dict[str, str]:
@@ -135,11 +136,15 @@ def item_cells(text: str) -> dict[str, str] | None:
     if italic:
         names = italic.group(1) or italic.group(2)
         if "," in names or " and " in names:
-            cells["authors"] = names
-            year = _NAMES_YEAR.match(rest, italic.end())  # `_A. One, B. Two_ (2021)`
-            if year:  # the paper's year, not always its venue's (rows.py weighs it)
+            # the paper's year, not always its venue's (rows.py weighs it): `_A. One, B. Two_
+            # (2021)`, or the names' last piece, `*A. One, B. Two, 2021*`
+            year = _NAMES_YEAR.match(rest, italic.end()) or _LAST_YEAR.search(names)
+            if year:
                 cells["listed_year"] = year["year"]
+            cells["authors"] = _LAST_YEAR.sub("", names)
             rest = rest.replace(italic.group(0), " ")
+    if "listed_year" not in cells and (last := _LAST_YEAR.search(plain_text(rest))):
+        cells["listed_year"] = last["year"]  # `... [[PDF](url)], 2023`: the item's last word
     if "venue" not in cells:
         venue = _venue_in(rest)
         if venue:

@@ -1,12 +1,12 @@
 """Turn one `Entry` of a list into a record's fields, or say at its line why it cannot be.
 
 The year comes from a Year/Date column, else the venue cell (`NeurIPS 2024`), else a year
-heading above the row, else the paper link's id (an ACL Anthology id's proceedings year, an
-arXiv id's: 2106.09685 is 2021), else the year a list item prints after its authors (a venue
-listed without a year, dated by either of the last two, gets a warning: that year may be the
-preprint's). Titles lose their HTML and an ALL-CAPS or all-lower title is recased (the listed
-form kept in `notes`); arXiv PDF links become abstract pages. Venue and keyword names stay
-as spelled: `registries` resolves them.
+heading above the row, else an ACL Anthology id's (its proceedings' year), else the year a
+list item prints after its authors or at its end, else the arXiv id (2106.09685 is 2021: a
+venue dated only by it gets a warning, as that year may be the preprint's). Titles lose their
+HTML and an ALL-CAPS or all-lower title is recased (the listed form kept in `notes`); arXiv
+PDF links become abstract pages. Venue and keyword names stay as spelled: `registries`
+resolves them.
 """
 
 from __future__ import annotations
@@ -42,19 +42,6 @@ def abs_url(url: str) -> str:
     """An arXiv PDF link as its abstract page: `/pdf/2106.09685v2.pdf` -> `/abs/2106.09685v2`."""
     ident = arxiv_pdf_id(url)
     return f"https://arxiv.org/abs/{ident}" if ident else url
-
-
-def _link_year(url: str, listed: str | None) -> tuple[int | None, str]:
-    """A year when the row gives none of its own: the proceedings' year of an ACL Anthology
-    id (the venue's: nothing to say), else the arXiv id's, else the year printed after the
-    item's authors; with the words saying where an uncertain one came from."""
-    if (year := anthology_year(url)) is not None:
-        return year, ""
-    if (year := arxiv_year(url)) is not None:
-        return year, "the arXiv id's"
-    if listed is not None:
-        return int(listed), "the year printed after the authors"
-    return None, ""
 
 
 def anthology_year(url: str) -> int | None:
@@ -98,7 +85,8 @@ def split_keywords(cell: str) -> list[str]:
 
 def split_authors(cell: str) -> list[str]:
     names = _AUTHOR_SPLIT.split(_ET_AL.sub("", plain_text(cell)))
-    return [n for n in (" ".join(name.split()).strip(" .*") for name in names) if n]
+    cleaned = (" ".join(name.split()).strip(" .*") for name in names)
+    return [n for n in cleaned if n and not _YEAR_ONLY.match(n)]  # `A. One, B. Two, 2023`
 
 
 def entry_fields(
@@ -153,14 +141,16 @@ def entry_fields(
     if year is not None and venue_year is not None and year != venue_year:
         report("warning", f"{listed!r}: the Year column says {year}, the venue "
                f"{plain_text(cells['venue'])!r} says {venue_year}; kept {year}")  # fmt: skip
-    year = year or venue_year or entry.year_hint
-    if year is None:
-        year, said = _link_year(links["paper"], cells.get("listed_year"))
-        if year is not None and said and venue is not None and venue_kind(venue) != "preprint":
-            report("warning", f"{listed!r}: {plain_text(cells['venue'])!r} is listed without "
-                   f"its year; kept {year}, {said}, which may be the preprint's",
-                   "check it, or run `catalog sync`: it reads the published year from DBLP "
-                   "and Crossref", "undated-venue")  # fmt: skip
+    printed = cells.get("listed_year")  # the year a list item prints after its authors
+    year = year or venue_year or entry.year_hint or anthology_year(links["paper"])
+    year = year or (int(printed) if printed else None)
+    dated_by_arxiv = year is None and venue is not None and venue_kind(venue) != "preprint"
+    year = year or arxiv_year(links["paper"])
+    if dated_by_arxiv and year is not None:
+        report("warning", f"{listed!r}: {plain_text(cells['venue'])!r} is listed without a "
+               f"year; kept {year}, the arXiv id's, which may be the preprint's",
+               "check it, or run `catalog sync`: it reads the published year from DBLP and "
+               "Crossref", "undated-venue")  # fmt: skip
     if year is None:
         report("error", f"{listed!r}: no year in a Year or Date column, in the venue, under a "
                "year heading or in an arXiv id; not imported")  # fmt: skip
