@@ -15,6 +15,7 @@ from jinja2 import Environment
 
 from catalog.catalog import LINK_SLOTS, Catalog
 from catalog.render.exports import safe_url
+from catalog.render.intro import intro_html
 from catalog.render.views import (
     _EPOCH,
     FACET_TOP,
@@ -136,7 +137,7 @@ def home_page(
     site = {
         "title": config.title if config else "Catalog",
         "description": config.description if config else "",
-        "intro": config.intro if config else "",
+        "intro": intro_html(config.intro) if config else "",
         "repo_url": safe_url(config.repo_url) if config else None,
     }
     columns = data.pop("columns")
