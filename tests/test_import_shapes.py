@@ -43,6 +43,18 @@ def imported(root: Path, name: str, *extra: str) -> tuple[Path, Any]:
     return data, run("import", LISTS / name, "--data", data, "--added", "2024-07-12", *extra)
 
 
+def imported_text(root: Path, text: str, *extra: str) -> tuple[dict[str, dict[str, Any]], str]:
+    """Import `text` (a list written here) into a fresh catalog at `root`, which must work:
+    its records by title, and what the import printed."""
+    listing = root.with_suffix(".md")
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text(text, encoding="utf-8")
+    data = fresh(root)
+    result = run("import", listing, "--data", data, "--added", "2024-07-12", *extra)
+    assert result.exit_code == 0, result.output
+    return {r["title"]: r for r in records(data).values()}, result.output
+
+
 def records(data: Path) -> dict[str, dict[str, Any]]:
     return {p.stem: yaml.safe_load(p.read_text()) for p in sorted((data / "papers").glob("*.yaml"))}
 
@@ -439,81 +451,62 @@ def test_a_venue_named_in_full_is_found_whole_and_longest_first() -> None:
 def test_a_heading_title_used_twice_is_named_with_the_heading_above(tmp_path: Path) -> None:
     """`Methods` under Language and under Vision are two sections, not one; year headings
     repeat under each without being sections at all."""
-    listing = tmp_path / "list.md"
-    listing.write_text(
+    text = (
         "# Awesome Twice\n\n## Language\n\n### Methods\n\n#### 2023\n\n"
         "- [Word Adapters](https://arxiv.org/abs/2301.00001) - ACL 2023\n\n"
         "### Serving\n\n- [Fast Adapters](https://arxiv.org/abs/2302.00002) - MLSys 2023\n\n"
         "## Vision\n\n### Methods\n\n#### 2023\n\n"
         "- [Pixel Adapters](https://arxiv.org/abs/2303.00003) - CVPR 2023\n\n"
-        "```\n## Serving\n```\n",
-        encoding="utf-8",
+        "```\n## Serving\n```\n"
     )
-    data = fresh(tmp_path / "twice")
-    result = run("import", listing, "--data", data, "--added", "2024-07-12")
-    assert result.exit_code == 0, result.output
-    sections = {r["title"]: r["sections"] for r in records(data).values()}
-    assert sections == {
+    got, _ = imported_text(tmp_path / "twice", text)
+    assert {title: r["sections"] for title, r in got.items()} == {
         "Word Adapters": ["language-methods"],
         "Fast Adapters": ["serving"],  # once outside the code block: no qualifier
         "Pixel Adapters": ["vision-methods"],
     }
-    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    config = yaml.safe_load((tmp_path / "twice" / "data" / "catalog.yaml").read_text())
     titles = {s["id"]: s["title"] for s in config["sections"]}
     assert titles["language-methods"] == "Language: Methods"
     assert titles["vision-methods"] == "Vision: Methods"
     # --map-section by the title as written takes every heading of it; by its name here, one
-    both = fresh(tmp_path / "both")
-    result = run("import", listing, "--data", both, "--map-section", "Methods=methods")
-    assert result.exit_code == 0, result.output
-    assert {r["title"]: r["sections"][0] for r in records(both).values()} == {
-        "Word Adapters": "methods",
-        "Fast Adapters": "serving",
-        "Pixel Adapters": "methods",
-    }
-    one = fresh(tmp_path / "one")
-    result = run("import", listing, "--data", one, "--map-section", "Vision: Methods=pixels")
-    assert result.exit_code == 0, result.output
-    assert {r["title"]: r["sections"][0] for r in records(one).values()} == {
-        "Word Adapters": "language-methods",
-        "Fast Adapters": "serving",
-        "Pixel Adapters": "pixels",
-    }
+    for mapping, word, pixel in (
+        ("Methods=methods", "methods", "methods"),
+        ("Vision: Methods=pixels", "language-methods", "pixels"),
+    ):
+        got, _ = imported_text(tmp_path / mapping.split("=")[1], text, "--map-section", mapping)
+        assert {title: r["sections"][0] for title, r in got.items()} == {
+            "Word Adapters": word,
+            "Fast Adapters": "serving",
+            "Pixel Adapters": pixel,
+        }
 
 
 def test_a_backslash_line_break_is_no_part_of_the_venue(tmp_path: Path) -> None:
-    listing = tmp_path / "list.md"
-    listing.write_text(
+    got, _ = imported_text(
+        tmp_path / "breaks",
         "# Awesome Breaks\n\n## Papers\n\n"
         "1. [Broken Line Adapters](https://arxiv.org/abs/2503.11880), AAAI 2026 \\\n"
         "   *Ada One, Ben Two*\n",
-        encoding="utf-8",
     )
-    data = fresh(tmp_path / "breaks")
-    result = run("import", listing, "--data", data, "--added", "2024-07-12")
-    assert result.exit_code == 0, result.output
-    got = {r["title"]: (r["venue"], r["year"], r.get("authors")) for r in records(data).values()}
-    assert got == {"Broken Line Adapters": ("AAAI", 2026, ["Ada One", "Ben Two"])}
+    assert {t: (r["venue"], r["year"], r.get("authors")) for t, r in got.items()} == {
+        "Broken Line Adapters": ("AAAI", 2026, ["Ada One", "Ben Two"])
+    }
 
 
 def test_the_year_an_item_ends_with_is_its_year_and_no_author(tmp_path: Path) -> None:
     """`*Names* [[PDF](url)], 2022` and `*Names, 2023*`: the list's year wins over the arXiv
     id's (the preprint's), and is never read as one more author."""
-    listing = tmp_path / "list.md"
-    listing.write_text(
+    got, said = imported_text(
+        tmp_path / "ends",
         "# Awesome Ends\n\n## Papers\n\n"
         "1. **Ending Adapters.** `ICLR`  \n"
         "   *Ada One, Ben Two* [[PDF](https://arxiv.org/abs/2106.00001)], 2022\n\n"
         "2. **Inner Adapters.** `Mathematics`  \n"
         "   *Cy Three, Dee Four, 2023* [[PDF](https://journal.example.org/inner)]\n",
-        encoding="utf-8",
     )
-    data = fresh(tmp_path / "ends")
-    result = run("import", listing, "--data", data, "--added", "2024-07-12")
-    assert result.exit_code == 0, result.output
-    assert "undated-venue" not in result.output
-    got = {r["title"]: (r["venue"], r["year"], r.get("authors")) for r in records(data).values()}
-    assert got == {
+    assert "undated-venue" not in said
+    assert {t: (r["venue"], r["year"], r.get("authors")) for t, r in got.items()} == {
         "Ending Adapters": ("ICLR", 2022, ["Ada One", "Ben Two"]),
         "Inner Adapters": ("Mathematics", 2023, ["Cy Three", "Dee Four"]),
     }
