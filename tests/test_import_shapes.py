@@ -510,3 +510,17 @@ def test_the_year_an_item_ends_with_is_its_year_and_no_author(tmp_path: Path) ->
         "Ending Adapters": ("ICLR", 2022, ["Ada One", "Ben Two"]),
         "Inner Adapters": ("Mathematics", 2023, ["Cy Three", "Dee Four"]),
     }
+
+
+def test_a_details_block_left_open_ends_with_its_item(tmp_path: Path) -> None:
+    got, _ = imported_text(
+        tmp_path / "open",
+        "# Awesome Open\n\n## Papers\n\n"
+        "- **Open Details Adapters** [[PDF]](https://arxiv.org/pdf/2401.00001)\n\n"
+        "  <details>\n    <summary>TLDR</summary>\n    never closed, ICML 2020\n\n"
+        "- **Next Adapters**\n\n  [[Paper PDF]](https://arxiv.org/pdf/2401.00002)\n\n"
+        "## More\n\n- **Last Adapters** [[PDF]](https://arxiv.org/pdf/2401.00003)\n",
+    )
+    assert sorted(got) == ["Last Adapters", "Next Adapters", "Open Details Adapters"]
+    assert got["Next Adapters"]["links"] == {"paper": "https://arxiv.org/abs/2401.00002"}
+    assert got["Open Details Adapters"]["venue"] == "arXiv"  # not the TLDR's ICML 2020

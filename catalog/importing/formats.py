@@ -208,6 +208,11 @@ def _repeated_headings(lines: list[str]) -> set[str]:
     return repeated
 
 
+def _outdented(line: str, content: int) -> bool:
+    """Whether `line` starts left of an item's text: the item has ended."""
+    return len(line) - len(line.lstrip()) < content
+
+
 def markdown_lines(text: str) -> list[str]:
     """The lines as Markdown counts them (ended by LF, CRLF or CR), not as str.splitlines
     does: it also breaks at U+0085, U+2028, \\v, \\f and \\x1c-\\x1e, which would shift every
@@ -289,16 +294,20 @@ class _Parser:
             line = lines[i]
             if not line.strip():
                 after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
-                if after is None or len(lines[after]) - len(lines[after].lstrip()) < content:
+                if after is None or _outdented(lines[after], content):
                     break
                 i = after
                 continue
             if _HEADING.match(line) or ("|" in line and line.lstrip()[:1] == "|"):
                 break
-            if _DETAILS.match(line):
-                while i < len(lines) and "</details>" not in lines[i].casefold():
-                    i += 1
+            if _DETAILS.match(line):  # skipped to its end, or to the item's if left open
+                closed = "</details>" in line.casefold()
                 i += 1
+                while not closed and i < len(lines):
+                    if lines[i].strip() and _outdented(lines[i], content):
+                        break
+                    closed = "</details>" in lines[i].casefold()
+                    i += 1
                 continue
             item = _ITEM.match(line)
             if item and len(item["indent"]) <= indent:
