@@ -9,14 +9,16 @@ loads anything from outside the site, and nothing in the text can run.
 
 from __future__ import annotations
 
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from catalog.render.exports import safe_url
+
+if TYPE_CHECKING:  # imported when an intro is rendered: a README-only build never needs it
+    from xml.etree.ElementTree import Element
+
+    import markdown
 
 
 def intro_html(text: str) -> Markup:
@@ -24,27 +26,30 @@ def intro_html(text: str) -> Markup:
     if not text.strip():
         return Markup("")
     escaped = text.replace("&", "&amp;").replace("<", "&lt;")
-    rendered = markdown.Markdown(extensions=[_Inert()], output_format="html").convert(escaped)
-    return Markup(rendered)  # every tag in it is one Markdown made
+    return Markup(_markdown().convert(escaped))  # every tag in it is one Markdown made
 
 
-class _Inert(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # the library's name for it
-        md.treeprocessors.register(_Defuse(md), "catalog-inert", 0)
+def _markdown() -> markdown.Markdown:
+    """Python-Markdown with the links and images defused (imported here, on first use)."""
+    import markdown
+    from markdown.treeprocessors import Treeprocessor
 
+    class Defuse(Treeprocessor):
+        """Links to anything but an http(s) URL lose their target; images become their alt."""
 
-class _Defuse(Treeprocessor):
-    """Links to anything but an http(s) URL lose their target; images become their alt."""
+        def run(self, root: Element) -> None:
+            for element in root.iter():
+                if element.tag == "a":
+                    target = safe_url(element.get("href"))
+                    attributes = {"href": target} if target else {}
+                    element.attrib.clear()
+                    element.attrib.update(attributes)
+                elif element.tag == "img":
+                    alt = element.get("alt", "")
+                    element.tag = "span"
+                    element.attrib.clear()
+                    element.text = alt
 
-    def run(self, root: Element) -> None:
-        for element in root.iter():
-            if element.tag == "a":
-                target = safe_url(element.get("href"))
-                attributes = {"href": target} if target else {}
-                element.attrib.clear()
-                element.attrib.update(attributes)
-            elif element.tag == "img":
-                alt = element.get("alt", "")
-                element.tag = "span"
-                element.attrib.clear()
-                element.text = alt
+    md = markdown.Markdown(output_format="html")
+    md.treeprocessors.register(Defuse(md), "catalog-inert", 0)
+    return md
