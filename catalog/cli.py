@@ -152,7 +152,14 @@ def import_(
 @click.argument(
     "root", metavar="[DIR]", default=".", type=click.Path(path_type=Path, file_okay=False)
 )
-@click.option("--title", help="The list's title (default: from the folder's name).")
+@click.option(
+    "--from",
+    "from_list",
+    metavar="LIST.md",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Import this awesome list into the new catalog, named after it.",
+)
+@click.option("--title", help="The list's title (default: the list's, or the folder's name).")
 @click.option("--description", help="One line under the title.")
 @click.option("--repo-url", metavar="URL", help="The catalog's repository.")
 @click.option("--site-url", metavar="URL", help="Where its site is published.")
@@ -165,6 +172,7 @@ def import_(
 @command_options
 def init(
     root: Path,
+    from_list: Path | None,
     title: str | None,
     description: str | None,
     repo_url: str | None,
@@ -175,7 +183,7 @@ def init(
     """Create a new catalog in DIR: data/, workflows, CONTRIBUTING, README. Never overwrites."""
     from catalog.commands import init as command
 
-    sys.exit(command.run(root, title, description, repo_url, site_url, requirement, fmt))
+    sys.exit(command.run(root, title, description, repo_url, site_url, requirement, fmt, from_list))
 
 
 @main.command()

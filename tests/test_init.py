@@ -163,6 +163,62 @@ def test_an_imported_list_builds_a_readme_that_passes_awesome_lint(tmp_path: Pat
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
+def test_init_from_a_list_names_the_catalog_after_it_and_imports_it(tmp_path: Path) -> None:
+    root = tmp_path / "my-folder"
+    lst = FIXTURES / "lists" / "tables.md"
+    result = run("init", root, "--from", lst, "--repo-url", REPO_URL)
+    assert result.exit_code == 0, result.output
+    data = root / "data"
+    config = yaml.safe_load((data / "catalog.yaml").read_text())
+    assert config["title"] == "Awesome Sparse Adapters"  # the list's heading, not the folder's
+    assert "A hand-made list of sparse adapter papers" in config["intro"]
+    assert "Awesome Sparse Adapters" in (root / "CONTRIBUTING.md").read_text()
+    form = root / ".github" / "ISSUE_TEMPLATE" / "suggest-paper.yml"
+    assert "Awesome Sparse Adapters" in form.read_text()
+    assert "My Folder" not in "".join(_under(root).values())
+    papers = sorted((data / "papers").glob("*.yaml"))
+    assert papers and "records written" in result.stderr
+    assert "next: cd" in result.stderr and "catalog build" in result.stderr
+    assert run("validate", "--data", data).exit_code == 0
+    built = run("build", "--data", data, "--readme", root / "README.md", "--no-site")
+    assert built.exit_code == 0, built.output
+    readme = (root / "README.md").read_text()
+    assert readme.startswith("# Awesome Sparse Adapters")
+    assert readme.count("](https://") > len(papers)  # the papers are listed, with their links
+
+
+def test_init_from_a_list_keeps_a_title_given_and_reports_json(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    lst = FIXTURES / "lists" / "numbered.md"
+    result = run("init", root, "--from", lst, "--title", "Awesome Mine", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["title"] == "Awesome Mine"
+    assert str(root / "README.md") in document["written"]
+    imported = document["import"]["written"]
+    assert imported and all(Path(w["file"]).is_file() for w in imported)
+    assert yaml.safe_load((root / "data" / "catalog.yaml").read_text())["title"] == "Awesome Mine"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "status"),
+    [
+        (b"# A list\n\nNo papers in it, only prose.\n", "nothing-recognized", 2),
+        (b"# A list\n\n- [Paper](https://arxiv.org/abs/2106.09685) \xff\n", "invalid-utf8", 1),
+    ],
+)
+def test_init_from_a_list_it_cannot_import_writes_nothing(
+    tmp_path: Path, text: bytes, code: str, status: int
+) -> None:
+    lst = tmp_path / "list.md"
+    lst.write_bytes(text)
+    result = run("init", tmp_path / "new", "--from", lst)
+    assert result.exit_code == status, result.output
+    assert f"[{code}]" in result.stdout and "nothing was written" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "new").exists()
+
+
 def _under(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): p.read_text(encoding="utf-8")

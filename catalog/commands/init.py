@@ -1,9 +1,15 @@
-"""`catalog init [DIR]`: a new, complete catalog that validates, builds and serves at once."""
+"""`catalog init [DIR]`: a new, complete catalog that validates, builds and serves at once.
+
+With `--from LIST.md` the new catalog is named after the list and the list is imported into it:
+the title then appears everywhere init writes it (README, CONTRIBUTING, the issue forms), which
+an import into an already initialised catalog could not change without rewriting those files.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import click
 
@@ -19,10 +25,19 @@ def run(
     site_url: str | None,
     requirement: str | None,
     fmt: Literal["text", "json"] = "text",
+    from_list: Path | None = None,
 ) -> int:
-    """Write the catalog's files under `root` (refusing if any exists); print what to do next."""
+    """Write the catalog's files under `root` (refusing if any exists); print what to do next.
+
+    With `from_list`, the list is read first: when it is not UTF-8 or holds no paper, nothing
+    is written and the exit status is the import's (1 or 2)."""
     from catalog.scaffold import Settings, init_catalog
 
+    if from_list is not None:
+        listed = _list_title(from_list, fmt)
+        if isinstance(listed, int):
+            return listed
+        title = title or listed
     name = title or f"Awesome {root.resolve().name.replace('-', ' ').replace('_', ' ').title()}"
     settings = Settings(
         title=name,
@@ -32,13 +47,53 @@ def run(
         **({"requirement": requirement} if requirement else {}),
     )
     written = init_catalog(root, settings)
+    document: dict[str, Any] = {"root": str(root), "title": name}
+    document["written"] = [str(p) for p in written]
+    if fmt == "text":
+        output.note(f"created {name!r} in {root}: {len(written)} files")
+        for path in written:
+            click.echo(str(path))
+    status = EXIT_OK
+    if from_list is not None:
+        status, document["import"] = _import(from_list, root / "data", fmt)
     if fmt == "json":
-        output.emit_json({"root": str(root), "title": name, "written": [str(p) for p in written]})
-        return EXIT_OK
-    output.note(f"created {name!r} in {root}: {len(written)} files")
-    for path in written:
-        click.echo(str(path))
-    output.note(
-        f"next: cd {root} && catalog new --arxiv ID (or catalog import LIST.md), then catalog build"
-    )
-    return EXIT_OK
+        output.emit_json(document)
+        return status
+    then = "" if from_list else "catalog new --arxiv ID (or catalog import LIST.md), then "
+    output.note(f"next: cd {root} && {then}catalog build")
+    return status
+
+
+def _list_title(from_list: Path, fmt: Literal["text", "json"]) -> str | int | None:
+    """The list's own title (its first heading), or the exit status when it can't be imported."""
+    from catalog.importing import ImportResult
+    from catalog.importing.write import read_list
+
+    result = ImportResult()
+    doc = read_list(from_list, result)
+    if doc is not None:
+        return doc.title
+    if fmt == "json":
+        from catalog.commands.import_ import as_json
+
+        output.emit_json({"root": None, "title": None, "written": [], "import": as_json(result)})
+    else:
+        for problem in sorted(result.diagnostics):
+            click.echo(problem.text())
+        output.note("nothing was written")
+    return result.exit_code()
+
+
+def _import(from_list: Path, data_dir: Path, fmt: Literal["text", "json"]) -> tuple[int, Any]:
+    """Import the list into the new catalog: its report (text) or its JSON, and its status."""
+    from catalog.commands.import_ import as_json, summary_line
+    from catalog.importing import import_list
+
+    with output.progress("import"):
+        result = import_list(from_list, data_dir, dt.date.today())
+    if fmt == "json":
+        return result.exit_code(), as_json(result)
+    for problem in sorted(result.diagnostics):
+        click.echo(problem.text())
+    output.note(summary_line(result, data_dir))
+    return result.exit_code(), None

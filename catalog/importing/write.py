@@ -46,29 +46,8 @@ def import_list(
     """Import the list at `markdown` into `data_dir` (see the module docstring)."""
     result = ImportResult(dry_run=dry_run)
     shown = str(markdown)
-    text, problem = decode_utf8(markdown.read_bytes(), shown)
-    if text is None:
-        if problem is not None:
-            message = f"{problem.message}; nothing imported"
-            result.diagnostics.append(problem._replace(column=1, message=message))
-        return result
-    doc = parse_document(text, shown)
-    result.diagnostics.extend(doc.diagnostics)
-    if doc.intro and (why := _unfit(doc.intro)):
-        result.diagnostics.append(_text_dropped(shown, 1, "the intro", why))
-        doc.intro = ""
-    if not doc.entries:  # no list item or table row reads as a paper (tables named above)
-        result.recognized = False
-        result.diagnostics.append(
-            Diagnostic(
-                shown,
-                0,
-                0,
-                "error",
-                "nothing-recognized",
-                f"no paper found; looked for {LOOKED_FOR}",
-            )
-        )
+    doc = read_list(markdown, result)
+    if doc is None:
         return result
     catalog = load_catalog(data_dir) if _has_data(data_dir) else None
     if catalog is not None and _refuse(catalog, data_dir, result):
@@ -78,6 +57,29 @@ def import_list(
     if not dry_run:
         plan.write()
     return result
+
+
+def read_list(markdown: Path, result: ImportResult) -> Document | None:
+    """The list's document, or None (the reason in `result`) when it is not UTF-8 or no row
+    reads as a paper: `catalog init --from` asks this before it writes anything."""
+    shown = str(markdown)
+    text, problem = decode_utf8(markdown.read_bytes(), shown)
+    if text is None:
+        if problem is not None:
+            message = f"{problem.message}; nothing imported"
+            result.diagnostics.append(problem._replace(column=1, message=message))
+        return None
+    doc = parse_document(text, shown)
+    result.diagnostics.extend(doc.diagnostics)
+    if doc.intro and (why := _unfit(doc.intro)):
+        result.diagnostics.append(_text_dropped(shown, 1, "the intro", why))
+        doc.intro = ""
+    if not doc.entries:  # no list item or table row reads as a paper (tables named above)
+        result.recognized = False
+        message = f"no paper found; looked for {LOOKED_FOR}"
+        result.diagnostics.append(Diagnostic(shown, 0, 0, "error", "nothing-recognized", message))
+        return None
+    return doc
 
 
 class _Plan:
