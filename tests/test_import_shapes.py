@@ -524,3 +524,38 @@ def test_a_details_block_left_open_ends_with_its_item(tmp_path: Path) -> None:
     assert sorted(got) == ["Last Adapters", "Next Adapters", "Open Details Adapters"]
     assert got["Next Adapters"]["links"] == {"paper": "https://arxiv.org/abs/2401.00002"}
     assert got["Open Details Adapters"]["venue"] == "arXiv"  # not the TLDR's ICML 2020
+
+
+@pytest.mark.parametrize(
+    ("cell", "venue"),
+    [
+        ("Findings of EMNLP 2023", "EMNLP Findings"),
+        ("EMNLP 2023 (Findings)", "EMNLP Findings"),
+        ("NAACL-Findings 2024", "NAACL Findings"),
+        ("Findings of the Association for Computational Linguistics: ACL 2024", "ACL Findings"),
+        ("Findings of ACL: EMNLP 2021", "EMNLP Findings"),  # the Anthology's old name: EMNLP's
+        ("EMNLP 2023", "EMNLP"),
+    ],
+)
+def test_a_conference_s_findings_is_one_venue_however_a_list_writes_it(
+    tmp_path: Path, cell: str, venue: str
+) -> None:
+    text = f"# L\n\n| Title | Venue | Paper |\n|---|---|---|\n| Thin Adapters | {cell} | https://arxiv.org/abs/2310.00001 |\n"
+    got, _ = imported_text(tmp_path / "l", text)
+    assert got["Thin Adapters"]["venue"] == venue
+    assert 2021 <= got["Thin Adapters"]["year"] <= 2024
+
+
+def test_findings_alone_takes_its_conference_from_the_anthology_id_else_warns(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "# L\n\n| Title | Venue | Year | Paper |\n|---|---|---|---|\n"
+        "| Thin Adapters | Findings | 2024 | https://aclanthology.org/2024.findings-naacl.284 |\n"
+        "| Wide Adapters | Findings | 2023 | https://arxiv.org/abs/2310.00001 |\n"
+    )
+    got, output = imported_text(tmp_path / "l", text)
+    assert got["Thin Adapters"]["venue"] == "NAACL Findings"
+    assert got["Wide Adapters"]["venue"] == "Findings"  # as listed, and said at its line
+    assert "l.md:6:1: warning[ambiguous-venue] 'Wide Adapters'" in output
+    assert "ambiguous-venue" not in output.split("l.md:6:1")[0]

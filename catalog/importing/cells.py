@@ -96,8 +96,8 @@ def split_venue_year(text: str) -> tuple[str | None, int | None, str | None]:
         trailing = _TRAILING_NOTE.search(rest) if note is None else None
         if trailing:  # `CVPR 2024 Workshop (Oral)`: the note after the venue's words
             note, rest = trailing["note"].strip() or None, rest[: trailing.start()].strip()
-        if note and says_workshop(note):  # `ICLR 2024 (Workshop on X)`: not ICLR itself
-            venue, note = f"{venue} {note}", None
+        if note and (says_workshop(note) or note.casefold() == "findings"):
+            venue, note = f"{venue} {note}", None  # `ICLR 2024 (Workshop on X)`: not ICLR
         if rest and not venue:
             venue = rest
         elif rest:

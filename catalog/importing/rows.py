@@ -33,6 +33,7 @@ _ANTHOLOGY = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})\.[a-z]|[A-Z](?P<short>\d{2})-\d{4})",
     re.IGNORECASE,
 )
+_ANTHOLOGY_FINDINGS = re.compile(r"/(?:19|20)\d{2}\.findings-(?P<conference>[a-z]+)\.", re.I)
 _KEYWORD_SPLIT = re.compile(r"[;；]")
 _AUTHOR_SPLIT = re.compile(r",|;|\band\b|&")
 _ET_AL = re.compile(r"\bet\.? al\.?", re.IGNORECASE)
@@ -54,6 +55,13 @@ def anthology_year(url: str) -> int | None:
         return int(found["year"])
     short = int(found["short"])
     return (1900 if short >= 50 else 2000) + short
+
+
+def anthology_findings(url: str) -> str | None:
+    """The conference of an ACL Anthology Findings paper, from its id: `2024.findings-acl.12`
+    -> `ACL Findings`, so a row whose venue says only `Findings` names whose."""
+    found = _ANTHOLOGY_FINDINGS.search(url) if _ANTHOLOGY.match(url) else None
+    return f"{found['conference'].upper()} Findings" if found else None
 
 
 def arxiv_year(url: str) -> int | None:
@@ -161,6 +169,12 @@ def entry_fields(
                    "add a Venue column (or `Venue 2024` after the title)")  # fmt: skip
             return None, problems
         venue = "arXiv"  # an unnamed venue of an arXiv link is the preprint
+    if venue is not None and venue.casefold() == "findings":
+        venue = anthology_findings(links["paper"]) or venue
+        if venue.casefold() == "findings":
+            report("warning", f"{listed!r}: the venue {venue!r} names no conference; imported "
+                   "as listed", "name whose Findings in the record: ACL, EMNLP, NAACL or EACL "
+                   "Findings", "ambiguous-venue")  # fmt: skip
     if venue_note:
         notes.append(f"Listed as: {plain_text(cells['venue'])}")
     fields: dict[str, Any] = {

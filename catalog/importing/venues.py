@@ -129,11 +129,29 @@ _SPACES = re.compile(r"\s+")
 _SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
+# The ways lists name a conference's Findings: `Findings of EMNLP`, `EMNLP (Findings)`,
+# `NAACL-Findings`, and the Anthology's `Findings of the Association for Computational
+# Linguistics: EMNLP` (`Findings of ACL: EMNLP` is EMNLP's, not ACL's).
+_FINDINGS = re.compile(
+    r"^(?:findings of (?:(?:the association for computational linguistics|acl) ?: ?)?(?:the )?"
+    r"(?P<of>[a-z]+)|(?P<conf>[a-z]+) ?[-(]? ?findings\)?)$"
+)
+
+
+def findings_of(name: str) -> str | None:
+    """`Findings of EMNLP` -> `EMNLP Findings` (any spelling above), else None."""
+    found = _FINDINGS.match(_SPACES.sub(" ", name.strip()).casefold())
+    conference = found and _SPELLING.get(found["of"] or found["conf"])
+    return f"{conference} Findings" if conference else None
+
+
 def canonical_spelling(name: str) -> str:
-    """`nips` -> `NeurIPS`, `iclr` -> `ICLR`, `ACL findings` -> `ACL Findings`; else `name`."""
+    """`nips` -> `NeurIPS`, `iclr` -> `ICLR`, `Findings of ACL` -> `ACL Findings`; else `name`."""
     key = _SPACES.sub(" ", name.strip()).casefold()
     if key in _ALIASES:
         return _ALIASES[key]
+    if findings := findings_of(key):
+        return findings
     if key in _SPELLING:
         return _SPELLING[key]
     words = name.split()
