@@ -34,6 +34,16 @@ _VENUE_COMMA_YEAR = re.compile(
 _TITLE_END = re.compile(r"\.\s+|\s+[-–—|]\s+|\s+\(")
 _NAMES_YEAR = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\)")
 _LAST_YEAR = re.compile(r",\s*(?P<year>(?:19|20)\d{2})[\s.]*$")
+# A badge: an image link `[![Star](img)](url)`, or an image alone `![Publish](img)`.
+_BADGE_LINK = re.compile(r"\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)(?:\(\))?")
+_NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
+_ET_AL_END = re.compile(r",?\s*et\.?\s+al\.?$")
+# A person's name: two to five words, each capitalised (an initial, a hyphen, an apostrophe
+# allowed) or a particle (`van der`, `de`).
+_NAME = re.compile(
+    r"(?:(?:[^\W\d_][\w'’.-]*|(?:van|von|der|den|de|del|della|di|da|dos|du|la|le|el|bin|al))\s+)"
+    r"{1,4}[^\W\d_][\w'’.-]*"
+)
 
 
 def table_cells(named: dict[str, str]) -> dict[str, str]:
@@ -97,11 +107,22 @@ def _authors_after(text: str) -> str | None:
 
 
 def item_cells(text: str) -> dict[str, str] | None:
-    """A list item's cells, or None when it names no paper (navigation, prose)."""
+    """A list item's cells, or None when it names no paper (navigation, prose).
+
+    Badges (`[![Star](img)](repo)`, `![Publish](img)`) are read first and taken out: a stars
+    badge links the code, a venue badge names the venue, neither is the title."""
+    badges = text
+    text = _BADGE_LINK.sub(" ", text)
     links = [link for link in find_links(text) if not is_navigation(link.url)]
     if not links:
         return None
     cells: dict[str, str] = {}
+    for link in find_links(badges):
+        if link.image and slot_of(link) == "code":
+            cells["code"] = link.url
+            break
+    if venue := badge_venue(badges):
+        cells["venue"] = venue
     bold = _BOLD.search(text)
     first = links[0]
     stripped = text.lstrip()
@@ -118,6 +139,8 @@ def item_cells(text: str) -> dict[str, str] | None:
         cells[slot if slot in LINK_SLOTS else "paper"] = first.url
         links = links[1:]
         rest = text[first.end :]
+        if names := _names_after(rest, links[0].start - first.end if links else len(rest)):
+            cells["authors"] = names
     else:
         head = _TITLE_END.split(without_links(text[: first.start]).strip(), maxsplit=1)[0]
         cells["title"] = plain_text(head).rstrip(" .:[(-–—|")
@@ -132,7 +155,7 @@ def item_cells(text: str) -> dict[str, str] | None:
         elif slot in LINK_SLOTS:
             cells.setdefault(slot, link.url)
     rest = without_links(rest)
-    italic = _ITALIC.search(rest)
+    italic = _ITALIC.search(rest) if "authors" not in cells else None
     if italic:
         names = italic.group(1) or italic.group(2)
         if "," in names or " and " in names:
@@ -150,6 +173,19 @@ def item_cells(text: str) -> dict[str, str] | None:
         if venue:
             cells["venue"] = venue
     return cells
+
+
+def _names_after(rest: str, end: int) -> str | None:
+    """The authors written plainly after a title link, up to the next link: `[Title](url).
+    Ann Lee, Bo Chen. [[Paper]](url)` (as lists generated from a script write them). Only a
+    sentence of names counts: two or more words each, capitalised, no digits, not a venue."""
+    if not rest.startswith((". ", ", ")):
+        return None
+    sentence = plain_text(rest[2:end]).strip().rstrip(".").strip()
+    names = [n.strip() for n in _NAME_SPLIT.split(_ET_AL_END.sub("", sentence)) if n.strip()]
+    if not names or is_known_venue(sentence) or any(not _NAME.fullmatch(n) for n in names):
+        return None
+    return sentence
 
 
 def _venue_in(rest: str) -> str | None:
