@@ -98,6 +98,23 @@ def test_cells_beyond_the_header_are_reported(empty_data: Path, tmp_path: Path) 
     assert "list.md:5:1" not in out
 
 
+def test_a_markdown_comment_after_a_row_is_not_a_cell(empty_data: Path, tmp_path: Path) -> None:
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "## Papers\n"
+        "| Title | Venue | Paper |\n"
+        "|---|---|---|\n"
+        "| **A** | ICML 2024 | [Link](https://arxiv.org/abs/2401.00001) |[//]: #06/05\n"
+        "| **B** | ICML 2024 | [Link](https://arxiv.org/abs/2401.00002) | <!-- added in May -->\n"
+        "| **C** | ICML 2024 | [Link](https://arxiv.org/abs/2401.00003) | [//]: # (x) | extra |\n"
+    )
+    code, out = import_(markdown, empty_data)
+    assert code == 0, out
+    assert len(list((empty_data / "papers").glob("*.yaml"))) == 3
+    assert "list.md:4:1" not in out and "list.md:5:1" not in out
+    assert "list.md:6:1: warning[long-row]" in out and "'extra' is not imported" in out
+
+
 def test_keyword_spellings_merge_into_the_registry(empty_data: Path, tmp_path: Path) -> None:
     (empty_data / "keywords.yaml").write_text(
         "Mixture of Experts (MoE):\n  aliases: [Mixture-Of-Experts(MoE)]\n"

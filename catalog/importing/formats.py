@@ -42,6 +42,9 @@ LOOKED_FOR = (
     "tables with a Title (or Paper/Name) column, and list items with a title and a paper link "
     "(`- [Title](url)`, `1. **Title.** [[PDF](url)]`)"
 )
+# A markdown comment after a row's last pipe (`[//]: # 06/05`, `<!-- added -->`): never shown,
+# never a cell of the row.
+_COMMENT = re.compile(r"\[//\]:\s*#.*|<!--.*?-->\s*")
 # Sections of a README that are about the list, not papers: never entries, never the intro.
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _SKIPPED = re.compile(
@@ -423,7 +426,7 @@ class _Parser:
         if len(cells) < len(header):
             self._warn(i, "short-row", f"row has {len(cells)} cells, the header {len(header)}; "
                        "the missing ones are read as empty")  # fmt: skip
-        extra = [cell for cell in cells[len(header) :] if cell]
+        extra = [cell for cell in cells[len(header) :] if cell and not _COMMENT.fullmatch(cell)]
         if extra:
             self._warn(i, "long-row", f"row has {len(cells)} cells, the header has "
                        f"{len(header)}; {' | '.join(extra)!r} is not imported",
