@@ -585,3 +585,22 @@ def test_items_led_by_badges_take_title_venue_code_and_plain_authors(tmp_path: P
     assert got["Wide Adapters"]["authors"] == ["Dana Ong"]
     deep = got["Deep Adapters"]  # a venue after the title is not a name
     assert "authors" not in deep and (deep["venue"], deep["year"]) == ("NeurIPS", 2023)
+
+
+def test_a_venue_the_import_adds_gets_its_full_name_when_the_name_is_known(tmp_path: Path) -> None:
+    text = (
+        "# L\n\n| Title | Venue | Paper |\n|---|---|---|\n"
+        "| Thin Adapters | ICLR 2024 | https://arxiv.org/abs/2310.00001 |\n"
+        "| Wide Adapters | Findings of EMNLP 2023 | https://arxiv.org/abs/2310.00002 |\n"
+        "| Deep Adapters | SomeConf 2023 | https://arxiv.org/abs/2310.00003 |\n"
+    )
+    imported_text(tmp_path / "l", text)
+    registry = (tmp_path / "l" / "data" / "venues.yaml").read_text()
+    venues = yaml.safe_load(registry)
+    assert venues["ICLR"]["full_name"] == "International Conference on Learning Representations"
+    assert venues["EMNLP Findings"]["full_name"] == (
+        "Findings of the Association for Computational Linguistics: EMNLP"
+    )
+    assert venues["SomeConf"]["full_name"] == "SomeConf"  # unknown: as listed, to be checked
+    assert "full_name: SomeConf  # imported: check it" in registry
+    assert "ICLR  # imported" not in registry

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from catalog.identity import normalize_title
-from catalog.importing.venues import canonical_spelling, venue_kind
+from catalog.importing.venues import canonical_spelling, full_name_of, venue_kind
 from catalog.model import CatalogConfig, Keyword, Section, Venue
 from catalog.records import scalar
 from catalog.registry import Registry, normalize
@@ -98,9 +98,12 @@ def append_venues(path: Path, names: list[str], aliases: dict[str, set[str]] | N
     existing = path.read_text(encoding="utf-8").rstrip("\n") if path.exists() else ""
     lines = [existing] if existing and existing.strip() not in ("{}", "") else []
     for name in names:
+        known = full_name_of(name)
         lines += [
             f"{scalar(name)}:",
-            f"  full_name: {scalar(name)}  # imported: check it",
+            f"  full_name: {scalar(known)}"
+            if known
+            else f"  full_name: {scalar(name)}  # imported: check it",
             f"  kind: {venue_kind(name)}",
         ]
         spellings = sorted((aliases or {}).get(name, ()), key=lambda a: (a.casefold(), a))

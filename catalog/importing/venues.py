@@ -68,41 +68,42 @@ _ALIASES = {
     "acm multimedia": "ACM MM",
 }
 # Full names, as proceedings and Semantic Scholar write them (lists generated from its API
-# print them on a line of their own): the name of the venue, never a guess about a paper.
+# print them on a line of their own): the name of the venue, never a guess about a paper. The
+# first one of a venue is what `catalog import` writes as its `full_name`.
 _FULL_NAMES = {
-    "aaai conference on artificial intelligence": "AAAI",
-    "annual meeting of the association for computational linguistics": "ACL",
-    "british machine vision conference": "BMVC",
-    "computer vision and pattern recognition": "CVPR",
-    "conference on computer vision and pattern recognition": "CVPR",
-    "ieee/cvf conference on computer vision and pattern recognition": "CVPR",
-    "conference on empirical methods in natural language processing": "EMNLP",
-    "conference of the european chapter of the association for computational linguistics": ("EACL"),
-    "european conference on computer vision": "ECCV",
-    "international conference on computer vision": "ICCV",
-    "ieee international conference on computer vision": "ICCV",
-    "ieee/cvf international conference on computer vision": "ICCV",
-    "international conference on learning representations": "ICLR",
-    "international conference on machine learning": "ICML",
-    "international joint conference on artificial intelligence": "IJCAI",
-    "ieee international conference on acoustics, speech, and signal processing": "ICASSP",
-    "ieee international conference on acoustics, speech and signal processing": "ICASSP",
-    "international conference on acoustics, speech, and signal processing": "ICASSP",
-    "international conference on acoustics, speech and signal processing": "ICASSP",
-    "international conference on computational linguistics": "COLING",
-    "north american chapter of the association for computational linguistics": "NAACL",
-    "transactions of the association for computational linguistics": "TACL",
-    "transactions on machine learning research": "TMLR",
-    "journal of machine learning research": "JMLR",
-    "ieee transactions on pattern analysis and machine intelligence": "TPAMI",
-    "ieee workshop/winter conference on applications of computer vision": "WACV",
-    "winter conference on applications of computer vision": "WACV",
-    "conference on robot learning": "CoRL",
-    "conference on uncertainty in artificial intelligence": "UAI",
-    "international conference on artificial intelligence and statistics": "AISTATS",
-    "knowledge discovery and data mining": "KDD",
+    "AAAI Conference on Artificial Intelligence": "AAAI",
+    "Annual Meeting of the Association for Computational Linguistics": "ACL",
+    "British Machine Vision Conference": "BMVC",
+    "IEEE/CVF Conference on Computer Vision and Pattern Recognition": "CVPR",
+    "Computer Vision and Pattern Recognition": "CVPR",
+    "Conference on Computer Vision and Pattern Recognition": "CVPR",
+    "Conference on Empirical Methods in Natural Language Processing": "EMNLP",
+    "Conference of the European Chapter of the Association for Computational Linguistics": ("EACL"),
+    "European Conference on Computer Vision": "ECCV",
+    "IEEE/CVF International Conference on Computer Vision": "ICCV",
+    "International Conference on Computer Vision": "ICCV",
+    "IEEE International Conference on Computer Vision": "ICCV",
+    "International Conference on Learning Representations": "ICLR",
+    "International Conference on Machine Learning": "ICML",
+    "International Joint Conference on Artificial Intelligence": "IJCAI",
+    "IEEE International Conference on Acoustics, Speech and Signal Processing": "ICASSP",
+    "IEEE International Conference on Acoustics, Speech, and Signal Processing": "ICASSP",
+    "International Conference on Acoustics, Speech, and Signal Processing": "ICASSP",
+    "International Conference on Acoustics, Speech and Signal Processing": "ICASSP",
+    "International Conference on Computational Linguistics": "COLING",
+    "North American Chapter of the Association for Computational Linguistics": "NAACL",
+    "Transactions of the Association for Computational Linguistics": "TACL",
+    "Transactions on Machine Learning Research": "TMLR",
+    "Journal of Machine Learning Research": "JMLR",
+    "IEEE Transactions on Pattern Analysis and Machine Intelligence": "TPAMI",
+    "Winter Conference on Applications of Computer Vision": "WACV",
+    "IEEE Workshop/Winter Conference on Applications of Computer Vision": "WACV",
+    "Conference on Robot Learning": "CoRL",
+    "Conference on Uncertainty in Artificial Intelligence": "UAI",
+    "International Conference on Artificial Intelligence and Statistics": "AISTATS",
+    "Knowledge Discovery and Data Mining": "KDD",
 }
-_ALIASES |= _FULL_NAMES
+_ALIASES |= {name.casefold(): short for name, short in _FULL_NAMES.items()}
 # The longest first, so `IEEE International Conference on Computer Vision` is not read as its
 # tail; whole words only, in any case; never the name of the venue's workshops.
 _FULL_NAME = re.compile(
@@ -132,10 +133,26 @@ _SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "t
 # The ways lists name a conference's Findings: `Findings of EMNLP`, `EMNLP (Findings)`,
 # `NAACL-Findings`, and the Anthology's `Findings of the Association for Computational
 # Linguistics: EMNLP` (`Findings of ACL: EMNLP` is EMNLP's, not ACL's).
+_FINDINGS_OF = {"ACL", "EMNLP", "NAACL", "EACL", "AACL"}  # the conferences that have Findings
 _FINDINGS = re.compile(
     r"^(?:findings of (?:(?:the association for computational linguistics|acl) ?: ?)?(?:the )?"
     r"(?P<of>[a-z]+)|(?P<conf>[a-z]+) ?[-(]? ?findings\)?)$"
 )
+
+
+def full_name_of(short: str) -> str | None:
+    """The full name of a venue known by its short name (`ICLR` -> `International Conference
+    on Learning Representations`, `EMNLP Findings` -> `Findings of the Association for
+    Computational Linguistics: EMNLP`), else None."""
+    conference = short.removesuffix(" Findings")
+    if conference != short:
+        known = conference in _FINDINGS_OF
+        return (
+            f"Findings of the Association for Computational Linguistics: {conference}"
+            if known
+            else None
+        )
+    return next((name for name, venue in _FULL_NAMES.items() if venue == short), None)
 
 
 def findings_of(name: str) -> str | None:
@@ -172,7 +189,7 @@ def full_name_in(text: str) -> str | None:
     found = _FULL_NAME.search(_SPACES.sub(" ", text))
     if found is None:
         return None
-    short = _FULL_NAMES[found["name"].casefold()]
+    short = _ALIASES[found["name"].casefold()]
     year = found["before"] or found["after"]
     return f"{short} {year}" if year else short
 
