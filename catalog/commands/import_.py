@@ -49,10 +49,15 @@ def run(
         if report:
             click.echo(report)
     else:
-        for problem in sorted(result.diagnostics):
-            click.echo(problem.text())
+        echo_diagnostics(result)
         output.note(summary_line(result, data_dir))
     return result.exit_code()
+
+
+def echo_diagnostics(result: ImportResult) -> None:
+    """Every diagnostic of the import, one compiler-style line each, in file order."""
+    for problem in sorted(result.diagnostics):
+        click.echo(problem.text())
 
 
 def summary_line(result: ImportResult, data_dir: Path) -> str:

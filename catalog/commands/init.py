@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from catalog import output
 from catalog.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    from catalog.importing import ImportResult
+    from catalog.importing.formats import Document
 
 
 def run(
@@ -33,11 +37,10 @@ def run(
     is written and the exit status is the import's (1 or 2)."""
     from catalog.scaffold import Settings, init_catalog
 
-    if from_list is not None:
-        listed = _list_title(from_list, fmt)
-        if isinstance(listed, int):
-            return listed
-        title = title or listed
+    doc, result = _read(from_list) if from_list is not None else (None, None)
+    if result is not None and doc is None:
+        return _refused(result, fmt)
+    title = title or (doc.title if doc is not None else None)
     name = title or f"Awesome {root.resolve().name.replace('-', ' ').replace('_', ' ').title()}"
     settings = Settings(
         title=name,
@@ -54,8 +57,8 @@ def run(
         for path in written:
             click.echo(str(path))
     status = EXIT_OK
-    if from_list is not None:
-        status, document["import"] = _import(from_list, root / "data", fmt)
+    if from_list is not None and doc is not None and result is not None:
+        status, document["import"] = _import(doc, result, from_list, root / "data", fmt)
     if fmt == "json":
         output.emit_json(document)
         return status
@@ -64,36 +67,38 @@ def run(
     return status
 
 
-def _list_title(from_list: Path, fmt: Literal["text", "json"]) -> str | int | None:
-    """The list's own title (its first heading), or the exit status when it can't be imported."""
+def _read(from_list: Path) -> tuple[Document | None, ImportResult]:
+    """The list, read once: its document (None when it can't be imported) and its result."""
     from catalog.importing import ImportResult
     from catalog.importing.write import read_list
 
     result = ImportResult()
-    doc = read_list(from_list, result)
-    if doc is not None:
-        return doc.title
-    if fmt == "json":
-        from catalog.commands.import_ import as_json
+    return read_list(from_list, result), result
 
+
+def _refused(result: ImportResult, fmt: Literal["text", "json"]) -> int:
+    """Say why the list can't be imported (nothing was written); the import's exit status."""
+    from catalog.commands.import_ import as_json, echo_diagnostics
+
+    if fmt == "json":
         output.emit_json({"root": None, "title": None, "written": [], "import": as_json(result)})
     else:
-        for problem in sorted(result.diagnostics):
-            click.echo(problem.text())
+        echo_diagnostics(result)
         output.note("nothing was written")
     return result.exit_code()
 
 
-def _import(from_list: Path, data_dir: Path, fmt: Literal["text", "json"]) -> tuple[int, Any]:
-    """Import the list into the new catalog: its report (text) or its JSON, and its status."""
-    from catalog.commands.import_ import as_json, summary_line
-    from catalog.importing import import_list
+def _import(
+    doc: Document, result: ImportResult, from_list: Path, data_dir: Path, fmt: str
+) -> tuple[int, Any]:
+    """Import the list into the new catalog: its exit status, and its JSON (None for text)."""
+    from catalog.commands.import_ import as_json, echo_diagnostics, summary_line
+    from catalog.importing.write import import_document
 
     with output.progress("import"):
-        result = import_list(from_list, data_dir, dt.date.today())
+        import_document(doc, from_list, data_dir, dt.date.today(), result)
     if fmt == "json":
         return result.exit_code(), as_json(result)
-    for problem in sorted(result.diagnostics):
-        click.echo(problem.text())
+    echo_diagnostics(result)
     output.note(summary_line(result, data_dir))
     return result.exit_code(), None

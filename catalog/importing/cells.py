@@ -240,3 +240,15 @@ def recase_title(title: str) -> str:
         return word[:1].upper() + word[1:].lower()
 
     return _WORD.sub(fix, title)
+
+
+_AUTHOR_SPLIT = re.compile(r",|;|\band\b|&")
+_ET_AL = re.compile(r"\bet\.? al\.?", re.IGNORECASE)
+YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
+
+
+def split_authors(cell: str) -> list[str]:
+    """`A. One, B. Two and C. Three et al.` -> the three names (a trailing year left out)."""
+    names = _AUTHOR_SPLIT.split(_ET_AL.sub("", plain_text(cell)))
+    cleaned = (" ".join(name.split()).strip(" .*") for name in names)
+    return [n for n in cleaned if n and not YEAR_ONLY.match(n)]  # `A. One, B. Two, 2023`

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from catalog.catalog import LINK_SLOTS
-from catalog.importing.cells import is_none, plain_text, split_venue_year
+from catalog.importing.cells import is_none, plain_text, split_authors, split_venue_year
 from catalog.importing.links import (
+    badge_code,
     badge_venue,
     find_links,
     is_navigation,
@@ -36,8 +37,6 @@ _NAMES_YEAR = re.compile(r"\s*\((?P<year>(?:19|20)\d{2})\)")
 _LAST_YEAR = re.compile(r",\s*(?P<year>(?:19|20)\d{2})[\s.]*$")
 # A badge: an image link `[![Star](img)](url)`, or an image alone `![Publish](img)`.
 _BADGE_LINK = re.compile(r"\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)(?:\(\))?")
-_NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
-_ET_AL_END = re.compile(r",?\s*et\.?\s+al\.?$")
 # A person's name: two to five words, each capitalised (an initial, a hyphen, an apostrophe
 # allowed) or a particle (`van der`, `de`).
 _NAME = re.compile(
@@ -75,9 +74,8 @@ def table_cells(named: dict[str, str]) -> dict[str, str]:
             slot = slot_of(link, title_link=link is first)
             if slot in LINK_SLOTS:
                 cells.setdefault(slot, link.url)
-        for link in find_links(title):
-            if link.image and slot_of(link) == "code":  # a stars badge links the repository
-                cells.setdefault("code", link.url)
+        if code := badge_code(title):
+            cells.setdefault("code", code)
     elif raw_title is not None:  # no link: the first piece is the title, the next the names
         pieces = [p for p in _pieces(title) if p]
         cells["title"] = pieces[0] if pieces else ""
@@ -111,17 +109,14 @@ def item_cells(text: str) -> dict[str, str] | None:
 
     Badges (`[![Star](img)](repo)`, `![Publish](img)`) are read first and taken out: a stars
     badge links the code, a venue badge names the venue, neither is the title."""
-    badges = text
-    text = _BADGE_LINK.sub(" ", text)
+    listed, text = text, _BADGE_LINK.sub(" ", text)
     links = [link for link in find_links(text) if not is_navigation(link.url)]
     if not links:
         return None
     cells: dict[str, str] = {}
-    for link in find_links(badges):
-        if link.image and slot_of(link) == "code":
-            cells["code"] = link.url
-            break
-    if venue := badge_venue(badges):
+    if code := badge_code(listed):
+        cells["code"] = code
+    if venue := badge_venue(listed):
         cells["venue"] = venue
     bold = _BOLD.search(text)
     first = links[0]
@@ -182,7 +177,7 @@ def _names_after(rest: str, end: int) -> str | None:
     if not rest.startswith((". ", ", ")):
         return None
     sentence = plain_text(rest[2:end]).strip().rstrip(".").strip()
-    names = [n.strip() for n in _NAME_SPLIT.split(_ET_AL_END.sub("", sentence)) if n.strip()]
+    names = split_authors(sentence)
     if not names or is_known_venue(sentence) or any(not _NAME.fullmatch(n) for n in names):
         return None
     return sentence

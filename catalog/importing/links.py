@@ -112,6 +112,12 @@ _VENUE_BADGES = {"conference", "journal", "venue", "publish", "published", "publ
                  "accepted", "workshop"}  # fmt: skip
 
 
+def badge_code(text: str) -> str | None:
+    """The repository a badge links (`[![stars](img)](https://github.com/a/b)`), or None."""
+    badges = (link for link in find_links(text) if link.image and slot_of(link) == "code")
+    return next((link.url for link in badges), None)
+
+
 def badge_venue(text: str) -> str | None:
     """The venue a shields.io badge states: `badge/Conference-ICML'23-blue` -> `ICML'23`.
 

@@ -21,13 +21,20 @@ from pydantic_core import PydanticCustomError
 from catalog.catalog import LINK_SLOTS
 from catalog.diagnostics import Diagnostic
 from catalog.identity import arxiv_pdf_id, url_key
-from catalog.importing.cells import is_none, plain_text, recase_title, split_venue_year, year_in
+from catalog.importing.cells import (
+    YEAR_ONLY,
+    is_none,
+    plain_text,
+    recase_title,
+    split_authors,
+    split_venue_year,
+    year_in,
+)
 from catalog.importing.formats import Entry
 from catalog.importing.links import find_links
 from catalog.importing.venues import venue_kind
 from catalog.model import check_url
 
-_YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
 _ANTHOLOGY = re.compile(
     r"^https?://(?:www\.)?(?:aclanthology\.org|aclweb\.org/anthology)/"
     r"(?:(?P<year>(?:19|20)\d{2})\.[a-z]|[A-Z](?P<short>\d{2})-\d{4})",
@@ -35,8 +42,6 @@ _ANTHOLOGY = re.compile(
 )
 _ANTHOLOGY_FINDINGS = re.compile(r"/(?:19|20)\d{2}\.findings-(?P<conference>[a-z]+)\.", re.I)
 _KEYWORD_SPLIT = re.compile(r"[;；]")
-_AUTHOR_SPLIT = re.compile(r",|;|\band\b|&")
-_ET_AL = re.compile(r"\bet\.? al\.?", re.IGNORECASE)
 
 
 def abs_url(url: str) -> str:
@@ -91,12 +96,6 @@ def split_keywords(cell: str) -> list[str]:
     return [k for k in (p.strip(" #`.") for p in parts) if k and not is_none(k)]
 
 
-def split_authors(cell: str) -> list[str]:
-    names = _AUTHOR_SPLIT.split(_ET_AL.sub("", plain_text(cell)))
-    cleaned = (" ".join(name.split()).strip(" .*") for name in names)
-    return [n for n in cleaned if n and not _YEAR_ONLY.match(n)]  # `A. One, B. Two, 2023`
-
-
 def entry_fields(
     entry: Entry, path: str, section_of: Callable[[str], str], added: dt.date
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
@@ -144,7 +143,7 @@ def entry_fields(
     if year_cell and year is None and not is_none(year_cell, strict=True):
         report("error", f"{listed!r}: year {plain_text(year_cell)!r} is not a year; not imported")
         return None, problems
-    if year is not None and venue_year is not None and not _YEAR_ONLY.match(plain_text(year_cell)):
+    if year is not None and venue_year is not None and not YEAR_ONLY.match(plain_text(year_cell)):
         year = venue_year  # a full date is the preprint's; the venue's year is publication's
     if year is not None and venue_year is not None and year != venue_year:
         report("warning", f"{listed!r}: the Year column says {year}, the venue "
@@ -170,8 +169,9 @@ def entry_fields(
             return None, problems
         venue = "arXiv"  # an unnamed venue of an arXiv link is the preprint
     if venue is not None and venue.casefold() == "findings":
-        venue = anthology_findings(links["paper"]) or venue
-        if venue.casefold() == "findings":
+        if found := anthology_findings(links["paper"]):
+            venue = found
+        else:
             report("warning", f"{listed!r}: the venue {venue!r} names no conference; imported "
                    "as listed", "name whose Findings in the record: ACL, EMNLP, NAACL or EACL "
                    "Findings", "ambiguous-venue")  # fmt: skip

@@ -78,7 +78,7 @@ _FULL_NAMES = {
     "Computer Vision and Pattern Recognition": "CVPR",
     "Conference on Computer Vision and Pattern Recognition": "CVPR",
     "Conference on Empirical Methods in Natural Language Processing": "EMNLP",
-    "Conference of the European Chapter of the Association for Computational Linguistics": ("EACL"),
+    "Conference of the European Chapter of the Association for Computational Linguistics": "EACL",
     "European Conference on Computer Vision": "ECCV",
     "IEEE/CVF International Conference on Computer Vision": "ICCV",
     "International Conference on Computer Vision": "ICCV",
@@ -145,21 +145,16 @@ def full_name_of(short: str) -> str | None:
     on Learning Representations`, `EMNLP Findings` -> `Findings of the Association for
     Computational Linguistics: EMNLP`), else None."""
     conference = short.removesuffix(" Findings")
-    if conference != short:
-        known = conference in _FINDINGS_OF
-        return (
-            f"Findings of the Association for Computational Linguistics: {conference}"
-            if known
-            else None
-        )
+    if conference in _FINDINGS_OF and conference != short:
+        return f"Findings of the Association for Computational Linguistics: {conference}"
     return next((name for name, venue in _FULL_NAMES.items() if venue == short), None)
 
 
 def findings_of(name: str) -> str | None:
     """`Findings of EMNLP` -> `EMNLP Findings` (any spelling above), else None."""
     found = _FINDINGS.match(_SPACES.sub(" ", name.strip()).casefold())
-    conference = found and _SPELLING.get(found["of"] or found["conf"])
-    return f"{conference} Findings" if conference else None
+    conference = found and (found["of"] or found["conf"]).upper()
+    return f"{conference} Findings" if conference in _FINDINGS_OF else None
 
 
 def canonical_spelling(name: str) -> str:

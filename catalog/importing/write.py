@@ -45,23 +45,36 @@ def import_list(
 ) -> ImportResult:
     """Import the list at `markdown` into `data_dir` (see the module docstring)."""
     result = ImportResult(dry_run=dry_run)
-    shown = str(markdown)
     doc = read_list(markdown, result)
-    if doc is None:
-        return result
-    catalog = load_catalog(data_dir) if _has_data(data_dir) else None
-    if catalog is not None and _refuse(catalog, data_dir, result):
-        return result
-    plan = _Plan(result, doc, catalog, data_dir, shown, added, sections, section_map or {})
-    plan.decide()
-    if not dry_run:
-        plan.write()
+    if doc is not None:
+        import_document(doc, markdown, data_dir, added, result, sections, section_map)
     return result
 
 
+def import_document(
+    doc: Document,
+    markdown: Path,
+    data_dir: Path,
+    added: dt.date,
+    result: ImportResult,
+    sections: SectionMode = "add",
+    section_map: dict[str, str] | None = None,
+) -> None:
+    """Import a list `read_list` has read (into `result`): decide every row, then write
+    unless `result.dry_run`. `catalog init --from` reads the list before it writes anything."""
+    catalog = load_catalog(data_dir) if _has_data(data_dir) else None
+    if catalog is not None and _refuse(catalog, data_dir, result):
+        return
+    shown = str(markdown)
+    plan = _Plan(result, doc, catalog, data_dir, shown, added, sections, section_map or {})
+    plan.decide()
+    if not result.dry_run:
+        plan.write()
+
+
 def read_list(markdown: Path, result: ImportResult) -> Document | None:
-    """The list's document, or None (the reason in `result`) when it is not UTF-8 or no row
-    reads as a paper: `catalog init --from` asks this before it writes anything."""
+    """The list's document (its diagnostics in `result`), or None with the reason in `result`
+    when it is not UTF-8 or no row reads as a paper."""
     shown = str(markdown)
     text, problem = decode_utf8(markdown.read_bytes(), shown)
     if text is None:
